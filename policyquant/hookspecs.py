@@ -1,0 +1,65 @@
+"""Hook specifications: the extension points a policyquant plugin can implement.
+
+A plugin is any module or object with functions decorated with
+:data:`policyquant.hookimpl` whose names match the specifications below.  It is
+found either because it is built in (listed in
+:data:`policyquant.plugins.DEFAULT_PLUGINS`), because it is installed as an
+entry point in the ``policyquant`` group, or because it was registered at run
+time with :func:`policyquant.plugins.register_plugin`.
+
+Hooks take a ``register`` callback instead of returning values, so that one
+hook call can contribute any number of items and policyquant knows which plugin
+contributed each of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pluggy
+
+__all__ = ["PROJECT_NAME", "hookimpl", "hookspec", "policyquant_register_frameworks"]
+
+#: The pluggy project name, also the entry-point group that plugins install into.
+PROJECT_NAME = "policyquant"
+
+hookspec = pluggy.HookspecMarker(PROJECT_NAME)
+
+#: Decorator marking a plugin's hook implementations.
+hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
+
+
+@hookspec
+def policyquant_register_frameworks(
+    register: Callable[..., None],
+) -> None:
+    """Register frameworks by calling ``register(framework, aliases=())``.
+
+    Parameters
+    ----------
+    register : callable
+        ``register(framework, aliases=())`` adds a
+        :class:`~policyquant.Framework` under its name and any extra
+        ``aliases``.  It raises
+        :class:`~policyquant.errors.DuplicateFrameworkError` if another plugin
+        already claimed the name or an alias, and
+        :class:`~policyquant.errors.PluginError` if ``framework`` is not a
+        :class:`~policyquant.Framework`.
+
+    Examples
+    --------
+    A plugin module, ``my_frameworks.py``::
+
+        import policyquant as pq
+
+        @pq.hookimpl
+        def policyquant_register_frameworks(register):
+            register(pq.Framework("my-taxonomy", "My taxonomy", ...), aliases=["mine"])
+
+    installed with an entry point in its ``pyproject.toml``::
+
+        [project.entry-points.policyquant]
+        my_frameworks = "my_frameworks"
+    """
+
+

@@ -1,0 +1,576 @@
+"""The plugin system and the framework registry.
+
+Frameworks reach policyquant only through plugins, the built-in ones included:
+the study's framework is a plugin listed in :data:`DEFAULT_PLUGINS`, loaded
+through exactly the same hook as a third-party plugin installed from PyPI.
+
+Loading is lazy: nothing is imported until the registry is first used (by
+:func:`get_framework`, :func:`list_frameworks` and the like).  Then the built-in
+plugins are registered, then every entry point of the ``policyquant`` group,
+each in isolation: a third-party plugin that fails to import, whose hook
+raises, or that registers something invalid produces a
+:class:`~policyquant.errors.PluginWarning` naming the plugin and the cause,
+and everything else keeps working.  :func:`plugin_failures` lists what failed.
+
+Two environment variables control loading:
+
+``POLICYQUANT_DISABLE_ENTRY_POINTS``
+    Set to ``1`` (or ``true``, ``yes``) to load only the built-in plugins.
+``POLICYQUANT_BLOCK_PLUGINS``
+    A comma-separated list of plugin names (entry-point names, or the module
+    names of built-in plugins) not to load.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import os
+import threading
+import warnings
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+import pandas as pd
+import pluggy
+
+from . import hookspecs
+from ._text import closest, format_choices, normalize_name
+from .errors import DuplicateFrameworkError, PluginError, PluginWarning, PolicyQuantError, UnknownFrameworkError
+from .model import Framework
+
+__all__ = [
+    "DEFAULT_PLUGINS",
+    "ENTRY_POINT_GROUP",
+    "ENV_BLOCK_PLUGINS",
+    "ENV_DISABLE_ENTRY_POINTS",
+    "FrameworkRegistry",
+    "PluginFailure",
+    "RegisteredFramework",
+    "get_framework",
+    "get_registry",
+    "list_frameworks",
+    "plugin_failures",
+    "register_plugin",
+    "reload_plugins",
+    "unregister_plugin",
+]
+
+#: Modules of the plugins that ship with policyquant, registered first.
+DEFAULT_PLUGINS: tuple[str, ...] = ("policyquant.frameworks.howlett_ramesh",)
+
+#: The entry-point group third-party plugins install into.
+ENTRY_POINT_GROUP = hookspecs.PROJECT_NAME
+
+#: Environment variable that switches entry-point loading off.
+ENV_DISABLE_ENTRY_POINTS = "POLICYQUANT_DISABLE_ENTRY_POINTS"
+
+#: Environment variable listing plugins (comma-separated) not to load.
+ENV_BLOCK_PLUGINS = "POLICYQUANT_BLOCK_PLUGINS"
+
+_TRUE = {"1", "true", "yes", "on"}
+
+
+@attrs.frozen
+class RegisteredFramework:
+    """A framework in the registry, with where it came from.
+
+    Attributes
+    ----------
+    framework : Framework
+        The framework.
+    plugin : str
+        Name of the plugin that registered it.
+    builtin : bool
+        Whether that plugin ships with policyquant.
+    aliases : tuple of str
+        Other names it can be fetched by.
+    """
+
+    framework: Framework
+    plugin: str
+    builtin: bool
+    aliases: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class PluginFailure:
+    """A plugin that could not be loaded, or a registration that was refused.
+
+    Attributes
+    ----------
+    plugin : str
+        The plugin's name (for an entry point, its name in the group).
+    source : str
+        Where it came from: ``"name = module"`` for an entry point, the module
+        name for a built-in, or ``"runtime"``.
+    stage : str
+        ``"import"``, ``"hook"`` or ``"register"``.
+    error : str
+        The cause, as ``ExceptionType: message``.
+    """
+
+    plugin: str
+    source: str
+    stage: str
+    error: str
+
+    def __str__(self) -> str:
+        return f"plugin {self.plugin!r} ({self.source}) failed at {self.stage}: {self.error}"
+
+
+def _describe_error(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"
+
+
+def _blocked_from_environment() -> set[str]:
+    text = os.environ.get(ENV_BLOCK_PLUGINS, "")
+    return {name.strip() for name in text.split(",") if name.strip()}
+
+
+def _entry_points_disabled() -> bool:
+    return os.environ.get(ENV_DISABLE_ENTRY_POINTS, "").strip().lower() in _TRUE
+
+
+class FrameworkRegistry:
+    """Frameworks registered by plugins, looked up by name or alias.
+
+    Most code uses the module-level functions (:func:`get_framework`,
+    :func:`list_frameworks`, ...), which work on the default registry returned
+    by :func:`get_registry`.  A separate registry is useful in tests and in
+    applications that want full control over which plugins load.
+
+    Parameters
+    ----------
+    default_plugins : iterable of str, optional
+        Modules of built-in plugins; defaults to :data:`DEFAULT_PLUGINS`.
+    entry_point_group : str or None, optional
+        Entry-point group to load third-party plugins from; ``None`` loads
+        none.  Defaults to :data:`ENTRY_POINT_GROUP`, unless
+        ``POLICYQUANT_DISABLE_ENTRY_POINTS`` is set.
+
+    Examples
+    --------
+    >>> from policyquant.plugins import FrameworkRegistry
+    >>> registry = FrameworkRegistry(entry_point_group=None)
+    >>> registry.get("genai-china").name
+    'wang2026'
+    >>> "howlett-ramesh-1995" in registry.names()
+    True
+    """
+
+    def __init__(
+        self,
+        default_plugins: Iterable[str] | None = None,
+        entry_point_group: str | None = ENTRY_POINT_GROUP,
+    ) -> None:
+        self.default_plugins = tuple(DEFAULT_PLUGINS if default_plugins is None else default_plugins)
+        self.entry_point_group = entry_point_group
+        self.manager = pluggy.PluginManager(hookspecs.PROJECT_NAME)
+        self.manager.add_hookspecs(hookspecs)
+        self._lock = threading.RLock()
+        self._loaded = False
+        self._entries: dict[str, RegisteredFramework] = {}
+        self._names: dict[str, str] = {}  # normalized name or alias -> framework name
+        self._failures: list[PluginFailure] = []
+        self._sources: dict[str, tuple[str, bool]] = {}  # plugin name -> (source, builtin)
+
+    # Loading ----------------------------------------------------------------
+
+    def load(self) -> None:
+        """Load the built-in plugins and the entry points, once.
+
+        Called automatically on first use; calling it again does nothing.
+
+        Raises
+        ------
+        PluginError
+            If a *built-in* plugin fails (a bug in policyquant).  Third-party
+            failures only warn.
+        """
+        with self._lock:
+            if self._loaded:
+                return
+            self._loaded = True
+            blocked = _blocked_from_environment()
+            for name in blocked:
+                self.manager.set_blocked(name)
+            for module_name in self.default_plugins:
+                if module_name in blocked:
+                    continue
+                module = importlib.import_module(module_name)
+                self._add(module, module_name, source=module_name, builtin=True, strict=True)
+            if self.entry_point_group and not _entry_points_disabled():
+                self._load_entry_points(self.entry_point_group, blocked)
+
+    def _load_entry_points(self, group: str, blocked: set[str]) -> None:
+        points = sorted(importlib.metadata.entry_points(group=group), key=lambda ep: ep.name)
+        for point in points:
+            source = f"{point.name} = {point.value}"
+            if point.name in blocked or self.manager.has_plugin(point.name):
+                continue
+            try:
+                plugin = point.load()
+            except Exception as error:  # noqa: BLE001 - a stranger's import may raise anything
+                self._fail(point.name, source, "import", error)
+                continue
+            self._add(plugin, point.name, source=source, builtin=False, strict=False)
+
+    def _fail(self, plugin: str, source: str, stage: str, error: BaseException) -> None:
+        failure = PluginFailure(plugin, source, stage, _describe_error(error))
+        self._failures.append(failure)
+        warnings.warn(f"policyquant {failure}; the other frameworks still work", PluginWarning, stacklevel=4)
+
+    def _add(self, plugin: Any, name: str, *, source: str, builtin: bool, strict: bool) -> None:
+        """Register ``plugin`` with the manager and run its hook."""
+        try:
+            registered = self.manager.register(plugin, name=name)
+        except Exception as error:  # noqa: BLE001 - pluggy validates the stranger's hooks
+            if strict:
+                raise PluginError(f"plugin {name!r} cannot be registered: {_describe_error(error)}") from error
+            self._fail(name, source, "import", error)
+            return
+        if registered is None:  # blocked
+            return
+        self._sources[name] = (source, builtin)
+        self._run_hooks(name, source=source, builtin=builtin, strict=strict)
+
+    def _run_hooks(self, plugin_name: str, *, source: str, builtin: bool, strict: bool) -> None:
+        staged: list[RegisteredFramework] = []
+
+        def register(framework: Framework, aliases: Iterable[str] = ()) -> None:
+            entry = self._check_registration(framework, aliases, plugin_name, builtin, staged)
+            staged.append(entry)
+
+        impls = [
+            impl
+            for impl in self.manager.hook.policyquant_register_frameworks.get_hookimpls()
+            if impl.plugin_name == plugin_name
+        ]
+        try:
+            for impl in impls:
+                impl.function(*[{"register": register}[arg] for arg in impl.argnames])
+        except Exception as error:  # noqa: BLE001 - isolate one plugin's failure from the rest
+            if strict:
+                if isinstance(error, PolicyQuantError):
+                    raise
+                raise PluginError(f"plugin {plugin_name!r} failed in its hook: {_describe_error(error)}") from error
+            # A hook that raised half-way leaves nothing behind.
+            self._fail(plugin_name, source, "hook" if not isinstance(error, PluginError) else "register", error)
+            return
+        for entry in staged:
+            self._commit(entry)
+
+    def _check_registration(
+        self,
+        framework: Any,
+        aliases: Iterable[str],
+        plugin_name: str,
+        builtin: bool,
+        staged: list[RegisteredFramework],
+    ) -> RegisteredFramework:
+        if not isinstance(framework, Framework):
+            raise PluginError(
+                f"plugin {plugin_name!r} registered {type(framework).__name__} {framework!r}, "
+                "which is not a policyquant.Framework"
+            )
+        if isinstance(aliases, str):
+            aliases = (aliases,)
+        aliases = tuple(aliases)
+        for alias in aliases:
+            if not isinstance(alias, str) or not alias.strip():
+                raise PluginError(f"plugin {plugin_name!r}: framework aliases must be non-empty text, got {alias!r}")
+        claimed = {normalize_name(e.framework.name): e for e in staged}
+        claimed.update({normalize_name(a): e for e in staged for a in e.aliases})
+        for name in (framework.name, *aliases):
+            normal = normalize_name(name)
+            holder = self._entries.get(self._names[normal]) if normal in self._names else claimed.get(normal)
+            if holder is not None:
+                raise DuplicateFrameworkError(
+                    f"framework name {name!r} is claimed twice: by plugin {holder.plugin!r} "
+                    f"(framework {holder.framework.name!r}) and by plugin {plugin_name!r} "
+                    f"(framework {framework.name!r})"
+                )
+        return RegisteredFramework(framework, plugin_name, builtin, aliases)
+
+    def _commit(self, entry: RegisteredFramework) -> None:
+        self._entries[entry.framework.name] = entry
+        for name in (entry.framework.name, *entry.aliases):
+            self._names[normalize_name(name)] = entry.framework.name
+
+    # Run-time registration ----------------------------------------------------
+
+    def register_plugin(self, plugin: Any, name: str | None = None) -> str:
+        """Register a plugin object or module now, and run its hook.
+
+        Unlike entry points, a plugin registered this way fails loudly: a
+        duplicate name or an invalid registration raises.
+
+        Parameters
+        ----------
+        plugin : module or object
+            Anything with :data:`policyquant.hookimpl`-decorated hook functions.
+        name : str, optional
+            The plugin's name; defaults to one pluggy derives.
+
+        Returns
+        -------
+        str
+            The name the plugin was registered under.
+
+        Raises
+        ------
+        DuplicateFrameworkError
+            If it registers a name or alias that is already taken.
+        PluginError
+            If it is already registered, or its hook fails.
+        """
+        self.load()
+        with self._lock:
+            plugin_name = name or self.manager.get_canonical_name(plugin)
+            if self.manager.has_plugin(plugin_name) or self.manager.is_registered(plugin):
+                raise PluginError(f"plugin {plugin_name!r} is already registered")
+            try:
+                self._add(plugin, plugin_name, source="runtime", builtin=False, strict=True)
+            except PolicyQuantError:
+                if self.manager.has_plugin(plugin_name):
+                    self.manager.unregister(name=plugin_name)
+                    self._sources.pop(plugin_name, None)
+                raise
+            return plugin_name
+
+    def unregister_plugin(self, name: str) -> None:
+        """Remove a plugin and every framework it registered.
+
+        Parameters
+        ----------
+        name : str
+            The plugin's name, as returned by :meth:`register_plugin`.
+
+        Raises
+        ------
+        PluginError
+            If no plugin of that name is registered.
+        """
+        self.load()
+        with self._lock:
+            if not self.manager.has_plugin(name):
+                raise PluginError(
+                    f"no plugin named {name!r} is registered; plugins: {format_choices(self.plugin_names())}"
+                )
+            self.manager.unregister(name=name)
+            self._sources.pop(name, None)
+            for framework_name in [n for n, e in self._entries.items() if e.plugin == name]:
+                del self._entries[framework_name]
+            self._names = {k: v for k, v in self._names.items() if v in self._entries}
+
+    # Queries ------------------------------------------------------------------
+
+    def plugin_names(self) -> list[str]:
+        """Names of the registered plugins, built-ins first."""
+        self.load()
+        return list(self._sources)
+
+    def names(self) -> list[str]:
+        """Names of the registered frameworks, in registration order."""
+        self.load()
+        return list(self._entries)
+
+    def failures(self) -> list[PluginFailure]:
+        """The plugins that failed to load or register, with the causes."""
+        self.load()
+        return list(self._failures)
+
+    def entry(self, name: str | Framework) -> RegisteredFramework:
+        """The registry entry of a framework, by name or alias.
+
+        Raises
+        ------
+        UnknownFrameworkError
+            If no framework has this name or alias.
+        """
+        self.load()
+        if isinstance(name, Framework):
+            name = name.name
+        key = self._names.get(normalize_name(name)) if isinstance(name, str) else None
+        if key is None:
+            known = sorted(self._entries)
+            message = f"no framework named {name!r}; known frameworks: {format_choices(known, limit=50) or '(none)'}"
+            suggestions = closest(str(name), list(self._names) + known)
+            if suggestions:
+                message += f"; did you mean {', '.join(suggestions)}?"
+            if self._failures:
+                failed = ", ".join(sorted({f.plugin for f in self._failures}))
+                message += f" ({len(self._failures)} plugin failure(s), from {failed}: see policyquant.plugin_failures())"
+            raise UnknownFrameworkError(message)
+        return self._entries[key]
+
+    def get(self, name: str | Framework) -> Framework:
+        """The framework with this name or alias (a :class:`Framework` is returned as is)."""
+        if isinstance(name, Framework):
+            return name
+        return self.entry(name).framework
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per registered framework; see :func:`list_frameworks`."""
+        self.load()
+        rows = []
+        for entry in self._entries.values():
+            framework = entry.framework
+            scale = framework.scale
+            rows.append({
+                "name": framework.name,
+                "title": framework.title,
+                "aliases": ", ".join(entry.aliases),
+                "plugin": entry.plugin,
+                "version": framework.version,
+                "builtin": entry.builtin,
+                "families": len(framework.families),
+                "instruments": len(framework.instruments),
+                "objectives": len(framework.objectives),
+                "scale": None if scale is None else scale.name,
+                "parts": ", ".join(framework.parts),
+            })
+        columns = ["name", "title", "aliases", "plugin", "version", "builtin", "families",
+                   "instruments", "objectives", "scale", "parts"]
+        return pd.DataFrame.from_records(rows, columns=columns)
+
+
+_default_registry: FrameworkRegistry | None = None
+_default_lock = threading.Lock()
+
+
+def get_registry() -> FrameworkRegistry:
+    """The process-wide default registry (created on first use).
+
+    Examples
+    --------
+    >>> import policyquant as pq
+    >>> pq.plugins.get_registry() is pq.plugins.get_registry()
+    True
+    """
+    global _default_registry
+    with _default_lock:
+        if _default_registry is None:
+            _default_registry = FrameworkRegistry()
+        return _default_registry
+
+
+def reload_plugins() -> FrameworkRegistry:
+    """Discard the default registry and load every plugin again.
+
+    Needed after installing a plugin in a running session (or changing the
+    environment variables), since entry points are read only once.
+
+    Returns
+    -------
+    FrameworkRegistry
+        The new default registry, already loaded.
+
+    Examples
+    --------
+    >>> import policyquant as pq
+    >>> "wang2026" in pq.plugins.reload_plugins().names()
+    True
+    """
+    global _default_registry
+    with _default_lock:
+        _default_registry = FrameworkRegistry()
+    _default_registry.load()
+    return _default_registry
+
+
+def get_framework(name: str | Framework) -> Framework:
+    """Return a registered framework by name or alias.
+
+    Parameters
+    ----------
+    name : str or Framework
+        A framework name or alias, matched case-insensitively; a
+        :class:`Framework` is returned unchanged, so that functions can accept
+        either.
+
+    Returns
+    -------
+    Framework
+
+    Raises
+    ------
+    UnknownFrameworkError
+        If no framework has this name; the message lists the known ones.
+
+    Examples
+    --------
+    >>> import policyquant as pq
+    >>> pq.get_framework("genai-china").name
+    'wang2026'
+    >>> pq.get_framework("wang2025")
+    Traceback (most recent call last):
+    ...
+    policyquant.errors.UnknownFrameworkError: no framework named 'wang2025'; known frameworks: ...; did you mean wang2026?
+    """
+    return get_registry().get(name)
+
+
+def list_frameworks() -> pd.DataFrame:
+    """List the registered frameworks.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per framework with the columns ``name``, ``title``,
+        ``aliases`` (comma-separated), ``plugin`` (the plugin that registered
+        it), ``version``, ``builtin`` (whether it ships with policyquant),
+        ``families``, ``instruments`` and ``objectives`` (counts), ``scale``
+        (the score's name, or missing) and ``parts`` (which of instruments,
+        objectives and scale it has).
+
+    Examples
+    --------
+    >>> import policyquant as pq
+    >>> table = pq.list_frameworks().set_index("name")
+    >>> table.loc["wang2026", ["instruments", "objectives", "scale", "builtin"]].tolist()
+    [16, 4, 'APE', True]
+    """
+    return get_registry().to_frame()
+
+
+def plugin_failures() -> list[PluginFailure]:
+    """The plugins of the default registry that failed to load, and why.
+
+    Examples
+    --------
+    >>> import policyquant as pq
+    >>> isinstance(pq.plugin_failures(), list)
+    True
+    """
+    return get_registry().failures()
+
+
+def register_plugin(plugin: Any, name: str | None = None) -> str:
+    """Register a plugin in the default registry now; see :meth:`FrameworkRegistry.register_plugin`.
+
+    Examples
+    --------
+    >>> import policyquant as pq
+    >>> class Demo:
+    ...     @pq.hookimpl
+    ...     def policyquant_register_frameworks(self, register):
+    ...         register(pq.Framework("demo", "Demo framework"), aliases=["my-demo"])
+    >>> name = pq.plugins.register_plugin(Demo(), name="demo-plugin")
+    >>> pq.get_framework("my-demo").title
+    'Demo framework'
+    >>> pq.plugins.unregister_plugin("demo-plugin")
+    """
+    return get_registry().register_plugin(plugin, name=name)
+
+
+def unregister_plugin(name: str) -> None:
+    """Remove a plugin and its frameworks from the default registry.
+
+    See :meth:`FrameworkRegistry.unregister_plugin`; :func:`register_plugin`
+    has an example.
+    """
+    get_registry().unregister_plugin(name)
+
