@@ -61,5 +61,3 @@ def policyquant_register_frameworks(
         [project.entry-points.policyquant]
         my_frameworks = "my_frameworks"
     """
-
-

@@ -118,7 +118,9 @@ class LabelMap(Mapping[str, str]):
         pairs = dict(items)
         for language, label in pairs.items():
             if not isinstance(language, str) or not language.strip():
-                raise InvalidFrameworkError(f"a label's language code must be non-empty text, got {language!r}")
+                raise InvalidFrameworkError(
+                    f"a label's language code must be non-empty text, got {language!r}"
+                )
             if not isinstance(label, str) or not label.strip():
                 raise InvalidFrameworkError(f"the {language!r} label must be non-empty text, got {label!r}")
         self._items = tuple(sorted(pairs.items()))
@@ -573,7 +575,7 @@ class Dimension:
             rows = series.index[bad]
             offenders = series[bad]
             problems = []
-            for row, value in zip(rows, offenders):
+            for row, value in zip(rows, offenders, strict=True):
                 missing = value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA
                 problems.append(
                     {
@@ -581,7 +583,9 @@ class Dimension:
                         "row": row,
                         "column": column or self.key,
                         "value": None if missing else value,
-                        "problem": "missing score" if missing else f"not a level of {self.key} ({self.label})",
+                        "problem": "missing score"
+                        if missing
+                        else f"not a level of {self.key} ({self.label})",
                         "expected": self.describe_levels(),
                         "suggestions": None
                         if missing or not isinstance(value, str)
@@ -675,8 +679,14 @@ class EfficacyScale(abc.ABC):
                 return dimension
         raise UnknownCategoryError(
             f"the scale has no dimension {key!r}",
-            [{"value": key, "problem": "unknown dimension", "expected": format_choices(self.dimension_keys),
-              "suggestions": ", ".join(closest(key, self.dimension_keys)) or None}],
+            [
+                {
+                    "value": key,
+                    "problem": "unknown dimension",
+                    "expected": format_choices(self.dimension_keys),
+                    "suggestions": ", ".join(closest(key, self.dimension_keys)) or None,
+                }
+            ],
         )
 
     def dimensions_for(self, unit: str) -> tuple[Dimension, ...]:
@@ -718,9 +728,13 @@ class EfficacyScale(abc.ABC):
             raise ValidationError(
                 f"cannot score: {len(missing)} dimension column(s) missing",
                 [
-                    {"file": source, "column": key, "problem": "missing column",
-                     "expected": f"one column per dimension: {', '.join(self.dimension_keys)}",
-                     "suggestions": ", ".join(closest(key, map(str, frame.columns))) or None}
+                    {
+                        "file": source,
+                        "column": key,
+                        "problem": "missing column",
+                        "expected": f"one column per dimension: {', '.join(self.dimension_keys)}",
+                        "suggestions": ", ".join(closest(key, map(str, frame.columns))) or None,
+                    }
                     for key in missing
                 ],
             )
@@ -809,7 +823,12 @@ class FormulaScale(EfficacyScale):
         object.__setattr__(self, "_bounds", self._find_bounds())
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"dimensions": self.dimensions, "formula": self.formula, "name": self.name, "label": self.label}
+        return {
+            "dimensions": self.dimensions,
+            "formula": self.formula,
+            "name": self.name,
+            "label": self.label,
+        }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         fresh = FormulaScale(**state)
@@ -823,7 +842,9 @@ class FormulaScale(EfficacyScale):
             # which is exact for formulas linear in each dimension (such as APE).
             level_sets = [np.unique([s.min(), s.max()]) for s in level_sets]
         grids = np.meshgrid(*level_sets, indexing="ij")
-        values = self._compiled.evaluate({d.key: g.ravel() for d, g in zip(self.dimensions, grids)})
+        values = self._compiled.evaluate(
+            {d.key: g.ravel() for d, g in zip(self.dimensions, grids, strict=True)}
+        )
         values = np.broadcast_to(values, grids[0].ravel().shape)
         finite = values[np.isfinite(values)]
         if finite.size < values.size:
@@ -1000,8 +1021,11 @@ class Framework:
     _lookups: dict[str, dict[str, str]] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
-        for part, items in (("family", self.families), ("instrument", self.instruments),
-                            ("objective", self.objectives)):
+        for part, items in (
+            ("family", self.families),
+            ("instrument", self.instruments),
+            ("objective", self.objectives),
+        ):
             _reject_duplicates([item.key for item in items], f"{part} key in framework {self.name!r}")
         family_keys = {family.key for family in self.families}
         for instrument in self.instruments:
@@ -1016,8 +1040,11 @@ class Framework:
                 ((item.key, name) for item in items for name in item.names()),
                 f"{part} names of framework {self.name!r}",
             )
-            for part, items in (("family", self.families), ("instrument", self.instruments),
-                                ("objective", self.objectives))
+            for part, items in (
+                ("family", self.families),
+                ("instrument", self.instruments),
+                ("objective", self.objectives),
+            )
         }
         object.__setattr__(self, "_lookups", lookups)
 
@@ -1050,8 +1077,11 @@ class Framework:
         >>> pq.get_framework("howlett-ramesh-1995").parts
         ('instruments',)
         """
-        present = (("instruments", self.instruments), ("objectives", self.objectives),
-                   ("scale", self.scale is not None))
+        present = (
+            ("instruments", self.instruments),
+            ("objectives", self.objectives),
+            ("scale", self.scale is not None),
+        )
         return tuple(name for name, has in present if has)
 
     def family_of(self, instrument: str) -> InstrumentFamily:
@@ -1119,22 +1149,26 @@ class Framework:
         Traceback (most recent call last):
         ...
         policyquant.errors.UnknownCategoryError: 'Standard and norm' is not an instrument of framework 'wang2026':
-          - value 'Standard and norm': unknown instrument; expected one of standards_and_norms, ...; did you mean Standards and Norms?
+          - value 'Standard and norm': unknown instrument; expected one of standards_and_norms, ...; did you mean Standards and Norms (standards_and_norms)?
         """
         lookup = self._lookups.get(part)
         if lookup is None:
             raise ValueError(f"part must be one of family, instrument, objective; got {part!r}")
         key = lookup.get(normalize_name(name)) if isinstance(name, str) else None
         if key is None:
-            names = [n for item in self._items(part) for n in item.names()]
+            items = self._items(part)
+            owner = {normalize_name(n): item for item in items for n in item.names()}
+            nearest = dict.fromkeys(owner[normalize_name(n)] for n in closest(name, list(owner), n=6))
             raise UnknownCategoryError(
                 f"{name!r} is not a{'n' if part[0] in 'aeiou' else ''} {part} of framework {self.name!r}",
-                [{
-                    "value": name,
-                    "problem": f"unknown {part}",
-                    "expected": "one of " + (format_choices([i.key for i in self._items(part)]) or "(none)"),
-                    "suggestions": ", ".join(closest(name, names)) or None,
-                }],
+                [
+                    {
+                        "value": name,
+                        "problem": f"unknown {part}",
+                        "expected": "one of " + (format_choices([i.key for i in items]) or "(none)"),
+                        "suggestions": " or ".join(f"{i.label} ({i.key})" for i in list(nearest)[:3]) or None,
+                    }
+                ],
             )
         return key
 
@@ -1201,19 +1235,27 @@ class Framework:
         """
         rows: list[dict[str, Any]] = []
 
-        def add(part: str, key: str, item: Any, parent: str | None = None, score: Any = None,
-                unit: str | None = None) -> None:
-            rows.append({
-                "part": part,
-                "key": key,
-                "label": item.label_in(language),
-                "parent": parent,
-                "score": score,
-                "unit": unit,
-                "description": item.description,
-                "aliases": "; ".join(getattr(item, "aliases", ())),
-                **{f"label_{lang}": text for lang, text in item.labels.items()},
-            })
+        def add(
+            part: str,
+            key: str,
+            item: Any,
+            parent: str | None = None,
+            score: Any = None,
+            unit: str | None = None,
+        ) -> None:
+            rows.append(
+                {
+                    "part": part,
+                    "key": key,
+                    "label": item.label_in(language),
+                    "parent": parent,
+                    "score": score,
+                    "unit": unit,
+                    "description": item.description,
+                    "aliases": "; ".join(getattr(item, "aliases", ())),
+                    **{f"label_{lang}": text for lang, text in item.labels.items()},
+                }
+            )
 
         for family in self.families:
             add("family", family.key, family)
@@ -1224,8 +1266,14 @@ class Framework:
         if self.scale is not None:
             for dimension in self.scale.dimensions:
                 for level in dimension.levels:
-                    add("level", f"{dimension.key}={level.score}", level, parent=dimension.key,
-                        score=level.score, unit=dimension.unit)
+                    add(
+                        "level",
+                        f"{dimension.key}={level.score}",
+                        level,
+                        parent=dimension.key,
+                        score=level.score,
+                        unit=dimension.unit,
+                    )
         base = ["part", "key", "label", "parent", "score", "unit", "description", "aliases"]
         frame = pd.DataFrame.from_records(rows)
         if frame.empty:

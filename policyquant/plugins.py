@@ -37,7 +37,13 @@ import pluggy
 
 from . import hookspecs
 from ._text import closest, format_choices, normalize_name
-from .errors import DuplicateFrameworkError, PluginError, PluginWarning, PolicyQuantError, UnknownFrameworkError
+from .errors import (
+    DuplicateFrameworkError,
+    PluginError,
+    PluginWarning,
+    PolicyQuantError,
+    UnknownFrameworkError,
+)
 from .model import Framework
 
 __all__ = [
@@ -226,9 +232,11 @@ class FrameworkRegistry:
         """Register ``plugin`` with the manager and run its hook."""
         try:
             registered = self.manager.register(plugin, name=name)
-        except Exception as error:  # noqa: BLE001 - pluggy validates the stranger's hooks
+        except Exception as error:
             if strict:
-                raise PluginError(f"plugin {name!r} cannot be registered: {_describe_error(error)}") from error
+                raise PluginError(
+                    f"plugin {name!r} cannot be registered: {_describe_error(error)}"
+                ) from error
             self._fail(name, source, "import", error)
             return
         if registered is None:  # blocked
@@ -251,13 +259,17 @@ class FrameworkRegistry:
         try:
             for impl in impls:
                 impl.function(*[{"register": register}[arg] for arg in impl.argnames])
-        except Exception as error:  # noqa: BLE001 - isolate one plugin's failure from the rest
+        except Exception as error:
             if strict:
                 if isinstance(error, PolicyQuantError):
                     raise
-                raise PluginError(f"plugin {plugin_name!r} failed in its hook: {_describe_error(error)}") from error
+                raise PluginError(
+                    f"plugin {plugin_name!r} failed in its hook: {_describe_error(error)}"
+                ) from error
             # A hook that raised half-way leaves nothing behind.
-            self._fail(plugin_name, source, "hook" if not isinstance(error, PluginError) else "register", error)
+            self._fail(
+                plugin_name, source, "hook" if not isinstance(error, PluginError) else "register", error
+            )
             return
         for entry in staged:
             self._commit(entry)
@@ -280,7 +292,9 @@ class FrameworkRegistry:
         aliases = tuple(aliases)
         for alias in aliases:
             if not isinstance(alias, str) or not alias.strip():
-                raise PluginError(f"plugin {plugin_name!r}: framework aliases must be non-empty text, got {alias!r}")
+                raise PluginError(
+                    f"plugin {plugin_name!r}: framework aliases must be non-empty text, got {alias!r}"
+                )
         claimed = {normalize_name(e.framework.name): e for e in staged}
         claimed.update({normalize_name(a): e for e in staged for a in e.aliases})
         for name in (framework.name, *aliases):
@@ -419,21 +433,34 @@ class FrameworkRegistry:
         for entry in self._entries.values():
             framework = entry.framework
             scale = framework.scale
-            rows.append({
-                "name": framework.name,
-                "title": framework.title,
-                "aliases": ", ".join(entry.aliases),
-                "plugin": entry.plugin,
-                "version": framework.version,
-                "builtin": entry.builtin,
-                "families": len(framework.families),
-                "instruments": len(framework.instruments),
-                "objectives": len(framework.objectives),
-                "scale": None if scale is None else scale.name,
-                "parts": ", ".join(framework.parts),
-            })
-        columns = ["name", "title", "aliases", "plugin", "version", "builtin", "families",
-                   "instruments", "objectives", "scale", "parts"]
+            rows.append(
+                {
+                    "name": framework.name,
+                    "title": framework.title,
+                    "aliases": ", ".join(entry.aliases),
+                    "plugin": entry.plugin,
+                    "version": framework.version,
+                    "builtin": entry.builtin,
+                    "families": len(framework.families),
+                    "instruments": len(framework.instruments),
+                    "objectives": len(framework.objectives),
+                    "scale": None if scale is None else scale.name,
+                    "parts": ", ".join(framework.parts),
+                }
+            )
+        columns = [
+            "name",
+            "title",
+            "aliases",
+            "plugin",
+            "version",
+            "builtin",
+            "families",
+            "instruments",
+            "objectives",
+            "scale",
+            "parts",
+        ]
         return pd.DataFrame.from_records(rows, columns=columns)
 
 
@@ -530,8 +557,8 @@ def list_frameworks() -> pd.DataFrame:
     --------
     >>> import policyquant as pq
     >>> table = pq.list_frameworks().set_index("name")
-    >>> table.loc["wang2026", ["instruments", "objectives", "scale", "builtin"]].tolist()
-    [16, 4, 'APE', True]
+    >>> table.loc["wang2026", ["instruments", "objectives", "scale", "builtin"]].to_dict()
+    {'instruments': 16, 'objectives': 4, 'scale': 'APE', 'builtin': True}
     """
     return get_registry().to_frame()
 
@@ -573,4 +600,3 @@ def unregister_plugin(name: str) -> None:
     has an example.
     """
     get_registry().unregister_plugin(name)
-

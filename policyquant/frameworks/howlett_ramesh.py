@@ -76,70 +76,150 @@ _FAMILIES = (
 
 # (key, Table 1 label, family, description, Chinese label, aliases incl. Table 4 wording)
 _INSTRUMENTS = (
-    ("standards_and_norms", "Standards and Norms", "mandatory",
-     "Binding rules and technical requirements that the government lays down with its "
-     "administrative authority and that everyone active in generative AI must follow.",
-     "标准规范", ("Standards & norms", "Standards", "Norms")),
-    ("infrastructure", "Infrastructure", "mandatory",
-     "Hardware and software facilities that the government builds, leads or regulates so that "
-     "the sector can be regulated and governed.",
-     "基础设施", ("Infrastructure construction",)),
-    ("development_planning", "Development Planning", "mandatory",
-     "Macro-level deployment of the direction, goals and key tasks of the generative AI "
-     "industry's development.",
-     "发展规划", ("Planning",)),
-    ("assessment_and_supervision", "Assessment and Supervision", "mandatory",
-     "Inspection, evaluation and restraint of what generative AI actors do and of the results "
-     "they produce.",
-     "评估监管", ("Assessment & supervision", "Supervision and assessment", "监督评估")),
-    ("organizational_support", "Organizational Guarantees", "mandatory",
-     "Institutional arrangements for setting up organisations, dividing responsibilities and "
-     "staffing so that regulation is carried out.",
-     "组织保障", ("Organizational support", "Organisational support", "Organizational guarantee")),
-    ("product_development", "Product Development", "voluntary",
-     "Support for firms developing regulatory and compliance products themselves and investing "
-     "more in compliance along their production and engineering processes.",
-     "产品研发", ("Product R&D",)),
-    ("service_operations", "Service Operations", "voluntary",
-     "Support for firms offering operation, maintenance, technical support and other services "
-     "that deal with problems after deployment.",
-     "服务运营", ("Services and operations",)),
-    ("exchange_and_cooperation", "Exchange and Cooperation", "voluntary",
-     "The government brokering compliant cooperation between firms, research institutions and "
-     "industry bodies.",
-     "交流合作", ("Exchange & cooperation", "Cooperation and exchange")),
-    ("market_improvement", "Market Improvement", "voluntary",
-     "Using market mechanisms so that market actors act on their own for the sound development "
-     "of generative AI.",
-     "市场完善", ("Market development",)),
-    ("fiscal_and_tax_incentives", "Fiscal and Tax Incentives", "mixed",
-     "Public funding and tax relief that reward firms and institutions for compliant research, "
-     "development and application.",
-     "财税激励", ("Fiscal & tax incentives", "Tax incentives", "财政税收")),
-    ("financial_support", "Financial Support", "mixed",
-     "Policy-guided finance: steering banks and other financial institutions to fund and serve "
-     "compliance and governance of generative AI.",
-     "金融支持", ("Finance",)),
-    ("talent_development", "Talent Development", "mixed",
-     "Cooperation of government, universities, research and industry to train the specialists "
-     "that regulating generative AI requires.",
-     "人才培养", ("Talent cultivation", "Talent training")),
-    ("pilots_and_demonstrations", "Pilot and Demonstration", "mixed",
-     "Trying new regulatory measures within a defined scope and spreading what works once it "
-     "has been evaluated.",
-     "试点示范", ("Pilots & demonstrations", "Pilots and demonstrations", "Pilot projects")),
-    ("information_support", "Information Support", "mixed",
-     "Giving firms information on technology trends, market demand and other signals that guide "
-     "their choices.",
-     "信息支持", ("Information services",)),
-    ("industry_organizations", "Industry Organizations", "mixed",
-     "Working through industry associations and platforms whose collective outputs bind or "
-     "restrain their members to some degree.",
-     "行业组织", ("Industry associations", "Industry organisations")),
-    ("publicity_and_promotion", "Publicity and Promotion", "mixed",
-     "Communication aimed at the public about the value, meaning and compliance norms of "
-     "generative AI regulation.",
-     "宣传推广", ("Publicity & promotion", "Publicity", "宣传引导")),
+    (
+        "standards_and_norms",
+        "Standards and Norms",
+        "mandatory",
+        "Binding rules and technical requirements that the government lays down with its "
+        "administrative authority and that everyone active in generative AI must follow.",
+        "标准规范",
+        ("Standards & norms", "Standards", "Norms"),
+    ),
+    (
+        "infrastructure",
+        "Infrastructure",
+        "mandatory",
+        "Hardware and software facilities that the government builds, leads or regulates so that "
+        "the sector can be regulated and governed.",
+        "基础设施",
+        ("Infrastructure construction",),
+    ),
+    (
+        "development_planning",
+        "Development Planning",
+        "mandatory",
+        "Macro-level deployment of the direction, goals and key tasks of the generative AI "
+        "industry's development.",
+        "发展规划",
+        ("Planning",),
+    ),
+    (
+        "assessment_and_supervision",
+        "Assessment and Supervision",
+        "mandatory",
+        "Inspection, evaluation and restraint of what generative AI actors do and of the results "
+        "they produce.",
+        "评估监管",
+        ("Assessment & supervision", "Supervision and assessment", "监督评估"),
+    ),
+    (
+        "organizational_support",
+        "Organizational Guarantees",
+        "mandatory",
+        "Institutional arrangements for setting up organisations, dividing responsibilities and "
+        "staffing so that regulation is carried out.",
+        "组织保障",
+        ("Organizational support", "Organisational support", "Organizational guarantee"),
+    ),
+    (
+        "product_development",
+        "Product Development",
+        "voluntary",
+        "Support for firms developing regulatory and compliance products themselves and investing "
+        "more in compliance along their production and engineering processes.",
+        "产品研发",
+        ("Product R&D",),
+    ),
+    (
+        "service_operations",
+        "Service Operations",
+        "voluntary",
+        "Support for firms offering operation, maintenance, technical support and other services "
+        "that deal with problems after deployment.",
+        "服务运营",
+        ("Services and operations",),
+    ),
+    (
+        "exchange_and_cooperation",
+        "Exchange and Cooperation",
+        "voluntary",
+        "The government brokering compliant cooperation between firms, research institutions and "
+        "industry bodies.",
+        "交流合作",
+        ("Exchange & cooperation", "Cooperation and exchange"),
+    ),
+    (
+        "market_improvement",
+        "Market Improvement",
+        "voluntary",
+        "Using market mechanisms so that market actors act on their own for the sound development "
+        "of generative AI.",
+        "市场完善",
+        ("Market development",),
+    ),
+    (
+        "fiscal_and_tax_incentives",
+        "Fiscal and Tax Incentives",
+        "mixed",
+        "Public funding and tax relief that reward firms and institutions for compliant research, "
+        "development and application.",
+        "财税激励",
+        ("Fiscal & tax incentives", "Tax incentives", "财政税收"),
+    ),
+    (
+        "financial_support",
+        "Financial Support",
+        "mixed",
+        "Policy-guided finance: steering banks and other financial institutions to fund and serve "
+        "compliance and governance of generative AI.",
+        "金融支持",
+        ("Finance",),
+    ),
+    (
+        "talent_development",
+        "Talent Development",
+        "mixed",
+        "Cooperation of government, universities, research and industry to train the specialists "
+        "that regulating generative AI requires.",
+        "人才培养",
+        ("Talent cultivation", "Talent training"),
+    ),
+    (
+        "pilots_and_demonstrations",
+        "Pilot and Demonstration",
+        "mixed",
+        "Trying new regulatory measures within a defined scope and spreading what works once it "
+        "has been evaluated.",
+        "试点示范",
+        ("Pilots & demonstrations", "Pilots and demonstrations", "Pilot projects"),
+    ),
+    (
+        "information_support",
+        "Information Support",
+        "mixed",
+        "Giving firms information on technology trends, market demand and other signals that guide "
+        "their choices.",
+        "信息支持",
+        ("Information services",),
+    ),
+    (
+        "industry_organizations",
+        "Industry Organizations",
+        "mixed",
+        "Working through industry associations and platforms whose collective outputs bind or "
+        "restrain their members to some degree.",
+        "行业组织",
+        ("Industry associations", "Industry organisations"),
+    ),
+    (
+        "publicity_and_promotion",
+        "Publicity and Promotion",
+        "mixed",
+        "Communication aimed at the public about the value, meaning and compliance norms of "
+        "generative AI regulation.",
+        "宣传推广",
+        ("Publicity & promotion", "Publicity", "宣传引导"),
+    ),
 )
 
 _OBJECTIVES = (
@@ -170,8 +250,7 @@ _OBJECTIVES = (
     Objective(
         "application_scenarios",
         "Application Scenario Improvement",
-        "How well generative AI fits and adapts when it is brought into particular industries "
-        "and sectors.",
+        "How well generative AI fits and adapts when it is brought into particular industries and sectors.",
         labels={"zh": "应用场景完善"},
         aliases=("Application scenarios", "应用场景"),
     ),
@@ -181,21 +260,39 @@ _AUTHORITY = Dimension(
     "DA",
     "Authority strength",
     (
-        Level(5, "Administrative regulations", "Administrative regulations (of the State Council).",
-              labels={"zh": "行政法规"}),
-        Level(4, "State Council normative documents", "Normative documents of the State Council.",
-              labels={"zh": "国务院规范性文件"}),
-        Level(3, "Departmental rules", "Rules issued by ministries and commissions.",
-              labels={"zh": "部门规章"}),
-        Level(2, "Departmental or provincial normative documents",
-              "Normative documents of a department, or of a provincial government.",
-              labels={"zh": "部门规范性文件/省级规范性文件"},
-              aliases=("Departmental normative documents / provincial normative documents",
-                       "Normative documents", "规范性文件")),
-        Level(1, "Departmental or provincial working documents",
-              "Working documents of a department or of a provincial government.",
-              labels={"zh": "部门或省级工作文件"},
-              aliases=("Working documents", "工作文件")),
+        Level(
+            5,
+            "Administrative regulations",
+            "Administrative regulations (of the State Council).",
+            labels={"zh": "行政法规"},
+        ),
+        Level(
+            4,
+            "State Council normative documents",
+            "Normative documents of the State Council.",
+            labels={"zh": "国务院规范性文件"},
+        ),
+        Level(
+            3, "Departmental rules", "Rules issued by ministries and commissions.", labels={"zh": "部门规章"}
+        ),
+        Level(
+            2,
+            "Departmental or provincial normative documents",
+            "Normative documents of a department, or of a provincial government.",
+            labels={"zh": "部门规范性文件/省级规范性文件"},
+            aliases=(
+                "Departmental normative documents / provincial normative documents",
+                "Normative documents",
+                "规范性文件",
+            ),
+        ),
+        Level(
+            1,
+            "Departmental or provincial working documents",
+            "Working documents of a department or of a provincial government.",
+            labels={"zh": "部门或省级工作文件"},
+            aliases=("Working documents", "工作文件"),
+        ),
     ),
     unit="document",
     description="The legal rank and normative force of the document a clause belongs to.",
@@ -206,15 +303,25 @@ _AUDIENCE = Dimension(
     "AS",
     "Audience scope",
     (
-        Level(5, "All departments, fields or scenarios",
-              "Addressed at once to every department concerned with generative AI, the field as a "
-              "whole, or all application scenarios.", labels={"zh": "全部部门、领域或场景"}),
-        Level(3, "Several departments, fields or scenarios",
-              "Addressed to several departments, fields or scenarios.",
-              labels={"zh": "多个部门、领域或场景"}),
-        Level(1, "A single department, field or scenario",
-              "Addressed only to one department, one field or one scenario.",
-              labels={"zh": "单一部门、领域或场景"}),
+        Level(
+            5,
+            "All departments, fields or scenarios",
+            "Addressed at once to every department concerned with generative AI, the field as a "
+            "whole, or all application scenarios.",
+            labels={"zh": "全部部门、领域或场景"},
+        ),
+        Level(
+            3,
+            "Several departments, fields or scenarios",
+            "Addressed to several departments, fields or scenarios.",
+            labels={"zh": "多个部门、领域或场景"},
+        ),
+        Level(
+            1,
+            "A single department, field or scenario",
+            "Addressed only to one department, one field or one scenario.",
+            labels={"zh": "单一部门、领域或场景"},
+        ),
     ),
     unit="unit",
     description="How widely the clause applies.",
@@ -225,15 +332,24 @@ _INTENSITY = Dimension(
     "MI",
     "Measure intensity",
     (
-        Level(5, "Detailed and highly implementable",
-              "The measures are spelled out in detail and can readily be put into practice.",
-              labels={"zh": "措施详细、可操作性强"}),
-        Level(3, "Fairly clear and implementable",
-              "The measures are reasonably clear and can be put into practice.",
-              labels={"zh": "措施较明确、可操作"}),
-        Level(1, "Macro-level only",
-              "Measures are named only in general terms, with no concrete way to implement them.",
-              labels={"zh": "仅宏观表述"}),
+        Level(
+            5,
+            "Detailed and highly implementable",
+            "The measures are spelled out in detail and can readily be put into practice.",
+            labels={"zh": "措施详细、可操作性强"},
+        ),
+        Level(
+            3,
+            "Fairly clear and implementable",
+            "The measures are reasonably clear and can be put into practice.",
+            labels={"zh": "措施较明确、可操作"},
+        ),
+        Level(
+            1,
+            "Macro-level only",
+            "Measures are named only in general terms, with no concrete way to implement them.",
+            labels={"zh": "仅宏观表述"},
+        ),
     ),
     unit="unit",
     description="How concrete and implementable the clause's measures are.",
@@ -285,37 +401,76 @@ def wang2026() -> Framework:
 
 # (key, label, family, description, Chinese label)
 _CLASSIC = (
-    ("family_and_community", "Family and community", "voluntary",
-     "Leaving a task to families, friends and neighbours, with the state deliberately not acting.",
-     "家庭与社区"),
-    ("voluntary_organizations", "Voluntary organizations", "voluntary",
-     "Relying on charities and other non-profit, non-coercive associations to deliver a service.",
-     "志愿者组织"),
-    ("private_markets", "Private markets", "voluntary",
-     "Letting buyers and sellers supply a good through the market.",
-     "私人市场"),
-    ("information_and_exhortation", "Information and exhortation", "mixed",
-     "Disseminating information and urging targets to change their behaviour, without "
-     "obliging them.",
-     "信息与劝诫"),
-    ("subsidies", "Subsidies", "mixed",
-     "Grants, tax expenditures and loans that reward the behaviour the government wants.",
-     "补贴"),
-    ("auction_of_property_rights", "Auction of property rights", "mixed",
-     "Creating a limited number of tradable rights to use a resource and selling them.",
-     "产权拍卖"),
-    ("taxes_and_user_charges", "Taxes and user charges", "mixed",
-     "Levies that make the unwanted behaviour more expensive while leaving the choice to the target.",
-     "税收与使用费"),
-    ("regulation", "Regulation", "compulsory",
-     "Prescriptions by the government that targets must comply with, backed by penalties.",
-     "管制"),
-    ("public_enterprise", "Public enterprise", "compulsory",
-     "Goods or services supplied by firms that the state owns.",
-     "公共企业"),
-    ("direct_provision", "Direct provision", "compulsory",
-     "Goods or services delivered by government agencies themselves, paid for from the budget.",
-     "直接提供"),
+    (
+        "family_and_community",
+        "Family and community",
+        "voluntary",
+        "Leaving a task to families, friends and neighbours, with the state deliberately not acting.",
+        "家庭与社区",
+    ),
+    (
+        "voluntary_organizations",
+        "Voluntary organizations",
+        "voluntary",
+        "Relying on charities and other non-profit, non-coercive associations to deliver a service.",
+        "志愿者组织",
+    ),
+    (
+        "private_markets",
+        "Private markets",
+        "voluntary",
+        "Letting buyers and sellers supply a good through the market.",
+        "私人市场",
+    ),
+    (
+        "information_and_exhortation",
+        "Information and exhortation",
+        "mixed",
+        "Disseminating information and urging targets to change their behaviour, without obliging them.",
+        "信息与劝诫",
+    ),
+    (
+        "subsidies",
+        "Subsidies",
+        "mixed",
+        "Grants, tax expenditures and loans that reward the behaviour the government wants.",
+        "补贴",
+    ),
+    (
+        "auction_of_property_rights",
+        "Auction of property rights",
+        "mixed",
+        "Creating a limited number of tradable rights to use a resource and selling them.",
+        "产权拍卖",
+    ),
+    (
+        "taxes_and_user_charges",
+        "Taxes and user charges",
+        "mixed",
+        "Levies that make the unwanted behaviour more expensive while leaving the choice to the target.",
+        "税收与使用费",
+    ),
+    (
+        "regulation",
+        "Regulation",
+        "compulsory",
+        "Prescriptions by the government that targets must comply with, backed by penalties.",
+        "管制",
+    ),
+    (
+        "public_enterprise",
+        "Public enterprise",
+        "compulsory",
+        "Goods or services supplied by firms that the state owns.",
+        "公共企业",
+    ),
+    (
+        "direct_provision",
+        "Direct provision",
+        "compulsory",
+        "Goods or services delivered by government agencies themselves, paid for from the budget.",
+        "直接提供",
+    ),
 )
 
 
@@ -335,15 +490,24 @@ def howlett_ramesh_1995() -> Framework:
     (('voluntary', 'mixed', 'compulsory'), 10, None)
     """
     families = (
-        InstrumentFamily("voluntary", "Voluntary instruments",
-                         "Little or no state involvement: the task is left to society and markets.",
-                         labels={"zh": "自愿性工具"}),
-        InstrumentFamily("mixed", "Mixed instruments",
-                         "The state influences private actors' decisions but leaves the final decision to them.",
-                         labels={"zh": "混合性工具"}),
-        InstrumentFamily("compulsory", "Compulsory instruments",
-                         "The state directs the targets or acts itself, leaving little or no discretion.",
-                         labels={"zh": "强制性工具"}, ),
+        InstrumentFamily(
+            "voluntary",
+            "Voluntary instruments",
+            "Little or no state involvement: the task is left to society and markets.",
+            labels={"zh": "自愿性工具"},
+        ),
+        InstrumentFamily(
+            "mixed",
+            "Mixed instruments",
+            "The state influences private actors' decisions but leaves the final decision to them.",
+            labels={"zh": "混合性工具"},
+        ),
+        InstrumentFamily(
+            "compulsory",
+            "Compulsory instruments",
+            "The state directs the targets or acts itself, leaving little or no discretion.",
+            labels={"zh": "强制性工具"},
+        ),
     )
     return Framework(
         name="howlett-ramesh-1995",
