@@ -198,17 +198,33 @@ class FrameworkRegistry:
         with self._lock:
             if self._loaded:
                 return
+            # Marked loaded first so that a plugin hook that itself looks up a
+            # framework sees the partial registry instead of recursing.
             self._loaded = True
-            blocked = _blocked_from_environment()
-            for name in blocked:
-                self.manager.set_blocked(name)
-            for module_name in self.default_plugins:
-                if module_name in blocked:
-                    continue
-                module = importlib.import_module(module_name)
-                self._add(module, module_name, source=module_name, builtin=True, strict=True)
-            if self.entry_point_group and not _entry_points_disabled():
-                self._load_entry_points(self.entry_point_group, blocked)
+            try:
+                blocked = _blocked_from_environment()
+                for name in blocked:
+                    self.manager.set_blocked(name)
+                for module_name in self.default_plugins:
+                    if module_name in blocked:
+                        continue
+                    module = importlib.import_module(module_name)
+                    self._add(module, module_name, source=module_name, builtin=True, strict=True)
+                if self.entry_point_group and not _entry_points_disabled():
+                    self._load_entry_points(self.entry_point_group, blocked)
+            except BaseException:
+                # A failing built-in is a bug; start clean so the next call fails the same way.
+                self._reset()
+                raise
+
+    def _reset(self) -> None:
+        self.manager = pluggy.PluginManager(hookspecs.PROJECT_NAME)
+        self.manager.add_hookspecs(hookspecs)
+        self._loaded = False
+        self._entries.clear()
+        self._names.clear()
+        self._failures.clear()
+        self._sources.clear()
 
     def _load_entry_points(self, group: str, blocked: set[str]) -> None:
         points = sorted(importlib.metadata.entry_points(group=group), key=lambda ep: ep.name)
@@ -239,7 +255,9 @@ class FrameworkRegistry:
                 ) from error
             self._fail(name, source, "import", error)
             return
-        if registered is None:  # blocked
+        if registered is None:
+            if strict and not builtin:
+                raise PluginError(f"plugin {name!r} is blocked (environment variable {ENV_BLOCK_PLUGINS})")
             return
         self._sources[name] = (source, builtin)
         self._run_hooks(name, source=source, builtin=builtin, strict=strict)
@@ -266,7 +284,9 @@ class FrameworkRegistry:
                 raise PluginError(
                     f"plugin {plugin_name!r} failed in its hook: {_describe_error(error)}"
                 ) from error
-            # A hook that raised half-way leaves nothing behind.
+            # A hook that raised half-way leaves nothing behind, not even the plugin.
+            self.manager.unregister(name=plugin_name)
+            self._sources.pop(plugin_name, None)
             self._fail(
                 plugin_name, source, "hook" if not isinstance(error, PluginError) else "register", error
             )
