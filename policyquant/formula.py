@@ -23,6 +23,7 @@ comprehensions, strings, comparisons, keywords) raises
 from __future__ import annotations
 
 import ast
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -108,25 +109,30 @@ def _compile_source(text: str, variables: tuple[str, ...]) -> tuple[_Evaluator, 
             f"formula is {len(text)} characters long; at most {MAX_FORMULA_LENGTH} are allowed",
             formula=text[:50] + "...",
         )
+    source = text.strip()
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        with warnings.catch_warnings():
+            # Odd text such as "1in" makes the parser warn before it fails; the error says it all.
+            warnings.simplefilter("ignore", SyntaxWarning)
+            tree = ast.parse(source, mode="eval")
     except SyntaxError as error:
-        offset = (error.offset or 1) - 1
+        offset = min(max((error.offset or 1) - 1, 0), len(source))
         raise FormulaError(
-            f"formula {text!r} is not a valid expression: {error.msg} at column {offset + 1}",
-            formula=text,
+            f"formula {source!r} is not a valid expression: {error.msg} at column {offset + 1}",
+            formula=source,
             offset=offset,
         ) from None
     except (RecursionError, MemoryError, ValueError) as error:
-        raise FormulaError(f"formula {text!r} cannot be parsed: {error}", formula=text) from None
-
-    source = text.strip()
+        raise FormulaError(f"formula {source!r} cannot be parsed: {error}", formula=source) from None
     allowed = set(variables)
     used: set[str] = set()
 
     def reject(node: ast.AST, why: str) -> FormulaError:
         part = ast.get_source_segment(source, node) or type(node).__name__
         offset = getattr(node, "col_offset", None)
+        if offset is not None:
+            # ast counts UTF-8 bytes; report characters, so that Chinese names line up.
+            offset = len(source.encode("utf-8")[:offset].decode("utf-8", errors="ignore"))
         where = f" at column {offset + 1}" if offset is not None else ""
         return FormulaError(
             f"formula {source!r}: {why}{where}: {part!r}. A formula may use numbers, "
@@ -138,7 +144,7 @@ def _compile_source(text: str, variables: tuple[str, ...]) -> tuple[_Evaluator, 
         )
 
     def build(node: ast.AST, depth: int = 0) -> _Evaluator:
-        if depth > 100:
+        if depth > 600:
             raise reject(node, "the formula is nested too deeply")
         if isinstance(node, ast.Constant):
             value = node.value
@@ -146,7 +152,10 @@ def _compile_source(text: str, variables: tuple[str, ...]) -> tuple[_Evaluator, 
                 raise reject(node, f"{_describe(node)} not allowed")
             # Constants become floats: a huge integer power then overflows to inf
             # instead of making Python compute an enormous integer.
-            constant = np.float64(value)
+            try:
+                constant = np.float64(value)
+            except OverflowError:
+                constant = np.float64(np.inf)
             return lambda env: constant
         if isinstance(node, ast.Name):
             if node.id not in allowed:

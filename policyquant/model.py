@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import abc
 import itertools
+import math
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, ClassVar, Literal
 
@@ -86,7 +88,10 @@ def _check_text(instance: Any, attribute: attrs.Attribute, value: Any) -> None:
 def _to_aliases(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
-    return tuple(value)
+    try:
+        return tuple(value)
+    except TypeError:
+        raise InvalidFrameworkError(f"aliases must be text or a list of texts, got {value!r}") from None
 
 
 def _check_aliases(instance: Any, attribute: attrs.Attribute, value: tuple[Any, ...]) -> None:
@@ -329,8 +334,12 @@ class Objective(_Named):
 def _check_score(instance: Any, attribute: attrs.Attribute, value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise InvalidFrameworkError(f"Level.score must be a number, got {value!r}")
-    if not np.isfinite(value):
-        raise InvalidFrameworkError(f"Level.score must be finite, got {value!r}")
+    try:
+        finite = math.isfinite(float(value))
+    except OverflowError:
+        finite = False
+    if not finite:
+        raise InvalidFrameworkError(f"Level.score must be a finite number, got {value!r}")
 
 
 def _to_score(value: Any) -> Any:
@@ -384,7 +393,10 @@ class Level:
 
 
 def _to_levels(value: Any) -> tuple[Level, ...]:
-    return tuple(value)
+    try:
+        return tuple(value)
+    except TypeError:
+        raise InvalidFrameworkError(f"Dimension levels must be a list of Level objects, got {value!r}") from None
 
 
 def _check_levels(instance: Dimension, attribute: attrs.Attribute, value: tuple[Any, ...]) -> None:
@@ -413,10 +425,13 @@ def _check_identifier(instance: Any, attribute: attrs.Attribute, value: Any) -> 
     _check_key(instance, attribute, value)
     import keyword
 
-    if not value.isidentifier() or keyword.iskeyword(value):
+    # Python folds full-width and other compatibility characters in names
+    # (ＤＡ is parsed as DA), so a key must already be in that folded form.
+    if not value.isidentifier() or keyword.iskeyword(value) or unicodedata.normalize("NFKC", value) != value:
         raise InvalidFrameworkError(
             f"Dimension key {value!r} must be a name a formula can use "
-            "(letters, digits and underscores, not starting with a digit, not a Python keyword)"
+            "(letters, digits and underscores, not starting with a digit, not a Python keyword, "
+            "no full-width characters)"
         )
 
 
@@ -557,12 +572,15 @@ class Dimension:
         """
         series = values if isinstance(values, pd.Series) else pd.Series(values)
         allowed = np.asarray(self.scores, dtype=np.float64)
-        numeric = pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+        numeric = _to_float(series)
         result = np.where(np.isin(numeric, allowed), numeric, np.nan)
         unresolved = np.isnan(result)
         if unresolved.any():
             # Level names are resolved per distinct text, not per row.
             lookup = {normalize_name(name): level.score for level in self.levels for name in level.names()}
+            # Scores typed as text in any width ("５", "5.0") also name their level.
+            lookup.update({normalize_name(f"{s:g}"): s for s in self.scores})
+            lookup.update({normalize_name(str(float(s))): s for s in self.scores})
             texts = series[unresolved]
             distinct = pd.unique(texts.astype(object))
             mapping = {
@@ -599,6 +617,21 @@ class Dimension:
                 problems,
             )
         return result
+
+
+def _to_float(series: pd.Series) -> np.ndarray:
+    """Numeric values as floats, NaN where a value is not a number (or beyond float range)."""
+    try:
+        numeric = pd.to_numeric(series, errors="coerce")
+    except (OverflowError, TypeError, ValueError):
+        def one(value: Any) -> float:
+            try:
+                return float(value)
+            except (OverflowError, TypeError, ValueError):
+                return np.nan
+
+        return np.fromiter((one(v) for v in series), dtype=np.float64, count=len(series))
+    return numeric.to_numpy(dtype=np.float64, na_value=np.nan)
 
 
 class EfficacyScale(abc.ABC):
@@ -746,7 +779,8 @@ class EfficacyScale(abc.ABC):
             except ScoreError as error:
                 problems.append(error.problems)
         if problems:
-            table = pd.concat(problems, ignore_index=True)
+            table = pd.concat(problems, ignore_index=True).astype(object)
+            table = table.where(table.notna(), None)
             count = len(table)
             raise ScoreError(
                 f"{count} score{'s' if count != 1 else ''} {'are' if count != 1 else 'is'} "
