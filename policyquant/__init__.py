@@ -12,7 +12,9 @@ Examples
 ('mandatory', 'voluntary', 'mixed')
 """
 
-from . import errors, formula, model, plugins
+from . import analysis, datasets, errors, formula, io, model, plugins
+from .analysis import CrosstabResult, crosstab, efficacy, efficacy_summary
+from .corpus import Corpus
 from .errors import (
     DuplicateFrameworkError,
     FormulaError,
@@ -20,12 +22,14 @@ from .errors import (
     PluginError,
     PluginWarning,
     PolicyQuantError,
+    ReadError,
     ScoreError,
     UnknownCategoryError,
     UnknownFrameworkError,
     ValidationError,
 )
 from .hookspecs import hookimpl
+from .io import read_coding, write_coding
 from .model import (
     Dimension,
     EfficacyScale,
@@ -41,6 +45,8 @@ from .plugins import get_framework, list_frameworks, plugin_failures
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "Corpus",
+    "CrosstabResult",
     "Dimension",
     "DuplicateFrameworkError",
     "EfficacyScale",
@@ -55,17 +61,26 @@ __all__ = [
     "PluginError",
     "PluginWarning",
     "PolicyQuantError",
+    "ReadError",
     "ScoreError",
     "UnknownCategoryError",
     "UnknownFrameworkError",
     "ValidationError",
     "__version__",
+    "analysis",
+    "crosstab",
+    "datasets",
+    "efficacy",
+    "efficacy_summary",
     "errors",
     "formula",
     "get_framework",
     "hookimpl",
+    "io",
     "list_frameworks",
     "model",
     "plugin_failures",
     "plugins",
+    "read_coding",
+    "write_coding",
 ]

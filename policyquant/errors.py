@@ -22,6 +22,7 @@ __all__ = [
     "PluginError",
     "PluginWarning",
     "PolicyQuantError",
+    "ReadError",
     "ScoreError",
     "UnknownCategoryError",
     "UnknownFrameworkError",
@@ -155,6 +156,13 @@ class UnknownCategoryError(ValidationError, LookupError):
 
 class ScoreError(ValidationError):
     """A score is not one of its dimension's levels."""
+
+
+class ReadError(ValidationError):
+    """A file could not be read at all: missing, empty, corrupt or in an unknown format or encoding.
+
+    The message names the file and, where it can, what was expected.
+    """
 
 
 class PluginWarning(UserWarning):

@@ -396,7 +396,9 @@ def _to_levels(value: Any) -> tuple[Level, ...]:
     try:
         return tuple(value)
     except TypeError:
-        raise InvalidFrameworkError(f"Dimension levels must be a list of Level objects, got {value!r}") from None
+        raise InvalidFrameworkError(
+            f"Dimension levels must be a list of Level objects, got {value!r}"
+        ) from None
 
 
 def _check_levels(instance: Dimension, attribute: attrs.Attribute, value: tuple[Any, ...]) -> None:
@@ -624,6 +626,7 @@ def _to_float(series: pd.Series) -> np.ndarray:
     try:
         numeric = pd.to_numeric(series, errors="coerce")
     except (OverflowError, TypeError, ValueError):
+
         def one(value: Any) -> float:
             try:
                 return float(value)

@@ -1,0 +1,59 @@
+"""Timing and memory measurement shared by the benchmarks.
+
+Each benchmark times the policyquant path and its baselines in the same
+process on the same data, several repetitions each, and reports median times
+and their ratio (baseline time / policyquant time; above 1 means policyquant
+is faster).  Peak memory is measured with :mod:`tracemalloc`, which sees
+numpy's and pandas' allocations.
+"""
+
+from __future__ import annotations
+
+import gc
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Measurement:
+    """Median wall time (and optionally peak memory) of one callable."""
+
+    name: str
+    seconds: float
+    runs: list[float] = field(default_factory=list)
+    peak_bytes: int | None = None
+
+
+def measure(name: str, function: Callable[[], Any], repeat: int = 5, memory: bool = False) -> Measurement:
+    """Time ``function`` ``repeat`` times after one warm-up call; optionally trace peak memory."""
+    function()
+    runs = []
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        function()
+        runs.append(time.perf_counter() - start)
+    peak = None
+    if memory:
+        gc.collect()
+        tracemalloc.start()
+        function()
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return Measurement(name, statistics.median(runs), runs, peak)
+
+
+def report(title: str, ours: Measurement, baselines: list[Measurement], target: str = "") -> list[str]:
+    """Lines comparing ``ours`` with each baseline as ratios."""
+    lines = [f"## {title}" + (f"  (target: {target})" if target else "")]
+    width = max(len(m.name) for m in [ours, *baselines])
+    for m in [ours, *baselines]:
+        ratio = m.seconds / ours.seconds if ours.seconds else float("inf")
+        memory = f"  peak {m.peak_bytes / 2**20:8.1f} MiB" if m.peak_bytes is not None else ""
+        suffix = "" if m is ours else f"  ratio {ratio:6.2f}x"
+        lines.append(f"  {m.name:<{width}}  {m.seconds * 1000:10.2f} ms{memory}{suffix}")
+    return lines

@@ -1,0 +1,192 @@
+"""Integer group codes for the fields of a corpus.
+
+Every aggregation in policyquant is a :func:`numpy.bincount` over integer
+codes: a field such as ``"instrument"``, ``"objective"`` or ``"year"`` becomes
+an array of category positions (one per clause or per coding) plus the list of
+categories.  Categorical fields keep every category of the framework, so empty
+categories still show as zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+import attrs
+import numpy as np
+import pandas as pd
+
+from .._text import closest, format_choices
+from ..corpus import Corpus
+from ..errors import ValidationError
+
+__all__ = ["MISSING", "Grouping", "group_codes", "grouping"]
+
+#: Category label of rows whose field is missing.
+MISSING = "(missing)"
+
+Table = Literal["units", "codings"]
+
+
+@attrs.frozen
+class Grouping:
+    """Rows of a table assigned to groups.
+
+    Attributes
+    ----------
+    fields : tuple of str
+        The fields grouped by.
+    codes : numpy.ndarray
+        The group of each row, from 0 to ``len(index) - 1``.
+    categories : tuple of pandas.Index
+        Each field's categories, in code order.
+    """
+
+    fields: tuple[str, ...]
+    codes: np.ndarray
+    categories: tuple[pd.Index, ...]
+
+    @property
+    def size(self) -> int:
+        """The number of groups."""
+        return int(np.prod([len(c) for c in self.categories]))
+
+    @property
+    def index(self) -> pd.Index:
+        """The groups' labels in code order (a MultiIndex for several fields)."""
+        if len(self.categories) == 1:
+            return self.categories[0].rename(self.fields[0])
+        return pd.MultiIndex.from_product(self.categories, names=list(self.fields))
+
+
+def _document_fields(corpus: Corpus) -> list[str]:
+    return [c for c in corpus.documents.columns if c not in ("doc_id", "title", "issuers", "date")]
+
+
+def _unit_fields(corpus: Corpus) -> list[str]:
+    return [c for c in corpus.units.columns if c not in ("unit_id", "doc_id", "text", "objectives")]
+
+
+def known_fields(corpus: Corpus) -> list[str]:
+    """The fields a corpus can be grouped by.
+
+    Examples
+    --------
+    >>> import policyquant as pq
+    >>> known_fields(pq.datasets.load_genai_china())[:6]
+    ['instrument', 'family', 'objective', 'doc_id', 'level', 'region']
+    """
+    parts = []
+    if corpus.framework.instruments:
+        parts += ["instrument", "family"]
+    if corpus.framework.objectives:
+        parts.append("objective")
+    fields = [*parts, "doc_id", *_document_fields(corpus)]
+    return fields + [f for f in _unit_fields(corpus) if f not in fields]
+
+
+def _with_missing(codes: np.ndarray, categories: Sequence[object]) -> tuple[np.ndarray, pd.Index]:
+    index = pd.Index(list(categories))
+    if (codes < 0).any():
+        codes = np.where(codes < 0, len(index), codes)
+        index = index.append(pd.Index([MISSING]))
+    return codes, index
+
+
+def _factorize(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy(), pd.Index(values.cat.categories)
+    codes, uniques = pd.factorize(values, sort=True)
+    return codes, pd.Index(uniques)
+
+
+def group_codes(corpus: Corpus, field: str, table: Table = "units") -> tuple[np.ndarray, pd.Index]:
+    """Integer codes of ``field`` for every row of ``corpus.units`` or ``corpus.codings``.
+
+    Parameters
+    ----------
+    corpus : Corpus
+    field : str
+        ``"instrument"``, ``"family"``, ``"objective"`` (codings only), a
+        document column (``"level"``, ``"year"``, ``"region"``, ``"DA"``, any
+        other) or a unit column (``"AS"``, ``"MI"``, any other).
+    table : {"units", "codings"}
+        Which rows to code.
+
+    Returns
+    -------
+    codes : numpy.ndarray
+        One code per row, ``0 <= code < len(categories)``.
+    categories : pandas.Index
+        The labels of the codes; rows with a missing value get the last
+        category, ``"(missing)"``.
+
+    Raises
+    ------
+    ValidationError
+        If the field is unknown, naming the fields that exist.
+
+    Examples
+    --------
+    >>> import policyquant as pq
+    >>> codes, categories = group_codes(pq.datasets.load_genai_china(), "level")
+    >>> list(categories), codes[:3].tolist()
+    (['national', 'provincial'], [0, 0, 0])
+    """
+    framework = corpus.framework
+    units = corpus.units
+    rows = corpus.coding_unit_positions() if table == "codings" else np.arange(len(units))
+    if field == "objective":
+        if table != "codings" or not framework.objectives:
+            raise ValidationError("'objective' can only group codings of a framework with objectives")
+        return _with_missing(corpus.codings["objective"].cat.codes.to_numpy(), framework.objective_keys)
+    if field in ("instrument", "family") and framework.instruments:
+        instrument = units["instrument"].cat.codes.to_numpy()[rows]
+        if field == "instrument":
+            return _with_missing(instrument, framework.instrument_keys)
+        return _with_missing(corpus.family_codes(instrument), framework.family_keys)
+    if field in units.columns and field not in ("objectives",):
+        codes, categories = _factorize(units[field])
+        return _with_missing(codes[rows], categories)
+    documents = corpus.documents
+    if field in documents.columns and field not in ("issuers",):
+        codes, categories = _factorize(documents[field])
+        return _with_missing(codes[corpus.unit_document_positions()][rows], categories)
+    fields = known_fields(corpus)
+    raise ValidationError(
+        f"cannot group by {field!r}: not a field of this corpus",
+        [
+            {
+                "value": field,
+                "problem": "unknown field",
+                "expected": "one of " + format_choices(fields),
+                "suggestions": ", ".join(closest(field, fields)) or None,
+            }
+        ],
+    )
+
+
+def grouping(corpus: Corpus, by: str | Sequence[str], table: Table = "units") -> Grouping:
+    """Combine one or several fields into one group code per row.
+
+    Examples
+    --------
+    >>> import policyquant as pq
+    >>> g = grouping(pq.datasets.load_genai_china(), ["family", "level"])
+    >>> g.size, list(g.index.names)
+    (6, ['family', 'level'])
+    """
+    fields = (by,) if isinstance(by, str) else tuple(by)
+    if not fields:
+        raise ValidationError("group by at least one field")
+    coded = [
+        corpus.memoized(("group_codes", field, table), lambda f=field: group_codes(corpus, f, table))
+        for field in fields
+    ]
+    categories = tuple(c for _, c in coded)
+    if len(fields) == 1:
+        return Grouping(fields, coded[0][0], categories)
+    codes = coded[0][0].astype(np.intp)
+    for next_codes, next_categories in coded[1:]:
+        codes = codes * len(next_categories) + next_codes
+    return Grouping(fields, codes, categories)

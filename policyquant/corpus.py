@@ -1,0 +1,732 @@
+"""The coded corpus: policy documents, their coded clauses, and the clause-objective codings.
+
+A :class:`Corpus` is what a coding study produces, validated against a
+:class:`~policyquant.Framework`:
+
+``documents``
+    One row per policy document: ``doc_id``, ``title``, ``issuers`` (a tuple of
+    issuing bodies), ``level`` (``"national"`` or ``"provincial"``), ``region``,
+    ``year``, ``date``, and the document-level dimension scores (``DA`` in the
+    study's framework).
+``units``
+    One row per coded clause: ``unit_id``, ``doc_id``, ``text``, ``instrument``,
+    ``objectives`` (a tuple of objective keys) and the unit-level dimension
+    scores (``AS`` and ``MI``).
+``codings``
+    The long table with one row per clause and objective it serves, derived
+    from ``units``: a clause serving two objectives is two codings.
+
+Categories are stored as :class:`pandas.Categorical` in the framework's order,
+so that empty categories still count as zeros and aggregation is a
+:func:`numpy.bincount` over integer codes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._text import closest, format_choices, normalize_name
+from .errors import ScoreError, ValidationError
+from .model import Framework
+from .plugins import get_framework
+
+__all__ = [
+    "DOCUMENT_FIELDS",
+    "LEVELS",
+    "MAX_PROBLEMS",
+    "UNIT_FIELDS",
+    "Corpus",
+    "split_multi",
+]
+
+#: The document fields policyquant knows (besides document-level scores).
+DOCUMENT_FIELDS = ("doc_id", "title", "issuers", "level", "region", "year", "date")
+
+#: The unit (clause) fields policyquant knows (besides unit-level scores).
+UNIT_FIELDS = ("unit_id", "doc_id", "text", "instrument", "objectives")
+
+#: The administrative levels of a document, in order.
+LEVELS = ("national", "provincial")
+
+#: How many problems a validation collects before it stops looking.
+MAX_PROBLEMS = 1000
+
+_LEVEL_NAMES = {
+    normalize_name(name): level
+    for level, names in {
+        "national": ("national", "central", "nation", "国家级", "国家", "中央", "全国", "中央级"),
+        "provincial": ("provincial", "province", "local", "省级", "省", "地方", "省级地方"),
+    }.items()
+    for name in names
+}
+
+#: Separators accepted between several objectives or issuers in one cell.
+MULTI_SEPARATORS = ";；、,，|\n\r"
+_MULTI_SPLIT = re.compile(r"\s*[;；、,，|\n\r]+\s*")
+_UNIT_ID_PARTS = re.compile(r"^(?P<doc>.+?)-(?P<chapter>\d+)-(?P<clause>\d+)$")
+
+
+def split_multi(cell: Any) -> tuple[str, ...]:
+    """Split a cell holding several names into its parts.
+
+    Accepts ``;``, ``；``, ``、``, ``,``, ``，``, ``|`` and line breaks between
+    names; blank parts are dropped.  A list or tuple is taken as already split.
+
+    Examples
+    --------
+    >>> split_multi("public_safety；技术安全与创新 | rights_protection")
+    ('public_safety', '技术安全与创新', 'rights_protection')
+    >>> split_multi(None)
+    ()
+    """
+    if cell is None or cell is pd.NA or (isinstance(cell, float) and np.isnan(cell)):
+        return ()
+    if isinstance(cell, (list, tuple, np.ndarray)):
+        parts: Iterable[Any] = cell
+    else:
+        parts = _MULTI_SPLIT.split(str(cell))
+    return tuple(str(p).strip() for p in parts if str(p).strip())
+
+
+class _Problems:
+    """Collects validation problems for one table, up to :data:`MAX_PROBLEMS`."""
+
+    def __init__(self, source: str | None) -> None:
+        self.source = source
+        self.records: list[dict[str, Any]] = []
+        self.truncated = False
+
+    def add(
+        self,
+        row: Hashable | None,
+        column: str | None,
+        value: Any,
+        problem: str,
+        expected: str | None = None,
+        suggestions: Iterable[str] = (),
+    ) -> None:
+        if len(self.records) >= MAX_PROBLEMS:
+            self.truncated = True
+            return
+        self.records.append(
+            {
+                "file": self.source,
+                "row": row,
+                "column": column,
+                "value": value,
+                "problem": problem,
+                "expected": expected,
+                "suggestions": ", ".join(suggestions) or None,
+            }
+        )
+
+    def extend(self, records: Iterable[Mapping[str, Any]]) -> None:
+        for record in records:
+            self.add(
+                record.get("row"),
+                record.get("column"),
+                record.get("value"),
+                record.get("problem") or "invalid",
+                record.get("expected"),
+                [record["suggestions"]] if record.get("suggestions") else (),
+            )
+
+
+def _is_blank(values: pd.Series) -> np.ndarray:
+    text = values.astype("string")
+    return (text.isna() | (text.str.strip() == "")).to_numpy(dtype=bool, na_value=True)
+
+
+def _ids(frame: pd.DataFrame, column: str, problems: _Problems, *, required: bool = True) -> pd.Series:
+    """Turn an id column into text, reporting blanks and ids that pandas mangled."""
+    values = frame[column]
+    if pd.api.types.is_float_dtype(values.dtype) or values.dtype == object:
+        # A float id such as 1.0 means the file was read without dtype=str and
+        # leading zeros or the id's spelling may already be lost.
+        floats = values.map(lambda v: isinstance(v, (float, np.floating)) and not np.isnan(v))
+        for row, value in values[floats.to_numpy(dtype=bool)].items():
+            problems.add(
+                row,
+                column,
+                value,
+                "id was read as a number",
+                "ids as text (read the file with dtype=str, or use policyquant.read_coding)",
+            )
+    text = values.astype("string").str.strip()
+    if required:
+        for row in values.index[_is_blank(values)]:
+            problems.add(row, column, None, "empty required cell", f"a {column} in every row")
+    return text.mask(text == "")
+
+
+def _report_duplicates(ids: pd.Series, column: str, problems: _Problems) -> None:
+    duplicated = ids.duplicated(keep=False) & ids.notna()
+    if not duplicated.any():
+        return
+    first_row = {}
+    for row, value in ids[duplicated].items():
+        if value not in first_row:
+            first_row[value] = row
+            continue
+        problems.add(
+            row,
+            column,
+            value,
+            f"duplicate {column}",
+            f"unique {column}s; first used in row {first_row[value]}",
+        )
+
+
+def _resolve_column(
+    values: pd.Series,
+    lookup: Mapping[str, str],
+    keys: tuple[str, ...],
+    part: str,
+    column: str,
+    problems: _Problems,
+    names: Iterable[str],
+) -> pd.Categorical:
+    """Resolve a column of names to framework keys, once per distinct value."""
+    text = values.astype("string")
+    distinct = pd.unique(text.dropna())
+    mapping = {value: lookup.get(normalize_name(value)) for value in distinct}
+    resolved = text.map(mapping)
+    blank = _is_blank(values)
+    article = "an" if part[0] in "aeiou" else "a"
+    for row in values.index[blank][:MAX_PROBLEMS]:
+        problems.add(row, column, None, "empty required cell", f"{article} {part}")
+    unknown = resolved.isna().to_numpy() & ~blank
+    if unknown.any():
+        names = list(names)
+        suggestions = {value: closest(value, names) for value in pd.unique(text[unknown])}
+        for row, value in text[unknown].head(MAX_PROBLEMS).items():
+            problems.add(
+                row, column, value, f"unknown {part}", "one of " + format_choices(keys), suggestions[value]
+            )
+    return pd.Categorical(resolved.astype(object).where(resolved.notna(), None), categories=keys)
+
+
+class Corpus:
+    """Coded policy documents, validated against a framework.
+
+    Parameters
+    ----------
+    documents : pandas.DataFrame or None
+        One row per policy document, with at least ``doc_id``.  Optional
+        columns: ``title``, ``issuers`` (several bodies separated by ``;``,
+        ``、``, ``,`` ... or given as a list), ``level`` (``national`` /
+        ``provincial``, also 中央 / 省级 ...), ``region``, ``year``, ``date``
+        and the framework's document-level scores (as scores or level names).
+        Other columns are kept as they are.  ``None`` builds a document table
+        from the units' ``doc_id`` values (without metadata).
+    units : pandas.DataFrame
+        One row per coded clause, with ``unit_id`` and ``doc_id`` (or unit ids
+        such as ``N01-2-3`` from which the document id is taken), plus
+        ``instrument`` and ``objectives`` when the framework has them, an
+        optional ``text``, and the unit-level scores.  Other columns are kept.
+    framework : str or Framework, default "wang2026"
+        The framework to validate against (a registered name or alias, or a
+        :class:`~policyquant.Framework`).
+    sources : mapping, optional
+        ``{"documents": name, "units": name}``: file names to report in
+        problems.  Problems report the frames' index labels as rows;
+        :func:`policyquant.read_coding` sets them to spreadsheet row numbers.
+
+    Raises
+    ------
+    ValidationError
+        Listing every problem found (up to :data:`MAX_PROBLEMS`): missing
+        required columns, blank required cells, ids read as numbers, duplicate
+        ids, units whose document is missing, unknown instruments and
+        objectives, scores that are not levels of their dimension.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import policyquant as pq
+    >>> documents = pd.DataFrame({"doc_id": ["N01"], "level": ["national"], "year": [2023], "DA": [3]})
+    >>> units = pd.DataFrame({
+    ...     "unit_id": ["N01-1-1", "N01-1-2"],
+    ...     "instrument": ["Standards & norms", "试点示范"],
+    ...     "objectives": ["public safety; rights protection", "应用场景完善"],
+    ...     "AS": [5, 3], "MI": [3, "Macro-level only"],
+    ... })
+    >>> corpus = pq.Corpus(documents, units)
+    >>> len(corpus.documents), len(corpus.units), len(corpus.codings)
+    (1, 2, 3)
+    >>> corpus.units["instrument"].tolist()
+    ['standards_and_norms', 'pilots_and_demonstrations']
+    >>> corpus.units["objectives"].tolist()
+    [('rights_protection', 'public_safety'), ('application_scenarios',)]
+    """
+
+    def __init__(
+        self,
+        documents: pd.DataFrame | None,
+        units: pd.DataFrame,
+        framework: str | Framework = "wang2026",
+        *,
+        sources: Mapping[str, str | None] | None = None,
+    ) -> None:
+        self._framework = get_framework(framework)
+        sources = dict(sources or {})
+        if not isinstance(units, pd.DataFrame):
+            raise ValidationError(f"units must be a pandas.DataFrame, got {type(units).__name__}")
+        if documents is not None and not isinstance(documents, pd.DataFrame):
+            raise ValidationError(
+                f"documents must be a pandas.DataFrame or None, got {type(documents).__name__}"
+            )
+        unit_problems = _Problems(sources.get("units"))
+        document_problems = _Problems(sources.get("documents"))
+        units = self._derive_doc_ids(units, unit_problems)
+        if documents is None:
+            documents = (
+                pd.DataFrame({"doc_id": pd.unique(units["doc_id"].astype("string").dropna())})
+                if "doc_id" in units.columns
+                else pd.DataFrame({"doc_id": []})
+            )
+        self._documents = self._validate_documents(documents, document_problems)
+        self._units, self._objective_mask = self._validate_units(units, unit_problems)
+        # Sorted by file and row so that a coder can work through the sheet top to bottom.
+        problems = sorted(document_problems.records, key=_row_order) + sorted(
+            unit_problems.records, key=_row_order
+        )
+        if problems:
+            count = len(problems)
+            truncated = document_problems.truncated or unit_problems.truncated
+            where = ", ".join(sorted({str(p["file"]) for p in problems if p["file"]})) or "the coding"
+            raise ValidationError(
+                f"{where}: {count}{'+' if truncated else ''} problem{'s' if count != 1 else ''} found",
+                problems,
+            )
+        # Positions of each unit's document: the join key of every document-level analysis.
+        self._unit_doc = pd.Index(self._documents["doc_id"]).get_indexer(self._units["doc_id"])
+        # Derived arrays (group codes, scores) computed once: a corpus never changes.
+        self._memo: dict[Hashable, Any] = {}
+
+    def memoized(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """Return ``compute()``, computed once per ``key`` for this corpus.
+
+        Analyses use it for derived arrays such as group codes and scores; a
+        corpus is immutable, so they never go stale.
+        """
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+    # Validation -----------------------------------------------------------------
+
+    def _score_columns(self, unit: str) -> list[Any]:
+        scale = self._framework.scale
+        return [] if scale is None else list(scale.dimensions_for(unit))
+
+    @staticmethod
+    def _derive_doc_ids(units: pd.DataFrame, problems: _Problems) -> pd.DataFrame:
+        if "doc_id" in units.columns or "unit_id" not in units.columns:
+            return units
+        parts = units["unit_id"].astype("string").str.strip().str.extract(_UNIT_ID_PARTS)
+        if parts["doc"].isna().any():
+            problems.add(
+                None,
+                "doc_id",
+                None,
+                "missing required column",
+                "a doc_id column, or unit ids of the form <doc>-<chapter>-<clause>",
+            )
+            return units
+        units = units.copy()
+        units.insert(1, "doc_id", parts["doc"])
+        return units
+
+    def _validate_documents(self, frame: pd.DataFrame, problems: _Problems) -> pd.DataFrame:
+        if "doc_id" not in frame.columns:
+            problems.add(
+                None,
+                "doc_id",
+                None,
+                "missing required column",
+                "a doc_id column",
+                closest("doc_id", map(str, frame.columns)),
+            )
+            return pd.DataFrame({"doc_id": pd.Series([], dtype="string")})
+        out = frame.copy()
+        out["doc_id"] = _ids(frame, "doc_id", problems)
+        _report_duplicates(out["doc_id"], "doc_id", problems)
+        for column in ("title", "region"):
+            if column in out.columns:
+                out[column] = out[column].astype("string").str.strip().replace("", pd.NA)
+        if "issuers" in out.columns:
+            out["issuers"] = out["issuers"].map(split_multi).astype(object)
+        if "level" in out.columns:
+            out["level"] = self._levels(out["level"], problems)
+        if "date" in out.columns:
+            out["date"] = self._dates(out["date"], problems)
+        if "year" in out.columns or "date" in out.columns:
+            out["year"] = self._years(out, problems)
+        for dimension in self._score_columns("document"):
+            if dimension.key in out.columns:
+                out[dimension.key] = self._scores(out[dimension.key], dimension, problems)
+        return out.reset_index(drop=True)
+
+    def _validate_units(self, frame: pd.DataFrame, problems: _Problems) -> tuple[pd.DataFrame, np.ndarray]:
+        framework = self._framework
+        required = ["unit_id", "doc_id"]
+        if framework.instruments:
+            required.append("instrument")
+        if framework.objectives:
+            required.append("objectives")
+        missing = [c for c in required if c not in frame.columns]
+        for column in missing:
+            problems.add(
+                None,
+                column,
+                None,
+                "missing required column",
+                f"a {column} column",
+                closest(column, map(str, frame.columns)),
+            )
+        out = frame.copy()
+        mask = np.zeros(len(frame), dtype=np.int64)
+        if "unit_id" in out.columns:
+            out["unit_id"] = _ids(frame, "unit_id", problems)
+            _report_duplicates(out["unit_id"], "unit_id", problems)
+        if "doc_id" in out.columns:
+            out["doc_id"] = _ids(frame, "doc_id", problems)
+            known = set(self._documents["doc_id"].dropna())
+            doc_ids = self._documents["doc_id"].dropna().tolist()
+            orphan = out["doc_id"].notna() & ~out["doc_id"].isin(known)
+            unpadded = {d.lstrip("0"): d for d in doc_ids}
+            for row, value in out.loc[orphan, "doc_id"].head(MAX_PROBLEMS).items():
+                # '7' for '007' is the classic spreadsheet mangling of ids; suggest it first.
+                near = [unpadded[value.lstrip("0")]] if value.lstrip("0") in unpadded else []
+                problems.add(
+                    row,
+                    "doc_id",
+                    value,
+                    "no document with this doc_id",
+                    "a doc_id of the documents table",
+                    near + closest(value, doc_ids),
+                )
+        if framework.instruments and "instrument" in out.columns:
+            out["instrument"] = _resolve_column(
+                frame["instrument"],
+                framework.name_lookup("instrument"),
+                framework.instrument_keys,
+                "instrument",
+                "instrument",
+                problems,
+                (n for i in framework.instruments for n in i.names()),
+            )
+        if framework.objectives and "objectives" in out.columns:
+            out["objectives"], mask = self._objectives(frame["objectives"], problems)
+        for dimension in self._score_columns("unit"):
+            if dimension.key in out.columns:
+                out[dimension.key] = self._scores(out[dimension.key], dimension, problems)
+        return out.reset_index(drop=True), mask
+
+    def _objectives(self, values: pd.Series, problems: _Problems) -> tuple[pd.Series, np.ndarray]:
+        """Parse objective cells once per distinct spelling into tuples and bit masks."""
+        framework = self._framework
+        keys = framework.objective_keys
+        lookup = framework.name_lookup("objective")
+        names = [n for o in framework.objectives for n in o.names()]
+        position = {key: i for i, key in enumerate(keys)}
+        cells = values.astype(object)
+        text = cells.map(lambda v: "; ".join(v) if isinstance(v, (list, tuple, np.ndarray)) else v)
+        parsed: dict[Any, tuple[int, list[str]]] = {}
+        for cell in pd.unique(text.astype("string").fillna("")):
+            bits, unknown = 0, []
+            for part in split_multi(cell):
+                key = lookup.get(normalize_name(part))
+                if key is None:
+                    unknown.append(part)
+                else:
+                    bits |= 1 << position[key]
+            parsed[cell] = (bits, unknown)
+        cell_text = text.astype("string").fillna("")
+        masks = cell_text.map({cell: bits for cell, (bits, _) in parsed.items()}).to_numpy(dtype=np.int64)
+        flawed = [cell for cell, (bits, unknown) in parsed.items() if unknown or not bits]
+        for row, cell in cell_text[cell_text.isin(flawed)].head(MAX_PROBLEMS).items():
+            bits, unknown = parsed[cell]
+            for part in unknown:
+                problems.add(
+                    row,
+                    "objectives",
+                    part,
+                    "unknown objective",
+                    "one of " + format_choices(keys),
+                    closest(part, names),
+                )
+            if not bits and not unknown:
+                problems.add(row, "objectives", None, "empty required cell", "one or more objectives")
+        by_mask = {bits: tuple(k for i, k in enumerate(keys) if bits >> i & 1) for bits, _ in parsed.values()}
+        tuples = pd.Series([by_mask[m] for m in np.unique(masks)], index=np.unique(masks), dtype=object)
+        objectives = pd.Series(tuples.reindex(masks).to_numpy(), index=values.index, dtype=object)
+        return objectives, masks
+
+    @staticmethod
+    def _scores(values: pd.Series, dimension: Any, problems: _Problems) -> pd.Series:
+        try:
+            scores = dimension.coerce(values.replace("", np.nan) if values.dtype != float else values)
+        except ScoreError as error:
+            problems.extend(error.problems.to_dict("records"))
+            scores = pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+            scores = np.where(np.isin(scores, dimension.scores), scores, np.nan)
+        integral = all(float(s).is_integer() for s in dimension.scores)
+        return pd.Series(scores, index=values.index).astype("Int64" if integral else "Float64")
+
+    @staticmethod
+    def _levels(values: pd.Series, problems: _Problems) -> pd.Categorical:
+        text = values.astype("string")
+        mapping = {value: _LEVEL_NAMES.get(normalize_name(value)) for value in pd.unique(text.dropna())}
+        resolved = text.map(mapping)
+        for row, value in text[resolved.isna() & ~_is_blank(text)].head(MAX_PROBLEMS).items():
+            problems.add(
+                row,
+                "level",
+                value,
+                "unknown administrative level",
+                "national or provincial",
+                closest(value, LEVELS),
+            )
+        return pd.Categorical(resolved.astype(object).where(resolved.notna(), None), categories=LEVELS)
+
+    @staticmethod
+    def _dates(values: pd.Series, problems: _Problems) -> pd.Series:
+        if pd.api.types.is_datetime64_any_dtype(values):
+            return values
+        text = values.astype("string").str.strip().replace("", pd.NA)
+        dates = pd.to_datetime(text, errors="coerce", format="mixed")
+        for row, value in text[dates.isna() & text.notna()].items():
+            problems.add(row, "date", value, "not a date", "a date such as 2023-07-13")
+        return dates
+
+    @staticmethod
+    def _years(frame: pd.DataFrame, problems: _Problems) -> pd.Series:
+        if "year" in frame.columns:
+            text = frame["year"].astype("string").str.strip().replace("", pd.NA)
+            years = pd.to_numeric(text, errors="coerce")
+            bad = text.notna() & (years.isna() | (years % 1 != 0) | (years < 1800) | (years > 2200))
+            for row, value in text[bad].items():
+                problems.add(row, "year", value, "not a year", "a four-digit year such as 2023")
+            years = years.where(~bad)
+        else:
+            years = pd.Series(np.nan, index=frame.index)
+        if "date" in frame.columns:
+            years = years.fillna(frame["date"].dt.year)
+        return years.astype("Int64")
+
+    # Public views ---------------------------------------------------------------
+
+    @property
+    def framework(self) -> Framework:
+        """The framework the corpus was validated against."""
+        return self._framework
+
+    @property
+    def documents(self) -> pd.DataFrame:
+        """One row per document (see the class docstring for the columns)."""
+        return self._documents.copy(deep=False)
+
+    @property
+    def units(self) -> pd.DataFrame:
+        """One row per coded clause (see the class docstring for the columns)."""
+        return self._units.copy(deep=False)
+
+    @cached_property
+    def _coding_table(self) -> tuple[pd.DataFrame, np.ndarray]:
+        framework = self._framework
+        if not framework.objectives:
+            unit_index = np.arange(len(self._units))
+            objective_codes = np.full(len(self._units), -1)
+        else:
+            bits = (self._objective_mask[:, None] >> np.arange(len(framework.objectives))) & 1
+            unit_index, objective_codes = np.nonzero(bits)
+        columns: dict[str, Any] = {
+            "unit_id": self._units["unit_id"].to_numpy()[unit_index],
+            "doc_id": self._units["doc_id"].to_numpy()[unit_index],
+        }
+        if framework.instruments:
+            instrument = self._units["instrument"].cat.codes.to_numpy()[unit_index]
+            columns["instrument"] = pd.Categorical.from_codes(
+                instrument, categories=framework.instrument_keys
+            )
+            columns["family"] = pd.Categorical.from_codes(
+                self.family_codes(instrument), categories=framework.family_keys
+            )
+        if framework.objectives:
+            columns["objective"] = pd.Categorical.from_codes(
+                objective_codes, categories=framework.objective_keys
+            )
+        codings = pd.DataFrame(columns)
+        codings["unit_id"] = codings["unit_id"].astype("string")
+        codings["doc_id"] = codings["doc_id"].astype("string")
+        return codings, unit_index
+
+    @property
+    def codings(self) -> pd.DataFrame:
+        """One row per clause and objective: ``unit_id``, ``doc_id``, ``instrument``, ``family``, ``objective``.
+
+        Examples
+        --------
+        >>> import policyquant as pq
+        >>> corpus = pq.datasets.load_genai_china()
+        >>> list(corpus.codings.columns)
+        ['unit_id', 'doc_id', 'instrument', 'family', 'objective']
+        """
+        return self._coding_table[0].copy(deep=False)
+
+    def coding_unit_positions(self) -> np.ndarray:
+        """For each row of :attr:`codings`, the position of its clause in :attr:`units`."""
+        return self._coding_table[1]
+
+    def unit_document_positions(self) -> np.ndarray:
+        """For each row of :attr:`units`, the position of its document in :attr:`documents`."""
+        return self._unit_doc
+
+    def family_codes(self, instrument_codes: np.ndarray) -> np.ndarray:
+        """Map instrument category codes to family category codes (-1 stays -1)."""
+        framework = self._framework
+        family_of = np.array([framework.family_keys.index(i.family) for i in framework.instruments] + [-1])
+        return family_of[np.asarray(instrument_codes)]
+
+    def unit_id_parts(self) -> pd.DataFrame:
+        """Split ``document-chapter-clause`` unit ids (e.g. ``12-3-2``) into their parts.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``doc``, ``chapter`` and ``clause`` (integers), one row per
+            unit on the units' index; missing where an id has another form.
+
+        Examples
+        --------
+        >>> import policyquant as pq
+        >>> pq.datasets.load_genai_china().unit_id_parts().head(2)
+           doc  chapter  clause
+        0  N01        2       2
+        1  N01        2       4
+        """
+        parts = self._units["unit_id"].str.extract(_UNIT_ID_PARTS)
+        parts["chapter"] = pd.to_numeric(parts["chapter"]).astype("Int64")
+        parts["clause"] = pd.to_numeric(parts["clause"]).astype("Int64")
+        return parts
+
+    # Writing --------------------------------------------------------------------
+
+    def to_csv(self, path: str | os.PathLike[str]) -> list[Path]:
+        """Write ``documents.csv`` and ``units.csv`` (UTF-8 with BOM) into the directory ``path``.
+
+        :func:`policyquant.read_coding` reads the directory back into an equal
+        corpus; see :func:`policyquant.io.write_coding`.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> import policyquant as pq
+        >>> corpus = pq.datasets.load_genai_china()
+        >>> folder = pathlib.Path(tempfile.mkdtemp()) / "study"
+        >>> [p.name for p in corpus.to_csv(folder)]
+        ['documents.csv', 'units.csv']
+        >>> pq.read_coding(folder) == corpus
+        True
+        """
+        from .io.tabular import write_coding
+
+        return write_coding(self, path, format="csv")
+
+    def to_excel(self, path: str | os.PathLike[str]) -> list[Path]:
+        """Write one workbook with the sheets ``documents``, ``units`` and ``codebook``.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> import policyquant as pq
+        >>> corpus = pq.datasets.load_genai_china()
+        >>> target = pathlib.Path(tempfile.mkdtemp()) / "study.xlsx"
+        >>> _ = corpus.to_excel(target)
+        >>> pq.read_coding(target) == corpus
+        True
+        """
+        from .io.tabular import write_coding
+
+        return write_coding(self, path, format="excel")
+
+    def to_parquet(self, path: str | os.PathLike[str]) -> list[Path]:
+        """Write ``documents.parquet`` and ``units.parquet`` into the directory ``path`` (needs pyarrow).
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> import policyquant as pq
+        >>> corpus = pq.datasets.load_genai_china()
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> _ = corpus.to_parquet(folder)
+        >>> pq.read_coding(folder) == corpus
+        True
+        """
+        from .io.tabular import write_coding
+
+        return write_coding(self, path, format="parquet")
+
+    def to_json(self, path: str | os.PathLike[str]) -> list[Path]:
+        """Write one UTF-8 JSON file holding the framework's name and both tables.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> import policyquant as pq
+        >>> corpus = pq.datasets.load_genai_china()
+        >>> target = pathlib.Path(tempfile.mkdtemp()) / "study.json"
+        >>> _ = corpus.to_json(target)
+        >>> pq.read_coding(target) == corpus
+        True
+        """
+        from .io.tabular import write_coding
+
+        return write_coding(self, path, format="json")
+
+    def __len__(self) -> int:
+        return len(self._units)
+
+    def __repr__(self) -> str:
+        return (
+            f"<Corpus {self._framework.name}: {len(self._documents)} documents, "
+            f"{len(self._units)} units, {len(self.codings) if self._framework.objectives else 0} codings>"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Corpus):
+            return NotImplemented
+        return (
+            self._framework == other._framework
+            and _frames_equal(self._documents, other._documents)
+            and _frames_equal(self._units, other._units)
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _row_order(record: Mapping[str, Any]) -> tuple[int, float]:
+    row = record.get("row")
+    if row is None:
+        return (0, 0.0)
+    return (1, float(row)) if isinstance(row, (int, float, np.integer)) else (2, 0.0)
+
+
+def _frames_equal(left: pd.DataFrame, right: pd.DataFrame) -> bool:
+    if list(left.columns) != list(right.columns) or len(left) != len(right):
+        return False
+    try:
+        pd.testing.assert_frame_equal(left, right, check_dtype=False, check_categorical=False)
+    except AssertionError:
+        return False
+    return True

@@ -1,0 +1,509 @@
+"""Reading and writing coding sheets: CSV, Excel, Parquet and JSON.
+
+A coding study keeps two tables: the *documents* and the coded *units*
+(clauses).  :func:`read_coding` reads them from files in any of the supported
+formats, recognises English and Chinese headers, keeps ids as text, and
+validates everything against a framework into a :class:`~policyquant.Corpus`.
+:func:`write_coding` (and the ``Corpus.to_*`` methods) write what
+:func:`read_coding` reads back unchanged.
+
+Supported inputs:
+
+* CSV (``.csv``, ``.txt``; ``.tsv`` tab-separated) in UTF-8, UTF-8 with BOM or
+  GBK / GB18030, detected;
+* Excel workbooks (``.xlsx``, ``.xlsm``) with both sheets in one workbook
+  (``documents`` / ``units``, or 文件 / 条款) or one sheet per file;
+* Parquet (``.parquet``, ``.pq``);
+* JSON (``.json``): a corpus written by :meth:`Corpus.to_json`, or a list of
+  records per file;
+* a directory holding ``documents`` and ``units`` files as written by
+  :meth:`Corpus.to_csv` or :meth:`Corpus.to_parquet`.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import zipfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .._text import closest, format_choices, normalize_name
+from ..corpus import Corpus
+from ..errors import ReadError, ValidationError
+from ..model import Framework
+from ..plugins import get_framework
+from .columns import standardize_columns
+
+__all__ = [
+    "CSV_ENCODINGS",
+    "FORMATS",
+    "SHEET_NAMES",
+    "read_coding",
+    "read_table",
+    "write_coding",
+]
+
+#: Encodings tried, in order, when a CSV file's encoding is not given.
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+
+#: File suffixes by format.
+FORMATS = {
+    "csv": (".csv", ".txt", ".tsv"),
+    "excel": (".xlsx", ".xlsm"),
+    "parquet": (".parquet", ".pq"),
+    "json": (".json",),
+}
+
+#: Sheet (and file) names recognised for each table in a workbook or directory.
+SHEET_NAMES = {
+    "documents": ("documents", "document", "docs", "policies", "文件", "政策文件", "政策", "文档"),
+    "units": (
+        "units",
+        "unit",
+        "clauses",
+        "clause",
+        "codings",
+        "coding",
+        "条款",
+        "编码",
+        "政策条款",
+        "编码表",
+    ),
+}
+
+PathOrFrame = str | os.PathLike[str] | pd.DataFrame
+
+
+def _format_of(path: Path) -> str:
+    suffix = path.suffix.lower()
+    for name, suffixes in FORMATS.items():
+        if suffix in suffixes:
+            return name
+    known = ", ".join(s for suffixes in FORMATS.values() for s in suffixes)
+    raise ReadError(f"{path}: unknown file type {suffix or '(no suffix)'!r}; policyquant reads {known}")
+
+
+def _decode(path: Path, encoding: str | None) -> str:
+    data = path.read_bytes()
+    if not data.strip():
+        raise ReadError(f"{path}: the file is empty")
+    tried = [encoding] if encoding else list(CSV_ENCODINGS)
+    for name in tried:
+        try:
+            return data.decode(name)
+        except UnicodeDecodeError as error:
+            last = error
+        except LookupError:
+            raise ReadError(f"{path}: unknown encoding {name!r}") from None
+    raise ReadError(
+        f"{path}: cannot decode the file as {' or '.join(tried)} "
+        f"(byte {last.start}: {data[last.start : last.start + 4]!r}); save it as UTF-8, or pass encoding=..."
+    )
+
+
+def _read_csv(path: Path, encoding: str | None) -> pd.DataFrame:
+    text = _decode(path, encoding)
+    separator = "\t" if path.suffix.lower() == ".tsv" else ","
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text), dtype=str, keep_default_na=False, sep=separator, skip_blank_lines=True
+        )
+    except pd.errors.EmptyDataError:
+        raise ReadError(f"{path}: the file has no header row") from None
+    except pd.errors.ParserError as error:
+        raise ReadError(f"{path}: not a valid CSV file: {error}") from None
+    return frame
+
+
+def _open_workbook(path: Path) -> pd.ExcelFile:
+    try:
+        return pd.ExcelFile(path, engine="openpyxl")
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise ReadError(f"{path}: not a readable Excel workbook ({type(error).__name__}: {error})") from None
+
+
+def _find_sheet(workbook: pd.ExcelFile, path: Path, table: str, sheet: str | None) -> str | None:
+    names = [str(n) for n in workbook.sheet_names]
+    if sheet is not None:
+        if sheet not in names:
+            raise ReadError(
+                f"{path}: no sheet named {sheet!r}; sheets: {format_choices(names)}",
+                [
+                    {
+                        "file": str(path),
+                        "value": sheet,
+                        "problem": "no such sheet",
+                        "expected": "one of " + format_choices(names),
+                        "suggestions": ", ".join(closest(sheet, names)) or None,
+                    }
+                ],
+            )
+        return sheet
+    wanted = {normalize_name(n) for n in SHEET_NAMES[table]}
+    for name in names:
+        if normalize_name(name) in wanted:
+            return name
+    return None
+
+
+def _read_sheet(workbook: pd.ExcelFile, path: Path, name: str) -> pd.DataFrame:
+    try:
+        frame = pd.read_excel(workbook, sheet_name=name, dtype=str, keep_default_na=False)
+    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds on corrupt sheets
+        raise ReadError(f"{path}: sheet {name!r} cannot be read ({type(error).__name__}: {error})") from None
+    return frame
+
+
+def _read_json(path: Path, encoding: str | None) -> Any:
+    text = _decode(path, encoding)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ReadError(
+            f"{path}: not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
+        ) from None
+
+
+def _records_frame(records: Any, path: Path, what: str) -> pd.DataFrame:
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise ReadError(f"{path}: {what} must be a list of records (objects)")
+    frame = pd.DataFrame.from_records(records)
+    return frame.astype({c: "string" for c in frame.columns if frame[c].dtype == object})
+
+
+def read_table(
+    path: str | os.PathLike[str],
+    table: str = "units",
+    *,
+    sheet: str | None = None,
+    encoding: str | None = None,
+) -> pd.DataFrame:
+    """Read one table of a coding study from a file, ids and codes as text.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A CSV, Excel, Parquet or JSON file.
+    table : {"units", "documents"}
+        Which table to read (chooses the sheet of a workbook holding both, or
+        the part of a corpus JSON file).
+    sheet : str, optional
+        The workbook sheet to read.
+    encoding : str, optional
+        The text encoding of a CSV or JSON file; detected when omitted
+        (UTF-8, UTF-8 with BOM, GBK/GB18030).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table as read, indexed by spreadsheet row number (the header is
+        row 1, so the first record is row 2) for CSV and Excel, and by record
+        number (from 1) for Parquet and JSON.
+
+    Raises
+    ------
+    ReadError
+        If the file is missing, empty, corrupt, of an unknown type or in an
+        undecodable encoding, or the sheet does not exist.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "units.csv").write_bytes("unit_id,政策工具\\n007,标准规范\\n".encode("gbk"))
+    >>> read_table(folder / "units.csv")
+        unit_id  政策工具
+    2     007  标准规范
+    """
+    path = Path(path)
+    if not path.exists():
+        raise ReadError(f"{path}: no such file")
+    if path.is_dir():
+        raise ReadError(f"{path}: is a directory; name the {table} file")
+    kind = _format_of(path)
+    if kind == "csv":
+        frame = _read_csv(path, encoding)
+        start = 2
+    elif kind == "excel":
+        workbook = _open_workbook(path)
+        name = _find_sheet(workbook, path, table, sheet)
+        if name is None:
+            name = str(workbook.sheet_names[0])
+        frame = _read_sheet(workbook, path, name)
+        start = 2
+    elif kind == "parquet":
+        try:
+            frame = pd.read_parquet(path)
+        except ImportError:
+            raise ReadError(
+                f"{path}: reading Parquet needs pyarrow: pip install 'policyquant[parquet]'"
+            ) from None
+        except Exception as error:  # noqa: BLE001 - pyarrow raises its own error types
+            raise ReadError(
+                f"{path}: not a readable Parquet file ({type(error).__name__}: {error})"
+            ) from None
+        start = 1
+    else:
+        data = _read_json(path, encoding)
+        if isinstance(data, dict):
+            if table not in data:
+                raise ReadError(
+                    f"{path}: the JSON object has no {table!r} member; members: {format_choices(list(data))}"
+                )
+            data = data[table]
+        frame = _records_frame(data, path, table)
+        start = 1
+    frame.index = pd.RangeIndex(start, start + len(frame))
+    return frame
+
+
+def _find_in_directory(folder: Path, table: str) -> Path | None:
+    wanted = {normalize_name(n) for n in SHEET_NAMES[table]}
+    suffixes = {s for group in FORMATS.values() for s in group}
+    matches = sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file() and p.suffix.lower() in suffixes and normalize_name(p.stem) in wanted
+    )
+    return matches[0] if matches else None
+
+
+def _table_source(
+    units: PathOrFrame, documents: PathOrFrame | None
+) -> tuple[PathOrFrame, PathOrFrame | None, str | None]:
+    """Resolve directories and single workbooks/JSON files holding both tables."""
+    if isinstance(units, pd.DataFrame):
+        return units, documents, None
+    path = Path(units)
+    if path.is_dir():
+        found_units = _find_in_directory(path, "units")
+        if found_units is None:
+            raise ReadError(f"{path}: no units file in the directory (expected e.g. units.csv)")
+        found_documents = _find_in_directory(path, "documents") if documents is None else documents
+        return found_units, found_documents, None
+    if documents is None and path.exists() and path.suffix.lower() in FORMATS["excel"] + FORMATS["json"]:
+        return path, path, "same"
+    return path, documents, None
+
+
+def read_coding(
+    units: PathOrFrame,
+    documents: PathOrFrame | None = None,
+    framework: str | Framework = "wang2026",
+    columns: Mapping[str, str] | None = None,
+    sheet: str | Mapping[str, str] | None = None,
+    encoding: str | None = None,
+) -> Corpus:
+    """Read a coding study's documents and units into a validated :class:`~policyquant.Corpus`.
+
+    Parameters
+    ----------
+    units : path or pandas.DataFrame
+        The units (clauses) table: a file, a workbook or corpus JSON holding
+        both tables, a directory with ``units`` and ``documents`` files, or a
+        DataFrame.
+    documents : path or pandas.DataFrame, optional
+        The documents table.  Omit it when ``units`` holds both tables; with
+        no documents at all, documents are built from the units' ``doc_id``
+        values (without metadata such as ``DA``).
+    framework : str or Framework, default "wang2026"
+        What to validate against.
+    columns : mapping of str to str, optional
+        ``{"their header": "field"}`` for headers policyquant does not
+        recognise by itself.  English and Chinese headers such as ``政策工具``,
+        ``政策目标``, ``发文机构`` and the dimension labels are recognised
+        without it.
+    sheet : str or mapping, optional
+        The units sheet of a workbook, or ``{"units": ..., "documents": ...}``.
+    encoding : str, optional
+        Encoding of CSV or JSON files; detected when omitted.
+
+    Returns
+    -------
+    Corpus
+
+    Raises
+    ------
+    ReadError
+        If a file cannot be read at all.
+    ValidationError
+        Listing every problem in the files (file, spreadsheet row, column,
+        value, what was expected and the closest valid choices); also as a
+        DataFrame in ``error.problems``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import policyquant as pq
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "documents.csv").write_text("文件编号,发文权威\\nP01,部门或省级工作文件\\n", encoding="utf-8")
+    >>> _ = (folder / "units.csv").write_text(
+    ...     "条款编号,文件编号,政策工具,政策目标,作用范围,措施力度\\n"
+    ...     "P01-1-1,P01,标准规范,公共安全与利益；技术安全与创新,3,5\\n", encoding="utf-8")
+    >>> corpus = pq.read_coding(folder)
+    >>> corpus.units.loc[0, ["instrument", "objectives"]].tolist()
+    ['standards_and_norms', ('public_safety', 'tech_innovation')]
+
+    A mistake is reported with its file, row and column:
+
+    >>> _ = (folder / "units.csv").write_text(
+    ...     "unit_id,doc_id,instrument,objectives,AS,MI\\nP01-1-1,P01,Subsidy,public safety,4,5\\n")
+    >>> pq.read_coding(folder)
+    Traceback (most recent call last):
+    ...
+    policyquant.errors.ValidationError: ...units.csv: 2 problems found:
+      - ...units.csv, row 2, column 'instrument', value 'Subsidy': unknown instrument; expected one of ...
+      - ...units.csv, row 2, column 'AS', value '4': not a level of AS (Audience scope); expected 5 (...), 3 (...), 1 (...)
+    """
+    framework = get_framework(framework)
+    sheets = dict(sheet) if isinstance(sheet, Mapping) else {"units": sheet} if sheet else {}
+    units, documents, same = _table_source(units, documents)
+    frames: dict[str, pd.DataFrame | None] = {}
+    sources: dict[str, str | None] = {}
+    for table, given in (("units", units), ("documents", documents)):
+        if given is None:
+            frames[table], sources[table] = None, None
+            continue
+        if isinstance(given, pd.DataFrame):
+            frame, sources[table] = given, None
+        else:
+            if same and table == "documents":
+                frame = _read_same_file(Path(given), sheets.get("documents"), encoding)
+                if frame is None:
+                    frames[table], sources[table] = None, None
+                    continue
+            else:
+                frame = read_table(given, table, sheet=sheets.get(table), encoding=encoding)
+            sources[table] = str(given)
+        frames[table] = standardize_columns(frame, table, framework, columns, sources[table])
+    _check_user_columns(columns, frames)
+    return Corpus(frames["documents"], frames["units"], framework, sources=sources)
+
+
+def _read_same_file(path: Path, sheet: str | None, encoding: str | None) -> pd.DataFrame | None:
+    """The documents table of a workbook or JSON file that holds both tables, if it has one."""
+    if path.suffix.lower() in FORMATS["excel"]:
+        workbook = _open_workbook(path)
+        name = _find_sheet(workbook, path, "documents", sheet)
+        if name is None:
+            return None
+        frame = _read_sheet(workbook, path, name)
+        frame.index = pd.RangeIndex(2, 2 + len(frame))
+        return frame
+    data = _read_json(path, encoding)
+    if isinstance(data, dict) and "documents" in data:
+        frame = _records_frame(data["documents"], path, "documents")
+        frame.index = pd.RangeIndex(1, 1 + len(frame))
+        return frame
+    return None
+
+
+def _check_user_columns(columns: Mapping[str, str] | None, frames: Mapping[str, pd.DataFrame | None]) -> None:
+    """Reject a ``columns`` entry whose header no sheet has and whose field no sheet supplies."""
+    if not columns:
+        return
+    seen: set[str] = set()
+    for frame in frames.values():
+        if frame is not None:
+            seen.update(str(c) for c in frame.columns)
+    unknown = [h for h, field in columns.items() if h not in seen and field not in seen]
+    if unknown:
+        headers = sorted(seen)
+        raise ValidationError(
+            f"columns names {len(unknown)} header(s) that no sheet has",
+            [
+                {
+                    "column": h,
+                    "problem": "no such header",
+                    "expected": "one of " + format_choices(headers),
+                    "suggestions": ", ".join(closest(h, headers)) or None,
+                }
+                for h in unknown
+            ],
+        )
+
+
+# Writing -------------------------------------------------------------------------
+
+
+def _text_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The canonical on-disk form: every value as text, tuples joined with '; '."""
+    out = {}
+    for column in frame.columns:
+        values = frame[column]
+        if column in ("objectives", "issuers"):
+            out[column] = values.map(lambda parts: "; ".join(parts) if isinstance(parts, tuple) else "")
+        elif pd.api.types.is_datetime64_any_dtype(values):
+            out[column] = values.dt.strftime("%Y-%m-%d").fillna("")
+        else:
+            out[column] = values.astype("string").fillna("")
+        out[column] = out[column].astype("string")
+    return pd.DataFrame(out, index=frame.index)
+
+
+def write_coding(corpus: Corpus, path: str | os.PathLike[str], format: str | None = None) -> list[Path]:
+    """Write a corpus in a form :func:`read_coding` reads back unchanged.
+
+    Parameters
+    ----------
+    corpus : Corpus
+    path : str or path-like
+        A directory for ``csv`` and ``parquet`` (``documents.*`` and
+        ``units.*`` are written into it), a file for ``excel`` (one workbook,
+        sheets ``documents``, ``units`` and ``codebook``) and ``json``.
+    format : {"csv", "excel", "parquet", "json"}, optional
+        Inferred from the suffix of ``path`` when omitted (a path without a
+        suffix is a CSV directory).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import policyquant as pq
+    >>> corpus = pq.datasets.load_genai_china()
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> [p.name for p in write_coding(corpus, folder / "study.xlsx")]
+    ['study.xlsx']
+    >>> pq.read_coding(folder / "study.xlsx") == corpus
+    True
+    """
+    path = Path(path)
+    if format is None:
+        format = "csv" if not path.suffix else _format_of(path)
+    if format not in FORMATS:
+        raise ValidationError(f"format must be one of {', '.join(FORMATS)}, got {format!r}")
+    documents, units = _text_frame(corpus.documents), _text_frame(corpus.units)
+    if format in ("csv", "parquet"):
+        path.mkdir(parents=True, exist_ok=True)
+        suffix = ".csv" if format == "csv" else ".parquet"
+        written = [path / f"documents{suffix}", path / f"units{suffix}"]
+        for frame, target in zip((documents, units), written, strict=True):
+            if format == "csv":
+                # UTF-8 with BOM: Excel then shows Chinese text correctly.
+                frame.to_csv(target, index=False, encoding="utf-8-sig", lineterminator="\n")
+            else:
+                frame.to_parquet(target, index=False)
+        return written
+    if format == "excel":
+        with pd.ExcelWriter(path, engine="openpyxl") as writer:
+            documents.to_excel(writer, sheet_name="documents", index=False)
+            units.to_excel(writer, sheet_name="units", index=False)
+            corpus.framework.codebook().to_excel(writer, sheet_name="codebook", index=False)
+        return [path]
+    payload = {
+        "policyquant": 1,
+        "framework": corpus.framework.name,
+        "documents": documents.replace("", None).to_dict("records"),
+        "units": units.replace("", None).to_dict("records"),
+    }
+    path.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
+    return [path]
