@@ -134,17 +134,19 @@ def tables(
         corpus = _save_problems(
             problems, lambda: read_coding(units, documents, framework=framework, encoding=encoding)
         )
-    _emit(crosstab(corpus), fmt, title=f"Codings by instrument and objective ({len(corpus.codings)} codings)")
-    if corpus.framework.scale is None:
-        return
-    scale = corpus.framework.scale.name
-    for by, what in (
-        ("objective", "objective (over codings)"),
-        ("family", "instrument family"),
-        ("instrument", "instrument"),
-    ):
-        if by != "objective" or corpus.framework.objectives:
-            _emit(efficacy_summary(corpus, by=by), fmt, title=f"Mean {scale} by {what}")
+    tables = [(crosstab(corpus), f"Codings by instrument and objective ({len(corpus.codings)} codings)")]
+    if corpus.framework.scale is not None:
+        scale = corpus.framework.scale.name
+        groupings = [("family", "instrument family"), ("instrument", "instrument")]
+        if corpus.framework.objectives:
+            groupings.insert(0, ("objective", "objective (over codings)"))
+        try:
+            # Everything is computed before anything is printed: no half-printed output on an error.
+            tables += [(efficacy_summary(corpus, by=by), f"Mean {scale} by {what}") for by, what in groupings]
+        except ValidationError as error:
+            click.echo(f"policyquant: note: efficacy skipped: {_one_line(error)}", err=True)
+    for table, title in tables:
+        _emit(table, fmt, title=title)
 
 
 @main.command()

@@ -59,6 +59,10 @@ LEVELS = ("national", "provincial")
 #: How many problems a validation collects before it stops looking.
 MAX_PROBLEMS = 1000
 
+#: The dtype of every text column (ids, titles, clause texts, the user's own columns):
+#: one fixed storage so that corpora read from any format compare equal.
+TEXT = pd.StringDtype("python")
+
 _LEVEL_NAMES = {
     normalize_name(name): level
     for level, names in {
@@ -141,11 +145,18 @@ class _Problems:
 
 
 def _is_blank(values: pd.Series) -> np.ndarray:
-    text = values.astype("string")
+    text = values.astype(TEXT)
     return (text.isna() | (text.str.strip() == "")).to_numpy(dtype=bool, na_value=True)
 
 
-def _ids(frame: pd.DataFrame, column: str, problems: _Problems, *, required: bool = True) -> pd.Series:
+def _ids(
+    frame: pd.DataFrame,
+    column: str,
+    problems: _Problems,
+    *,
+    required: bool = True,
+    reported: pd.Index | None = None,
+) -> pd.Series:
     """Turn an id column into text, reporting blanks and ids that pandas mangled."""
     values = frame[column]
     if pd.api.types.is_float_dtype(values.dtype) or values.dtype == object:
@@ -160,10 +171,21 @@ def _ids(frame: pd.DataFrame, column: str, problems: _Problems, *, required: boo
                 "id was read as a number",
                 "ids as text (read the file with dtype=str, or use policyquant.read_coding)",
             )
-    text = values.astype("string").str.strip()
+    text = values.astype(TEXT).str.strip()
     if required:
-        for row in values.index[_is_blank(values)]:
+        blank = values.index[_is_blank(values)]
+        if reported is not None:
+            blank = blank.difference(reported, sort=False)
+        for row in blank[:MAX_PROBLEMS]:
             problems.add(row, column, None, "empty required cell", f"a {column} in every row")
+    return text.mask(text == "")
+
+
+def _text(values: pd.Series, *, strip: bool = False) -> pd.Series:
+    """A text column in the one text dtype, with empty cells missing (content otherwise unchanged)."""
+    text = values.astype(TEXT)
+    if strip:
+        text = text.str.strip()
     return text.mask(text == "")
 
 
@@ -186,16 +208,16 @@ def _report_duplicates(ids: pd.Series, column: str, problems: _Problems) -> None
 
 
 def _resolve_column(
-    values: pd.Series,
-    lookup: Mapping[str, str],
-    keys: tuple[str, ...],
-    part: str,
-    column: str,
-    problems: _Problems,
-    names: Iterable[str],
+    values: pd.Series, framework: Framework, part: str, column: str, problems: _Problems
 ) -> pd.Categorical:
     """Resolve a column of names to framework keys, once per distinct value."""
-    text = values.astype("string")
+    lookup = framework.name_lookup(part)  # type: ignore[arg-type]
+    keys = {
+        "family": framework.family_keys,
+        "instrument": framework.instrument_keys,
+        "objective": framework.objective_keys,
+    }[part]
+    text = values.astype(TEXT)
     distinct = pd.unique(text.dropna())
     mapping = {value: lookup.get(normalize_name(value)) for value in distinct}
     resolved = text.map(mapping)
@@ -205,8 +227,7 @@ def _resolve_column(
         problems.add(row, column, None, "empty required cell", f"{article} {part}")
     unknown = resolved.isna().to_numpy() & ~blank
     if unknown.any():
-        names = list(names)
-        suggestions = {value: closest(value, names) for value in pd.unique(text[unknown])}
+        suggestions = {value: framework.suggest(part, value) for value in pd.unique(text[unknown])}
         for row, value in text[unknown].head(MAX_PROBLEMS).items():
             problems.add(
                 row, column, value, f"unknown {part}", "one of " + format_choices(keys), suggestions[value]
@@ -225,13 +246,14 @@ class Corpus:
         ``、``, ``,`` ... or given as a list), ``level`` (``national`` /
         ``provincial``, also 中央 / 省级 ...), ``region``, ``year``, ``date``
         and the framework's document-level scores (as scores or level names).
-        Other columns are kept as they are.  ``None`` builds a document table
+        Other columns are kept as text.  ``None`` builds a document table
         from the units' ``doc_id`` values (without metadata).
     units : pandas.DataFrame
         One row per coded clause, with ``unit_id`` and ``doc_id`` (or unit ids
         such as ``N01-2-3`` from which the document id is taken), plus
         ``instrument`` and ``objectives`` when the framework has them, an
-        optional ``text``, and the unit-level scores.  Other columns are kept.
+        optional ``text``, and the unit-level scores.  Other columns are kept
+        as text (empty cells become missing).
     framework : str or Framework, default "wang2026"
         The framework to validate against (a registered name or alias, or a
         :class:`~policyquant.Framework`).
@@ -286,13 +308,15 @@ class Corpus:
             )
         unit_problems = _Problems(sources.get("units"))
         document_problems = _Problems(sources.get("documents"))
-        units = self._derive_doc_ids(units, unit_problems)
+        units, self._reported_doc_rows = self._derive_doc_ids(units, unit_problems)
         if documents is None:
-            documents = (
-                pd.DataFrame({"doc_id": pd.unique(units["doc_id"].astype("string").dropna())})
+            # Without a documents table, each distinct (non-blank) doc_id of the units is a document.
+            doc_ids = (
+                units["doc_id"].astype(TEXT).str.strip()
                 if "doc_id" in units.columns
-                else pd.DataFrame({"doc_id": []})
+                else pd.Series([], dtype=TEXT)
             )
+            documents = pd.DataFrame({"doc_id": pd.unique(doc_ids[doc_ids.notna() & (doc_ids != "")])})
         self._documents = self._validate_documents(documents, document_problems)
         self._units, self._objective_mask = self._validate_units(units, unit_problems)
         # Sorted by file and row so that a coder can work through the sheet top to bottom.
@@ -329,22 +353,28 @@ class Corpus:
         return [] if scale is None else list(scale.dimensions_for(unit))
 
     @staticmethod
-    def _derive_doc_ids(units: pd.DataFrame, problems: _Problems) -> pd.DataFrame:
+    def _derive_doc_ids(units: pd.DataFrame, problems: _Problems) -> tuple[pd.DataFrame, pd.Index]:
+        """Take each unit's document from ids like ``N01-2-3`` when there is no doc_id column.
+
+        Returns the units and the rows already reported, so that a unit id
+        without a document part is reported once, not again as a blank doc_id.
+        """
         if "doc_id" in units.columns or "unit_id" not in units.columns:
-            return units
-        parts = units["unit_id"].astype("string").str.strip().str.extract(_UNIT_ID_PARTS)
-        if parts["doc"].isna().any():
+            return units, pd.Index([])
+        ids = units["unit_id"].astype(TEXT).str.strip()
+        parts = ids.str.extract(_UNIT_ID_PARTS)
+        failed = parts["doc"].isna() & ids.notna() & (ids != "")
+        for row, value in ids[failed].head(MAX_PROBLEMS).items():
             problems.add(
-                None,
-                "doc_id",
-                None,
-                "missing required column",
-                "a doc_id column, or unit ids of the form <doc>-<chapter>-<clause>",
+                row,
+                "unit_id",
+                value,
+                "no doc_id column, and this unit id names no document",
+                "a doc_id column, or unit ids of the form <doc>-<chapter>-<clause> such as N01-2-3",
             )
-            return units
         units = units.copy()
         units.insert(1, "doc_id", parts["doc"])
-        return units
+        return units, ids.index[failed.to_numpy(dtype=bool)]
 
     def _validate_documents(self, frame: pd.DataFrame, problems: _Problems) -> pd.DataFrame:
         if "doc_id" not in frame.columns:
@@ -356,25 +386,37 @@ class Corpus:
                 "a doc_id column",
                 closest("doc_id", map(str, frame.columns)),
             )
-            return pd.DataFrame({"doc_id": pd.Series([], dtype="string")})
+            return pd.DataFrame({"doc_id": pd.Series([], dtype=TEXT)})
         out = frame.copy()
         out["doc_id"] = _ids(frame, "doc_id", problems)
         _report_duplicates(out["doc_id"], "doc_id", problems)
         for column in ("title", "region"):
             if column in out.columns:
-                out[column] = out[column].astype("string").str.strip().replace("", pd.NA)
+                out[column] = _text(out[column], strip=True)
         if "issuers" in out.columns:
-            out["issuers"] = out["issuers"].map(split_multi).astype(object)
+            # A list per document: built as a plain object column, whatever the reader's string storage.
+            out["issuers"] = pd.Series(
+                [split_multi(v) for v in out["issuers"].astype(object)], index=out.index, dtype=object
+            )
         if "level" in out.columns:
             out["level"] = self._levels(out["level"], problems)
         if "date" in out.columns:
             out["date"] = self._dates(out["date"], problems)
         if "year" in out.columns or "date" in out.columns:
             out["year"] = self._years(out, problems)
+        scores = [d.key for d in self._score_columns("document")]
         for dimension in self._score_columns("document"):
             if dimension.key in out.columns:
                 out[dimension.key] = self._scores(out[dimension.key], dimension, problems)
+        self._normalize_other_columns(out, {*DOCUMENT_FIELDS, *scores})
         return out.reset_index(drop=True)
+
+    @staticmethod
+    def _normalize_other_columns(frame: pd.DataFrame, known: set[str]) -> None:
+        """Clause texts and the user's own columns: kept as text, unchanged but for empty -> missing."""
+        for column in frame.columns:
+            if column not in known or column == "text":
+                frame[column] = _text(frame[column])
 
     def _validate_units(self, frame: pd.DataFrame, problems: _Problems) -> tuple[pd.DataFrame, np.ndarray]:
         framework = self._framework
@@ -390,7 +432,7 @@ class Corpus:
                 column,
                 None,
                 "missing required column",
-                f"a {column} column",
+                f"{'an' if column[0] in 'aeiou' else 'a'} {column} column",
                 closest(column, map(str, frame.columns)),
             )
         out = frame.copy()
@@ -399,7 +441,7 @@ class Corpus:
             out["unit_id"] = _ids(frame, "unit_id", problems)
             _report_duplicates(out["unit_id"], "unit_id", problems)
         if "doc_id" in out.columns:
-            out["doc_id"] = _ids(frame, "doc_id", problems)
+            out["doc_id"] = _ids(frame, "doc_id", problems, reported=self._reported_doc_rows)
             known = set(self._documents["doc_id"].dropna())
             doc_ids = self._documents["doc_id"].dropna().tolist()
             orphan = out["doc_id"].notna() & ~out["doc_id"].isin(known)
@@ -413,23 +455,19 @@ class Corpus:
                     value,
                     "no document with this doc_id",
                     "a doc_id of the documents table",
-                    near + closest(value, doc_ids),
+                    list(dict.fromkeys(near + closest(value, doc_ids))),
                 )
         if framework.instruments and "instrument" in out.columns:
             out["instrument"] = _resolve_column(
-                frame["instrument"],
-                framework.name_lookup("instrument"),
-                framework.instrument_keys,
-                "instrument",
-                "instrument",
-                problems,
-                (n for i in framework.instruments for n in i.names()),
+                frame["instrument"], framework, "instrument", "instrument", problems
             )
         if framework.objectives and "objectives" in out.columns:
             out["objectives"], mask = self._objectives(frame["objectives"], problems)
+        scores = [d.key for d in self._score_columns("unit")]
         for dimension in self._score_columns("unit"):
             if dimension.key in out.columns:
                 out[dimension.key] = self._scores(out[dimension.key], dimension, problems)
+        self._normalize_other_columns(out, {*UNIT_FIELDS, *scores})
         return out.reset_index(drop=True), mask
 
     def _objectives(self, values: pd.Series, problems: _Problems) -> tuple[pd.Series, np.ndarray]:
@@ -437,12 +475,11 @@ class Corpus:
         framework = self._framework
         keys = framework.objective_keys
         lookup = framework.name_lookup("objective")
-        names = [n for o in framework.objectives for n in o.names()]
         position = {key: i for i, key in enumerate(keys)}
         cells = values.astype(object)
         text = cells.map(lambda v: "; ".join(v) if isinstance(v, (list, tuple, np.ndarray)) else v)
         parsed: dict[Any, tuple[int, list[str]]] = {}
-        for cell in pd.unique(text.astype("string").fillna("")):
+        for cell in pd.unique(text.astype(TEXT).fillna("")):
             bits, unknown = 0, []
             for part in split_multi(cell):
                 key = lookup.get(normalize_name(part))
@@ -451,7 +488,7 @@ class Corpus:
                 else:
                     bits |= 1 << position[key]
             parsed[cell] = (bits, unknown)
-        cell_text = text.astype("string").fillna("")
+        cell_text = text.astype(TEXT).fillna("")
         masks = cell_text.map({cell: bits for cell, (bits, _) in parsed.items()}).to_numpy(dtype=np.int64)
         flawed = [cell for cell, (bits, unknown) in parsed.items() if unknown or not bits]
         for row, cell in cell_text[cell_text.isin(flawed)].head(MAX_PROBLEMS).items():
@@ -463,7 +500,7 @@ class Corpus:
                     part,
                     "unknown objective",
                     "one of " + format_choices(keys),
-                    closest(part, names),
+                    framework.suggest("objective", part),
                 )
             if not bits and not unknown:
                 problems.add(row, "objectives", None, "empty required cell", "one or more objectives")
@@ -485,7 +522,7 @@ class Corpus:
 
     @staticmethod
     def _levels(values: pd.Series, problems: _Problems) -> pd.Categorical:
-        text = values.astype("string")
+        text = values.astype(TEXT)
         mapping = {value: _LEVEL_NAMES.get(normalize_name(value)) for value in pd.unique(text.dropna())}
         resolved = text.map(mapping)
         for row, value in text[resolved.isna() & ~_is_blank(text)].head(MAX_PROBLEMS).items():
@@ -503,7 +540,7 @@ class Corpus:
     def _dates(values: pd.Series, problems: _Problems) -> pd.Series:
         if pd.api.types.is_datetime64_any_dtype(values):
             return values
-        text = values.astype("string").str.strip().replace("", pd.NA)
+        text = values.astype(TEXT).str.strip().replace("", pd.NA)
         dates = pd.to_datetime(text, errors="coerce", format="mixed")
         for row, value in text[dates.isna() & text.notna()].items():
             problems.add(row, "date", value, "not a date", "a date such as 2023-07-13")
@@ -512,7 +549,7 @@ class Corpus:
     @staticmethod
     def _years(frame: pd.DataFrame, problems: _Problems) -> pd.Series:
         if "year" in frame.columns:
-            text = frame["year"].astype("string").str.strip().replace("", pd.NA)
+            text = frame["year"].astype(TEXT).str.strip().replace("", pd.NA)
             years = pd.to_numeric(text, errors="coerce")
             bad = text.notna() & (years.isna() | (years % 1 != 0) | (years < 1800) | (years > 2200))
             for row, value in text[bad].items():
@@ -567,8 +604,8 @@ class Corpus:
                 objective_codes, categories=framework.objective_keys
             )
         codings = pd.DataFrame(columns)
-        codings["unit_id"] = codings["unit_id"].astype("string")
-        codings["doc_id"] = codings["doc_id"].astype("string")
+        codings["unit_id"] = codings["unit_id"].astype(TEXT)
+        codings["doc_id"] = codings["doc_id"].astype(TEXT)
         return codings, unit_index
 
     @property

@@ -135,7 +135,10 @@ class ValidationError(PolicyQuantError, ValueError):
 
         records = [{column: problem.get(column) for column in PROBLEM_COLUMNS} for problem in problems]
         self.summary = summary
-        self.problems = pd.DataFrame.from_records(records, columns=list(PROBLEM_COLUMNS))
+        # object dtype: rows stay integers (2, not 2.0) even next to problems without a row.
+        self.problems = pd.DataFrame(
+            {column: pd.Series([r[column] for r in records], dtype=object) for column in PROBLEM_COLUMNS}
+        )
         super().__init__(self._format(summary, records))
 
     @staticmethod

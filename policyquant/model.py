@@ -1194,8 +1194,6 @@ class Framework:
         key = lookup.get(normalize_name(name)) if isinstance(name, str) else None
         if key is None:
             items = self._items(part)
-            owner = {normalize_name(n): item for item in items for n in item.names()}
-            nearest = dict.fromkeys(owner[normalize_name(n)] for n in closest(name, list(owner), n=6))
             raise UnknownCategoryError(
                 f"{name!r} is not a{'n' if part[0] in 'aeiou' else ''} {part} of framework {self.name!r}",
                 [
@@ -1203,11 +1201,27 @@ class Framework:
                         "value": name,
                         "problem": f"unknown {part}",
                         "expected": "one of " + (format_choices([i.key for i in items]) or "(none)"),
-                        "suggestions": " or ".join(f"{i.label} ({i.key})" for i in list(nearest)[:3]) or None,
+                        "suggestions": " or ".join(self.suggest(part, name)) or None,
                     }
                 ],
             )
         return key
+
+    def suggest(self, part: Part, name: Any, n: int = 3) -> list[str]:
+        """The items of a part whose names are closest to ``name``, as ``"Label (key)"``.
+
+        Each item appears once, however many of its names are close.
+
+        Examples
+        --------
+        >>> import policyquant as pq
+        >>> pq.get_framework("wang2026").suggest("instrument", "Standard and norm")
+        ['Standards and Norms (standards_and_norms)']
+        """
+        items = self._items(part)
+        owner = {normalize_name(alias): item for item in items for alias in item.names()}
+        nearest = dict.fromkeys(owner[normalize_name(m)] for m in closest(str(name), list(owner), n=2 * n))
+        return [f"{item.label} ({item.key})" for item in list(nearest)[:n]]
 
     def name_lookup(self, part: Part) -> Mapping[str, str]:
         """A mapping from every normalized name of a part to its key.

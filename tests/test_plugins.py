@@ -18,8 +18,19 @@ from policyquant.plugins import FrameworkRegistry, PluginFailure
 
 BUILTIN_PLUGIN = "policyquant.frameworks.howlett_ramesh"
 BUILTIN_NAMES = ["wang2026", "howlett-ramesh-1995"]
-COLUMNS = ["name", "title", "aliases", "plugin", "version", "builtin", "families",
-           "instruments", "objectives", "scale", "parts"]
+COLUMNS = [
+    "name",
+    "title",
+    "aliases",
+    "plugin",
+    "version",
+    "builtin",
+    "families",
+    "instruments",
+    "objectives",
+    "scale",
+    "parts",
+]
 
 
 def unique(prefix: str) -> str:
@@ -130,7 +141,10 @@ def test_fresh_registry_holds_exactly_the_builtins(fresh_registry):
     assert fresh_registry.failures() == []
     entry = fresh_registry.entry("genai-china")
     assert (entry.framework.name, entry.plugin, entry.builtin, entry.aliases) == (
-        "wang2026", BUILTIN_PLUGIN, True, ("genai-china",)
+        "wang2026",
+        BUILTIN_PLUGIN,
+        True,
+        ("genai-china",),
     )
 
 
@@ -152,8 +166,11 @@ def test_unknown_framework_error_lists_known_names_and_suggests_the_closest():
 
 
 def test_unknown_framework_without_close_match_has_no_suggestion(fresh_registry):
-    with pytest.raises(LookupError, match=r"^no framework named 'zzzz'; known frameworks: "
-                                          r"howlett-ramesh-1995, wang2026$"):
+    with pytest.raises(
+        LookupError,
+        match=r"^no framework named 'zzzz'; known frameworks: "
+        r"howlett-ramesh-1995, wang2026$",
+    ):
         fresh_registry.get("zzzz")
 
 
@@ -330,8 +347,10 @@ def test_one_plugin_registering_a_name_twice(fresh_registry, make_framework, ali
     plugin = make_plugin(make_framework("twin", "First"), make_framework("twin", "Second"), aliases=aliases)
     with pytest.raises(pq.DuplicateFrameworkError) as info:
         fresh_registry.register_plugin(plugin, name="twins")
-    assert str(info.value).startswith("framework name 'twin' is claimed twice: by plugin 'twins' "
-                                      "(framework 'twin') and by plugin 'twins' (framework 'twin')")
+    assert str(info.value).startswith(
+        "framework name 'twin' is claimed twice: by plugin 'twins' "
+        "(framework 'twin') and by plugin 'twins' (framework 'twin')"
+    )
     assert registry_state(fresh_registry) == before
 
 
@@ -586,7 +605,9 @@ def test_broken_entry_point_plugin_warns_and_the_rest_works(good_and_broken):
     failure = failures[0]
     assert isinstance(failure, PluginFailure)
     assert (failure.plugin, failure.source, failure.stage) == (
-        case.broken.ep_name, f"{case.broken.ep_name} = {case.broken.module}", case.stage
+        case.broken.ep_name,
+        f"{case.broken.ep_name} = {case.broken.module}",
+        case.stage,
     )
     assert failure.error.startswith(case.error)
     assert str(failure) == (
@@ -623,7 +644,8 @@ def test_missing_entry_point_module_fails_at_import(plugin_distribution):
 
 
 @pytest.mark.parametrize(
-    "good_and_broken", ["hook-raises", "registers-then-raises", "registers-non-framework", "claims-wang2026"],
+    "good_and_broken",
+    ["hook-raises", "registers-then-raises", "registers-non-framework", "claims-wang2026"],
     indirect=True,
 )
 def test_failed_entry_point_plugin_is_not_left_registered(good_and_broken):

@@ -11,7 +11,7 @@ from ..corpus import Corpus
 from ..errors import ValidationError
 from .groups import grouping
 
-__all__ = ["efficacy", "efficacy_summary", "group_statistics"]
+__all__ = ["efficacy", "efficacy_summary", "group_statistics", "histogram_statistics"]
 
 
 def efficacy(corpus: Corpus) -> pd.Series:
@@ -76,6 +76,75 @@ def efficacy(corpus: Corpus) -> pd.Series:
 def _unit_scores(corpus: Corpus) -> np.ndarray:
     """Efficacy per clause as an array, computed once per corpus."""
     return corpus.memoized("efficacy", lambda: efficacy(corpus).to_numpy())
+
+
+#: Largest (groups x distinct values) table for which statistics come from a histogram.
+_HISTOGRAM_LIMIT = 4_000_000
+
+
+def histogram_statistics(
+    value_codes: np.ndarray, levels: np.ndarray, codes: np.ndarray, size: int
+) -> dict[str, np.ndarray]:
+    """Group statistics of discrete values from one 2-D histogram.
+
+    Efficacy scores take few distinct values (45 combinations of levels at
+    most in the study's scale), so a single :func:`numpy.bincount` over
+    (group, value) pairs holds everything needed: counts, totals, exact
+    deviations from each group's mean, minimum and maximum.
+
+    Parameters
+    ----------
+    value_codes : numpy.ndarray
+        For each row, the position of its value in ``levels``.
+    levels : numpy.ndarray
+        The distinct values.
+    codes : numpy.ndarray
+        One group code per row, ``0 <= code < size``.
+    size : int
+        The number of groups.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        As :func:`group_statistics`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from policyquant.analysis.efficacy import histogram_statistics
+    >>> stats = histogram_statistics(np.array([0, 1, 2]), np.array([1.0, 3.0, 10.0]), np.array([0, 0, 2]), 3)
+    >>> stats["mean"].tolist(), stats["max"].tolist()
+    ([2.0, nan, 10.0], [3.0, nan, 10.0])
+    """
+    k = len(levels)
+    combined = codes.astype(np.intp) * k + value_codes
+    histogram = np.bincount(combined, minlength=size * k).reshape(size, k).astype(np.float64)
+    count = histogram.sum(axis=1)
+    total = histogram @ levels
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = total / count
+        squares = (histogram * (levels[None, :] - mean[:, None]) ** 2).sum(axis=1)
+        std = np.sqrt(squares / (count - 1))
+    std[count < 2] = np.nan
+    present = histogram > 0
+    low = np.where(present.any(axis=1), levels[np.argmax(present, axis=1)], np.nan)
+    high = np.where(present.any(axis=1), levels[k - 1 - np.argmax(present[:, ::-1], axis=1)], np.nan)
+    return {
+        "count": count.astype(np.int64),
+        "mean": mean,
+        "std": std,
+        "min": low,
+        "max": high,
+        "total": total,
+    }
+
+
+def _discrete(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Codes and sorted distinct values of ``scores``, or None if there are too many to histogram."""
+    codes, uniques = pd.factorize(scores, sort=True)
+    if (codes < 0).any() or len(uniques) > 1000:
+        return None
+    return codes.astype(np.intp), np.asarray(uniques, dtype=np.float64)
 
 
 def group_statistics(values: np.ndarray, codes: np.ndarray, size: int) -> dict[str, np.ndarray]:
@@ -157,14 +226,23 @@ def efficacy_summary(corpus: Corpus, by: str | Sequence[str] = "instrument") -> 
     """
     fields = [by] if isinstance(by, str) else list(by)
     table = "codings" if "objective" in fields else "units"
-    if table == "codings":
-        scores = corpus.memoized(
-            "coding_efficacy", lambda: _unit_scores(corpus)[corpus.coding_unit_positions()]
-        )
-    else:
-        scores = _unit_scores(corpus)
+    discrete = corpus.memoized("efficacy_levels", lambda: _discrete(_unit_scores(corpus)))
     groups = grouping(corpus, fields, table)
-    stats = group_statistics(scores, groups.codes, groups.size)
+    if discrete is not None and groups.size * len(discrete[1]) <= _HISTOGRAM_LIMIT:
+        value_codes, levels = discrete
+        if table == "codings":
+            value_codes = corpus.memoized(
+                "coding_efficacy_levels", lambda: value_codes[corpus.coding_unit_positions()]
+            )
+        stats = histogram_statistics(value_codes, levels, groups.codes, groups.size)
+    else:
+        if table == "codings":
+            scores = corpus.memoized(
+                "coding_efficacy", lambda: _unit_scores(corpus)[corpus.coding_unit_positions()]
+            )
+        else:
+            scores = _unit_scores(corpus)
+        stats = group_statistics(scores, groups.codes, groups.size)
     grand = stats["total"].sum()
     frame = pd.DataFrame(stats, index=groups.index)
     frame["share"] = frame["total"] / grand * 100.0 if grand else 0.0

@@ -186,7 +186,11 @@ def grouping(corpus: Corpus, by: str | Sequence[str], table: Table = "units") ->
     categories = tuple(c for _, c in coded)
     if len(fields) == 1:
         return Grouping(fields, coded[0][0], categories)
-    codes = coded[0][0].astype(np.intp)
+    # The smallest integer type that holds every combined code keeps the passes
+    # over millions of rows cheap (bincount widens it once, internally).
+    dtype = np.min_scalar_type(int(np.prod([len(c) for c in categories])))
+    codes = coded[0][0].astype(dtype)
     for next_codes, next_categories in coded[1:]:
-        codes = codes * len(next_categories) + next_codes
+        codes *= dtype.type(len(next_categories))
+        codes += next_codes.astype(dtype, copy=False)
     return Grouping(fields, codes, categories)

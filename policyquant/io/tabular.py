@@ -30,6 +30,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .._text import closest, format_choices, normalize_name
@@ -151,6 +152,20 @@ def _find_sheet(workbook: pd.ExcelFile, path: Path, table: str, sheet: str | Non
     return None
 
 
+def _only_other_sheet(workbook: pd.ExcelFile, path: Path, table: str) -> str:
+    """The sheet to read when none is named like ``table``: the first not named like the other table."""
+    other = "documents" if table == "units" else "units"
+    names = [str(n) for n in workbook.sheet_names]
+    taken = {normalize_name(n) for n in SHEET_NAMES[other]} | {"codebook"}
+    candidates = [n for n in names if normalize_name(n) not in taken]
+    if not candidates:
+        raise ReadError(
+            f"{path}: no sheet holds the {table}; sheets: {format_choices(names)}. "
+            f"Name the sheet {table!r} (or {SHEET_NAMES[table][-1]!r}), or pass sheet=..."
+        )
+    return candidates[0]
+
+
 def _read_sheet(workbook: pd.ExcelFile, path: Path, name: str) -> pd.DataFrame:
     try:
         frame = pd.read_excel(workbook, sheet_name=name, dtype=str, keep_default_na=False)
@@ -169,10 +184,17 @@ def _read_json(path: Path, encoding: str | None) -> Any:
         ) from None
 
 
-def _records_frame(records: Any, path: Path, what: str) -> pd.DataFrame:
+def _json_columns(data: Mapping[str, Any], table: str) -> list[str] | None:
+    columns = data.get("columns")
+    if isinstance(columns, Mapping) and isinstance(columns.get(table), list):
+        return [str(c) for c in columns[table]]
+    return None
+
+
+def _records_frame(records: Any, path: Path, what: str, columns: list[str] | None = None) -> pd.DataFrame:
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
         raise ReadError(f"{path}: {what} must be a list of records (objects)")
-    frame = pd.DataFrame.from_records(records)
+    frame = pd.DataFrame.from_records(records, columns=columns)
     return frame.astype({c: "string" for c in frame.columns if frame[c].dtype == object})
 
 
@@ -230,11 +252,11 @@ def read_table(
         frame = _read_csv(path, encoding)
         start = 2
     elif kind == "excel":
-        workbook = _open_workbook(path)
-        name = _find_sheet(workbook, path, table, sheet)
-        if name is None:
-            name = str(workbook.sheet_names[0])
-        frame = _read_sheet(workbook, path, name)
+        with _open_workbook(path) as workbook:
+            name = _find_sheet(workbook, path, table, sheet)
+            if name is None:
+                name = _only_other_sheet(workbook, path, table)
+            frame = _read_sheet(workbook, path, name)
         start = 2
     elif kind == "parquet":
         try:
@@ -255,8 +277,9 @@ def read_table(
                 raise ReadError(
                     f"{path}: the JSON object has no {table!r} member; members: {format_choices(list(data))}"
                 )
-            data = data[table]
-        frame = _records_frame(data, path, table)
+            frame = _records_frame(data[table], path, table, _json_columns(data, table))
+        else:
+            frame = _records_frame(data, path, table)
         start = 1
     frame.index = pd.RangeIndex(start, start + len(frame))
     return frame
@@ -388,16 +411,16 @@ def read_coding(
 def _read_same_file(path: Path, sheet: str | None, encoding: str | None) -> pd.DataFrame | None:
     """The documents table of a workbook or JSON file that holds both tables, if it has one."""
     if path.suffix.lower() in FORMATS["excel"]:
-        workbook = _open_workbook(path)
-        name = _find_sheet(workbook, path, "documents", sheet)
-        if name is None:
-            return None
-        frame = _read_sheet(workbook, path, name)
+        with _open_workbook(path) as workbook:
+            name = _find_sheet(workbook, path, "documents", sheet)
+            if name is None:
+                return None
+            frame = _read_sheet(workbook, path, name)
         frame.index = pd.RangeIndex(2, 2 + len(frame))
         return frame
     data = _read_json(path, encoding)
     if isinstance(data, dict) and "documents" in data:
-        frame = _records_frame(data["documents"], path, "documents")
+        frame = _records_frame(data["documents"], path, "documents", _json_columns(data, "documents"))
         frame.index = pd.RangeIndex(1, 1 + len(frame))
         return frame
     return None
@@ -446,6 +469,32 @@ def _text_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, index=frame.index)
 
 
+def _check_excel_text(frame: pd.DataFrame, sheet: str) -> None:
+    """Refuse control characters that an Excel cell cannot hold, naming where they are."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    problems = []
+    for column in frame.columns:
+        values = frame[column]
+        bad = values.str.contains(ILLEGAL_CHARACTERS_RE.pattern, regex=True, na=False)
+        for position, value in zip(
+            np.flatnonzero(bad.to_numpy(dtype=bool))[:20], values[bad.to_numpy(dtype=bool)], strict=False
+        ):
+            char = ILLEGAL_CHARACTERS_RE.search(value).group()
+            problems.append(
+                {
+                    "file": f"sheet {sheet}",
+                    "row": int(position) + 2,
+                    "column": column,
+                    "value": value[:40],
+                    "problem": f"control character U+{ord(char):04X}, which an Excel cell cannot hold",
+                    "expected": "text without control characters; or write CSV, Parquet or JSON instead",
+                }
+            )
+    if problems:
+        raise ValidationError(f"cannot write the {sheet} sheet to Excel", problems)
+
+
 def write_coding(corpus: Corpus, path: str | os.PathLike[str], format: str | None = None) -> list[Path]:
     """Write a corpus in a form :func:`read_coding` reads back unchanged.
 
@@ -482,18 +531,23 @@ def write_coding(corpus: Corpus, path: str | os.PathLike[str], format: str | Non
     if format not in FORMATS:
         raise ValidationError(f"format must be one of {', '.join(FORMATS)}, got {format!r}")
     documents, units = _text_frame(corpus.documents), _text_frame(corpus.units)
+    if format in ("excel", "json"):
+        path.parent.mkdir(parents=True, exist_ok=True)
     if format in ("csv", "parquet"):
         path.mkdir(parents=True, exist_ok=True)
         suffix = ".csv" if format == "csv" else ".parquet"
         written = [path / f"documents{suffix}", path / f"units{suffix}"]
         for frame, target in zip((documents, units), written, strict=True):
             if format == "csv":
-                # UTF-8 with BOM: Excel then shows Chinese text correctly.
-                frame.to_csv(target, index=False, encoding="utf-8-sig", lineterminator="\n")
+                # UTF-8 with BOM: Excel then shows Chinese text correctly.  CRLF line
+                # ends make the csv writer quote any cell holding a bare "\r".
+                frame.to_csv(target, index=False, encoding="utf-8-sig", lineterminator="\r\n")
             else:
                 frame.to_parquet(target, index=False)
         return written
     if format == "excel":
+        _check_excel_text(documents, "documents")
+        _check_excel_text(units, "units")
         with pd.ExcelWriter(path, engine="openpyxl") as writer:
             documents.to_excel(writer, sheet_name="documents", index=False)
             units.to_excel(writer, sheet_name="units", index=False)
@@ -502,6 +556,8 @@ def write_coding(corpus: Corpus, path: str | os.PathLike[str], format: str | Non
     payload = {
         "policyquant": 1,
         "framework": corpus.framework.name,
+        # The columns, so that an empty table keeps them.
+        "columns": {"documents": list(documents.columns), "units": list(units.columns)},
         "documents": documents.replace("", None).to_dict("records"),
         "units": units.replace("", None).to_dict("records"),
     }
