@@ -47,13 +47,24 @@ def measure(name: str, function: Callable[[], Any], repeat: int = 5, memory: boo
     return Measurement(name, statistics.median(runs), runs, peak)
 
 
-def report(title: str, ours: Measurement, baselines: list[Measurement], target: str = "") -> list[str]:
-    """Lines comparing ``ours`` with each baseline as ratios."""
+def report(title: str, ours: Measurement | list[Measurement], baselines: list[Measurement],
+           target: str = "") -> list[str]:
+    """Lines comparing policyquant's measurements with the baselines.
+
+    Each policyquant row shows ``baseline / policyquant`` against the first
+    baseline (above 1: policyquant is faster); each baseline row shows how
+    many times slower it is than the first policyquant row.
+    """
+    ours = [ours] if isinstance(ours, Measurement) else list(ours)
     lines = [f"## {title}" + (f"  (target: {target})" if target else "")]
-    width = max(len(m.name) for m in [ours, *baselines])
-    for m in [ours, *baselines]:
-        ratio = m.seconds / ours.seconds if ours.seconds else float("inf")
+    width = max(len(m.name) for m in [*ours, *baselines])
+    reference = baselines[0] if baselines else None
+    for m in ours:
         memory = f"  peak {m.peak_bytes / 2**20:8.1f} MiB" if m.peak_bytes is not None else ""
-        suffix = "" if m is ours else f"  ratio {ratio:6.2f}x"
-        lines.append(f"  {m.name:<{width}}  {m.seconds * 1000:10.2f} ms{memory}{suffix}")
+        ratio = f"  {reference.name} / this = {reference.seconds / m.seconds:6.2f}x" if reference else ""
+        lines.append(f"  {m.name:<{width}}  {m.seconds * 1000:10.2f} ms{memory}{ratio}")
+    for m in baselines:
+        memory = f"  peak {m.peak_bytes / 2**20:8.1f} MiB" if m.peak_bytes is not None else ""
+        lines.append(f"  {m.name:<{width}}  {m.seconds * 1000:10.2f} ms{memory}"
+                     f"  this / policyquant = {m.seconds / ours[0].seconds:6.2f}x")
     return lines
