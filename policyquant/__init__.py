@@ -13,7 +13,19 @@ Examples
 """
 
 from . import analysis, datasets, errors, formula, io, model, plugins
-from .analysis import CrosstabResult, crosstab, efficacy, efficacy_summary
+from .analysis import (
+    CrosstabResult,
+    FitResult,
+    IssuerAliases,
+    IssuerNetwork,
+    authority_distribution,
+    crosstab,
+    efficacy,
+    efficacy_summary,
+    fit,
+    issuer_network,
+    trends,
+)
 from .corpus import Corpus
 from .errors import (
     DuplicateFrameworkError,
@@ -51,11 +63,14 @@ __all__ = [
     "DuplicateFrameworkError",
     "EfficacyScale",
     "FormulaError",
+    "FitResult",
     "FormulaScale",
     "Framework",
     "Instrument",
     "InstrumentFamily",
     "InvalidFrameworkError",
+    "IssuerAliases",
+    "IssuerNetwork",
     "Level",
     "Objective",
     "PluginError",
@@ -68,19 +83,23 @@ __all__ = [
     "ValidationError",
     "__version__",
     "analysis",
+    "authority_distribution",
     "crosstab",
     "datasets",
     "efficacy",
     "efficacy_summary",
     "errors",
+    "fit",
     "formula",
     "get_framework",
     "hookimpl",
     "io",
+    "issuer_network",
     "list_frameworks",
     "model",
     "plugin_failures",
     "plugins",
     "read_coding",
+    "trends",
     "write_coding",
 ]

@@ -657,6 +657,65 @@ class Corpus:
         parts["clause"] = pd.to_numeric(parts["clause"]).astype("Int64")
         return parts
 
+    def subset(self, documents: Any) -> Corpus:
+        """A corpus of some of the documents, with their clauses and codings.
+
+        Parameters
+        ----------
+        documents : boolean array-like, iterable of doc_id, or callable
+            A mask over :attr:`documents`, the ids of the documents to keep,
+            or a function taking the documents DataFrame and returning a mask.
+
+        Returns
+        -------
+        Corpus
+            Under the same framework; nothing is validated again.
+
+        Raises
+        ------
+        ValidationError
+            If ids name no document, or a mask has the wrong length.
+
+        Examples
+        --------
+        >>> import policyquant as pq
+        >>> corpus = pq.datasets.load_genai_china()
+        >>> provincial = corpus.subset(lambda d: d["level"] == "provincial")
+        >>> len(provincial.documents), len(provincial.units)
+        (36, 290)
+        """
+        table = self._documents
+        if callable(documents):
+            documents = documents(table)
+        values = pd.Series(documents) if not isinstance(documents, pd.Series) else documents
+        if pd.api.types.is_bool_dtype(values.dtype):
+            if len(values) != len(table):
+                raise ValidationError(
+                    f"a document mask needs {len(table)} values (one per document), got {len(values)}"
+                )
+            keep = values.to_numpy(dtype=bool)
+        else:
+            wanted = values.astype(TEXT)
+            unknown = sorted(set(wanted.dropna()) - set(table["doc_id"].dropna()))
+            if unknown:
+                doc_ids = table["doc_id"].dropna().tolist()
+                raise ValidationError(
+                    f"{len(unknown)} doc_id(s) name no document",
+                    [{"column": "doc_id", "value": u, "problem": "no document with this doc_id",
+                      "suggestions": ", ".join(closest(u, doc_ids)) or None} for u in unknown[:MAX_PROBLEMS]],
+                )
+            keep = table["doc_id"].isin(set(wanted.dropna())).to_numpy()
+        kept_units = keep[self._unit_doc]
+        subset = object.__new__(Corpus)
+        subset._framework = self._framework
+        subset._documents = table[keep].reset_index(drop=True)
+        subset._units = self._units[kept_units].reset_index(drop=True)
+        subset._objective_mask = self._objective_mask[kept_units]
+        subset._reported_doc_rows = pd.Index([])
+        subset._unit_doc = pd.Index(subset._documents["doc_id"]).get_indexer(subset._units["doc_id"])
+        subset._memo = {}
+        return subset
+
     # Writing --------------------------------------------------------------------
 
     def to_csv(self, path: str | os.PathLike[str]) -> list[Path]:

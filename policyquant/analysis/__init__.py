@@ -4,19 +4,33 @@ Every function takes a :class:`~policyquant.Corpus` and works on any
 framework; aggregation is a :func:`numpy.bincount` over categorical codes.
 """
 
+from .authority import authority_distribution
 from .crosstab import CrosstabResult, crosstab
-from .efficacy import efficacy, efficacy_summary, group_statistics
+from .efficacy import efficacy, efficacy_summary, group_statistics, histogram_statistics
+from .fit import FitResult, fit
 from .groups import MISSING, Grouping, group_codes, grouping, known_fields
+from .network import DEFAULT_ISSUER_ALIASES, IssuerAliases, IssuerNetwork, issuer_network
+from .trends import period_codes, trends
 
 __all__ = [
+    "DEFAULT_ISSUER_ALIASES",
     "MISSING",
     "CrosstabResult",
+    "FitResult",
     "Grouping",
+    "IssuerAliases",
+    "IssuerNetwork",
+    "authority_distribution",
     "crosstab",
     "efficacy",
     "efficacy_summary",
+    "fit",
     "group_codes",
     "group_statistics",
     "grouping",
+    "histogram_statistics",
+    "issuer_network",
     "known_fields",
+    "period_codes",
+    "trends",
 ]

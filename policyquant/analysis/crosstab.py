@@ -15,7 +15,7 @@ from .groups import grouping
 
 __all__ = ["CrosstabResult", "crosstab"]
 
-Count = Literal["codings", "units"]
+Count = Literal["codings", "units", "documents"]
 
 
 @attrs.frozen(eq=False)
@@ -50,6 +50,15 @@ class CrosstabResult(TableResult):
         """
         totals = self.counts.sum(axis=0)
         return self.counts.div(totals.where(totals > 0, 1), axis=1) * 100.0
+
+    @property
+    def row_shares(self) -> pd.DataFrame:
+        """Row percentages (0 to 100): each count as a share of its row's total.
+
+        A row with no counts has shares of 0.
+        """
+        totals = self.counts.sum(axis=1)
+        return self.counts.div(totals.where(totals > 0, 1), axis=0) * 100.0
 
     @property
     def row_totals(self) -> pd.Series:
@@ -179,10 +188,12 @@ def crosstab(
     rows, columns : str, default "instrument" and "objective"
         ``"instrument"``, ``"family"``, ``"objective"``, or a document or
         unit field such as ``"level"``, ``"year"``, ``"region"``, ``"DA"``.
-    count : {"codings", "units"}, default "codings"
+    count : {"codings", "units", "documents"}, default "codings"
         Count clause-objective codings (a clause serving two objectives counts
-        twice), or clauses.  Grouping by ``"objective"`` always counts
-        codings, since a clause belongs to an objective only through them.
+        twice), clauses, or documents (then both fields must be document
+        fields, such as ``"region"`` and ``"DA"``).  Grouping by
+        ``"objective"`` always counts codings, since a clause belongs to an
+        objective only through them.
 
     Returns
     -------
@@ -211,17 +222,20 @@ def crosstab(
     >>> table.total
     908
     """
-    if count not in ("codings", "units"):
-        raise ValidationError(f"count must be 'codings' or 'units', got {count!r}")
+    if count not in ("codings", "units", "documents"):
+        raise ValidationError(f"count must be 'codings', 'units' or 'documents', got {count!r}")
     if rows == columns:
         raise ValidationError(f"rows and columns must be different fields, got {rows!r} twice")
     framework = corpus.framework
-    table = "codings" if count == "codings" or "objective" in (rows, columns) else "units"
-    if table == "codings" and not framework.objectives:
-        table = "units"
+    if count == "documents":
+        table = "documents"
+    else:
+        table = "codings" if count == "codings" or "objective" in (rows, columns) else "units"
+        if table == "codings" and not framework.objectives:
+            table = "units"
     groups = grouping(corpus, [rows, columns], table)
     row_categories, column_categories = groups.categories
     shape = (len(row_categories), len(column_categories))
     flat = np.bincount(groups.codes, minlength=shape[0] * shape[1]).reshape(shape)
     counts = pd.DataFrame(flat, index=row_categories.rename(rows), columns=column_categories.rename(columns))
-    return CrosstabResult(counts, rows, columns, "codings" if table == "codings" else "units", corpus)
+    return CrosstabResult(counts, rows, columns, table, corpus)

@@ -25,7 +25,7 @@ __all__ = ["MISSING", "Grouping", "group_codes", "grouping"]
 #: Category label of rows whose field is missing.
 MISSING = "(missing)"
 
-Table = Literal["units", "codings"]
+Table = Literal["documents", "units", "codings"]
 
 
 @attrs.frozen
@@ -93,7 +93,11 @@ def _with_missing(codes: np.ndarray, categories: Sequence[object]) -> tuple[np.n
     return codes, index
 
 
-def _factorize(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+def _factorize(values: pd.Series, levels: Sequence[object] | None = None) -> tuple[np.ndarray, pd.Index]:
+    """Codes of a column: categorical order, a dimension's level order, or sorted values."""
+    if levels is not None:
+        index = pd.Index(list(levels))
+        return index.get_indexer(values.astype(object).where(values.notna(), None)), index
     if isinstance(values.dtype, pd.CategoricalDtype):
         return values.cat.codes.to_numpy(), pd.Index(values.cat.categories)
     codes, uniques = pd.factorize(values, sort=True)
@@ -110,8 +114,8 @@ def group_codes(corpus: Corpus, field: str, table: Table = "units") -> tuple[np.
         ``"instrument"``, ``"family"``, ``"objective"`` (codings only), a
         document column (``"level"``, ``"year"``, ``"region"``, ``"DA"``, any
         other) or a unit column (``"AS"``, ``"MI"``, any other).
-    table : {"units", "codings"}
-        Which rows to code.
+    table : {"documents", "units", "codings"}
+        Which rows to code.  Documents can only be coded by document fields.
 
     Returns
     -------
@@ -134,6 +138,18 @@ def group_codes(corpus: Corpus, field: str, table: Table = "units") -> tuple[np.
     (['national', 'provincial'], [0, 0, 0])
     """
     framework = corpus.framework
+    scale = framework.scale
+    levels = {d.key: d.scores for d in scale.dimensions} if scale is not None else {}
+    documents = corpus.documents
+    if table == "documents":
+        if field in documents.columns and field not in ("issuers",):
+            return _with_missing(*_factorize(documents[field], levels.get(field)))
+        fields = ["doc_id", *_document_fields(corpus)]
+        raise ValidationError(
+            f"cannot group documents by {field!r}: not a document field",
+            [{"value": field, "problem": "unknown document field", "expected": "one of " + format_choices(fields),
+              "suggestions": ", ".join(closest(field, fields)) or None}],
+        )
     units = corpus.units
     rows = corpus.coding_unit_positions() if table == "codings" else np.arange(len(units))
     if field == "objective":
@@ -146,11 +162,10 @@ def group_codes(corpus: Corpus, field: str, table: Table = "units") -> tuple[np.
             return _with_missing(instrument, framework.instrument_keys)
         return _with_missing(corpus.family_codes(instrument), framework.family_keys)
     if field in units.columns and field not in ("objectives",):
-        codes, categories = _factorize(units[field])
+        codes, categories = _factorize(units[field], levels.get(field))
         return _with_missing(codes[rows], categories)
-    documents = corpus.documents
     if field in documents.columns and field not in ("issuers",):
-        codes, categories = _factorize(documents[field])
+        codes, categories = _factorize(documents[field], levels.get(field))
         return _with_missing(codes[corpus.unit_document_positions()][rows], categories)
     fields = known_fields(corpus)
     raise ValidationError(
