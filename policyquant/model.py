@@ -754,6 +754,22 @@ class EfficacyScale(abc.ABC):
         ScoreError
             If any value is not a level of its dimension.
         """
+        self.check_frame(frame, source=source)
+        return pd.DataFrame(self.coerce_columns(frame, source=source), index=frame.index)
+
+    def check_frame(self, frame: Any, *, source: str | None = None) -> None:
+        """Raise :class:`ValidationError` unless ``frame`` is a DataFrame with every dimension column.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> import policyquant as pq
+        >>> pq.get_framework("wang2026").scale.check_frame(pd.DataFrame({"DA": [5], "AS": [5]}))
+        Traceback (most recent call last):
+        ...
+        policyquant.errors.ValidationError: cannot score: 1 dimension column(s) missing:
+          - column 'MI': missing column; expected one column per dimension: DA, AS, MI
+        """
         if not isinstance(frame, pd.DataFrame):
             raise ValidationError(
                 f"a scale scores a pandas.DataFrame with the columns {', '.join(self.dimension_keys)}, "
@@ -774,11 +790,29 @@ class EfficacyScale(abc.ABC):
                     for key in missing
                 ],
             )
-        columns: dict[str, np.ndarray] = {}
+
+    def coerce_columns(
+        self, columns: Mapping[str, Any], *, source: str | None = None
+    ) -> dict[str, np.ndarray]:
+        """Like :meth:`coerce_frame`, for a mapping of dimension key to column; returns float arrays.
+
+        The fast path for millions of rows: no DataFrame is assembled.
+
+        Examples
+        --------
+        >>> import policyquant as pq
+        >>> ape = pq.get_framework("wang2026").scale
+        >>> ape.coerce_columns({"DA": [5], "AS": ["3"], "MI": ["Macro-level only"]})
+        {'DA': array([5.]), 'AS': array([3.]), 'MI': array([1.])}
+        """
+        missing = [key for key in self.dimension_keys if key not in columns]
+        if missing:
+            raise ValidationError(f"cannot score: no values for the dimension(s) {', '.join(missing)}")
+        arrays: dict[str, np.ndarray] = {}
         problems: list[pd.DataFrame] = []
         for dimension in self.dimensions:
             try:
-                columns[dimension.key] = dimension.coerce(frame[dimension.key], source=source)
+                arrays[dimension.key] = dimension.coerce(columns[dimension.key], source=source)
             except ScoreError as error:
                 problems.append(error.problems)
         if problems:
@@ -790,7 +824,22 @@ class EfficacyScale(abc.ABC):
                 f"not a level of {'their' if count != 1 else 'its'} dimension",
                 table.to_dict("records"),
             )
-        return pd.DataFrame(columns, index=frame.index)
+        return arrays
+
+    def score_columns(self, columns: Mapping[str, Any]) -> np.ndarray:
+        """Score rows given as one array per dimension; returns the scores as a float array.
+
+        The default builds a DataFrame and calls :meth:`score`; concrete
+        scales may override it with a faster path.
+
+        Examples
+        --------
+        >>> import policyquant as pq
+        >>> pq.get_framework("wang2026").scale.score_columns({"DA": [5, 1], "AS": [5, 1], "MI": [5, 1]})
+        array([50.,  2.])
+        """
+        frame = pd.DataFrame({key: columns[key] for key in self.dimension_keys})
+        return self.score(frame).to_numpy(dtype=np.float64)
 
 
 def _to_dimensions(value: Any) -> tuple[Dimension, ...]:
@@ -935,10 +984,25 @@ class FormulaScale(EfficacyScale):
         policyquant.errors.ScoreError: 1 score is not a level of its dimension:
           - row 0, column 'AS', value 4: not a level of AS (Audience scope); expected 5 (...), 3 (...), 1 (...)
         """
-        scores = self.coerce_frame(frame, source=source)
-        values = self._compiled.evaluate({key: scores[key].to_numpy() for key in self.dimension_keys})
-        values = np.broadcast_to(values, (len(scores),))
+        self.check_frame(frame, source=source)
+        values = self.score_columns({key: frame[key] for key in self.dimension_keys}, source=source)
         return pd.Series(values, index=frame.index, name=self.name, dtype=np.float64)
+
+    def score_columns(self, columns: Mapping[str, Any], *, source: str | None = None) -> np.ndarray:
+        """Score rows given as one array (or Series) per dimension, without building a DataFrame.
+
+        Values are checked like :meth:`score`'s; a Series' index labels the
+        rows in errors.
+
+        Examples
+        --------
+        >>> import policyquant as pq
+        >>> pq.get_framework("wang2026").scale.score_columns({"DA": [5, 1], "AS": [5, 1], "MI": [5, 1]})
+        array([50.,  2.])
+        """
+        scores = self.coerce_columns(columns, source=source)
+        length = len(next(iter(scores.values())))
+        return np.broadcast_to(self._compiled.evaluate(scores), (length,)).astype(np.float64, copy=False)
 
 
 # --------------------------------------------------------------------------

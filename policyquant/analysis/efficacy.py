@@ -69,8 +69,10 @@ def efficacy(corpus: Corpus) -> pd.Series:
                 for m in missing
             ],
         )
-    frame = pd.DataFrame(columns, index=pd.Index(units["unit_id"], name="unit_id"))
-    return scale.score(frame)
+    values = scale.score_columns(
+        {key: pd.Series(column, index=units["unit_id"]) for key, column in columns.items()}
+    )
+    return pd.Series(values, index=pd.Index(units["unit_id"], name="unit_id"), name=scale.name)
 
 
 def _unit_scores(corpus: Corpus) -> np.ndarray:

@@ -86,8 +86,10 @@ class FitResult(TableResult):
         chi2(6) = 63.38, p = 9.2e-12, Cramér's V = 0.187, n = 908; 0 of 12 expected counts below 5
         """
         cells = self.expected.size
-        text = (f"chi2({self.dof}) = {self.chi2:.2f}, p = {self.pvalue:.2g}, Cramér's V = {self.cramers_v:.3f}, "
-                f"n = {self.n}; {self.sparse_cells} of {cells} expected counts below 5")
+        text = (
+            f"chi2({self.dof}) = {self.chi2:.2f}, p = {self.pvalue:.2g}, Cramér's V = {self.cramers_v:.3f}, "
+            f"n = {self.n}; {self.sparse_cells} of {cells} expected counts below 5"
+        )
         if self.sparse:
             text += " (Cochran's rule fails: the p-value is approximate; read the residuals)"
         if self.dropped:
@@ -98,7 +100,9 @@ class FitResult(TableResult):
         return self.summary() + "\n\nAdjusted standardized residuals:\n" + super().__str__()
 
 
-def fit(corpus: Corpus, rows: str = "instrument", columns: str = "objective", count: Count = "codings") -> FitResult:
+def fit(
+    corpus: Corpus, rows: str = "instrument", columns: str = "objective", count: Count = "codings"
+) -> FitResult:
     """Test whether two coded fields are independent, and show where they attract or repel.
 
     The study's question "are instruments used in ways consistent with the
@@ -149,7 +153,9 @@ def fit(corpus: Corpus, rows: str = "instrument", columns: str = "objective", co
     table = crosstab(corpus, rows=rows, columns=columns, count=count).counts
     keep_rows = table.sum(axis=1) > 0
     keep_columns = table.sum(axis=0) > 0
-    dropped = tuple(str(k) for k in table.index[~keep_rows]) + tuple(str(k) for k in table.columns[~keep_columns])
+    dropped = tuple(str(k) for k in table.index[~keep_rows]) + tuple(
+        str(k) for k in table.columns[~keep_columns]
+    )
     observed = table.loc[keep_rows, keep_columns]
     r, c = observed.shape
     if r < 2 or c < 2:

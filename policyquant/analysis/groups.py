@@ -147,8 +147,14 @@ def group_codes(corpus: Corpus, field: str, table: Table = "units") -> tuple[np.
         fields = ["doc_id", *_document_fields(corpus)]
         raise ValidationError(
             f"cannot group documents by {field!r}: not a document field",
-            [{"value": field, "problem": "unknown document field", "expected": "one of " + format_choices(fields),
-              "suggestions": ", ".join(closest(field, fields)) or None}],
+            [
+                {
+                    "value": field,
+                    "problem": "unknown document field",
+                    "expected": "one of " + format_choices(fields),
+                    "suggestions": ", ".join(closest(field, fields)) or None,
+                }
+            ],
         )
     units = corpus.units
     rows = corpus.coding_unit_positions() if table == "codings" else np.arange(len(units))

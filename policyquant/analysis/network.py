@@ -78,8 +78,13 @@ class IssuerAliases:
             copy._add(canonical, names)
         for canonical, names in bodies.items():
             # A new name for a known body may be given under any of its names.
-            copy._add(copy.canonical(canonical), (*([canonical] if copy.canonical(canonical) != canonical else []),
-                                                   *((names,) if isinstance(names, str) else names)))
+            copy._add(
+                copy.canonical(canonical),
+                (
+                    *([canonical] if copy.canonical(canonical) != canonical else []),
+                    *((names,) if isinstance(names, str) else names),
+                ),
+            )
         return copy
 
     def canonical(self, name: str) -> str:
@@ -101,34 +106,49 @@ class IssuerAliases:
 
 #: China's central bodies that most often issue technology and AI policy, with their
 #: abbreviations and Chinese names.
-DEFAULT_ISSUER_ALIASES = IssuerAliases({
-    "Cyberspace Administration of China": ["CAC", "国家互联网信息办公室", "国家网信办", "中央网信办",
-                                           "中央网络安全和信息化委员会办公室"],
-    "Ministry of Industry and Information Technology": ["MIIT", "工业和信息化部", "工信部"],
-    "National Development and Reform Commission": ["NDRC", "国家发展和改革委员会", "国家发展改革委", "发改委"],
-    "Ministry of Science and Technology": ["MOST", "科学技术部", "科技部"],
-    "Ministry of Education": ["MOE", "教育部"],
-    "Ministry of Public Security": ["MPS", "公安部"],
-    "National Radio and Television Administration": ["NRTA", "国家广播电视总局", "广电总局"],
-    "State Administration for Market Regulation": ["SAMR", "国家市场监督管理总局", "市场监管总局"],
-    "Standardization Administration of China": ["SAC", "国家标准化管理委员会", "国家标准委"],
-    "State Council": ["国务院"],
-    "General Office of the State Council": ["国务院办公厅"],
-    "Ministry of Commerce": ["MOFCOM", "商务部"],
-    "Ministry of Finance": ["MOF", "财政部"],
-    "Ministry of Justice": ["MOJ", "司法部"],
-    "Ministry of Culture and Tourism": ["MCT", "文化和旅游部", "文旅部"],
-    "National Health Commission": ["NHC", "国家卫生健康委员会", "国家卫健委"],
-    "People's Bank of China": ["PBOC", "中国人民银行", "人民银行"],
-    "National Data Administration": ["NDA", "国家数据局"],
-    "State-owned Assets Supervision and Administration Commission of the State Council": [
-        "SASAC", "国务院国有资产监督管理委员会", "国务院国资委"],
-    "China Securities Regulatory Commission": ["CSRC", "中国证券监督管理委员会", "证监会"],
-    "National Financial Regulatory Administration": ["NFRA", "国家金融监督管理总局"],
-    "Ministry of State Security": ["MSS", "国家安全部"],
-    "National Press and Publication Administration": ["NPPA", "国家新闻出版署"],
-    "National Intellectual Property Administration": ["CNIPA", "国家知识产权局"],
-})
+DEFAULT_ISSUER_ALIASES = IssuerAliases(
+    {
+        "Cyberspace Administration of China": [
+            "CAC",
+            "国家互联网信息办公室",
+            "国家网信办",
+            "中央网信办",
+            "中央网络安全和信息化委员会办公室",
+        ],
+        "Ministry of Industry and Information Technology": ["MIIT", "工业和信息化部", "工信部"],
+        "National Development and Reform Commission": [
+            "NDRC",
+            "国家发展和改革委员会",
+            "国家发展改革委",
+            "发改委",
+        ],
+        "Ministry of Science and Technology": ["MOST", "科学技术部", "科技部"],
+        "Ministry of Education": ["MOE", "教育部"],
+        "Ministry of Public Security": ["MPS", "公安部"],
+        "National Radio and Television Administration": ["NRTA", "国家广播电视总局", "广电总局"],
+        "State Administration for Market Regulation": ["SAMR", "国家市场监督管理总局", "市场监管总局"],
+        "Standardization Administration of China": ["SAC", "国家标准化管理委员会", "国家标准委"],
+        "State Council": ["国务院"],
+        "General Office of the State Council": ["国务院办公厅"],
+        "Ministry of Commerce": ["MOFCOM", "商务部"],
+        "Ministry of Finance": ["MOF", "财政部"],
+        "Ministry of Justice": ["MOJ", "司法部"],
+        "Ministry of Culture and Tourism": ["MCT", "文化和旅游部", "文旅部"],
+        "National Health Commission": ["NHC", "国家卫生健康委员会", "国家卫健委"],
+        "People's Bank of China": ["PBOC", "中国人民银行", "人民银行"],
+        "National Data Administration": ["NDA", "国家数据局"],
+        "State-owned Assets Supervision and Administration Commission of the State Council": [
+            "SASAC",
+            "国务院国有资产监督管理委员会",
+            "国务院国资委",
+        ],
+        "China Securities Regulatory Commission": ["CSRC", "中国证券监督管理委员会", "证监会"],
+        "National Financial Regulatory Administration": ["NFRA", "国家金融监督管理总局"],
+        "Ministry of State Security": ["MSS", "国家安全部"],
+        "National Press and Publication Administration": ["NPPA", "国家新闻出版署"],
+        "National Intellectual Property Administration": ["CNIPA", "国家知识产权局"],
+    }
+)
 
 
 @attrs.frozen(eq=False)
@@ -159,7 +179,9 @@ class IssuerNetwork(TableResult):
         """One row per pair of co-issuing bodies: ``source``, ``target``, ``weight``, heaviest first."""
         rows = [(a, b, int(d["weight"])) for a, b, d in self.graph.edges(data=True)]
         frame = pd.DataFrame(rows, columns=["source", "target", "weight"])
-        return frame.sort_values(["weight", "source", "target"], ascending=[False, True, True], ignore_index=True)
+        return frame.sort_values(
+            ["weight", "source", "target"], ascending=[False, True, True], ignore_index=True
+        )
 
 
 def issuer_network(

@@ -64,7 +64,9 @@ def period_codes(years: np.ndarray, periods: Periods | None) -> tuple[np.ndarray
     else:
         edges = np.asarray(list(periods), dtype=np.float64)
         if edges.size < 2 or (np.diff(edges) <= 0).any():
-            raise ValidationError(f"period edges must be at least two increasing years, got {list(periods)!r}")
+            raise ValidationError(
+                f"period edges must be at least two increasing years, got {list(periods)!r}"
+            )
         starts, ends = edges[:-1], edges[1:] - 1
         labels = [f"{int(a)}-{int(b)}" if a != b else f"{int(a)}" for a, b in zip(starts, ends, strict=True)]
     position = np.searchsorted(starts, np.nan_to_num(years, nan=-np.inf), side="right") - 1
@@ -156,10 +158,18 @@ def trends(
         n_split = len(split_index)
         if split == "objective":
             unit_split = None
-            efficacy_rows, efficacy_split, efficacy_units = unit_period[coding_units], coding_split, coding_units
+            efficacy_rows, efficacy_split, efficacy_units = (
+                unit_period[coding_units],
+                coding_split,
+                coding_units,
+            )
         else:
             unit_split, _ = group_codes(corpus, split, "units")
-            efficacy_rows, efficacy_split, efficacy_units = unit_period, unit_split, np.arange(len(unit_period))
+            efficacy_rows, efficacy_split, efficacy_units = (
+                unit_period,
+                unit_split,
+                np.arange(len(unit_period)),
+            )
 
     size = n_periods * n_split
     # Units (or codings, when split by objective) per period and split category.
@@ -183,8 +193,11 @@ def trends(
     if scores is not None:
         with np.errstate(invalid="ignore", divide="ignore"):
             frame["efficacy_mean"] = frame["efficacy_total"] / frame["units"].where(frame["units"] > 0)
-    frame.index = labels if split is None else pd.MultiIndex.from_product([labels, split_index],
-                                                                         names=[labels.name, split])
+    frame.index = (
+        labels
+        if split is None
+        else pd.MultiIndex.from_product([labels, split_index], names=[labels.name, split])
+    )
     return frame
 
 
