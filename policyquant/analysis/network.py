@@ -92,7 +92,7 @@ class IssuerAliases:
         return self._lookup.get(normalize_name(name), " ".join(str(name).split()))
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per known body: ``canonical`` and ``names`` (joined with ``; ``)."""
+        """One row per known body: ``canonical`` and ``names`` (the other names, joined by semicolons)."""
         return pd.DataFrame(
             {"canonical": list(self._bodies), "names": ["; ".join(n) for n in self._bodies.values()]}
         )
