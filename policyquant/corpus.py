@@ -75,19 +75,26 @@ _LEVEL_NAMES = {
 #: Separators accepted between several objectives or issuers in one cell.
 MULTI_SEPARATORS = ";；、,，|\n\r"
 _MULTI_SPLIT = re.compile(r"\s*[;；、,，|\n\r]+\s*")
+_MULTI_SPLIT_NO_COMMAS = re.compile(r"\s*[;；、|\n\r]+\s*")
 _UNIT_ID_PARTS = re.compile(r"^(?P<doc>.+?)-(?P<chapter>\d+)-(?P<clause>\d+)$")
 
 
-def split_multi(cell: Any) -> tuple[str, ...]:
+def split_multi(cell: Any, commas: bool = True) -> tuple[str, ...]:
     """Split a cell holding several names into its parts.
 
-    Accepts ``;``, ``；``, ``、``, ``,``, ``，``, ``|`` and line breaks between
-    names; blank parts are dropped.  A list or tuple is taken as already split.
+    Accepts ``;``, ``；``, ``、``, ``|`` and line breaks between names, and
+    ``,`` and ``，`` unless ``commas=False`` (issuing bodies such as "State
+    Administration of Press, Publication, Radio, Film and Television" hold
+    commas in their names).  Blank parts are dropped.  A list or tuple is
+    taken as already split.
 
     Examples
     --------
+    >>> from policyquant.corpus import split_multi
     >>> split_multi("public_safety；技术安全与创新 | rights_protection")
     ('public_safety', '技术安全与创新', 'rights_protection')
+    >>> split_multi("Ministry of Education; State Administration of Press, Publication", commas=False)
+    ('Ministry of Education', 'State Administration of Press, Publication')
     >>> split_multi(None)
     ()
     """
@@ -96,7 +103,7 @@ def split_multi(cell: Any) -> tuple[str, ...]:
     if isinstance(cell, (list, tuple, np.ndarray)):
         parts: Iterable[Any] = cell
     else:
-        parts = _MULTI_SPLIT.split(str(cell))
+        parts = (_MULTI_SPLIT if commas else _MULTI_SPLIT_NO_COMMAS).split(str(cell))
     return tuple(str(p).strip() for p in parts if str(p).strip())
 
 
@@ -243,7 +250,7 @@ class Corpus:
     documents : pandas.DataFrame or None
         One row per policy document, with at least ``doc_id``.  Optional
         columns: ``title``, ``issuers`` (several bodies separated by ``;``,
-        ``、``, ``,`` ... or given as a list), ``level`` (``national`` /
+        ``、``, ``|``, not commas, or given as a list), ``level`` (``national`` /
         ``provincial``, also 中央 / 省级 ...), ``region``, ``year``, ``date``
         and the framework's document-level scores (as scores or level names).
         Other columns are kept as text.  ``None`` builds a document table
@@ -396,7 +403,7 @@ class Corpus:
         if "issuers" in out.columns:
             # A list per document: built as a plain object column, whatever the reader's string storage.
             out["issuers"] = pd.Series(
-                [split_multi(v) for v in out["issuers"].astype(object)], index=out.index, dtype=object
+                [split_multi(v, commas=False) for v in out["issuers"].astype(object)], index=out.index, dtype=object
             )
         if "level" in out.columns:
             out["level"] = self._levels(out["level"], problems)
@@ -432,7 +439,7 @@ class Corpus:
                 column,
                 None,
                 "missing required column",
-                f"{'an' if column[0] in 'aeiou' else 'a'} {column} column",
+                f"a column {column!r}",
                 closest(column, map(str, frame.columns)),
             )
         out = frame.copy()
@@ -687,13 +694,16 @@ class Corpus:
         table = self._documents
         if callable(documents):
             documents = documents(table)
+        if isinstance(documents, (set, frozenset)) or not hasattr(documents, "__len__"):
+            documents = list(documents)
         values = pd.Series(documents) if not isinstance(documents, pd.Series) else documents
         if pd.api.types.is_bool_dtype(values.dtype):
             if len(values) != len(table):
                 raise ValidationError(
                     f"a document mask needs {len(table)} values (one per document), got {len(values)}"
                 )
-            keep = values.to_numpy(dtype=bool)
+            # A missing comparison (a document without a region, say) does not select the document.
+            keep = values.to_numpy(dtype=bool, na_value=False)
         else:
             wanted = values.astype(TEXT)
             unknown = sorted(set(wanted.dropna()) - set(table["doc_id"].dropna()))

@@ -800,6 +800,6 @@ def test_problem_rows_stay_integers_next_to_rowless_problems():
     assert [str(r) for r in error.problems["row"].dropna()] == ["0"]
 
 
-def test_missing_column_message_uses_the_right_article():
+def test_missing_column_message_names_the_column():
     error = validation_error(None, make_units(1).drop(columns=["instrument", "objectives"]))
-    assert error.problems["expected"].tolist() == ["an instrument column", "an objectives column"]
+    assert error.problems["expected"].tolist() == ["a column 'instrument'", "a column 'objectives'"]

@@ -605,7 +605,9 @@ def test_wrong_explicit_encoding(tmp_path):
     error = read_error(units, documents, encoding="utf-8")
     message = str(error)
     assert message.startswith(f"{units}: cannot decode the file as utf-8 (byte ")
-    assert message.endswith("save it as UTF-8, or pass encoding=...")
+    assert message.endswith(
+        "save it as UTF-8, or give its encoding (encoding=... in Python, --encoding on the command line)"
+    )
 
 
 def test_undecodable_bytes_without_an_encoding(tmp_path):
@@ -680,9 +682,10 @@ def test_problems_name_the_workbook_and_spreadsheet_row(tmp_path):
     with pytest.raises(pq.ValidationError) as info:
         pq.read_coding(path)
     assert info.value.problems[["file", "row", "column", "value"]].to_numpy().tolist() == [
-        [str(path), 3, "AS", "4"]
+        [f"{path} [units]", 3, "AS", "4"]
     ]
-    assert f"{path}, row 3, column 'AS', value '4': not a level of AS" in str(info.value)
+    # Both tables live in one workbook, so the problem names the sheet it is in.
+    assert f"{path} [units], row 3, column 'AS', value '4': not a level of AS" in str(info.value)
 
 
 def test_problem_rows_of_json_records_count_from_1(tmp_path):

@@ -239,7 +239,9 @@ def issuer_network(
     if level is not None:
         if level not in ("national", "provincial"):
             raise ValidationError(f"level must be 'national' or 'provincial', got {level!r}")
-        documents = documents[documents["level"] == level]
+        if "level" not in documents.columns:
+            raise ValidationError("filtering by level needs the documents' administrative levels: give a level column")
+        documents = documents[(documents["level"] == level).to_numpy(dtype=bool, na_value=False)]
     # Long table of (document, body); one body listed twice on a document counts once.
     long = documents[["doc_id", "issuers"]].explode("issuers").dropna(subset=["issuers"])
     distinct = pd.unique(long["issuers"])
@@ -282,17 +284,30 @@ def _centrality(graph: nx.Graph) -> pd.DataFrame:
 
 
 def _eigenvector(graph: nx.Graph, nodes: list[str]) -> np.ndarray:
-    """The leading eigenvector of the weighted adjacency matrix, unit length, non-negative.
+    """Weighted eigenvector centrality, defined for disconnected networks too.
 
-    Unlike networkx's own function this is defined for disconnected networks
-    (bodies that never co-issue get 0), which policy networks usually are.
+    Policy networks are usually disconnected (provincial bodies never co-issue
+    with central ones), where networkx's own function refuses.  Each group of
+    connected bodies gets the leading eigenvector of its weighted adjacency
+    matrix, of unit length, scaled by its eigenvalue over the largest group
+    eigenvalue; bodies without partners get 0.  On a connected network this is
+    exactly networkx's eigenvector centrality.
     """
     import networkx as nx
 
-    if graph.number_of_edges() == 0:
-        return np.zeros(len(nodes))
-    adjacency = nx.to_numpy_array(graph, nodelist=nodes, weight="weight")
-    _, vectors = np.linalg.eigh(adjacency)
-    leading = np.abs(vectors[:, -1])
-    leading[leading < 1e-12] = 0.0
-    return leading / np.linalg.norm(leading)
+    result = np.zeros(len(nodes))
+    position = {node: i for i, node in enumerate(nodes)}
+    leading: list[tuple[list[int], float, np.ndarray]] = []
+    for component in nx.connected_components(graph):
+        if len(component) < 2:
+            continue
+        members = sorted(component, key=position.__getitem__)
+        adjacency = nx.to_numpy_array(graph, nodelist=members, weight="weight")
+        values, vectors = np.linalg.eigh(adjacency)
+        vector = np.abs(vectors[:, -1])
+        leading.append(([position[m] for m in members], float(values[-1]), vector / np.linalg.norm(vector)))
+    if leading:
+        largest = max(value for _, value, _ in leading)
+        for indices, value, vector in leading:
+            result[indices] = vector * (value / largest)
+    return result

@@ -103,7 +103,7 @@ def _decode(path: Path, encoding: str | None) -> str:
             raise ReadError(f"{path}: unknown encoding {name!r}") from None
     raise ReadError(
         f"{path}: cannot decode the file as {' or '.join(tried)} "
-        f"(byte {last.start}: {data[last.start : last.start + 4]!r}); save it as UTF-8, or pass encoding=..."
+        f"(byte {last.start}: {data[last.start : last.start + 4]!r}); save it as UTF-8, or give its encoding (encoding=... in Python, --encoding on the command line)"
     )
 
 
@@ -402,7 +402,8 @@ def read_coding(
                     continue
             else:
                 frame = read_table(given, table, sheet=sheets.get(table), encoding=encoding)
-            sources[table] = str(given)
+            # One workbook or JSON file holds both tables: say which one a problem is in.
+            sources[table] = f"{given} [{table}]" if same else str(given)
         frames[table] = standardize_columns(frame, table, framework, columns, sources[table])
     _check_user_columns(columns, frames)
     return Corpus(frames["documents"], frames["units"], framework, sources=sources)
