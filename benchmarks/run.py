@@ -10,11 +10,12 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from . import bench_aggregation
+from . import bench_aggregation, bench_portfolios
 
 #: Benchmark modules by name; each has ``run(quick: bool) -> list[str]``.
 SUITE = {
     "aggregation": bench_aggregation,
+    "portfolios": bench_portfolios,
 }
 
 

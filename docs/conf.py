@@ -40,7 +40,14 @@ extensions = [
     "sphinx.ext.doctest",
     "sphinx.ext.viewcode",
     "sphinx_copybutton",
+    "matplotlib.sphinxext.plot_directive",
 ]
+
+# Figures drawn by `.. plot::` directives (docs/how-to/figures.rst and the analysis guides).
+plot_html_show_source_link = False
+plot_html_show_formats = False
+plot_formats = [("png", 110)]
+plot_include_source = True
 
 templates_path = ["_templates"]
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
@@ -79,6 +86,7 @@ REFERENCE_MODULES = (
     "policyquant.analysis",
     "policyquant.results",
     "policyquant.datasets",
+    "policyquant.plotting",
 )
 
 # -- HTML ------------------------------------------------------------------------------
@@ -251,6 +259,7 @@ API_PAGES = {
     "reference/analysis": "policyquant.analysis",
     "reference/results": "policyquant.results",
     "reference/datasets": "policyquant.datasets",
+    "reference/plotting": "policyquant.plotting",
 }
 
 

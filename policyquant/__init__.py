@@ -24,6 +24,8 @@ from .analysis import (
     efficacy_summary,
     fit,
     issuer_network,
+    portfolio_measures,
+    portfolio_similarity,
     trends,
 )
 from .corpus import Corpus
@@ -99,6 +101,8 @@ __all__ = [
     "model",
     "plugin_failures",
     "plugins",
+    "portfolio_measures",
+    "portfolio_similarity",
     "read_coding",
     "trends",
     "write_coding",

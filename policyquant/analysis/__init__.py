@@ -10,10 +10,12 @@ from .efficacy import efficacy, efficacy_summary, group_statistics, histogram_st
 from .fit import FitResult, fit
 from .groups import MISSING, Grouping, group_codes, grouping, known_fields
 from .network import DEFAULT_ISSUER_ALIASES, IssuerAliases, IssuerNetwork, issuer_network
+from .portfolios import MEASURES, portfolio_measures, portfolio_similarity
 from .trends import period_codes, trends
 
 __all__ = [
     "DEFAULT_ISSUER_ALIASES",
+    "MEASURES",
     "MISSING",
     "CrosstabResult",
     "FitResult",
@@ -32,5 +34,7 @@ __all__ = [
     "issuer_network",
     "known_fields",
     "period_codes",
+    "portfolio_measures",
+    "portfolio_similarity",
     "trends",
 ]
