@@ -10,12 +10,13 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from . import bench_aggregation, bench_portfolios
+from . import bench_aggregation, bench_portfolios, bench_reliability
 
 #: Benchmark modules by name; each has ``run(quick: bool) -> list[str]``.
 SUITE = {
     "aggregation": bench_aggregation,
     "portfolios": bench_portfolios,
+    "reliability": bench_reliability,
 }
 
 

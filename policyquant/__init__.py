@@ -12,7 +12,7 @@ Examples
 ('mandatory', 'voluntary', 'mixed')
 """
 
-from . import analysis, datasets, errors, formula, io, model, plugins
+from . import analysis, datasets, errors, formula, io, model, plugins, reliability
 from .analysis import (
     CrosstabResult,
     FitResult,
@@ -104,6 +104,7 @@ __all__ = [
     "portfolio_measures",
     "portfolio_similarity",
     "read_coding",
+    "reliability",
     "trends",
     "write_coding",
 ]
