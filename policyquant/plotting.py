@@ -1735,7 +1735,7 @@ def trend_plot(
             ax.legend(
                 title=_field_title(framework or _NO_FRAMEWORK, split, language),
                 frameon=False,
-                loc="upper left",
+                loc="best",
             )
         _title(ax, title, default_title)
     return fig

@@ -72,6 +72,12 @@ class CrosstabResult(TableResult):
 
     def _label(self, field: str, key: object) -> str:
         framework = self.corpus.framework
+        scale = framework.scale
+        if scale is not None and field in scale.dimension_keys:
+            # A score column reads "5 (Administrative regulations)".
+            dimension = scale.dimension(field)
+            level = next((lv for lv in dimension.levels if lv.score == key), None)
+            return f"{key} ({level.label})" if level is not None else str(key)
         part = {"instrument": "instrument", "family": "family", "objective": "objective"}.get(field)
         if part is None or not isinstance(key, str):
             return str(key)

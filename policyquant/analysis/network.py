@@ -160,7 +160,8 @@ class IssuerNetwork(TableResult):
     graph : networkx.Graph
         One node per body with the attribute ``documents`` (how many documents
         it issued or co-issued); one edge per pair of bodies that issued a
-        document together, with the attribute ``weight`` (how many).
+        document together, with the attributes ``weight`` (how many) and
+        ``distance`` (``1 / weight``, the length betweenness uses).
     centrality : pandas.DataFrame
         One row per body, most central first, with the columns ``documents``,
         ``degree`` (number of partners), ``weighted_degree`` (joint documents
