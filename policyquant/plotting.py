@@ -1302,12 +1302,7 @@ def issuer_network_plot(
         table = DEFAULT_ISSUER_ALIASES
     elif isinstance(network_or_corpus, Corpus):
         network = issuer_network(network_or_corpus, level=level, aliases=aliases)
-        if aliases is None:
-            table = DEFAULT_ISSUER_ALIASES
-        elif isinstance(aliases, IssuerAliases):
-            table = aliases
-        else:
-            table = DEFAULT_ISSUER_ALIASES.extend(aliases)
+        table = IssuerAliases.resolve(aliases)
     else:
         raise ValidationError(
             f"issuer_network_plot needs a policyquant IssuerNetwork or Corpus, got {type(network_or_corpus).__name__}"

@@ -87,6 +87,27 @@ class IssuerAliases:
             )
         return copy
 
+    @staticmethod
+    def resolve(aliases: IssuerAliases | Mapping[str, Iterable[str]] | None) -> IssuerAliases:
+        """The table an ``aliases=`` argument stands for.
+
+        ``None`` is :data:`DEFAULT_ISSUER_ALIASES`; a mapping extends it; an
+        :class:`IssuerAliases` replaces it.
+
+        Examples
+        --------
+        >>> from policyquant.analysis.network import DEFAULT_ISSUER_ALIASES, IssuerAliases
+        >>> IssuerAliases.resolve(None) is DEFAULT_ISSUER_ALIASES
+        True
+        >>> IssuerAliases.resolve({"Beijing Municipal People's Government": ["北京市政府"]}).canonical("北京市政府")
+        "Beijing Municipal People's Government"
+        """
+        if aliases is None:
+            return DEFAULT_ISSUER_ALIASES
+        if isinstance(aliases, IssuerAliases):
+            return aliases
+        return DEFAULT_ISSUER_ALIASES.extend(aliases)
+
     def canonical(self, name: str) -> str:
         """The canonical name of a body (the name itself, trimmed, if the table does not know it)."""
         return self._lookup.get(normalize_name(name), " ".join(str(name).split()))
@@ -228,12 +249,7 @@ def issuer_network(
     """
     import networkx as nx
 
-    if aliases is None:
-        table = DEFAULT_ISSUER_ALIASES
-    elif isinstance(aliases, IssuerAliases):
-        table = aliases
-    else:
-        table = DEFAULT_ISSUER_ALIASES.extend(aliases)
+    table = IssuerAliases.resolve(aliases)
     documents = corpus.documents
     if "issuers" not in documents.columns:
         raise ValidationError("an issuer network needs the documents' issuers: give an issuers column")
