@@ -87,6 +87,7 @@ REFERENCE_MODULES = (
     "policyquant.results",
     "policyquant.datasets",
     "policyquant.plotting",
+    "policyquant.reliability",
 )
 
 # -- HTML ------------------------------------------------------------------------------
@@ -260,6 +261,7 @@ API_PAGES = {
     "reference/results": "policyquant.results",
     "reference/datasets": "policyquant.datasets",
     "reference/plotting": "policyquant.plotting",
+    "reference/reliability": "policyquant.reliability",
 }
 
 

@@ -403,7 +403,9 @@ class Corpus:
         if "issuers" in out.columns:
             # A list per document: built as a plain object column, whatever the reader's string storage.
             out["issuers"] = pd.Series(
-                [split_multi(v, commas=False) for v in out["issuers"].astype(object)], index=out.index, dtype=object
+                [split_multi(v, commas=False) for v in out["issuers"].astype(object)],
+                index=out.index,
+                dtype=object,
             )
         if "level" in out.columns:
             out["level"] = self._levels(out["level"], problems)
@@ -711,8 +713,15 @@ class Corpus:
                 doc_ids = table["doc_id"].dropna().tolist()
                 raise ValidationError(
                     f"{len(unknown)} doc_id(s) name no document",
-                    [{"column": "doc_id", "value": u, "problem": "no document with this doc_id",
-                      "suggestions": ", ".join(closest(u, doc_ids)) or None} for u in unknown[:MAX_PROBLEMS]],
+                    [
+                        {
+                            "column": "doc_id",
+                            "value": u,
+                            "problem": "no document with this doc_id",
+                            "suggestions": ", ".join(closest(u, doc_ids)) or None,
+                        }
+                        for u in unknown[:MAX_PROBLEMS]
+                    ],
                 )
             keep = table["doc_id"].isin(set(wanted.dropna())).to_numpy()
         kept_units = keep[self._unit_doc]

@@ -18,7 +18,13 @@ from collections.abc import Callable
 
 import pluggy
 
-__all__ = ["PROJECT_NAME", "hookimpl", "hookspec", "policyquant_register_frameworks"]
+__all__ = [
+    "PROJECT_NAME",
+    "hookimpl",
+    "hookspec",
+    "policyquant_register_frameworks",
+    "policyquant_register_scale_types",
+]
 
 #: The pluggy project name, also the entry-point group that plugins install into.
 PROJECT_NAME = "policyquant"
@@ -60,4 +66,32 @@ def policyquant_register_frameworks(
 
         [project.entry-points.policyquant]
         my_frameworks = "my_frameworks"
+    """
+
+
+@hookspec
+def policyquant_register_scale_types(
+    register: Callable[..., None],
+) -> None:
+    """Register kinds of efficacy scale by calling ``register(name, factory)``.
+
+    A scale type is what a declarative (TOML) framework names in its
+    ``[scale]`` table with ``type = "<name>"``.
+
+    Parameters
+    ----------
+    register : callable
+        ``register(name, factory)``.  ``factory(spec, dimensions)`` receives
+        the ``[scale]`` table as a dict (without ``type``) and the framework's
+        tuple of :class:`~policyquant.Dimension` objects, and returns an
+        :class:`~policyquant.EfficacyScale`.  A name another plugin already
+        registered raises :class:`~policyquant.errors.DuplicateFrameworkError`.
+
+    Examples
+    --------
+    In a plugin module::
+
+        @pq.hookimpl
+        def policyquant_register_scale_types(register):
+            register("max", lambda spec, dimensions: MaxScale(dimensions))
     """

@@ -28,7 +28,7 @@ import importlib.metadata
 import os
 import threading
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import attrs
@@ -64,7 +64,10 @@ __all__ = [
 ]
 
 #: Modules of the plugins that ship with policyquant, registered first.
-DEFAULT_PLUGINS: tuple[str, ...] = ("policyquant.frameworks.howlett_ramesh",)
+DEFAULT_PLUGINS: tuple[str, ...] = (
+    "policyquant.frameworks.scales",
+    "policyquant.frameworks.howlett_ramesh",
+)
 
 #: The entry-point group third-party plugins install into.
 ENTRY_POINT_GROUP = hookspecs.PROJECT_NAME
@@ -178,6 +181,7 @@ class FrameworkRegistry:
         self._lock = threading.RLock()
         self._loaded = False
         self._entries: dict[str, RegisteredFramework] = {}
+        self._scale_types: dict[str, tuple[Callable[..., Any], str]] = {}  # name -> (factory, plugin)
         self._names: dict[str, str] = {}  # normalized name or alias -> framework name
         self._failures: list[PluginFailure] = []
         self._sources: dict[str, tuple[str, bool]] = {}  # plugin name -> (source, builtin)
@@ -222,6 +226,7 @@ class FrameworkRegistry:
         self.manager.add_hookspecs(hookspecs)
         self._loaded = False
         self._entries.clear()
+        self._scale_types.clear()
         self._names.clear()
         self._failures.clear()
         self._sources.clear()
@@ -264,19 +269,35 @@ class FrameworkRegistry:
 
     def _run_hooks(self, plugin_name: str, *, source: str, builtin: bool, strict: bool) -> None:
         staged: list[RegisteredFramework] = []
+        staged_types: dict[str, Callable[..., Any]] = {}
 
         def register(framework: Framework, aliases: Iterable[str] = ()) -> None:
             entry = self._check_registration(framework, aliases, plugin_name, builtin, staged)
             staged.append(entry)
 
-        impls = [
-            impl
-            for impl in self.manager.hook.policyquant_register_frameworks.get_hookimpls()
-            if impl.plugin_name == plugin_name
-        ]
+        def register_scale_type(name: str, factory: Callable[..., Any]) -> None:
+            if not isinstance(name, str) or not name.strip() or not callable(factory):
+                raise PluginError(
+                    f"plugin {plugin_name!r}: register(name, factory) needs a name and a callable, "
+                    f"got {name!r} and {factory!r}"
+                )
+            key = normalize_name(name)
+            if key in self._scale_types or key in staged_types:
+                holder = self._scale_types[key][1] if key in self._scale_types else plugin_name
+                raise DuplicateFrameworkError(
+                    f"scale type {name!r} is claimed twice: by plugin {holder!r} and by plugin {plugin_name!r}"
+                )
+            staged_types[key] = factory
+
+        hooks = (
+            (self.manager.hook.policyquant_register_frameworks, register),
+            (self.manager.hook.policyquant_register_scale_types, register_scale_type),
+        )
         try:
-            for impl in impls:
-                impl.function(*[{"register": register}[arg] for arg in impl.argnames])
+            for hook, callback in hooks:
+                for impl in hook.get_hookimpls():
+                    if impl.plugin_name == plugin_name:
+                        impl.function(*[{"register": callback}[arg] for arg in impl.argnames])
         except Exception as error:
             if strict:
                 if isinstance(error, PolicyQuantError):
@@ -293,6 +314,8 @@ class FrameworkRegistry:
             return
         for entry in staged:
             self._commit(entry)
+        for key, factory in staged_types.items():
+            self._scale_types[key] = (factory, plugin_name)
 
     def _check_registration(
         self,
@@ -395,6 +418,7 @@ class FrameworkRegistry:
                 )
             self.manager.unregister(name=name)
             self._sources.pop(name, None)
+            self._scale_types = {k: v for k, v in self._scale_types.items() if v[1] != name}
             for framework_name in [n for n, e in self._entries.items() if e.plugin == name]:
                 del self._entries[framework_name]
             self._names = {k: v for k, v in self._names.items() if v in self._entries}
@@ -410,6 +434,34 @@ class FrameworkRegistry:
         """Names of the registered frameworks, in registration order."""
         self.load()
         return list(self._entries)
+
+    def scale_types(self) -> dict[str, str]:
+        """The registered scale types: name -> the plugin that registered it."""
+        self.load()
+        return {name: plugin for name, (_, plugin) in self._scale_types.items()}
+
+    def scale_type(self, name: str) -> Callable[..., Any]:
+        """The factory of a registered scale type (see the ``policyquant_register_scale_types`` hook).
+
+        Raises
+        ------
+        UnknownFrameworkError
+            If no plugin registered it; the message lists the known types.
+
+        Examples
+        --------
+        >>> import policyquant as pq
+        >>> callable(pq.plugins.get_registry().scale_type("formula"))
+        True
+        """
+        self.load()
+        entry = self._scale_types.get(normalize_name(name)) if isinstance(name, str) else None
+        if entry is None:
+            known = sorted(self._scale_types)
+            raise UnknownFrameworkError(
+                f"no scale type named {name!r}; known scale types: {format_choices(known) or '(none)'}"
+            )
+        return entry[0]
 
     def failures(self) -> list[PluginFailure]:
         """The plugins that failed to load or register, with the causes."""

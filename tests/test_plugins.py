@@ -17,6 +17,8 @@ from policyquant import hookspecs
 from policyquant.plugins import FrameworkRegistry, PluginFailure
 
 BUILTIN_PLUGIN = "policyquant.frameworks.howlett_ramesh"
+# Every built-in plugin, in load order (the scale types first, then the frameworks).
+BUILTIN_PLUGINS = ["policyquant.frameworks.scales", BUILTIN_PLUGIN]
 BUILTIN_NAMES = ["wang2026", "howlett-ramesh-1995"]
 COLUMNS = [
     "name",
@@ -137,7 +139,7 @@ def test_list_frameworks_columns_and_builtin_rows():
 
 def test_fresh_registry_holds_exactly_the_builtins(fresh_registry):
     assert fresh_registry.names() == BUILTIN_NAMES
-    assert fresh_registry.plugin_names() == [BUILTIN_PLUGIN]
+    assert fresh_registry.plugin_names() == BUILTIN_PLUGINS
     assert fresh_registry.failures() == []
     entry = fresh_registry.entry("genai-china")
     assert (entry.framework.name, entry.plugin, entry.builtin, entry.aliases) == (
@@ -248,7 +250,7 @@ def test_register_plugin_returns_the_name_and_defaults_to_the_module_name(fresh_
 
     module.policyquant_register_frameworks = policyquant_register_frameworks
     assert fresh_registry.register_plugin(module) == module.__name__
-    assert fresh_registry.plugin_names() == [BUILTIN_PLUGIN, module.__name__]
+    assert fresh_registry.plugin_names() == [*BUILTIN_PLUGINS, module.__name__]
     assert fresh_registry.entry(framework.name).plugin == module.__name__
     assert fresh_registry.names() == [*BUILTIN_NAMES, framework.name]
 
@@ -442,7 +444,7 @@ def test_entry_point_plugin_is_found_and_loaded_lazily(plugin_distribution):
     assert dist.module not in sys.modules  # nothing imported before first use
     assert registry.names() == [*BUILTIN_NAMES, framework_name]
     assert dist.module in sys.modules
-    assert registry.plugin_names() == [BUILTIN_PLUGIN, ep_name]
+    assert registry.plugin_names() == [*BUILTIN_PLUGINS, ep_name]
     assert registry.failures() == []
 
     rows = registry.to_frame().set_index("name")
@@ -653,7 +655,7 @@ def test_failed_entry_point_plugin_is_not_left_registered(good_and_broken):
     registry = FrameworkRegistry()
     with pytest.warns(pq.PluginWarning, match=re.escape(case.broken.ep_name)):
         registry.load()
-    assert registry.plugin_names() == [BUILTIN_PLUGIN, case.good.ep_name]
+    assert registry.plugin_names() == [*BUILTIN_PLUGINS, case.good.ep_name]
     assert not registry.manager.has_plugin(case.broken.ep_name)
 
 
@@ -695,7 +697,7 @@ def test_disable_entry_points(plugin_distribution, monkeypatch, value):
     monkeypatch.setenv("POLICYQUANT_DISABLE_ENTRY_POINTS", value)
     registry = FrameworkRegistry()
     assert registry.names() == BUILTIN_NAMES
-    assert registry.plugin_names() == [BUILTIN_PLUGIN]
+    assert registry.plugin_names() == BUILTIN_PLUGINS
     assert dist.module not in sys.modules
     assert pq.plugins.reload_plugins().names() == BUILTIN_NAMES
     assert pq.list_frameworks()["name"].tolist() == BUILTIN_NAMES
@@ -718,7 +720,7 @@ def test_block_one_entry_point_plugin(plugin_distribution, monkeypatch):
     monkeypatch.setenv("POLICYQUANT_BLOCK_PLUGINS", " blocked_plugin , some_other_plugin ")
     registry = FrameworkRegistry()
     assert registry.names() == [*BUILTIN_NAMES, kept_name]
-    assert registry.plugin_names() == [BUILTIN_PLUGIN, "kept_plugin"]
+    assert registry.plugin_names() == [*BUILTIN_PLUGINS, "kept_plugin"]
     assert registry.failures() == []
     assert blocked.module not in sys.modules
     assert kept.module in sys.modules
@@ -733,7 +735,7 @@ def test_block_the_builtin_plugin(plugin_distribution, monkeypatch):
     monkeypatch.setenv("POLICYQUANT_BLOCK_PLUGINS", BUILTIN_PLUGIN)
     registry = FrameworkRegistry()
     assert registry.names() == [ep_name]
-    assert registry.plugin_names() == ["still_loaded"]
+    assert registry.plugin_names() == ["policyquant.frameworks.scales", "still_loaded"]
     for name in ("wang2026", "genai-china", "howlett-ramesh-1995"):
         with pytest.raises(pq.UnknownFrameworkError):
             registry.get(name)
@@ -821,3 +823,76 @@ def test_concurrent_first_use_loads_once(plugin_module):
     assert sys.modules[counter].CALLS == [1]  # the hook ran once
     assert len(registry.names()) == 3
     assert registry.failures() == []
+
+
+class _MaxScale(pq.EfficacyScale):
+    """A scale type for the tests: the largest of the dimensions."""
+
+    def __init__(self, dimensions):
+        self._dimensions = tuple(dimensions)
+
+    @property
+    def dimensions(self):
+        return self._dimensions
+
+    def score(self, frame):
+        return self.coerce_frame(frame).max(axis=1).rename("score")
+
+    @property
+    def min_score(self):
+        return max(d.min_score for d in self._dimensions)
+
+    @property
+    def max_score(self):
+        return max(d.max_score for d in self._dimensions)
+
+
+def test_builtin_formula_scale_type(fresh_registry):
+    assert fresh_registry.scale_types() == {"formula": "policyquant.frameworks.scales"}
+    factory = fresh_registry.scale_type("FORMULA")
+    dims = pq.get_framework("wang2026").scale.dimensions
+    assert factory({"formula": "DA * (AS + MI)", "name": "APE"}, dims).max_score == 50.0
+    with pytest.raises(pq.InvalidFrameworkError, match="needs a formula"):
+        factory({}, dims)
+    with pytest.raises(pq.InvalidFrameworkError, match="unknown key"):
+        factory({"formula": "DA", "weights": 2}, dims)
+
+
+def test_plugin_registers_a_scale_type_and_unregisters_it(fresh_registry):
+    class Plugin:
+        @pq.hookimpl
+        def policyquant_register_scale_types(self, register):
+            register("max", lambda spec, dimensions: _MaxScale(dimensions))
+
+    name = fresh_registry.register_plugin(Plugin(), name="max-scale")
+    assert fresh_registry.scale_types()["max"] == "max-scale"
+    dims = pq.get_framework("wang2026").scale.dimensions
+    scale = fresh_registry.scale_type("max")({}, dims)
+    assert scale.score(pd.DataFrame({"DA": [1], "AS": [5], "MI": [3]})).tolist() == [5]
+    fresh_registry.unregister_plugin(name)
+    with pytest.raises(
+        pq.UnknownFrameworkError, match="no scale type named 'max'; known scale types: formula"
+    ):
+        fresh_registry.scale_type("max")
+
+
+def test_duplicate_scale_type_names_both_plugins(fresh_registry):
+    class Plugin:
+        @pq.hookimpl
+        def policyquant_register_scale_types(self, register):
+            register("formula", lambda spec, dimensions: None)
+
+    with pytest.raises(pq.DuplicateFrameworkError, match="'policyquant.frameworks.scales'.*'dup'"):
+        fresh_registry.register_plugin(Plugin(), name="dup")
+    assert fresh_registry.scale_types() == {"formula": "policyquant.frameworks.scales"}
+    assert "dup" not in fresh_registry.plugin_names()
+
+
+def test_scale_type_registration_needs_a_callable(fresh_registry):
+    class Plugin:
+        @pq.hookimpl
+        def policyquant_register_scale_types(self, register):
+            register("broken", "not callable")
+
+    with pytest.raises(pq.PluginError, match="needs a name and a callable"):
+        fresh_registry.register_plugin(Plugin(), name="broken")

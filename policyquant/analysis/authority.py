@@ -66,6 +66,8 @@ def authority_distribution(
         if level not in ("national", "provincial"):
             raise ValidationError(f"level must be 'national' or 'provincial', got {level!r}")
         if "level" not in corpus.documents.columns:
-            raise ValidationError("filtering by level needs the documents' administrative levels: give a level column")
+            raise ValidationError(
+                "filtering by level needs the documents' administrative levels: give a level column"
+            )
         corpus = corpus.subset(lambda documents: documents["level"] == level)
     return crosstab(corpus, rows=by, columns=dimension, count="documents")

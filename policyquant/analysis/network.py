@@ -257,7 +257,9 @@ def issuer_network(
         if level not in ("national", "provincial"):
             raise ValidationError(f"level must be 'national' or 'provincial', got {level!r}")
         if "level" not in documents.columns:
-            raise ValidationError("filtering by level needs the documents' administrative levels: give a level column")
+            raise ValidationError(
+                "filtering by level needs the documents' administrative levels: give a level column"
+            )
         documents = documents[(documents["level"] == level).to_numpy(dtype=bool, na_value=False)]
     # Long table of (document, body); one body listed twice on a document counts once.
     long = documents[["doc_id", "issuers"]].explode("issuers").dropna(subset=["issuers"])

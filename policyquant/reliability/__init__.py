@@ -18,6 +18,7 @@ Examples
 """
 
 from .coefficients import (
+    KAPPA_WEIGHTS,
     LEVELS,
     MAX_CATEGORIES,
     AgreementResult,
@@ -38,6 +39,7 @@ from .coefficients import (
 from .report import AgreementReport, adjudicate, agreement_report, coded_dimensions, disagreements
 
 __all__ = [
+    "KAPPA_WEIGHTS",
     "LEVELS",
     "MAX_CATEGORIES",
     "AgreementReport",

@@ -68,6 +68,15 @@ def _dimensions(corpus: Corpus) -> list[_Dimension]:
     return found
 
 
+def _categories(corpus: Corpus, dimension: _Dimension) -> tuple[Any, ...]:
+    """Every category a dimension can take, used by the coders or not."""
+    if dimension.values is not None:
+        return tuple(float(v) for v in dimension.values)
+    if dimension.name == "instrument":
+        return corpus.framework.instrument_keys
+    return (0.0, 1.0)
+
+
 def _values(corpus: Corpus, dimension: _Dimension) -> pd.Series:
     """One coder's values of a dimension, indexed by unit_id (or doc_id)."""
     if dimension.unit == "document":
@@ -230,7 +239,11 @@ def agreement_report(
             "alpha_low": alpha.ci[0] if getattr(alpha, "ci", None) is not None else np.nan,
             "alpha_high": alpha.ci[1] if getattr(alpha, "ci", None) is not None else np.nan,
             "kappa": kappa,
-            "ac1": float(coefficients.gwet_ac1(pairable)),
+            # AC1 estimates category shares from every value, units coded once included (Gwet 2014),
+            # over all the dimension's categories, used or not.
+            "ac1": float(
+                coefficients.gwet_ac1(data.loc[:, coded >= 1], values=_categories(first, dimension))
+            ),
             "percent_agreement": float(coefficients.percent_agreement(pairable)),
         }
         rows[dimension.name] = row
@@ -242,7 +255,7 @@ def agreement_report(
                 category_rows.append(
                     {
                         "category": category,
-                        "n_values": total,
+                        "n_values": round(total),
                         "agreement": float(coincidences.loc[category, category]) / total if total else np.nan,
                     }
                 )
@@ -260,11 +273,13 @@ def agreement_report(
     table = pd.DataFrame.from_dict(rows, orient="index").reindex(columns=columns)
     table.index.name = "dimension"
     table["n_units"] = table["n_units"].fillna(0).astype("int64")
-    if (table["n_units"] == 0).all():
-        raise ValidationError("no unit was coded by two coders: check that the coders' unit_ids match")
+    clause_level = table["unit"] == "unit"
+    if (table.loc[clause_level, "n_units"] == 0).all():
+        raise ValidationError("no clause was coded by two coders: check that the coders' unit_ids match")
     categories = pd.DataFrame(category_rows, columns=["category", "n_values", "agreement"]).set_index(
         "category"
     )
+    categories["n_values"] = categories["n_values"].astype("int64")
     # In the framework's order, as every other table of instruments.
     order = [key for key in first.framework.instrument_keys if key in categories.index]
     categories = categories.reindex(order + [c for c in categories.index if c not in order])
@@ -321,6 +336,8 @@ def disagreements(coders: Mapping[str, Corpus], dimensions: Sequence[str] | None
     coders = _check_coders(coders)
     first = next(iter(coders.values()))
     known = {d.name: d for d in _dimensions(first)}
+    if isinstance(dimensions, str):
+        dimensions = [dimensions]
     wanted = list(known) if dimensions is None else list(dimensions)
     unknown = [d for d in wanted if d not in known]
     if unknown:
