@@ -882,7 +882,7 @@ def test_duplicate_scale_type_names_both_plugins(fresh_registry):
         def policyquant_register_scale_types(self, register):
             register("formula", lambda spec, dimensions: None)
 
-    with pytest.raises(pq.DuplicateFrameworkError, match="'policyquant.frameworks.scales'.*'dup'"):
+    with pytest.raises(pq.DuplicateFrameworkError, match=r"'policyquant.frameworks.scales'.*'dup'"):
         fresh_registry.register_plugin(Plugin(), name="dup")
     assert fresh_registry.scale_types() == {"formula": "policyquant.frameworks.scales"}
     assert "dup" not in fresh_registry.plugin_names()

@@ -32,7 +32,7 @@ class _Dimension:
     name: str
     unit: str  # "unit" or "document"
     level: str  # Krippendorff level
-    values: tuple[Any, ...] | None  # the order of ordinal values
+    order: tuple[Any, ...] | None  # the order of ordinal values
 
 
 def coded_dimensions(corpus: Corpus) -> list[str]:
@@ -70,8 +70,8 @@ def _dimensions(corpus: Corpus) -> list[_Dimension]:
 
 def _categories(corpus: Corpus, dimension: _Dimension) -> tuple[Any, ...]:
     """Every category a dimension can take, used by the coders or not."""
-    if dimension.values is not None:
-        return tuple(float(v) for v in dimension.values)
+    if dimension.order is not None:
+        return tuple(float(v) for v in dimension.order)
     if dimension.name == "instrument":
         return corpus.framework.instrument_keys
     return (0.0, 1.0)
@@ -219,7 +219,7 @@ def agreement_report(
             rows[dimension.name] = {"unit": dimension.unit, "level": dimension.level, "n_units": 0}
             continue
         alpha = coefficients.krippendorff_alpha(
-            pairable, level=dimension.level, values=dimension.values, bootstrap=bootstrap, ci=ci, seed=seed
+            pairable, level=dimension.level, values=dimension.order, bootstrap=bootstrap, ci=ci, seed=seed
         )
         complete = pairable.loc[:, pairable.notna().all(axis=0)]
         kappa = np.nan
