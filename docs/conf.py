@@ -88,6 +88,9 @@ REFERENCE_MODULES = (
     "policyquant.datasets",
     "policyquant.plotting",
     "policyquant.reliability",
+    "policyquant.frameworks.pmc",
+    "policyquant.frameworks.peng2008",
+    "policyquant.frameworks.classic",
 )
 
 # -- HTML ------------------------------------------------------------------------------
@@ -262,6 +265,9 @@ API_PAGES = {
     "reference/datasets": "policyquant.datasets",
     "reference/plotting": "policyquant.plotting",
     "reference/reliability": "policyquant.reliability",
+    "reference/pmc": "policyquant.frameworks.pmc",
+    "reference/peng2008": "policyquant.frameworks.peng2008",
+    "reference/classic": "policyquant.frameworks.classic",
 }
 
 

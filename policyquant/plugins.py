@@ -67,6 +67,9 @@ __all__ = [
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "policyquant.frameworks.scales",
     "policyquant.frameworks.howlett_ramesh",
+    "policyquant.frameworks.pmc",
+    "policyquant.frameworks.peng2008",
+    "policyquant.frameworks.classic",
 )
 
 #: The entry-point group third-party plugins install into.

@@ -18,8 +18,26 @@ from policyquant.plugins import FrameworkRegistry, PluginFailure
 
 BUILTIN_PLUGIN = "policyquant.frameworks.howlett_ramesh"
 # Every built-in plugin, in load order (the scale types first, then the frameworks).
-BUILTIN_PLUGINS = ["policyquant.frameworks.scales", BUILTIN_PLUGIN]
-BUILTIN_NAMES = ["wang2026", "howlett-ramesh-1995"]
+BUILTIN_PLUGINS = [
+    "policyquant.frameworks.scales",
+    BUILTIN_PLUGIN,
+    "policyquant.frameworks.pmc",
+    "policyquant.frameworks.peng2008",
+    "policyquant.frameworks.classic",
+]
+# Every built-in framework, in registration order.
+BUILTIN_NAMES = [
+    "wang2026",
+    "howlett-ramesh-1995",
+    "pmc",
+    "peng2008",
+    "rothwell-zegveld-1985",
+    "hood-nato",
+    "schneider-ingram-1990",
+    "mcdonnell-elmore-1987",
+    "cap-major-topics",
+]
+BUILTIN_SCALE_TYPES = {"formula": "policyquant.frameworks.scales", "pmc": "policyquant.frameworks.pmc"}
 COLUMNS = [
     "name",
     "title",
@@ -115,7 +133,7 @@ def test_get_framework_returns_a_framework_unchanged(make_framework):
 def test_list_frameworks_columns_and_builtin_rows():
     table = pq.list_frameworks()
     assert list(table.columns) == COLUMNS
-    assert table["name"].tolist()[:2] == BUILTIN_NAMES
+    assert table["name"].tolist() == BUILTIN_NAMES
     rows = table.set_index("name")
     wang = rows.loc["wang2026"]
     assert wang["instruments"] == 16
@@ -171,7 +189,7 @@ def test_unknown_framework_without_close_match_has_no_suggestion(fresh_registry)
     with pytest.raises(
         LookupError,
         match=r"^no framework named 'zzzz'; known frameworks: "
-        r"howlett-ramesh-1995, wang2026$",
+        r"cap-major-topics, hood-nato, howlett-ramesh-1995, mcdonnell-elmore-1987, peng2008, pmc, rothwell-zegveld-1985, schneider-ingram-1990, wang2026$",
     ):
         fresh_registry.get("zzzz")
 
@@ -621,7 +639,7 @@ def test_broken_entry_point_plugin_warns_and_the_rest_works(good_and_broken):
     assert registry.entry("wang2026").plugin == BUILTIN_PLUGIN
     assert registry.get("genai-china").title != "Impostor"
     assert registry.entry(case.good_name).plugin == case.good.ep_name
-    assert set(registry.to_frame()["plugin"]) == {BUILTIN_PLUGIN, case.good.ep_name}
+    assert set(registry.to_frame()["plugin"]) == {*BUILTIN_PLUGINS[1:], case.good.ep_name}
     for gone in ("half-registered", "half-alias", "wang2027"):
         with pytest.raises(pq.UnknownFrameworkError) as info:
             registry.get(gone)
@@ -734,14 +752,16 @@ def test_block_the_builtin_plugin(plugin_distribution, monkeypatch):
     plugin_distribution(good_plugin_code(ep_name, unique("ep-alias")), ep_name="still_loaded")
     monkeypatch.setenv("POLICYQUANT_BLOCK_PLUGINS", BUILTIN_PLUGIN)
     registry = FrameworkRegistry()
-    assert registry.names() == [ep_name]
-    assert registry.plugin_names() == ["policyquant.frameworks.scales", "still_loaded"]
+    assert registry.names() == [n for n in BUILTIN_NAMES if n not in ("wang2026", "howlett-ramesh-1995")] + [ep_name]
+    assert registry.plugin_names() == [p for p in BUILTIN_PLUGINS if p != BUILTIN_PLUGIN] + ["still_loaded"]
     for name in ("wang2026", "genai-china", "howlett-ramesh-1995"):
         with pytest.raises(pq.UnknownFrameworkError):
             registry.get(name)
     # Through the default registry as well.
     pq.plugins.reload_plugins()
-    assert pq.list_frameworks()["name"].tolist() == [ep_name]
+    assert pq.list_frameworks()["name"].tolist() == [
+        n for n in BUILTIN_NAMES if n not in ("wang2026", "howlett-ramesh-1995")
+    ] + [ep_name]
     with pytest.raises(pq.UnknownFrameworkError):
         pq.get_framework("wang2026")
 
@@ -848,7 +868,7 @@ class _MaxScale(pq.EfficacyScale):
 
 
 def test_builtin_formula_scale_type(fresh_registry):
-    assert fresh_registry.scale_types() == {"formula": "policyquant.frameworks.scales"}
+    assert fresh_registry.scale_types() == BUILTIN_SCALE_TYPES
     factory = fresh_registry.scale_type("FORMULA")
     dims = pq.get_framework("wang2026").scale.dimensions
     assert factory({"formula": "DA * (AS + MI)", "name": "APE"}, dims).max_score == 50.0
@@ -871,7 +891,7 @@ def test_plugin_registers_a_scale_type_and_unregisters_it(fresh_registry):
     assert scale.score(pd.DataFrame({"DA": [1], "AS": [5], "MI": [3]})).tolist() == [5]
     fresh_registry.unregister_plugin(name)
     with pytest.raises(
-        pq.UnknownFrameworkError, match="no scale type named 'max'; known scale types: formula"
+        pq.UnknownFrameworkError, match="no scale type named 'max'; known scale types: formula, pmc"
     ):
         fresh_registry.scale_type("max")
 
@@ -884,7 +904,7 @@ def test_duplicate_scale_type_names_both_plugins(fresh_registry):
 
     with pytest.raises(pq.DuplicateFrameworkError, match=r"'policyquant.frameworks.scales'.*'dup'"):
         fresh_registry.register_plugin(Plugin(), name="dup")
-    assert fresh_registry.scale_types() == {"formula": "policyquant.frameworks.scales"}
+    assert fresh_registry.scale_types() == BUILTIN_SCALE_TYPES
     assert "dup" not in fresh_registry.plugin_names()
 
 
