@@ -91,6 +91,8 @@ REFERENCE_MODULES = (
     "policyquant.frameworks.pmc",
     "policyquant.frameworks.peng2008",
     "policyquant.frameworks.classic",
+    "policyquant.declarative",
+    "policyquant.testing",
 )
 
 # -- HTML ------------------------------------------------------------------------------
@@ -268,6 +270,8 @@ API_PAGES = {
     "reference/pmc": "policyquant.frameworks.pmc",
     "reference/peng2008": "policyquant.frameworks.peng2008",
     "reference/classic": "policyquant.frameworks.classic",
+    "reference/declarative": "policyquant.declarative",
+    "reference/testing": "policyquant.testing",
 }
 
 

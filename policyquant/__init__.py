@@ -12,7 +12,7 @@ Examples
 ('mandatory', 'voluntary', 'mixed')
 """
 
-from . import analysis, datasets, errors, formula, io, model, plugins, reliability
+from . import analysis, datasets, declarative, errors, formula, io, model, plugins, reliability
 from .analysis import (
     CrosstabResult,
     FitResult,
@@ -29,6 +29,7 @@ from .analysis import (
     trends,
 )
 from .corpus import Corpus
+from .declarative import load_framework
 from .errors import (
     DuplicateFrameworkError,
     FormulaError,
@@ -88,6 +89,7 @@ __all__ = [
     "authority_distribution",
     "crosstab",
     "datasets",
+    "declarative",
     "efficacy",
     "efficacy_summary",
     "errors",
@@ -98,6 +100,7 @@ __all__ = [
     "io",
     "issuer_network",
     "list_frameworks",
+    "load_framework",
     "model",
     "plugin_failures",
     "plugins",

@@ -1398,6 +1398,22 @@ class Framework:
         frame["score"] = frame["score"].astype("Float64") if frame["score"].notna().any() else frame["score"]
         return frame
 
+    def to_toml(self) -> str:
+        """The framework as TOML text that :func:`policyquant.load_framework` reads back equal.
+
+        See :func:`policyquant.declarative.framework_to_toml`.
+
+        Examples
+        --------
+        >>> import policyquant as pq
+        >>> wang = pq.get_framework("wang2026")
+        >>> pq.load_framework(wang.to_toml()) == wang
+        True
+        """
+        from .declarative import framework_to_toml
+
+        return framework_to_toml(self)
+
     def summary(self) -> str:
         """A short, human-readable description of the framework's parts.
 

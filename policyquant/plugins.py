@@ -292,23 +292,27 @@ class FrameworkRegistry:
                 )
             staged_types[key] = factory
 
-        hooks = (
-            (self.manager.hook.policyquant_register_frameworks, register),
-            (self.manager.hook.policyquant_register_scale_types, register_scale_type),
-        )
+        def call(hook: Any, callback: Callable[..., None]) -> None:
+            for impl in hook.get_hookimpls():
+                if impl.plugin_name == plugin_name:
+                    impl.function(*[{"register": callback}[arg] for arg in impl.argnames])
+
         try:
-            for hook, callback in hooks:
-                for impl in hook.get_hookimpls():
-                    if impl.plugin_name == plugin_name:
-                        impl.function(*[{"register": callback}[arg] for arg in impl.argnames])
+            # Scale types first, and usable at once: a plugin may build its own
+            # frameworks (from TOML, say) on a scale type it registers.
+            call(self.manager.hook.policyquant_register_scale_types, register_scale_type)
+            for key, factory in staged_types.items():
+                self._scale_types[key] = (factory, plugin_name)
+            call(self.manager.hook.policyquant_register_frameworks, register)
         except Exception as error:
+            # A hook that raised half-way leaves nothing behind, not even the plugin.
+            self._scale_types = {k: v for k, v in self._scale_types.items() if v[1] != plugin_name}
             if strict:
                 if isinstance(error, PolicyQuantError):
                     raise
                 raise PluginError(
                     f"plugin {plugin_name!r} failed in its hook: {_describe_error(error)}"
                 ) from error
-            # A hook that raised half-way leaves nothing behind, not even the plugin.
             self.manager.unregister(name=plugin_name)
             self._sources.pop(plugin_name, None)
             self._fail(
@@ -317,8 +321,6 @@ class FrameworkRegistry:
             return
         for entry in staged:
             self._commit(entry)
-        for key, factory in staged_types.items():
-            self._scale_types[key] = (factory, plugin_name)
 
     def _check_registration(
         self,

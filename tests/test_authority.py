@@ -92,7 +92,8 @@ def test_all_levels_against_pandas(genai):
     assert national.total == 27
     assert list(national.counts.index) == ["China"]
     np.testing.assert_array_equal(
-        national.counts.to_numpy() + pq.authority_distribution(genai, level="provincial").counts.sum().to_numpy(),
+        national.counts.to_numpy()
+        + pq.authority_distribution(genai, level="provincial").counts.sum().to_numpy(),
         result.counts.sum().to_numpy()[None, :],
     )
 
@@ -108,7 +109,9 @@ def test_by_another_document_field(genai):
 
 
 def test_documents_without_a_region_get_their_own_row():
-    documents = pd.DataFrame({"doc_id": ["D1", "D2", "D3", "D4"], "region": ["A", None, "B", "A"], "DA": [3, 1, 1, 5]})
+    documents = pd.DataFrame(
+        {"doc_id": ["D1", "D2", "D3", "D4"], "region": ["A", None, "B", "A"], "DA": [3, 1, 1, 5]}
+    )
     result = pq.authority_distribution(small_corpus(documents))
     assert list(result.counts.index) == ["A", "B", MISSING]
     assert list(result.counts.columns) == DA_LEVELS
@@ -123,15 +126,21 @@ def test_documents_without_a_region_get_their_own_row():
 
 
 def test_framework_without_document_level_dimension():
-    documents = pd.DataFrame({"doc_id": ["D1", "D2"], "level": ["national", "provincial"], "region": ["X", "Y"]})
+    documents = pd.DataFrame(
+        {"doc_id": ["D1", "D2"], "level": ["national", "provincial"], "region": ["X", "Y"]}
+    )
     corpus = small_corpus(documents, framework="howlett-ramesh-1995")
-    with pytest.raises(pq.ValidationError, match="framework 'howlett-ramesh-1995' has no document-level dimension"):
+    with pytest.raises(
+        pq.ValidationError, match="framework 'howlett-ramesh-1995' has no document-level dimension"
+    ):
         pq.authority_distribution(corpus)
 
 
 @pytest.mark.parametrize("dimension", ["AS", "MI", "XX", "da"])
 def test_unknown_dimension(genai, dimension):
-    with pytest.raises(pq.ValidationError, match=f"'{dimension}' is not a document-level dimension; choose one of DA"):
+    with pytest.raises(
+        pq.ValidationError, match=f"'{dimension}' is not a document-level dimension; choose one of DA"
+    ):
         pq.authority_distribution(genai, dimension=dimension)
 
 
@@ -169,11 +178,17 @@ def test_level_filter_without_level_column_is_a_validation_error():
 
 @pytest.mark.parametrize(
     ("rows", "columns", "field"),
-    [("instrument", "DA", "instrument"), ("region", "AS", "AS"), ("objective", "level", "objective"),
-     ("region", "family", "family")],
+    [
+        ("instrument", "DA", "instrument"),
+        ("region", "AS", "AS"),
+        ("objective", "level", "objective"),
+        ("region", "family", "family"),
+    ],
 )
 def test_crosstab_of_documents_by_a_unit_field_is_an_error(genai, rows, columns, field):
-    with pytest.raises(pq.ValidationError, match=f"cannot group documents by '{field}': not a document field"):
+    with pytest.raises(
+        pq.ValidationError, match=f"cannot group documents by '{field}': not a document field"
+    ):
         pq.crosstab(genai, rows=rows, columns=columns, count="documents")
 
 
@@ -284,7 +299,9 @@ def test_subset_by_unknown_ids_names_them(genai):
 
 @pytest.mark.parametrize("length", [0, 1, 62, 64])
 def test_subset_by_a_mask_of_the_wrong_length(genai, length):
-    with pytest.raises(pq.ValidationError, match=f"a document mask needs 63 values \\(one per document\\), got {length}"):
+    with pytest.raises(
+        pq.ValidationError, match=f"a document mask needs 63 values \\(one per document\\), got {length}"
+    ):
         genai.subset(np.ones(length, dtype=bool))
 
 

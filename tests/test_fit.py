@@ -156,8 +156,12 @@ def test_random_tables_against_scipy(table):
         return
     result = pq.fit(corpus)
     np.testing.assert_array_equal(result.observed.to_numpy(), table[kept_rows][:, kept_columns])
-    assert list(result.observed.index) == [k for k, keep in zip(INSTRUMENTS[: len(kept_rows)], kept_rows, strict=True) if keep]
-    assert list(result.observed.columns) == [k for k, keep in zip(OBJECTIVES[: len(kept_columns)], kept_columns, strict=True) if keep]
+    assert list(result.observed.index) == [
+        k for k, keep in zip(INSTRUMENTS[: len(kept_rows)], kept_rows, strict=True) if keep
+    ]
+    assert list(result.observed.columns) == [
+        k for k, keep in zip(OBJECTIVES[: len(kept_columns)], kept_columns, strict=True) if keep
+    ]
     assert result.n == table.sum()
     assert_matches_scipy(result)
     # Every absent instrument and objective is listed, rows first, in framework order.
@@ -180,7 +184,12 @@ def test_multi_objective_clauses_count_once_per_objective():
             "unit_id": ["D1-1-1", "D1-1-2", "D1-1-3", "D1-1-4"],
             "doc_id": ["D1"] * 4,
             "instrument": ["standards_and_norms", "standards_and_norms", "infrastructure", "infrastructure"],
-            "objectives": ["public_safety; rights_protection", "public_safety", "tech_innovation", "public_safety"],
+            "objectives": [
+                "public_safety; rights_protection",
+                "public_safety",
+                "tech_innovation",
+                "public_safety",
+            ],
         }
     )
     result = pq.fit(pq.Corpus(None, units))
@@ -241,7 +250,9 @@ def test_two_by_three_by_hand():
     a = 2 / math.sqrt(1.2)
     b = 1 / math.sqrt(1.05)
     np.testing.assert_allclose(result.residuals.to_numpy(), [[a, -b, -b], [-a, b, b]])
-    assert result.residuals.loc["standards_and_norms", "rights_protection"] == pytest.approx(1.8257418583505538)
+    assert result.residuals.loc["standards_and_norms", "rights_protection"] == pytest.approx(
+        1.8257418583505538
+    )
     # All six expected counts are below 5.
     assert result.sparse_cells == 6
     assert result.sparse is True
@@ -253,7 +264,8 @@ def test_two_by_three_by_hand():
 
 def test_rows_and_columns_without_counts_are_dropped_and_listed():
     corpus = corpus_from_table(
-        [[8, 2], [2, 8]], instruments=["infrastructure", "talent_development"],
+        [[8, 2], [2, 8]],
+        instruments=["infrastructure", "talent_development"],
         objectives=["public_safety", "application_scenarios"],
     )
     result = pq.fit(corpus)

@@ -16,7 +16,14 @@ CAC = "Cyberspace Administration of China"
 MIIT = "Ministry of Industry and Information Technology"
 MPS = "Ministry of Public Security"
 MOE = "Ministry of Education"
-CENTRALITY_COLUMNS = ["documents", "degree", "weighted_degree", "degree_centrality", "betweenness", "eigenvector"]
+CENTRALITY_COLUMNS = [
+    "documents",
+    "degree",
+    "weighted_degree",
+    "degree_centrality",
+    "betweenness",
+    "eigenvector",
+]
 
 
 def issuer_corpus(issuers: list[object], levels: list[str] | None = None, **columns) -> pq.Corpus:
@@ -78,7 +85,9 @@ def test_unknown_names_are_kept_trimmed():
 
 
 def test_extend_with_a_new_body():
-    aliases = DEFAULT_ISSUER_ALIASES.extend({"Beijing Municipal People's Government": ["北京市人民政府", "BMPG"]})
+    aliases = DEFAULT_ISSUER_ALIASES.extend(
+        {"Beijing Municipal People's Government": ["北京市人民政府", "BMPG"]}
+    )
     assert len(aliases) == len(DEFAULT_ISSUER_ALIASES) + 1
     assert aliases.canonical("北京市人民政府") == "Beijing Municipal People's Government"
     assert aliases.canonical("bmpg") == "Beijing Municipal People's Government"
@@ -246,8 +255,16 @@ def test_centralities_equal_networkx_on_a_connected_network():
     network = pq.issuer_network(issuer_corpus(issuers), aliases=pq.IssuerAliases())
     # The same graph built independently.
     graph = nx.Graph()
-    pairs = {("A", "B"): 3, ("A", "C"): 1, ("B", "C"): 1, ("C", "D"): 1, ("D", "E"): 1, ("B", "E"): 1,
-             ("A", "E"): 1, ("C", "E"): 1}
+    pairs = {
+        ("A", "B"): 3,
+        ("A", "C"): 1,
+        ("B", "C"): 1,
+        ("C", "D"): 1,
+        ("D", "E"): 1,
+        ("B", "E"): 1,
+        ("A", "E"): 1,
+        ("C", "E"): 1,
+    }
     for (a, b), w in pairs.items():
         graph.add_edge(a, b, weight=w, distance=1 / w)
     assert nx.is_connected(graph)
@@ -294,8 +311,14 @@ def test_eigenvector_is_positive_for_every_body_that_co_issues():
 def test_network_without_edges():
     centrality = pq.issuer_network(issuer_corpus(["CAC", "国家网信办"])).centrality
     assert centrality.to_dict("index") == {
-        CAC: {"documents": 2, "degree": 0, "weighted_degree": 0, "degree_centrality": 0.0,
-              "betweenness": 0.0, "eigenvector": 0.0}
+        CAC: {
+            "documents": 2,
+            "degree": 0,
+            "weighted_degree": 0,
+            "degree_centrality": 0.0,
+            "betweenness": 0.0,
+            "eigenvector": 0.0,
+        }
     }
 
 

@@ -752,7 +752,9 @@ def test_block_the_builtin_plugin(plugin_distribution, monkeypatch):
     plugin_distribution(good_plugin_code(ep_name, unique("ep-alias")), ep_name="still_loaded")
     monkeypatch.setenv("POLICYQUANT_BLOCK_PLUGINS", BUILTIN_PLUGIN)
     registry = FrameworkRegistry()
-    assert registry.names() == [n for n in BUILTIN_NAMES if n not in ("wang2026", "howlett-ramesh-1995")] + [ep_name]
+    assert registry.names() == [n for n in BUILTIN_NAMES if n not in ("wang2026", "howlett-ramesh-1995")] + [
+        ep_name
+    ]
     assert registry.plugin_names() == [p for p in BUILTIN_PLUGINS if p != BUILTIN_PLUGIN] + ["still_loaded"]
     for name in ("wang2026", "genai-china", "howlett-ramesh-1995"):
         with pytest.raises(pq.UnknownFrameworkError):
@@ -916,3 +918,35 @@ def test_scale_type_registration_needs_a_callable(fresh_registry):
 
     with pytest.raises(pq.PluginError, match="needs a name and a callable"):
         fresh_registry.register_plugin(Plugin(), name="broken")
+
+
+def test_a_plugin_builds_a_framework_on_its_own_scale_type(fresh_registry, monkeypatch):
+    # Scale types are registered before frameworks, so one plugin can ship both,
+    # the framework declared in TOML on the type it registers.
+    monkeypatch.setattr(pq.plugins, "_default_registry", fresh_registry)
+    toml = """
+name = "own-scale"
+title = "A framework on its plugin's own scale type"
+
+[scale]
+type = "largest"
+
+[[scale.dimensions]]
+key = "a"
+label = "A"
+levels = [{score = 1, label = "low"}, {score = 2, label = "high"}]
+"""
+
+    class Plugin:
+        @pq.hookimpl
+        def policyquant_register_scale_types(self, register):
+            register("largest", lambda spec, dimensions: _MaxScale(dimensions))
+
+        @pq.hookimpl
+        def policyquant_register_frameworks(self, register):
+            register(pq.load_framework(toml))
+
+    fresh_registry.register_plugin(Plugin(), name="own-scale-plugin")
+    framework = fresh_registry.get("own-scale")
+    assert isinstance(framework.scale, _MaxScale)
+    assert framework.scale.score(pd.DataFrame({"a": [1, 2]})).tolist() == [1, 2]

@@ -29,7 +29,9 @@ def genai():
 
 def _frames(corpus: pq.Corpus) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Plain-pandas documents, units (with year, level, family, score) and codings (with year, score)."""
-    documents = corpus.documents.assign(year=lambda d: d["year"].astype("int64"), level=lambda d: d["level"].astype(str))
+    documents = corpus.documents.assign(
+        year=lambda d: d["year"].astype("int64"), level=lambda d: d["level"].astype(str)
+    )
     scores = pq.efficacy(corpus).rename("score").reset_index()
     units = (
         corpus.units[["unit_id", "doc_id", "instrument"]]
@@ -184,8 +186,10 @@ def test_split_by_periods_and_family(genai):
     late = units[units["year"] >= 2023]
     expected = late.groupby("family")["doc_id"].nunique().reindex(list(WANG.family_keys), fill_value=0)
     assert split.loc["2023-2025", "documents"].tolist() == expected.tolist()
-    assert split.loc["2023-2025", "units"].tolist() == late.groupby("family").size().reindex(
-        list(WANG.family_keys), fill_value=0).tolist()
+    assert (
+        split.loc["2023-2025", "units"].tolist()
+        == late.groupby("family").size().reindex(list(WANG.family_keys), fill_value=0).tolist()
+    )
 
 
 # --------------------------------------------------------------------------
@@ -200,11 +204,18 @@ def test_periods_as_a_mapping(genai):
     assert result.index.name == "period"
     early = units["year"] <= 2022
     assert result["units"].tolist() == [int(early.sum()), int((~early).sum())] == [157, 513]
-    assert result["codings"].tolist() == [int((codings["year"] <= 2022).sum()), int((codings["year"] >= 2023).sum())]
+    assert result["codings"].tolist() == [
+        int((codings["year"] <= 2022).sum()),
+        int((codings["year"] >= 2023).sum()),
+    ]
     yearly = pq.trends(genai)
-    assert result["documents"].tolist() == [yearly.loc[:2022, "documents"].sum(), yearly.loc[2023:, "documents"].sum()]
+    assert result["documents"].tolist() == [
+        yearly.loc[:2022, "documents"].sum(),
+        yearly.loc[2023:, "documents"].sum(),
+    ]
     np.testing.assert_allclose(
-        result["efficacy_mean"].to_numpy(), [units.loc[early, "score"].mean(), units.loc[~early, "score"].mean()]
+        result["efficacy_mean"].to_numpy(),
+        [units.loc[early, "score"].mean(), units.loc[~early, "score"].mean()],
     )
 
 
@@ -213,7 +224,10 @@ def test_periods_as_edges(genai):
     result = pq.trends(genai, periods=[2017, 2021, 2026])
     assert list(result.index) == ["2017-2020", "2021-2025"]
     for column in ["documents", "units", "codings"]:
-        assert result[column].tolist() == [yearly.loc[2017:2020, column].sum(), yearly.loc[2021:2025, column].sum()]
+        assert result[column].tolist() == [
+            yearly.loc[2017:2020, column].sum(),
+            yearly.loc[2021:2025, column].sum(),
+        ]
     # A one-year bin is labelled by its year.
     single = pq.trends(genai, periods=[2017, 2018, 2026])
     assert list(single.index) == ["2017", "2018-2025"]
@@ -321,7 +335,9 @@ def test_a_document_without_a_year_is_named():
     corpus = small_corpus([2020, None, 2022], [1, 1, 1])
     with pytest.raises(pq.ValidationError, match=r"^1 document\(s\) have no year: D2$"):
         pq.trends(corpus)
-    with pytest.raises(pq.ValidationError, match=r"^1 document\(s\) have no year or a year in no period: D2;"):
+    with pytest.raises(
+        pq.ValidationError, match=r"^1 document\(s\) have no year or a year in no period: D2;"
+    ):
         pq.trends(corpus, periods=[2020, 2023])
 
 
