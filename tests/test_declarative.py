@@ -962,3 +962,21 @@ def test_a_plugin_installed_as_an_entry_point_can_ship_its_framework_as_toml(plu
     assert framework == load_framework(Path(toml_file))
     entry = pq.plugins.get_registry().entry("school-meals")
     assert (entry.plugin, entry.builtin) == (dist.ep_name, False)
+
+
+def test_toml_copy_of_wang2026_scores_the_bundled_corpus_exactly_like_the_builtin():
+    # The acceptance check: a framework read back from its own TOML is the same
+    # framework for every purpose, here the efficacy of all 670 clauses of the example.
+    builtin = pq.get_framework("wang2026")
+    copy = pq.load_framework(builtin.to_toml())
+    corpus = pq.datasets.load_genai_china()
+    recoded = pq.Corpus(
+        corpus.documents.assign(issuers=corpus.documents["issuers"].map("; ".join)),
+        corpus.units.assign(objectives=corpus.units["objectives"].map("; ".join)),
+        copy,
+    )
+    expected = pq.efficacy(corpus)
+    actual = pq.efficacy(recoded)
+    assert actual.name == "APE"
+    pd.testing.assert_series_equal(actual, expected)
+    assert pq.crosstab(recoded).counts.equals(pq.crosstab(corpus).counts)
