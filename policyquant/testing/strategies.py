@@ -85,14 +85,15 @@ def formulas(keys: Sequence[str], *, max_leaves: int = 6) -> st.SearchStrategy[s
 
     Examples
     --------
-    >>> from hypothesis import find
+    Every drawn formula parses and uses only the given names:
+
+    >>> from hypothesis import given, settings
     >>> from policyquant.formula import Formula
-    >>> from hypothesis import settings
-    >>> formula = find(
-    ...     formulas(["DA", "AS"]), lambda text: "DA" in text and "AS" in text, settings=settings(database=None)
-    ... )
-    >>> sorted(Formula(formula, variables=["DA", "AS"]).names)
-    ['AS', 'DA']
+    >>> @settings(max_examples=25, database=None, derandomize=True)
+    ... @given(formulas(["DA", "AS"]))
+    ... def parses(text):
+    ...     assert Formula(text, variables=["DA", "AS"]).names <= {"DA", "AS"}
+    >>> parses()
     """
     leaves = st.sampled_from(list(keys)) | st.integers(0, 5).map(str)
 
