@@ -249,7 +249,7 @@ def frameworks(
     --------
     >>> from hypothesis import given, settings
     >>> from policyquant.testing import check_framework
-    >>> @settings(max_examples=10, deadline=None, database=None)
+    >>> @settings(max_examples=10, deadline=None, database=None, derandomize=True)
     ... @given(frameworks(scale=True))
     ... def test_every_framework_conforms(framework):
     ...     assert framework.scale is not None
@@ -329,7 +329,7 @@ def corpora(
     >>> from hypothesis import strategies as st
     >>> import policyquant as pq
     >>> wang = pq.get_framework("wang2026")
-    >>> @settings(max_examples=10, deadline=None, database=None)
+    >>> @settings(max_examples=10, deadline=None, database=None, derandomize=True)
     ... @given(corpora(wang, max_units=8))
     ... def test_every_clause_is_coded(corpus):
     ...     assert len(corpus.codings) >= len(corpus.units) >= 1
