@@ -387,6 +387,16 @@ class _Reader:
     def problem(self, path: str, message: str) -> None:
         self.problems.append((path, message))
 
+    def unique_key(self, key: str | None, here: str, what: str, first: dict[str, str]) -> bool:
+        """Record where ``key`` first appears; report (and return False for) a repeat."""
+        if key is None:
+            return True
+        if key in first:
+            self.problem(f"{here}.key", f"duplicate {what} key {key!r}; {first[key]} has it too")
+            return False
+        first[key] = here
+        return True
+
     # Tables and values --------------------------------------------------------
 
     def table(
@@ -565,13 +575,7 @@ class _Reader:
         for index, data in enumerate(tables):
             here = f"{path}[{index}]"
             values, ok = self.table(data, here, fields, required, f"{article} {part}")
-            key = values.get("key")
-            if key is not None:
-                if key in first:
-                    self.problem(f"{here}.key", f"duplicate {part} key {key!r}; {first[key]} has it too")
-                    ok = False
-                else:
-                    first[key] = here
+            ok = self.unique_key(values.get("key"), here, part, first) and ok
             family = values.get("family")
             if family is not None and family not in family_keys:
                 suggestions = closest(family, family_keys)
@@ -692,13 +696,7 @@ class _Reader:
         for index, table in enumerate(tables):
             here = f"{where}[{index}]"
             values, good = self.table(table, here, _DIMENSION, ["key", "label", "levels"], "a dimension")
-            key = values.get("key")
-            if key is not None:
-                if key in first:
-                    self.problem(f"{here}.key", f"duplicate dimension key {key!r}; {first[key]} has it too")
-                    good = False
-                else:
-                    first[key] = here
+            good = self.unique_key(values.get("key"), here, "dimension", first) and good
             unit = values.get("unit", "unit")
             if "unit" in values and unit not in Dimension.UNITS:
                 self.problem(
