@@ -41,6 +41,8 @@ extensions = [
     "sphinx.ext.viewcode",
     "sphinx_copybutton",
     "matplotlib.sphinxext.plot_directive",
+    # The command-line reference is generated from the click commands themselves.
+    "sphinx_click",
 ]
 
 # Figures drawn by `.. plot::` directives (docs/how-to/figures.rst and the analysis guides).

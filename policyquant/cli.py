@@ -2,10 +2,17 @@
 
 Commands::
 
-    policyquant tables --example              Table 4 and efficacy summaries of the bundled study
-    policyquant tables units.csv documents.csv
-    policyquant frameworks                    the registered frameworks (and failed plugins)
-    policyquant codebook wang2026             a framework's coding rules
+    policyquant report --example -o out/        the HTML report of the bundled study
+    policyquant tables units.csv documents.csv  Table 4 and the efficacy summaries
+    policyquant validate units.csv documents.csv
+    policyquant reliability coder_a.xlsx coder_b.xlsx   (or one REFI-QDA project.qdpx)
+    policyquant pmc scores.csv                  PMC index of every policy
+    policyquant frameworks [--all]              the registered frameworks (and failed plugins)
+    policyquant codebook wang2026 --format qdc -o wang2026.qdc
+    policyquant template wang2026 -o coding.xlsx --lang zh
+
+Every command has ``--help``.  ``--framework`` takes a registered name (or
+alias) or the path of a TOML framework file; ``--lang`` is ``en`` or ``zh``.
 
 A mistake in the input (a missing file, an unknown instrument, a score off the
 scale) prints one line, ``policyquant: error: ...``, and exits with status 2.
@@ -18,19 +25,27 @@ from __future__ import annotations
 import os
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from .errors import PolicyQuantError, ValidationError
 
+if TYPE_CHECKING:
+    from .corpus import Corpus
+    from .model import Framework
+
 __all__ = ["main"]
 
 BUG_REPORT = "this is a bug in policyquant; please report it with the command you ran (rerun with --debug)"
 
-_FORMATS = ("text", "markdown", "csv", "latex")
+#: What the table-printing commands can print on standard output.
+_FORMATS = ("text", "markdown", "md", "csv", "latex", "html")
+#: What ``tables -o DIR`` can save each table as.
+_SAVE_FORMATS = ("csv", "xlsx", "md", "tex", "html")
+_LANGUAGES = ("en", "zh")
 
 
 def _one_line(error: BaseException) -> str:
@@ -42,12 +57,40 @@ def _one_line(error: BaseException) -> str:
 
         first = describe_problem(error.problems.iloc[0].dropna().to_dict())
         more = len(error.problems) - 1
-        head += f": {first}" + (f" (and {more} more; --problems FILE saves them all)" if more else "")
+        saved = getattr(error, "saved_to", None)
+        where = f"all {more + 1} saved to {saved}" if saved else "--problems FILE saves them all"
+        head += f": {first}" + (
+            f" (and {more} more; {where})" if more else f" (saved to {saved})" if saved else ""
+        )
     return head
+
+
+def _show(error: click.ClickException) -> None:
+    """A usage mistake as one line on standard error, with where to find help."""
+    message = error.format_message().rstrip(".")
+    hint = ""
+    if isinstance(error, click.UsageError) and error.ctx is not None:
+        hint = f" (see '{error.ctx.command_path} --help')"
+    click.echo(f"policyquant: error: {message}{hint}", err=True)
 
 
 class _Group(click.Group):
     """Turns user mistakes into one line and exit status 2, and bugs into status 1."""
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        # Click's own handling prints the usage block and an "Error:" line; one line is what
+        # scripts and people reading a log need.
+        try:
+            status = super().main(*args, standalone_mode=False, **kwargs)
+        except click.ClickException as error:
+            _show(error)
+            sys.exit(error.exit_code)
+        except click.exceptions.Abort:
+            click.echo("policyquant: aborted", err=True)
+            sys.exit(1)
+        sys.exit(status if isinstance(status, int) else 0)
 
     def invoke(self, ctx: click.Context) -> Any:
         debug = bool(ctx.params.get("debug"))
@@ -76,56 +119,113 @@ class _Group(click.Group):
 @click.option("--debug", is_flag=True, help="Show the traceback of an error.")
 @click.version_option(package_name="policyquant", prog_name="policyquant")
 def main(debug: bool) -> None:
-    """Quantitative analysis of public-policy texts."""
+    """Quantitative analysis of public-policy texts.
+
+    Start with `policyquant report --example -o report/`, which writes the
+    HTML report of the bundled study corpus.
+    """
+
+
+# --------------------------------------------------------------------------
+# Options shared by several commands.
+
+
+def _framework_option(default: str | None = "wang2026") -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option(
+        "--framework",
+        "-f",
+        default=default,
+        show_default=default is not None,
+        metavar="NAME|FILE.toml",
+        help="A registered framework (name or alias) or a TOML framework file.",
+    )
+
+
+_lang_option = click.option(
+    "--lang",
+    "--language",
+    "-l",
+    "language",
+    type=click.Choice(_LANGUAGES, case_sensitive=False),
+    default=None,
+    help="Language of labels and headings (default: English).",
+)
+_encoding_option = click.option(
+    "--encoding", default=None, help="Encoding of CSV files (detected when omitted)."
+)
+_problems_option = click.option(
+    "--problems",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="On validation errors, save every problem to this CSV file.",
+)
+_format_option = click.option(
+    "--format", "fmt", type=click.Choice(_FORMATS), default="text", show_default=True, help="Output format."
+)
+
+
+def _language(value: str | None) -> str | None:
+    """``None`` and ``"en"`` both mean the default (English) labels."""
+    return None if value in (None, "en") else value.lower()
+
+
+def _load_framework(value: str | Framework) -> Framework:
+    """A framework from a registered name or alias, or from a TOML file."""
+    from .model import Framework
+
+    if isinstance(value, Framework):
+        return value
+    path = Path(value)
+    if path.suffix.lower() == ".toml" or (path.exists() and path.is_file()):
+        from .declarative import load_framework
+
+        if not path.exists():
+            raise click.BadParameter(f"no framework file {value!r}", param_hint="'--framework'")
+        return load_framework(path)
+    from .plugins import get_framework
+
+    return get_framework(value)
 
 
 def _emit(table: Any, fmt: str, title: str | None = None, decimals: int = 2) -> None:
     from .results import FrameResult, TableResult
 
     result = table if isinstance(table, TableResult) else FrameResult(table, decimals=decimals)
-    if title and fmt in ("text", "markdown"):
-        click.echo(f"\n{'## ' if fmt == 'markdown' else ''}{title}\n")
-    if fmt == "markdown":
+    if title and fmt in ("text", "markdown", "md"):
+        click.echo(f"\n{'## ' if fmt in ('markdown', 'md') else ''}{title}\n")
+    if fmt in ("markdown", "md"):
         click.echo(result.to_markdown())
     elif fmt == "csv":
         click.echo(result.to_csv(), nl=False)
     elif fmt == "latex":
         click.echo(result.to_latex())
+    elif fmt == "html":
+        click.echo(result.to_html(caption=title))
     else:
         click.echo(str(result))
 
 
-def _save_problems(path: str | None, run: Callable[[], Any]) -> Any:
+def _save_problems(path: Path | None, run: Callable[[], Any]) -> Any:
     try:
         return run()
     except ValidationError as error:
         if path:
             error.problems.to_csv(path, index=False, encoding="utf-8-sig")
+            # Said in the error's one line, not on a line of its own.
+            error.saved_to = path  # type: ignore[attr-defined]
         raise
 
 
-@main.command()
-@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--example", is_flag=True, help="Use the bundled reconstruction of the study's corpus.")
-@click.option("--framework", "-f", default="wang2026", show_default=True, help="Framework name or alias.")
-@click.option("--format", "fmt", type=click.Choice(_FORMATS), default="text", show_default=True)
-@click.option("--encoding", default=None, help="Encoding of CSV files (detected when omitted).")
-@click.option(
-    "--problems",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="On validation errors, save every problem to this CSV file.",
-)
-def tables(
-    files: Sequence[Path], example: bool, framework: str, fmt: str, encoding: str | None, problems: str | None
-) -> None:
-    """Print the instrument x objective table and the efficacy summaries.
-
-    FILES are the units file and, optionally, the documents file (or one
-    workbook, JSON file or directory holding both).
-    """
+def _read_corpus(
+    files: Sequence[Path],
+    *,
+    example: bool,
+    framework: str | Framework,
+    encoding: str | None,
+    problems: Path | None,
+) -> Corpus:
+    """The corpus of ``FILES`` (units, then documents) or the bundled example."""
     from . import datasets
-    from .analysis import crosstab, efficacy_summary
     from .io import read_coding
 
     if example == bool(files):
@@ -133,14 +233,38 @@ def tables(
     if len(files) > 2:
         raise click.UsageError("give at most two files: the units file and the documents file")
     if example:
-        corpus = datasets.load_genai_china()
-    else:
-        units = files[0]
-        documents = files[1] if len(files) > 1 else None
-        corpus = _save_problems(
-            problems, lambda: read_coding(units, documents, framework=framework, encoding=encoding)
-        )
-    tables = [(crosstab(corpus), f"Codings by instrument and objective ({len(corpus.codings)} codings)")]
+        return datasets.load_genai_china()
+    framework = _load_framework(framework)
+    units = files[0]
+    documents = files[1] if len(files) > 1 else None
+    return _save_problems(
+        problems, lambda: read_coding(units, documents, framework=framework, encoding=encoding)
+    )
+
+
+def _progress(items: Iterable[Any], label: str, length: int | None = None) -> Any:
+    """A progress bar on standard error, shown only where a person watches (a terminal)."""
+    return click.progressbar(
+        items,
+        length=length,
+        label=label,
+        file=sys.stderr,
+        show_pos=True,
+        item_show_func=lambda item: str(item) if item is not None else None,
+    )
+
+
+# --------------------------------------------------------------------------
+# Analyses.
+
+
+def _analysis_tables(corpus: Corpus) -> list[tuple[str, str, Any]]:
+    """(file stem, title, table) of every table that ``tables`` prints."""
+    from .analysis import crosstab, efficacy_summary
+
+    tables: list[tuple[str, str, Any]] = [
+        ("crosstab", f"Codings by instrument and objective ({len(corpus.codings)} codings)", crosstab(corpus))
+    ]
     if corpus.framework.scale is not None:
         scale = corpus.framework.scale.name
         groupings = [("family", "instrument family"), ("instrument", "instrument")]
@@ -148,15 +272,297 @@ def tables(
             groupings.insert(0, ("objective", "objective (over codings)"))
         try:
             # Everything is computed before anything is printed: no half-printed output on an error.
-            tables += [(efficacy_summary(corpus, by=by), f"Mean {scale} by {what}") for by, what in groupings]
+            tables += [
+                (f"efficacy_by_{by}", f"Mean {scale} by {what}", efficacy_summary(corpus, by=by))
+                for by, what in groupings
+            ]
         except ValidationError as error:
             click.echo(f"policyquant: note: efficacy skipped: {_one_line(error)}", err=True)
-    for table, title in tables:
-        _emit(table, fmt, title=title)
+    return tables
 
 
 @main.command()
-def frameworks() -> None:
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--example", is_flag=True, help="Use the bundled reconstruction of the study's corpus.")
+@_framework_option()
+@_format_option
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Also save every table in this directory (see --save-as).",
+)
+@click.option(
+    "--save-as",
+    "save_as",
+    type=click.Choice(_SAVE_FORMATS),
+    multiple=True,
+    help="Formats to save with --output (repeatable; default: csv and xlsx).",
+)
+@_encoding_option
+@_problems_option
+def tables(
+    files: Sequence[Path],
+    example: bool,
+    framework: str,
+    fmt: str,
+    output: Path | None,
+    save_as: Sequence[str],
+    encoding: str | None,
+    problems: Path | None,
+) -> None:
+    """Print the instrument x objective table and the efficacy summaries.
+
+    FILES are the units file and, optionally, the documents file (or one
+    workbook, JSON file or directory holding both).
+    """
+    corpus = _read_corpus(files, example=example, framework=framework, encoding=encoding, problems=problems)
+    results = _analysis_tables(corpus)
+    for _, title, table in results:
+        _emit(table, fmt, title=title)
+    if output is not None:
+        from .export import export
+
+        output.mkdir(parents=True, exist_ok=True)
+        written = [
+            export(table, output / f"{stem}.{suffix}")
+            for stem, _, table in results
+            for suffix in (save_as or ("csv", "xlsx"))
+        ]
+        click.echo(f"policyquant: {len(written)} files saved in {output}", err=True)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_framework_option()
+@_encoding_option
+@_problems_option
+def validate(files: Sequence[Path], framework: str, encoding: str | None, problems: Path | None) -> None:
+    """Check a coding study against its framework, and say what is wrong.
+
+    FILES are the units file and, optionally, the documents file (or one
+    workbook, JSON file or directory holding both).  A valid study prints one
+    line of counts and exits 0; an invalid one prints its first problem and
+    the number of others (all of them with --problems FILE) and exits 2.
+    """
+    corpus = _read_corpus(files, example=False, framework=framework, encoding=encoding, problems=problems)
+    click.echo(
+        f"{files[0]}: valid against {corpus.framework.name}: {len(corpus.documents)} documents, "
+        f"{len(corpus.units)} units, {len(corpus.codings)} codings"
+    )
+
+
+def _coder_corpora(
+    files: Sequence[Path], names: Sequence[str], framework: Framework, encoding: str | None
+) -> Mapping[str, Corpus]:
+    """One corpus per coder: from one REFI-QDA project, or one coding file per coder."""
+    from .io import read_coding
+
+    projects = [f for f in files if f.suffix.lower() == ".qdpx"]
+    if projects:
+        if len(files) != 1:
+            raise click.UsageError("give one REFI-QDA project (.qdpx), or one coding file per coder")
+        from .io import read_qdpx
+
+        project = read_qdpx(files[0], framework)
+        if names:
+            missing = [name for name in names if name not in project]
+            if missing:
+                raise click.BadParameter(
+                    f"no coder {missing[0]!r} in {files[0]}; the coders are {', '.join(project)}",
+                    param_hint="'--coder'",
+                )
+            return {name: project[name] for name in names}
+        return dict(project)
+    if len(files) < 2:
+        raise click.UsageError(
+            "give at least two coders' files (one per coder), or one REFI-QDA project (.qdpx)"
+        )
+    if names and len(names) != len(files):
+        raise click.UsageError(f"give one --coder name per file: {len(files)} files, {len(names)} names")
+    labels = list(names) or [f.stem for f in files]
+    if len(set(labels)) != len(labels):
+        raise click.UsageError("two files give the same coder name; name the coders with --coder")
+    corpora = {}
+    with _progress(list(zip(labels, files, strict=True)), "Reading coders' files") as bar:
+        for label, path in bar:
+            corpora[label] = read_coding(path, framework=framework, encoding=encoding)
+    return corpora
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--coder", "coders", multiple=True, help="The coders' names, one per file (default: the file names)."
+)
+@_framework_option()
+@click.option(
+    "--bootstrap", type=click.IntRange(min=100), default=None, help="Resamples for confidence intervals."
+)
+@click.option("--seed", type=int, default=None, help="Seed of the bootstrap.")
+@click.option(
+    "--disagreements",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Save the units the coders disagree on to this CSV file.",
+)
+@_format_option
+@_encoding_option
+def reliability(
+    files: Sequence[Path],
+    coders: Sequence[str],
+    framework: str,
+    bootstrap: int | None,
+    seed: int | None,
+    disagreements: Path | None,
+    fmt: str,
+    encoding: str | None,
+) -> None:
+    """Measure how well coders agree (Krippendorff's alpha, kappa, agreement).
+
+    FILES are one coding file per coder (a workbook or JSON file holding both
+    tables, or a units file), or one REFI-QDA project (.qdpx) that several
+    coders coded.
+    """
+    from .reliability import agreement_report
+
+    corpora = _coder_corpora(files, coders, _load_framework(framework), encoding)
+    report = agreement_report(corpora, bootstrap=bootstrap, seed=seed)
+    _emit(report.table, fmt, title=f"Agreement of {len(corpora)} coders: {', '.join(corpora)}", decimals=3)
+    if disagreements is not None:
+        from .reliability import disagreements as find_disagreements
+
+        table = find_disagreements(corpora)
+        table.to_csv(disagreements, index=False, encoding="utf-8-sig")
+        click.echo(f"policyquant: {len(table)} disagreements saved to {disagreements}", err=True)
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--id", "id_column", default=None, help="The column naming each policy (default: the first column)."
+)
+@click.option(
+    "--strict", is_flag=True, help="Refuse columns that look almost like sub-variables (X1_a, X_1)."
+)
+@_lang_option
+@_format_option
+@_encoding_option
+@_problems_option
+def pmc(
+    file: Path,
+    id_column: str | None,
+    strict: bool,
+    language: str | None,
+    fmt: str,
+    encoding: str | None,
+    problems: Path | None,
+) -> None:
+    """Score every policy with the PMC index (Ruiz Estrada 2011).
+
+    FILE is a table with one row per policy and one 0/1 column per
+    sub-variable, named like X1_1, X1_2, ..., X10_2.
+    """
+    import warnings
+
+    import pandas as pd
+
+    from .frameworks.pmc import PMCIndex, PMCWarning
+    from .io import read_table
+
+    frame = read_table(file, encoding=encoding)
+    column = id_column if id_column is not None else frame.columns[0]
+    if column not in frame.columns:
+        from ._text import closest
+
+        hint = closest(str(column), [str(c) for c in frame.columns])
+        raise click.BadParameter(
+            f"no column {column!r} in {file}" + (f"; did you mean {hint[0]!r}?" if hint else ""),
+            param_hint="'--id'",
+        )
+    frame = frame.set_index(column)
+    for name in frame.columns:
+        # read_table keeps cells as text; 0/1 cells become numbers and anything else stays
+        # as written, so that the PMC check can name it.
+        numbers = pd.to_numeric(frame[name], errors="coerce")
+        frame[name] = numbers.astype(object).where(numbers.notna() | frame[name].isna(), frame[name])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", PMCWarning)
+        index = PMCIndex.from_columns(frame, strict=strict)
+    for warning in caught:
+        click.echo(f"policyquant: warning: {warning.message}", err=True)
+    scores = _save_problems(
+        problems, lambda: index.score(frame, language=_language(language), source=str(file))
+    )
+    _emit(
+        scores, fmt, title=f"PMC index of {len(scores)} policies ({index.n_variables} variables)", decimals=2
+    )
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--example", is_flag=True, help="Report on the bundled reconstruction of the study's corpus.")
+@click.option(
+    "--output",
+    "-o",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Directory to write report.html in (or the .html file name).",
+)
+@click.option(
+    "--coders",
+    "coder_files",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Coders' files (repeatable) or a REFI-QDA project, for the reliability section.",
+)
+@_framework_option()
+@_lang_option
+@click.option("--title", default=None, help="The report's title.")
+@_encoding_option
+@_problems_option
+def report(
+    files: Sequence[Path],
+    example: bool,
+    output: Path,
+    coder_files: Sequence[Path],
+    framework: str,
+    language: str | None,
+    title: str | None,
+    encoding: str | None,
+    problems: Path | None,
+) -> None:
+    """Write one self-contained HTML report of a coded corpus.
+
+    FILES are the units file and, optionally, the documents file (or one
+    workbook, JSON file or directory holding both); --example uses the
+    bundled study corpus.  The report holds the corpus overview, Table 4,
+    efficacy, fit, trends, the issuer network, authority, portfolios,
+    reliability (with --coders), the codebook and provenance.
+    """
+    from .reporting import report as write_report
+
+    corpus = _read_corpus(files, example=example, framework=framework, encoding=encoding, problems=problems)
+    coders = _coder_corpora(coder_files, (), corpus.framework, encoding) if coder_files else None
+    sources = list(files) + list(coder_files)
+    if example:
+        from .datasets import data_path
+
+        sources = [data_path("genai_china_units.csv"), data_path("genai_china_documents.csv")]
+    path = write_report(
+        corpus, output, coders=coders, title=title, language=_language(language), sources=sources
+    )
+    click.echo(f"policyquant: report written to {path}")
+
+
+# --------------------------------------------------------------------------
+# Frameworks.
+
+
+@main.command()
+@click.option("--all", "show_all", is_flag=True, help="Every detail, and the plugins that failed to load.")
+def frameworks(show_all: bool) -> None:
     """List the registered frameworks and any plugin that failed to load."""
     import warnings
 
@@ -168,21 +574,107 @@ def frameworks() -> None:
         table = list_frameworks()
         failures = plugin_failures()
     columns = ["name", "title", "aliases", "plugin", "version", "builtin", "parts"]
-    _emit(table[columns].set_index("name"), "text")
+    if show_all:
+        columns = [c for c in table.columns if c != "name"]
+        table = table.set_index("name")[columns]
+        if failures:
+            import pandas as pd
+
+            failed = pd.DataFrame(
+                [{"plugin": f.plugin, "title": f"FAILED: {f.error}"} for f in failures],
+                index=pd.Index(["-"] * len(failures), name="name"),
+            )
+            table = pd.concat([table, failed])
+        _emit(table, "text")
+    else:
+        _emit(table[columns].set_index("name"), "text")
     for failure in failures:
         click.echo(f"failed: {failure}", err=True)
 
 
+_CODEBOOK_FORMATS = (*_FORMATS, "xlsx", "qdc", "toml")
+
+
 @main.command()
 @click.argument("name", default="wang2026")
-@click.option("--language", "-l", default=None, help="Label language, e.g. zh.")
-@click.option("--format", "fmt", type=click.Choice(_FORMATS), default="text", show_default=True)
-def codebook(name: str, language: str | None, fmt: str) -> None:
-    """Print a framework's coding rules (default: wang2026)."""
-    from .plugins import get_framework
+@_lang_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(_CODEBOOK_FORMATS),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file (required for xlsx).",
+)
+def codebook(name: str, language: str | None, fmt: str, output: Path | None) -> None:
+    """Print or save a framework's coding rules (default: wang2026).
 
-    book = get_framework(name).codebook(language=language)
-    _emit(book.set_index(["part", "key"]), fmt, decimals=0)
+    NAME is a registered framework or a TOML framework file.  --format qdc
+    writes a REFI-QDA codebook that MAXQDA, NVivo, ATLAS.ti, QualCoder and
+    Taguette import; toml writes the framework as a declarative file.
+    """
+    language = _language(language)
+    framework = _load_framework(name)
+    if fmt == "xlsx" and output is None:
+        raise click.UsageError("--format xlsx needs --output FILE.xlsx")
+    if fmt == "qdc":
+        from .io import write_qdc
+
+        if output is None:
+            import tempfile
+
+            with tempfile.TemporaryDirectory() as directory:
+                path = write_qdc(framework, Path(directory) / "codebook.qdc", language=language)
+                click.echo(path.read_text(encoding="utf-8"), nl=False)
+            return
+        click.echo(
+            f"policyquant: codebook written to {write_qdc(framework, output, language=language)}", err=True
+        )
+        return
+    if fmt == "toml":
+        text = framework.to_toml()
+        if output is None:
+            click.echo(text, nl=False)
+        else:
+            output.write_text(text, encoding="utf-8")
+            click.echo(f"policyquant: framework written to {output}", err=True)
+        return
+    book = framework.codebook(language=language).set_index(["part", "key"])
+    if output is not None:
+        from .export import export
+
+        path = export(book, output, format=None if fmt == "text" else _suffix(fmt))
+        click.echo(f"policyquant: codebook written to {path}", err=True)
+        return
+    _emit(book, fmt, decimals=0)
+
+
+def _suffix(fmt: str) -> str:
+    return {"markdown": "md", "latex": "tex"}.get(fmt, fmt)
+
+
+@main.command()
+@click.argument("name", default="wang2026")
+@click.option(
+    "--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The .xlsx file."
+)
+@_lang_option
+def template(name: str, output: Path, language: str | None) -> None:
+    """Write an Excel coding template for a framework (default: wang2026).
+
+    The workbook has a documents sheet, a units sheet with drop-down lists
+    for the instrument, objectives and every score, and the codebook; a
+    filled-in template reads back with `policyquant validate` and `tables`.
+    """
+    path = _load_framework(name).coding_template(output, language=_language(language))
+    click.echo(f"policyquant: template written to {path}")
 
 
 def run(argv: Sequence[str] | None = None) -> int:
@@ -202,7 +694,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     except click.exceptions.Exit as done:
         return int(done.exit_code)
     except click.ClickException as error:
-        error.show()
+        _show(error)
         return error.exit_code
     except click.exceptions.Abort:
         return 1
