@@ -1398,6 +1398,60 @@ class Framework:
         frame["score"] = frame["score"].astype("Float64") if frame["score"].notna().any() else frame["score"]
         return frame
 
+    def coding_template(
+        self,
+        path: Any,
+        *,
+        language: str | None = None,
+        documents: Any = None,
+        units_rows: int = 500,
+        documents_rows: int = 200,
+    ) -> Any:
+        """Write an Excel coding template for this framework; see :func:`policyquant.io.write_coding_template`.
+
+        The workbook has a documents sheet, a units sheet with drop-down lists
+        for the instrument, objectives and every score, and the codebook; a
+        filled-in template reads back with :func:`policyquant.read_coding`
+        without any column mapping.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The ``.xlsx`` file to write.
+        language : {None, "en", "zh"}
+            Sheet names, headers, list entries and instructions in English
+            (``None``) or Chinese.
+        documents : pandas.DataFrame, Corpus or path, optional
+            Documents to pre-fill the documents sheet with.
+        units_rows, documents_rows : int
+            How many rows get drop-down lists.
+
+        Returns
+        -------
+        pathlib.Path
+            The workbook written.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> import policyquant as pq
+        >>> path = pq.get_framework("wang2026").coding_template(pathlib.Path(tempfile.mkdtemp()) / "coding.xlsx")
+        >>> path.name
+        'coding.xlsx'
+        >>> len(pq.read_coding(path).units)
+        0
+        """
+        from .io.template import write_coding_template
+
+        return write_coding_template(
+            self,
+            path,
+            language=language,
+            documents=documents,
+            units_rows=units_rows,
+            documents_rows=documents_rows,
+        )
+
     def to_toml(self) -> str:
         """The framework as TOML text that :func:`policyquant.load_framework` reads back equal.
 

@@ -3,17 +3,49 @@
 Every analysis that returns more than a plain DataFrame returns a subclass of
 :class:`TableResult`.  A result knows how to lay itself out as a DataFrame
 (:meth:`TableResult.to_frame`) and, from that, renders as HTML in Jupyter and
-exports to Markdown, LaTeX (booktabs) and CSV through one interface.
+exports to CSV, Excel (XLSX), Markdown, LaTeX (booktabs) and HTML through one
+interface: :meth:`TableResult.save` picks the format from the file's suffix.
+:func:`policyquant.export.export` does the same for plain DataFrames and for
+figures.
 """
 
 from __future__ import annotations
 
 import abc
+import html
+import math
+import numbers
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
 from os import PathLike
+from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from ._text import closest
+from .errors import ValidationError
+
 __all__ = ["FrameResult", "TableResult", "flatten_columns"]
+
+#: Table formats by canonical name, with the other names and suffixes that select them.
+_TABLE_FORMATS: dict[str, tuple[str, ...]] = {
+    "csv": ("csv",),
+    "xlsx": ("xlsx", "excel"),
+    "md": ("md", "markdown"),
+    "tex": ("tex", "latex"),
+    "html": ("html", "htm"),
+}
+
+#: Characters an Excel sheet name cannot hold, and its longest length.
+_SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+_SHEET_NAME_LENGTH = 31
+
+#: Control characters an XLSX cell cannot hold (the XML 1.0 restriction openpyxl enforces).
+_EXCEL_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def flatten_columns(frame: pd.DataFrame, separator: str = " ") -> pd.DataFrame:
@@ -33,10 +65,257 @@ def flatten_columns(frame: pd.DataFrame, separator: str = " ") -> pd.DataFrame:
     return frame
 
 
+# -- Formats and files ------------------------------------------------------------------
+
+
+def _format_names(formats: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
+    return {alias: name for name, aliases in formats.items() for alias in aliases}
+
+
+def _resolve_format(
+    path: Path, format: str | None, formats: Mapping[str, tuple[str, ...]], what: str
+) -> str | None:
+    """The canonical format named by ``format`` or by the suffix of ``path``; None if not one of ``formats``.
+
+    Raises a ValidationError when neither names a format at all.
+    """
+    names = _format_names(formats)
+    if format is not None:
+        if not isinstance(format, str):
+            raise ValidationError(
+                f"format must be a string such as {next(iter(formats))!r}, got {type(format).__name__}"
+            )
+        key = format.lower().lstrip(".")
+    else:
+        key = path.suffix.lower().lstrip(".")
+        if not key:
+            raise ValidationError(
+                f"{path}: cannot tell which format to write: the name has no suffix",
+                [
+                    {
+                        "file": str(path),
+                        "problem": "no suffix",
+                        "expected": f"a suffix such as {', '.join('.' + f for f in formats)}, or format=",
+                    }
+                ],
+            )
+    return names.get(key)
+
+
+def _unknown_format(
+    path: Path, format: str | None, formats: Mapping[str, tuple[str, ...]], what: str
+) -> ValidationError:
+    value = (format if format is not None else path.suffix).lower().lstrip(".")
+    choices = list(formats)
+    suggestions = closest(value, list(_format_names(formats)))
+    canonical = list(dict.fromkeys(_format_names(formats)[s] for s in suggestions))
+    return ValidationError(
+        f"{path}: cannot write {what} as {value!r}",
+        [
+            {
+                "file": str(path),
+                "column": "format" if format is not None else "suffix",
+                "value": value,
+                "problem": f"not a format {what} can be written in",
+                "expected": ", ".join(choices),
+                "suggestions": ", ".join(canonical) or None,
+            }
+        ],
+    )
+
+
+def _write_file(path: Path, write: Callable[[Path], object]) -> Path:
+    """Create the parent folders and call ``write(path)``; an OS error becomes a clear ValidationError."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write(path)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise ValidationError(
+            f"{path}: cannot write the file ({reason})",
+            [
+                {
+                    "file": str(path),
+                    "problem": f"cannot write: {reason}",
+                    "expected": "a path in a folder that exists or can be created, and is writable",
+                }
+            ],
+        ) from error
+    return path
+
+
+# -- Cell formatting ---------------------------------------------------------------------
+
+
+def _is_missing(value: object) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float | np.floating) and math.isnan(value)
+
+
+def _is_float(value: object) -> bool:
+    return isinstance(value, float | np.floating) and not isinstance(value, bool)
+
+
+def _cell_text(value: object, digits: int) -> str:
+    """How a cell reads in a text export: floats with ``digits`` places, missing values empty."""
+    if _is_missing(value):
+        return ""
+    if _is_float(value):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def _text_frame(frame: pd.DataFrame, digits: int) -> pd.DataFrame:
+    """Every cell of ``frame`` as text, column by column."""
+    return pd.DataFrame(
+        {i: frame.iloc[:, i].map(lambda v: _cell_text(v, digits)) for i in range(frame.shape[1])},
+        index=frame.index,
+    )
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, numbers.Number) and not isinstance(value, bool | np.bool_)
+
+
+def _numeric_columns(frame: pd.DataFrame) -> list[bool]:
+    """Which columns hold numbers (and are right-aligned): numeric dtypes, or object columns of numbers only."""
+    numeric = []
+    for i in range(frame.shape[1]):
+        values = frame.iloc[:, i]
+        if pd.api.types.is_bool_dtype(values.dtype):
+            numeric.append(False)
+        elif values.dtype == object:
+            present = [v for v in values.tolist() if not _is_missing(v)]
+            numeric.append(bool(present) and all(_is_number(v) for v in present))
+        else:
+            numeric.append(pd.api.types.is_numeric_dtype(values.dtype))
+    return numeric
+
+
+def _header_spans(columns: pd.Index) -> list[list[tuple[object, int, int]]]:
+    """Per header row, the runs of columns sharing a label: ``(label, first, span)``.
+
+    A run never crosses a boundary of a higher level, so that ``("a", "n")``
+    and ``("b", "n")`` stay two cells.
+    """
+    tuples = list(columns) if isinstance(columns, pd.MultiIndex) else [(c,) for c in columns]
+    levels = columns.nlevels
+    rows = []
+    for level in range(levels):
+        runs: list[tuple[object, int, int]] = []
+        for position, key in enumerate(tuples):
+            prefix = key[: level + 1]
+            if runs and level < levels - 1 and tuples[runs[-1][1]][: level + 1] == prefix:
+                label, first, span = runs[-1]
+                runs[-1] = (label, first, span + 1)
+            else:
+                runs.append((key[level], position, 1))
+        rows.append(runs)
+    return rows
+
+
+def _label_text(label: object) -> str:
+    return "" if _is_missing(label) else str(label)
+
+
+def _index_levels(frame: pd.DataFrame) -> list[list[object]]:
+    """The index as one list of labels per level."""
+    index = frame.index
+    return [list(index.get_level_values(level)) for level in range(index.nlevels)]
+
+
+def _index_names(frame: pd.DataFrame) -> list[str]:
+    return ["" if name is None else str(name) for name in frame.index.names]
+
+
+def _display_width(text: str) -> int:
+    """Width in Excel character units: CJK and other wide characters count twice."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _excel_value(value: object) -> object:
+    """A cell value openpyxl stores natively: numbers as numbers, text as text."""
+    if _is_missing(value):
+        return None
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        number = float(value)
+        # Excel has no infinity; the text keeps the value visible rather than dropping it.
+        return number if math.isfinite(number) else str(number)
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat() if value.tzinfo is not None else value.to_pydatetime()
+    if isinstance(value, datetime):
+        return value.isoformat() if value.tzinfo is not None else value
+    if isinstance(value, date | str):
+        return value
+    return str(value)
+
+
+def _check_excel_frame(frame: pd.DataFrame, path: Path, sheet_name: str) -> None:
+    """Report every label or cell an XLSX sheet cannot hold, all at once."""
+    problems = []
+
+    def check(value: object, row: object, column: object) -> None:
+        if isinstance(value, str) and (match := _EXCEL_ILLEGAL.search(value)):
+            problems.append(
+                {
+                    "file": str(path),
+                    "row": row,
+                    "column": column,
+                    "value": value[:40],
+                    "problem": f"control character U+{ord(match.group()):04X}, which an Excel cell cannot hold",
+                    "expected": "text without control characters; or export to CSV instead",
+                }
+            )
+
+    for column in frame.columns:
+        for part in column if isinstance(column, tuple) else (column,):
+            check(part, "header", column)
+    for labels in _index_levels(frame):
+        for row, label in zip(frame.index, labels, strict=True):
+            check(label, row, "index")
+    for position, column in enumerate(frame.columns):
+        values = frame.iloc[:, position]
+        if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
+            for row, value in zip(frame.index, values.tolist(), strict=True):
+                check(value, row, column)
+    if not isinstance(sheet_name, str) or not sheet_name.strip():
+        problems.append(
+            {"file": str(path), "column": "sheet_name", "value": sheet_name, "problem": "empty sheet name"}
+        )
+    elif len(sheet_name) > _SHEET_NAME_LENGTH or _SHEET_NAME_FORBIDDEN.search(sheet_name):
+        problems.append(
+            {
+                "file": str(path),
+                "column": "sheet_name",
+                "value": sheet_name,
+                "problem": "not a valid Excel sheet name",
+                "expected": f"at most {_SHEET_NAME_LENGTH} characters, none of [ ] : * ? / \\",
+            }
+        )
+    if problems:
+        raise ValidationError(f"{path}: cannot write the table to Excel", problems)
+
+
 class TableResult(abc.ABC):
     """Base class of table-shaped results.
 
-    Subclasses implement :meth:`to_frame`; rendering and exports follow from it.
+    Subclasses implement :meth:`to_frame`; rendering and exports follow from it:
+    :meth:`to_csv`, :meth:`to_excel`, :meth:`to_markdown`, :meth:`to_latex`,
+    :meth:`to_html`, and :meth:`save`, which picks one of them from a file's
+    suffix.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> result = FrameResult(pd.DataFrame({"count": [3, 4], "mean": [1.5, 2.25]}, index=["a", "b"]))
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> [result.save(folder / name).name for name in ("t.csv", "t.xlsx", "t.md", "t.tex", "t.html")]
+    ['t.csv', 't.xlsx', 't.md', 't.tex', 't.html']
     """
 
     #: Decimal places used for floats in text exports.
@@ -50,65 +329,407 @@ class TableResult(abc.ABC):
         """The frame that text exports show; flat labels by default."""
         return flatten_columns(self.to_frame())
 
+    def _digits(self, decimals: int | None) -> int:
+        digits = self.decimals if decimals is None else decimals
+        if isinstance(digits, bool) or not isinstance(digits, numbers.Integral) or digits < 0:
+            raise ValidationError(f"decimals must be a whole number of 0 or more, got {digits!r}")
+        return int(digits)
+
     def to_markdown(self, decimals: int | None = None) -> str:
         """The table as GitHub-flavoured Markdown (via ``tabulate``).
 
-        Integers stay integers; floats show ``decimals`` places.
+        Integers stay integers; floats show ``decimals`` places; a ``|`` in a
+        label or cell is escaped so that it cannot split a column.
 
         Parameters
         ----------
         decimals : int, optional
             Decimal places for floats; defaults to :attr:`decimals`.
+
+        Examples
+        --------
+        >>> print(FrameResult(pd.DataFrame({"a|b": [0.5]}, index=["x"])).to_markdown(decimals=1))
+        |    |   a\\|b |
+        |----|--------|
+        | x  |    0.5 |
         """
         from tabulate import tabulate
 
-        digits = self.decimals if decimals is None else decimals
+        digits = self._digits(decimals)
         frame = self._export_frame()
-        cells = {}
-        for column in frame.columns:
-            values = frame[column]
-            if pd.api.types.is_float_dtype(values.dtype):
-                cells[column] = values.map(lambda v: "" if pd.isna(v) else f"{v:.{digits}f}")
-            else:
-                cells[column] = values.map(lambda v: "" if v is None or v is pd.NA else str(v))
-        text = pd.DataFrame(cells, index=frame.index)
-        align = ["left"] + [
-            "right" if pd.api.types.is_numeric_dtype(frame[c].dtype) else "left" for c in frame.columns
-        ]
-        headers = [str(frame.index.name or "")] + [str(c) for c in frame.columns]
-        rows = [[str(label), *row] for label, row in zip(text.index, text.to_numpy().tolist(), strict=True)]
+        pipe = lambda text: str(text).replace("|", "\\|")  # noqa: E731
+        text = _text_frame(frame, digits).map(pipe)
+        numeric = _numeric_columns(frame)
+        align = ["left"] + ["right" if n else "left" for n in numeric]
+        headers = [pipe(frame.index.name or "")] + [pipe(c) for c in frame.columns]
+        rows = [[pipe(label), *row] for label, row in zip(text.index, text.to_numpy().tolist(), strict=True)]
         return tabulate(rows, headers=headers, tablefmt="github", disable_numparse=True, colalign=align)
 
     def to_latex(
-        self, decimals: int | None = None, caption: str | None = None, label: str | None = None
+        self,
+        decimals: int | None = None,
+        caption: str | None = None,
+        label: str | None = None,
+        *,
+        escape: bool = True,
     ) -> str:
         """The table as a LaTeX ``tabular`` with booktabs rules.
+
+        Needs ``\\usepackage{booktabs}`` in the preamble (and, for Chinese
+        labels, a CJK setup such as ``\\usepackage{xeCJK}`` under XeLaTeX).
+        Column groups of MultiIndex columns span their columns with
+        ``\\multicolumn``; groups of a MultiIndex index are named on their
+        first row, so no other package is needed.
 
         Parameters
         ----------
         decimals : int, optional
             Decimal places for floats; defaults to :attr:`decimals`.
         caption, label : str, optional
-            Wrap the tabular in a ``table`` environment with this caption and label.
+            Wrap the tabular in a centred ``table`` environment with this
+            caption and label.  Both are written as given (LaTeX markup such
+            as ``$\\chi^2$`` works).
+        escape : bool, default True
+            Escape LaTeX's special characters (``& % $ # _ { } ~ ^ \\``) in
+            labels and cells.
+
+        Examples
+        --------
+        >>> frame = pd.DataFrame({"share_%": [12.345]}, index=["R&D"])
+        >>> print(FrameResult(frame).to_latex())
+        \\begin{tabular}{lr}
+        \\toprule
+         & share\\_\\% \\\\
+        \\midrule
+        R\\&D & 12.35 \\\\
+        \\bottomrule
+        \\end{tabular}
+        <BLANKLINE>
         """
-        digits = self.decimals if decimals is None else decimals
-        styler = self.to_frame().style.format(precision=digits, na_rep="")
+        digits = self._digits(decimals)
+        styler = self.to_frame().style.format(precision=digits, na_rep="", escape="latex" if escape else None)
+        if escape:
+            styler = styler.format_index(escape="latex", axis=0).format_index(escape="latex", axis=1)
+        environment = "table" if caption or label else None
         return styler.to_latex(
             hrules=True,
             caption=caption,
             label=label,
             multicol_align="c",
-            environment="table" if caption or label else None,
+            multirow_align="naive",
+            environment=environment,
+            position_float="centering" if environment else None,
         )
 
+    def to_html(self, decimals: int | None = None, caption: str | None = None, *, index: bool = True) -> str:
+        """The table as a self-contained HTML ``<table>`` fragment.
+
+        Every label and cell is escaped; there are no stylesheets, scripts or
+        other external resources, only inline right-alignment of numbers, so the
+        fragment pastes into any page, or opens in Word or LibreOffice as a
+        table.  Column groups span their columns (``colspan``); groups of a
+        MultiIndex index span their rows (``rowspan``).
+
+        Parameters
+        ----------
+        decimals : int, optional
+            Decimal places for floats; defaults to :attr:`decimals`.
+        caption : str, optional
+            A ``<caption>`` (escaped).
+        index : bool, default True
+            Include the row labels.
+
+        Examples
+        --------
+        >>> print(FrameResult(pd.DataFrame({"n": [3], "x<y": [0.5]}, index=["a&b"])).to_html(caption="表 1"))
+        <table>
+        <caption>表 1</caption>
+        <thead>
+        <tr><th></th><th>n</th><th>x&lt;y</th></tr>
+        </thead>
+        <tbody>
+        <tr><th scope="row">a&amp;b</th><td style="text-align: right">3</td><td style="text-align: right">0.50</td></tr>
+        </tbody>
+        </table>
+        """
+        digits = self._digits(decimals)
+        frame = self.to_frame()
+        text = _text_frame(frame, digits)
+        numeric = _numeric_columns(frame)
+        levels = _index_levels(frame) if index else []
+        lines = ["<table>"]
+        if caption is not None:
+            lines.append(f"<caption>{html.escape(str(caption))}</caption>")
+        lines.append("<thead>")
+        spans = _header_spans(frame.columns)
+        for row, runs in enumerate(spans):
+            cells = []
+            if levels:
+                if row < len(spans) - 1:
+                    span = f' colspan="{len(levels)}"' if len(levels) > 1 else ""
+                    cells.append(f"<th{span}></th>")
+                else:
+                    cells.extend(f"<th>{html.escape(name)}</th>" for name in _index_names(frame))
+            for label, _, width in runs:
+                span = f' colspan="{width}" scope="colgroup"' if width > 1 else ""
+                cells.append(f"<th{span}>{html.escape(_label_text(label))}</th>")
+            lines.append("<tr>" + "".join(cells) + "</tr>")
+        lines.append("</thead>")
+        lines.append("<tbody>")
+        # Rows an outer index label spans: it is written once, on the first of them.
+        rowspans = [_row_runs(levels[: level + 1]) for level in range(len(levels) - 1)]
+        values = text.to_numpy().tolist()
+        for position, row_values in enumerate(values):
+            cells = []
+            for level, labels in enumerate(levels):
+                if level < len(levels) - 1:
+                    run = rowspans[level].get(position)
+                    if run is None:
+                        continue
+                    span = f' rowspan="{run}"' if run > 1 else ""
+                else:
+                    span = ""
+                label = _label_text(labels[position])
+                cells.append(f'<th scope="row"{span}>{html.escape(label)}</th>')
+            for value, is_number in zip(row_values, numeric, strict=True):
+                style = ' style="text-align: right"' if is_number else ""
+                cells.append(f"<td{style}>{html.escape(value)}</td>")
+            lines.append("<tr>" + "".join(cells) + "</tr>")
+        lines.append("</tbody>")
+        lines.append("</table>")
+        return "\n".join(lines)
+
     def to_csv(self, path: str | PathLike[str] | None = None, **kwargs: object) -> str | None:
-        """Write :meth:`to_frame` as CSV (UTF-8 with BOM so that Excel shows Chinese), or return it."""
+        """Write :meth:`to_frame` as CSV (UTF-8 with BOM so that Excel shows Chinese), or return it.
+
+        Numbers are written in full precision (not rounded to :attr:`decimals`),
+        so that the file reads back to the same values.
+
+        Parameters
+        ----------
+        path : str or path-like, optional
+            The file; without it the CSV text is returned.
+        **kwargs
+            Passed to :meth:`pandas.DataFrame.to_csv`.
+
+        Examples
+        --------
+        >>> print(FrameResult(pd.DataFrame({"mean": [1.5]}, index=pd.Index(["a"], name="group"))).to_csv(), end="")
+        group,mean
+        a,1.5
+        """
         frame = self.to_frame()
         if path is None:
             return frame.to_csv(**kwargs)
         kwargs.setdefault("encoding", "utf-8-sig")
         frame.to_csv(path, **kwargs)
         return None
+
+    def to_excel(
+        self,
+        path: str | PathLike[str],
+        decimals: int | None = None,
+        sheet_name: str = "Sheet1",
+        *,
+        index: bool = True,
+        merge_headers: bool = True,
+        mode: str = "w",
+    ) -> Path:
+        """Write the table to an Excel workbook (XLSX) with openpyxl.
+
+        The header is bold and frozen; numbers are stored as numbers (floats
+        shown with ``decimals`` places but stored with 16 significant digits,
+        one more than Excel keeps), text as text, missing values and empty
+        text as empty cells.  MultiIndex columns become one
+        header row per level, with a group's label merged across its columns;
+        each level of the index becomes a column, named in the last header row.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The ``.xlsx`` file.
+        decimals : int, optional
+            Decimal places floats are shown with; defaults to :attr:`decimals`.
+        sheet_name : str, default "Sheet1"
+            At most 31 characters, none of ``[ ] : * ? / \\``.
+        index : bool, default True
+            Write the row labels.
+        merge_headers : bool, default True
+            Lay MultiIndex columns out as merged header rows; with False, one
+            header row of joined labels (:func:`flatten_columns`).
+        mode : {"w", "a"}, default "w"
+            ``"w"`` writes a new workbook; ``"a"`` adds the sheet to an
+            existing workbook (replacing a sheet of the same name), so that a
+            paper's tables can share one file.
+
+        Returns
+        -------
+        pathlib.Path
+            The file written.
+
+        Raises
+        ------
+        ValidationError
+            For a cell or label holding a control character (which XLSX cannot
+            store), a bad sheet name or ``mode``, or a file that cannot be written.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib, openpyxl
+        >>> frame = pd.DataFrame({"count": [3], "mean": [1.5]}, index=pd.Index(["标准规范"], name="instrument"))
+        >>> path = FrameResult(frame).to_excel(pathlib.Path(tempfile.mkdtemp()) / "table.xlsx")
+        >>> sheet = openpyxl.load_workbook(path)["Sheet1"]
+        >>> [[cell.value for cell in row] for row in sheet.iter_rows()]
+        [['instrument', 'count', 'mean'], ['标准规范', 3, 1.5]]
+        >>> sheet["C2"].number_format, sheet["A1"].font.bold
+        ('0.00', True)
+        """
+        import openpyxl
+        from openpyxl.styles import Alignment, Font
+        from openpyxl.utils import get_column_letter
+
+        path = Path(path)
+        digits = self._digits(decimals)
+        if mode not in ("w", "a"):
+            raise ValidationError(f"mode must be 'w' (new workbook) or 'a' (add a sheet), got {mode!r}")
+        frame = self.to_frame()
+        if not merge_headers:
+            frame = frame.copy()
+            if isinstance(frame.columns, pd.MultiIndex):
+                frame.columns = flatten_columns(frame.iloc[:0]).columns
+        _check_excel_frame(frame, path, sheet_name)
+
+        if mode == "a" and path.exists():
+            try:
+                workbook = openpyxl.load_workbook(path)
+            except Exception as error:  # noqa: BLE001 - any failure means "not a workbook"
+                from .errors import ReadError
+
+                raise ReadError(
+                    f"{path}: not a readable Excel workbook to add a sheet to ({error})"
+                ) from None
+            position = None
+            if sheet_name in workbook.sheetnames:
+                position = workbook.sheetnames.index(sheet_name)
+                del workbook[sheet_name]
+            sheet = workbook.create_sheet(sheet_name, position)
+        else:
+            workbook = openpyxl.Workbook()
+            sheet = workbook.active
+            sheet.title = sheet_name
+
+        levels = _index_levels(frame) if index else []
+        offset = len(levels)
+        spans = _header_spans(frame.columns)
+        bold = Font(bold=True)
+        centre = Alignment(horizontal="center", vertical="center")
+        widths = [0] * (offset + frame.shape[1])
+        for row, runs in enumerate(spans, start=1):
+            if row == len(spans):
+                for column, name in enumerate(_index_names(frame) if levels else [], start=1):
+                    sheet.cell(row, column, name or None).font = bold
+                    widths[column - 1] = max(widths[column - 1], _display_width(name))
+            for label, first, width in runs:
+                cell = sheet.cell(
+                    row, offset + first + 1, None if _label_text(label) == "" else _excel_value(label)
+                )
+                cell.font = bold
+                if width > 1:
+                    sheet.merge_cells(
+                        start_row=row,
+                        start_column=offset + first + 1,
+                        end_row=row,
+                        end_column=offset + first + width,
+                    )
+                    cell.alignment = centre
+                else:
+                    widths[offset + first] = max(widths[offset + first], _display_width(_label_text(label)))
+        float_format = "0" if digits == 0 else "0." + "0" * digits
+        first_row = len(spans) + 1
+        for column, labels in enumerate(levels, start=1):
+            for row, label in enumerate(labels, start=first_row):
+                sheet.cell(row, column, _excel_value(label)).font = bold
+                widths[column - 1] = max(widths[column - 1], _display_width(_cell_text(label, digits)))
+        for position in range(frame.shape[1]):
+            column = offset + position + 1
+            for row, value in enumerate(frame.iloc[:, position].tolist(), start=first_row):
+                stored = _excel_value(value)
+                cell = sheet.cell(row, column, stored)
+                if isinstance(stored, float):
+                    cell.number_format = float_format
+                widths[column - 1] = max(widths[column - 1], _display_width(_cell_text(value, digits)))
+        for column, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(column)].width = min(max(width + 2, 6), 60)
+        sheet.freeze_panes = sheet.cell(first_row, offset + 1)
+        return _write_file(path, workbook.save)
+
+    def save(self, path: str | PathLike[str], format: str | None = None, **options: Any) -> Path:
+        """Write the table to a file in the format its suffix names.
+
+        ============================  =======================================
+        suffix (or ``format``)        written by
+        ============================  =======================================
+        ``.csv``                      :meth:`to_csv`
+        ``.xlsx`` (``"excel"``)       :meth:`to_excel`
+        ``.md`` (``"markdown"``)      :meth:`to_markdown`
+        ``.tex`` (``"latex"``)        :meth:`to_latex`
+        ``.html``, ``.htm``           :meth:`to_html`
+        ============================  =======================================
+
+        Text files are UTF-8; folders on the way are created.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The file to write.
+        format : str, optional
+            Overrides the suffix (``path`` is then written as given).
+        **options
+            Passed to the method doing the writing, e.g. ``decimals``,
+            ``caption``, ``label``, ``sheet_name``.
+
+        Returns
+        -------
+        pathlib.Path
+            The file written.
+
+        Raises
+        ------
+        ValidationError
+            For an unknown format (with the closest known one), an option the
+            format does not take, or a file that cannot be written.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> result = FrameResult(pd.DataFrame({"mean": [1.5]}, index=["a"]))
+        >>> path = result.save(pathlib.Path(tempfile.mkdtemp()) / "table.tex", caption="Means")
+        >>> print(path.read_text(encoding="utf-8").splitlines()[1])
+        \\centering
+        >>> result.save("table.xls")
+        Traceback (most recent call last):
+        ...
+        policyquant.errors.ValidationError: table.xls: cannot write a table as 'xls':
+          - table.xls, column 'suffix', value 'xls': not a format a table can be written in; expected csv, xlsx, md, tex, html; did you mean xlsx?
+        """
+        path = Path(path)
+        name = _resolve_format(path, format, _TABLE_FORMATS, "a table")
+        if name is None:
+            raise _unknown_format(path, format, _TABLE_FORMATS, "a table")
+        writers: dict[str, Callable[..., Any]] = {
+            "md": self.to_markdown,
+            "tex": self.to_latex,
+            "html": self.to_html,
+            "xlsx": self.to_excel,
+        }
+        if name == "csv":
+            return _write_file(path, lambda target: self.to_csv(target, **options))
+        writer = writers[name]
+        _check_options(writer, options, path, name, skip=("path",))
+        if name == "xlsx":
+            return self.to_excel(path, **options)
+        text = writer(**options)
+        return _write_file(path, lambda target: target.write_text(text + "\n", encoding="utf-8"))
 
     def _repr_html_(self) -> str:
         digits = self.decimals
@@ -126,6 +747,48 @@ class TableResult(abc.ABC):
             self.decimals,
         ):
             return self.to_frame().to_string()
+
+
+def _row_runs(levels: list[list[object]]) -> dict[int, int]:
+    """For the outer index levels given, the first row of each run of equal labels and its length."""
+    keys = list(zip(*levels, strict=True))
+    runs: dict[int, int] = {}
+    start = 0
+    for position in range(1, len(keys) + 1):
+        if position == len(keys) or keys[position] != keys[start]:
+            runs[start] = position - start
+            start = position
+    return runs
+
+
+def _check_options(
+    writer: Callable[..., Any],
+    options: Mapping[str, Any],
+    path: Path,
+    format: str,
+    skip: tuple[str, ...] = (),
+) -> None:
+    """Raise a ValidationError naming every option ``writer`` does not take, with the closest ones."""
+    import inspect
+
+    accepted = [name for name in inspect.signature(writer).parameters if name not in skip]
+    unknown = [name for name in options if name not in accepted]
+    if unknown:
+        raise ValidationError(
+            f"{path}: {format} export does not take the option{'s' if len(unknown) > 1 else ''} "
+            + ", ".join(repr(u) for u in unknown),
+            [
+                {
+                    "file": str(path),
+                    "column": "options",
+                    "value": name,
+                    "problem": f"not an option of {format} export",
+                    "expected": ", ".join(accepted),
+                    "suggestions": ", ".join(closest(name, accepted)) or None,
+                }
+                for name in unknown
+            ],
+        )
 
 
 class FrameResult(TableResult):

@@ -1,0 +1,984 @@
+"""Excel coding templates: a workbook that hand coders fill in and :func:`read_coding` reads back.
+
+:func:`write_coding_template` (also :meth:`Framework.coding_template
+<policyquant.Framework.coding_template>` and ``policyquant template NAME -o
+FILE``) writes one ``.xlsx`` workbook with
+
+* an *instructions* sheet saying how to fill in the workbook and read it back;
+* a *documents* sheet: ``doc_id``, ``title``, ``issuers``, ``level``,
+  ``region``, ``year``, ``date`` and the framework's document-level scores;
+* a *units* sheet: ``unit_id``, ``doc_id``, ``text``, then ``instrument``,
+  ``objectives`` and the unit-level scores as far as the framework has them;
+* the *codebook*: every family, instrument, objective and score level, with
+  its label and coding rule;
+* a hidden *lists* sheet feeding the drop-down lists (a list kept on a sheet
+  has no length limit, unlike Excel's inline lists of 255 characters).
+
+Headers and sheet names are ones :func:`~policyquant.read_coding` recognises,
+in English or Chinese, so a filled-in template reads back without a column
+mapping.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import unicodedata
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .._text import closest, format_choices, normalize_name
+from ..corpus import DOCUMENT_FIELDS, LEVELS, UNIT_FIELDS, Corpus, split_multi
+from ..errors import ScoreError, ValidationError
+from ..model import Dimension, Framework
+from ..plugins import get_framework
+from .columns import HEADER_ALIASES, standardize_columns
+from .tabular import read_table
+
+__all__ = ["TEMPLATE_LANGUAGES", "TEMPLATE_SHEETS", "write_coding_template"]
+
+#: The languages a template's sheet names, headers, labels and instructions come in.
+TEMPLATE_LANGUAGES = ("en", "zh")
+
+#: The sheet names of a template, by language, in workbook order.
+TEMPLATE_SHEETS = {
+    "en": {
+        "instructions": "instructions",
+        "documents": "documents",
+        "units": "units",
+        "codebook": "codebook",
+        "lists": "lists",
+    },
+    "zh": {
+        "instructions": "填写说明",
+        "documents": "文件",
+        "units": "条款",
+        "codebook": "编码手册",
+        "lists": "选项",
+    },
+}
+
+# The header written for each field, by language; if the framework claims one of
+# these names for a score dimension, the next alias of HEADER_ALIASES is used.
+_FIELD_HEADERS = {
+    "en": {"documents": {f: f for f in DOCUMENT_FIELDS}, "units": {f: f for f in UNIT_FIELDS}},
+    "zh": {
+        "documents": {
+            "doc_id": "文件编号",
+            "title": "政策名称",
+            "issuers": "发文机构",
+            "level": "层级",
+            "region": "地区",
+            "year": "年份",
+            "date": "发文日期",
+        },
+        "units": {
+            "unit_id": "条款编号",
+            "doc_id": "文件编号",
+            "text": "条款内容",
+            "instrument": "政策工具",
+            "objectives": "政策目标",
+        },
+    },
+}
+
+_LEVEL_LABELS = {
+    "en": {"national": "national", "provincial": "provincial"},
+    "zh": {"national": "国家级", "provincial": "省级"},
+}
+
+_CODEBOOK_HEADERS = {
+    "zh": {
+        "part": "类别",
+        "key": "键",
+        "label": "名称",
+        "parent": "上级",
+        "score": "分值",
+        "unit": "评分对象",
+        "description": "编码规则",
+        "aliases": "别名",
+    }
+}
+_CODEBOOK_VALUES = {
+    "zh": {
+        "part": {
+            "family": "工具类型",
+            "instrument": "政策工具",
+            "objective": "政策目标",
+            "level": "评分等级",
+        },
+        "unit": {"document": "文件", "unit": "条款"},
+    }
+}
+
+# What coders read: cell prompts, error messages and the instructions sheet.
+_UI = {
+    "en": {
+        "prompt.doc_id": "Required. The document's identifier, unique. Ids are kept as text: 007 stays 007.",
+        "prompt.title": "The document's title.",
+        "prompt.issuers": "The issuing bodies; separate several with ; (not with commas).",
+        "prompt.level": "national or provincial: pick from the list.",
+        "prompt.region": "The province or municipality; the country for national documents.",
+        "prompt.year": "The year of issue, e.g. 2023. Taken from the date when left blank.",
+        "prompt.date": "The date of issue, e.g. 2023-07-13.",
+        "prompt.unit_id": "Required. The clause's identifier, unique, e.g. N01-2-3 (document-chapter-clause).",
+        "prompt.unit_doc_id": "Required. The clause's document: a doc_id of the {documents} sheet.",
+        "prompt.text": "The clause's text.",
+        "prompt.instrument": "Required. Pick the clause's policy instrument from the list; the {codebook} sheet gives the coding rules.",
+        "prompt.objectives": "Required. Pick the objective from the list. Several objectives: type them separated by ; (e.g. A; B) and click OK at the notice.",
+        "prompt.score": "{name}. Pick the score: {levels}",
+        "separator": "; ",
+        "error.level": "Pick national or provincial from the list.",
+        "error.unit_doc_id": "This doc_id is not (yet) in the {documents} sheet. Keep it?",
+        "error.instrument": "Not an instrument of the list. Pick one from the list; the {codebook} sheet gives the coding rules.",
+        "error.objectives": "Not one objective of the list. Several objectives separated by ; are fine: click OK to keep them.",
+        "error.score": "Not a score of {dimension}. Pick one of {scores}; the {codebook} sheet says what they mean.",
+        "title.list": "Pick from the list",
+        "title.objectives": "Objectives",
+        "title.doc_id": "Unknown doc_id",
+        "intro": "Coding template for the framework {name}: {title}",
+        "made_by": "Written by policyquant {version}. Keep the sheet names and the header rows as they are: policyquant finds the sheets and columns by their names.",
+        "sheets": "The sheets",
+        "sheet.documents": "{documents}: one row per policy document. doc_id is required and unique; the other columns are optional.",
+        "sheet.documents_scores": "{documents}: the document-level scores, {keys}, are scored per document.",
+        "sheet.units": "{units}: one row per coded clause (unit). Every clause needs its unit_id and doc_id (a document of the {documents} sheet){required}.",
+        "sheet.codebook": "{codebook}: every instrument family, instrument, objective and score level, with its label and coding rule.",
+        "filling": "Filling it in",
+        "fill.lists": "Cells with a drop-down list: pick from the list; Excel refuses what is not in it, except in the objectives column.",
+        "fill.objectives": "Several objectives for one clause: type them into one cell separated by ; (or ；、|), e.g. {example}. Excel shows a notice that the cell does not match one entry of the list: click OK to keep it.",
+        "fill.scores": "Scores: enter the number. What each score means is in the cell's prompt and in the {codebook} sheet.",
+        "fill.ids": "Ids are text: 007 stays 007. Fill in the {documents} sheet first: the doc_id cells of the {units} sheet offer its doc_ids.",
+        "fill.rows": "The first {units_rows} rows of the {units} sheet and {documents_rows} rows of the {documents} sheet have drop-down lists. For more, copy a filled row down: its lists come along.",
+        "reading": "Reading it back",
+        "read.python": 'In Python:  import policyquant as pq;  corpus = pq.read_coding("{file}", framework="{name}")',
+        "read.cli": "On the command line:  policyquant validate {file} --framework {name}",
+        "read.problems": "Every problem is reported at once, with its sheet, row, column and the closest valid choices.",
+        "required.instrument": ", an instrument",
+        "required.objectives": ", one or more objectives",
+        "required.scores": " and its scores: {keys}",
+    },
+    "zh": {
+        "prompt.doc_id": "必填。文件编号，不可重复；编号按文本保存，007 仍是 007。",
+        "prompt.title": "政策文件名称。",
+        "prompt.issuers": "发文机构；多个机构用；或、分隔（不要用逗号）。",
+        "prompt.level": "国家级或省级：从列表中选择。",
+        "prompt.region": "省份或直辖市；国家级文件填国家。",
+        "prompt.year": "发文年份，如 2023。留空时取自发文日期。",
+        "prompt.date": "发文日期，如 2023-07-13。",
+        "prompt.unit_id": "必填。条款编号，不可重复，如 N01-2-3（文件-章-条）。",
+        "prompt.unit_doc_id": "必填。条款所属文件：{documents}表中的文件编号。",
+        "prompt.text": "条款内容。",
+        "prompt.instrument": "必填。从列表中选择条款的政策工具；编码规则见{codebook}。",
+        "prompt.objectives": "必填。从列表中选择政策目标。多个目标：用；分隔输入（如 甲；乙），出现提示时点“确定”。",
+        "prompt.score": "{name}。选择分值：{levels}",
+        "separator": "；",
+        "error.level": "请从列表中选择国家级或省级。",
+        "error.unit_doc_id": "{documents}表中（还）没有这个文件编号。是否保留？",
+        "error.instrument": "不是列表中的政策工具。请从列表中选择；编码规则见{codebook}。",
+        "error.objectives": "不是列表中的单个目标。用；分隔的多个目标可以保留：点“确定”。",
+        "error.score": "不是 {dimension} 的分值。请选择 {scores}；含义见{codebook}。",
+        "title.list": "请从列表中选择",
+        "title.objectives": "政策目标",
+        "title.doc_id": "未知文件编号",
+        "intro": "编码模板：{name}（{title}）",
+        "made_by": "由 policyquant {version} 生成。请勿修改工作表名称和表头：policyquant 按名称识别工作表和列。",
+        "sheets": "工作表",
+        "sheet.documents": "{documents}：每份政策文件一行。文件编号必填且不可重复，其余列可选。",
+        "sheet.documents_scores": "{documents}：文件层面的评分（{keys}）按文件打分。",
+        "sheet.units": "{units}：每个编码条款一行。每个条款须有条款编号和文件编号（{documents}表中的文件）{required}。",
+        "sheet.codebook": "{codebook}：所有工具类型、政策工具、政策目标和评分等级，及其名称和编码规则。",
+        "filling": "填写方法",
+        "fill.lists": "带下拉列表的单元格：从列表中选择；不在列表中的值会被 Excel 拒绝（政策目标列除外）。",
+        "fill.objectives": "一个条款有多个政策目标时：在同一单元格中用；（或 ;、|）分隔输入，如 {example}。Excel 会提示该值不是列表中的单项：点“确定”保留。",
+        "fill.scores": "评分：填写数字。各分值的含义见单元格提示和{codebook}。",
+        "fill.ids": "编号按文本保存：007 仍是 007。请先填写{documents}表：{units}表的文件编号单元格会列出其中的文件编号。",
+        "fill.rows": "{units}表前 {units_rows} 行、{documents}表前 {documents_rows} 行带有下拉列表。需要更多行时，向下复制已填写的行，下拉列表随之复制。",
+        "reading": "读取",
+        "read.python": 'Python：import policyquant as pq;  corpus = pq.read_coding("{file}", framework="{name}")',
+        "read.cli": "命令行：policyquant validate {file} --framework {name}",
+        "read.problems": "所有问题一次列出，并给出工作表、行、列和最接近的有效值。",
+        "required.instrument": "、政策工具",
+        "required.objectives": "、一个或多个政策目标",
+        "required.scores": "及其评分（{keys}）",
+    },
+}
+
+# Excel's limits on a data validation's texts.
+_PROMPT_LIMIT = 255
+_TITLE_LIMIT = 32
+_MAX_ROWS = 1_048_575  # data rows below the header
+
+_HEADER_FILL = "DDEBF7"
+_WIDE = {"W", "F"}
+
+
+@dataclasses.dataclass
+class _Column:
+    """One column of a data sheet and how coders fill it in."""
+
+    field: str
+    header: str
+    prompt: str
+    width: float = 14
+    entries: tuple[Any, ...] | None = None  # the drop-down list, written to the lists sheet
+    source: str | None = None  # a drop-down list taken from another sheet's range instead
+    style: str = "stop"
+    error_title: str = ""
+    error: str = ""
+    number_format: str | None = None
+    wrap: bool = False
+
+
+def _check_language(language: Any) -> str:
+    if language is None:
+        return "en"
+    if isinstance(language, str) and language.strip().lower() in TEMPLATE_LANGUAGES:
+        return language.strip().lower()
+    raise ValidationError(
+        f"unknown template language {language!r}; choose one of {format_choices(TEMPLATE_LANGUAGES)} "
+        "(None means English)",
+        [
+            {
+                "column": "language",
+                "value": language,
+                "problem": "unknown template language",
+                "expected": "one of " + format_choices(TEMPLATE_LANGUAGES),
+                "suggestions": ", ".join(closest(str(language), TEMPLATE_LANGUAGES)) or None,
+            }
+        ],
+    )
+
+
+def _check_rows(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 1 <= value <= _MAX_ROWS:
+        raise ValidationError(
+            f"{name} must be a whole number of rows from 1 to {_MAX_ROWS}, got {value!r}",
+            [{"column": name, "value": value, "problem": "not a row count", "expected": f"1 to {_MAX_ROWS}"}],
+        )
+    return int(value)
+
+
+def _check_path(path: str | os.PathLike[str]) -> Path:
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise ValidationError(
+            f"{path}: a coding template is an Excel workbook; give a file name ending in .xlsx "
+            f"(got {path.suffix or 'no suffix'!r})",
+            [
+                {
+                    "file": str(path),
+                    "value": path.suffix or None,
+                    "problem": "not an .xlsx file name",
+                    "expected": "a path ending in .xlsx",
+                    "suggestions": str(path.with_suffix(".xlsx")),
+                }
+            ],
+        )
+    if path.is_dir():
+        raise ValidationError(
+            f"{path}: is a directory; give the template's file name, e.g. {path / 'coding.xlsx'}",
+            [{"file": str(path), "problem": "is a directory", "expected": "a file name ending in .xlsx"}],
+        )
+    return path
+
+
+def _ui(language: str, key: str, **values: Any) -> str:
+    return _UI[language][key].format(**values)
+
+
+def _clip(text: str, limit: int) -> str:
+    text = _shown(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _display_width(text: Any) -> int:
+    """Characters as Excel shows them: CJK and other wide characters take two columns."""
+    return sum(2 if unicodedata.east_asian_width(c) in _WIDE else 1 for c in str(text))
+
+
+def _maps_to(header: str, table: str, framework: Framework) -> str:
+    frame = pd.DataFrame(columns=[header])
+    return str(standardize_columns(frame, table, framework).columns[0])  # type: ignore[arg-type]
+
+
+def _header(field: str, preferred: Iterable[str], table: str, framework: Framework) -> str:
+    """The first candidate header that read_coding maps back onto ``field``."""
+    candidates = list(dict.fromkeys(h for h in preferred if h and h.strip() and _shown(h) == h))
+    for header in candidates:
+        if _maps_to(header, table, framework) == field:
+            return header
+    raise ValidationError(
+        f"framework {framework.name!r}: no header of the {table} sheet reads back as {field!r}; "
+        "its names are taken by other columns",
+        [
+            {
+                "column": field,
+                "problem": "no unambiguous header",
+                "expected": "a framework whose dimension keys and labels differ from the other columns' names",
+                "suggestions": ", ".join(candidates[:5]) or None,
+            }
+        ],
+    )
+
+
+def _field_header(field: str, table: str, framework: Framework, language: str) -> str:
+    preferred = [_FIELD_HEADERS[language][table][field], *HEADER_ALIASES[table][field], field]  # type: ignore[index]
+    return _header(field, preferred, table, framework)
+
+
+def _dimension_header(dimension: Dimension, table: str, framework: Framework, language: str) -> str:
+    preferred = [dimension.key, dimension.label, *dimension.labels.values()]
+    if language != "en":
+        preferred.insert(0, dimension.label_in(language))
+    return _header(dimension.key, preferred, table, framework)
+
+
+def _label(item: Any, language: str) -> str:
+    return item.label_in(None if language == "en" else language)
+
+
+def _entry(item: Any, part: str, framework: Framework, language: str) -> str:
+    """What the drop-down list offers for an item: its label if it reads back as the item, else its key.
+
+    An objective's entry must also survive the splitting of multi-objective
+    cells, and no entry may look like a formula to Excel.
+    """
+    lookup = framework.name_lookup(part)  # type: ignore[arg-type]
+    for name in (_label(item, language), item.label, item.key):
+        text = name.strip()
+        if text != name or not text or text[0] in "=+-@" or _shown(text) != text:
+            continue
+        if part == "objective" and split_multi(text) != (text,):
+            continue
+        if lookup.get(normalize_name(text)) == item.key:
+            return text
+    if _shown(item.key) != item.key:
+        raise ValidationError(
+            f"framework {framework.name!r}: {part} {item.key!r} has no name an Excel cell can hold",
+            [
+                {
+                    "value": item.key,
+                    "problem": "control characters in every name",
+                    "expected": "printable names",
+                }
+            ],
+        )
+    return item.key
+
+
+def _score_value(score: Any) -> Any:
+    number = float(score)
+    return int(number) if number.is_integer() else number
+
+
+def _dimension_column(
+    dimension: Dimension, table: str, framework: Framework, language: str, sheets: dict[str, str]
+) -> _Column:
+    header = _dimension_header(dimension, table, framework, language)
+    levels = _ui(language, "separator").join(
+        f"{_score_value(lv.score)} = {_label(lv, language)}" for lv in dimension.levels
+    )
+    scores = ", ".join(str(_score_value(s)) for s in dimension.scores)
+    name = _label(dimension, language)
+    return _Column(
+        field=dimension.key,
+        header=header,
+        prompt=_ui(language, "prompt.score", name=name, levels=levels),
+        width=max(10, _display_width(header) + 4),
+        entries=tuple(_score_value(s) for s in dimension.scores),
+        error_title=dimension.key,
+        error=_ui(
+            language, "error.score", dimension=dimension.key, scores=scores, codebook=sheets["codebook"]
+        ),
+    )
+
+
+def _document_columns(framework: Framework, language: str, sheets: dict[str, str]) -> list[_Column]:
+    ui = {"documents": sheets["documents"], "units": sheets["units"], "codebook": sheets["codebook"]}
+    formats = {"doc_id": "@", "title": "@", "issuers": "@", "region": "@", "date": "yyyy-mm-dd"}
+    widths = {"doc_id": 12, "title": 50, "issuers": 36, "level": 12, "region": 14, "year": 8, "date": 12}
+    columns = []
+    for field in DOCUMENT_FIELDS:
+        column = _Column(
+            field=field,
+            header=_field_header(field, "documents", framework, language),
+            prompt=_ui(language, f"prompt.{field}", **ui),
+            width=widths[field],
+            number_format=formats.get(field),
+            wrap=field in ("title", "issuers"),
+        )
+        if field == "level":
+            column.entries = tuple(_LEVEL_LABELS[language][level] for level in LEVELS)
+            column.error_title = _ui(language, "title.list")
+            column.error = _ui(language, "error.level")
+        columns.append(column)
+    if framework.scale is not None:
+        for dimension in framework.scale.dimensions_for("document"):
+            columns.append(_dimension_column(dimension, "documents", framework, language, sheets))
+    return columns
+
+
+def _unit_columns(framework: Framework, language: str, sheets: dict[str, str], doc_ids: str) -> list[_Column]:
+    ui = {"documents": sheets["documents"], "units": sheets["units"], "codebook": sheets["codebook"]}
+    columns = [
+        _Column(
+            "unit_id",
+            _field_header("unit_id", "units", framework, language),
+            _ui(language, "prompt.unit_id"),
+            width=14,
+            number_format="@",
+        ),
+        _Column(
+            "doc_id",
+            _field_header("doc_id", "units", framework, language),
+            _ui(language, "prompt.unit_doc_id", **ui),
+            width=12,
+            number_format="@",
+            source=doc_ids,
+            style="warning",
+            error_title=_ui(language, "title.doc_id"),
+            error=_ui(language, "error.unit_doc_id", **ui),
+        ),
+        _Column(
+            "text",
+            _field_header("text", "units", framework, language),
+            _ui(language, "prompt.text"),
+            width=60,
+            number_format="@",
+            wrap=True,
+        ),
+    ]
+    if framework.instruments:
+        entries = tuple(_entry(i, "instrument", framework, language) for i in framework.instruments)
+        columns.append(
+            _Column(
+                "instrument",
+                _field_header("instrument", "units", framework, language),
+                _ui(language, "prompt.instrument", **ui),
+                width=min(40, max(16, *(_display_width(e) + 2 for e in entries))),
+                entries=entries,
+                error_title=_ui(language, "title.list"),
+                error=_ui(language, "error.instrument", **ui),
+                number_format="@",
+            )
+        )
+    if framework.objectives:
+        entries = tuple(_entry(o, "objective", framework, language) for o in framework.objectives)
+        columns.append(
+            _Column(
+                "objectives",
+                _field_header("objectives", "units", framework, language),
+                _ui(language, "prompt.objectives"),
+                width=min(48, max(20, *(_display_width(e) + 2 for e in entries))),
+                entries=entries,
+                # "information" lets a coder keep "A; B" after one click: a list validation
+                # can only check a single entry, and a clause may serve several objectives.
+                style="information",
+                error_title=_ui(language, "title.objectives"),
+                error=_ui(language, "error.objectives"),
+                number_format="@",
+                wrap=True,
+            )
+        )
+    if framework.scale is not None:
+        for dimension in framework.scale.dimensions_for("unit"):
+            columns.append(_dimension_column(dimension, "units", framework, language, sheets))
+    return columns
+
+
+# Pre-filled documents --------------------------------------------------------------
+
+
+def _blank(values: pd.Series) -> np.ndarray:
+    text = values.astype(object).map(lambda v: "" if v is None or v is pd.NA or v != v else str(v).strip())
+    return (text == "").to_numpy(dtype=bool)
+
+
+def _prefilled_documents(documents: Any, framework: Framework) -> tuple[pd.DataFrame, list[str]]:
+    """The documents to pre-fill, validated, as cell values; and the names of their extra columns.
+
+    Scores may be left blank (they are coded in the template); everything
+    else is checked as :func:`~policyquant.read_coding` would check it.
+    """
+    if isinstance(documents, Corpus):
+        frame, source = documents.documents, "documents"
+    elif isinstance(documents, pd.DataFrame):
+        frame, source = documents, None
+    elif isinstance(documents, (str, os.PathLike)):
+        frame, source = read_table(documents, "documents"), str(documents)
+    else:
+        raise ValidationError(
+            "documents must be a pandas.DataFrame, a Corpus or the path of a documents file, "
+            f"got {type(documents).__name__}"
+        )
+    frame = standardize_columns(frame, "documents", framework, source=source)
+    dimensions = framework.scale.dimensions_for("document") if framework.scale is not None else ()
+    dimensions = tuple(d for d in dimensions if d.key in frame.columns)
+    problems: list[dict[str, Any]] = []
+    scores: dict[str, np.ndarray] = {}
+    for dimension in dimensions:
+        values = frame[dimension.key]
+        filled = ~_blank(values)
+        scores[dimension.key] = np.full(len(frame), np.nan)
+        try:
+            scores[dimension.key][filled] = dimension.coerce(values[filled], source=source)
+        except ScoreError as error:
+            problems.extend(error.problems.to_dict("records"))
+    units = pd.DataFrame(columns=["unit_id", "doc_id", "instrument", "objectives"])
+    try:
+        corpus = Corpus(
+            frame.drop(columns=[d.key for d in dimensions]), units, framework, sources={"documents": source}
+        )
+    except ValidationError as error:
+        problems = error.problems.to_dict("records") + problems
+    if problems:
+        raise ValidationError(f"{source or 'documents'}: cannot pre-fill the template", problems)
+    table = corpus.documents
+    for key, values in scores.items():
+        table[key] = values
+    extras = [c for c in table.columns if c not in DOCUMENT_FIELDS and c not in scores]
+    return table, extras
+
+
+def _cell_value(field: str, value: Any, language: str) -> Any:
+    if isinstance(value, tuple):
+        return "; ".join(value) or None
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
+        return None
+    if field == "level":
+        return _LEVEL_LABELS[language][value]
+    if field == "date":
+        return pd.Timestamp(value).to_pydatetime()
+    if isinstance(value, (np.integer, np.floating, float)):
+        return _score_value(value)
+    return value if isinstance(value, (int, str)) else str(value)
+
+
+# Writing ---------------------------------------------------------------------------
+
+
+def _sheet_ref(sheet: str, column: int, first: int, last: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    letter = get_column_letter(column)
+    quoted = sheet.replace("'", "''")
+    return f"'{quoted}'!${letter}${first}:${letter}${last}"
+
+
+def _shown(text: str) -> str:
+    """Framework text for people to read, with the control characters no Excel cell can hold made visible."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
+
+
+def _put(cell: Any, value: Any) -> None:
+    """Write a value; text that starts with '=' stays text instead of becoming a formula."""
+    cell.value = _shown(value) if isinstance(value, str) else value
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"
+
+
+def _style_header(sheet: Any, widths: Sequence[float]) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    for index, width in enumerate(widths, start=1):
+        cell = sheet.cell(row=1, column=index)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor=_HEADER_FILL)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+
+
+def _write_data_sheet(
+    sheet: Any,
+    columns: Sequence[_Column],
+    rows: int,
+    lists: Any,
+    list_column: list[int],
+    values: pd.DataFrame | None,
+    extras: Sequence[str],
+    language: str,
+) -> None:
+    """Headers, column formats, drop-down lists and prompts (and pre-filled rows) of one data sheet."""
+    from openpyxl.styles import Alignment
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    for index, column in enumerate(columns, start=1):
+        _put(sheet.cell(row=1, column=index), column.header)
+        letter = get_column_letter(index)
+        # Column styles, not cell styles: they hold for every row a coder types into,
+        # and leave no empty cells behind for a reader to trip over.
+        dimension = sheet.column_dimensions[letter]
+        if column.number_format:
+            dimension.number_format = column.number_format
+        if column.wrap:
+            dimension.alignment = Alignment(wrap_text=True, vertical="top")
+        cells = f"{letter}2:{letter}{rows + 1}"
+        if column.entries is not None:
+            list_column[0] += 1
+            _put(lists.cell(row=1, column=list_column[0]), f"{sheet.title}: {column.header}")
+            for row, entry in enumerate(column.entries, start=2):
+                _put(lists.cell(row=row, column=list_column[0]), entry)
+            formula = "=" + _sheet_ref(lists.title, list_column[0], 2, len(column.entries) + 1)
+        elif column.source is not None:
+            formula = "=" + column.source
+        else:
+            formula = None
+        validation = DataValidation(
+            type="list" if formula else None,
+            formula1=formula,
+            allow_blank=True,
+            showInputMessage=True,
+            showErrorMessage=formula is not None,
+            errorStyle=column.style if formula else None,
+            promptTitle=_clip(column.header, _TITLE_LIMIT),
+            prompt=_clip(column.prompt, _PROMPT_LIMIT),
+            errorTitle=_clip(column.error_title, _TITLE_LIMIT) if formula else None,
+            error=_clip(column.error, _PROMPT_LIMIT) if formula else None,
+        )
+        validation.add(cells)
+        sheet.add_data_validation(validation)
+    for offset, name in enumerate(extras, start=len(columns) + 1):
+        _put(sheet.cell(row=1, column=offset), name)
+        sheet.column_dimensions[get_column_letter(offset)].number_format = "@"
+    _style_header(sheet, [c.width for c in columns] + [max(12, _display_width(e) + 2) for e in extras])
+    if values is None:
+        return
+    fields = [c.field for c in columns] + list(extras)
+    _check_excel_text(values, fields, sheet.title)
+    for row, record in enumerate(values.reindex(columns=fields).itertuples(index=False), start=2):
+        for index, (field, value) in enumerate(zip(fields, record, strict=True), start=1):
+            cell_value = _cell_value(field, value, language)
+            if cell_value is not None:
+                cell = sheet.cell(row=row, column=index)
+                _put(cell, cell_value)
+                if field == "date":
+                    cell.number_format = "yyyy-mm-dd"
+
+
+def _check_excel_text(values: pd.DataFrame, fields: Sequence[str], sheet: str) -> None:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    problems = []
+    for field in fields:
+        if field not in values.columns:
+            continue
+        for row, value in enumerate(values[field], start=2):
+            text = "; ".join(value) if isinstance(value, tuple) else value
+            if isinstance(text, str) and ILLEGAL_CHARACTERS_RE.search(text):
+                char = ILLEGAL_CHARACTERS_RE.search(text).group()
+                problems.append(
+                    {
+                        "file": f"sheet {sheet}",
+                        "row": row,
+                        "column": field,
+                        "value": text[:40],
+                        "problem": f"control character U+{ord(char):04X}, which an Excel cell cannot hold",
+                        "expected": "text without control characters",
+                    }
+                )
+    if problems:
+        raise ValidationError(f"cannot pre-fill the {sheet} sheet", problems)
+
+
+def _write_codebook(sheet: Any, framework: Framework, language: str) -> None:
+    from openpyxl.styles import Alignment
+
+    book = framework.codebook(language=None if language == "en" else language)
+    headers = [_CODEBOOK_HEADERS.get(language, {}).get(c, c) for c in book.columns]
+    translate = _CODEBOOK_VALUES.get(language, {})
+    for index, header in enumerate(headers, start=1):
+        _put(sheet.cell(row=1, column=index), header)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    widths = [float(_display_width(h) + 2) for h in headers]
+    for row, record in enumerate(book.itertuples(index=False), start=2):
+        for index, (column, value) in enumerate(zip(book.columns, record, strict=True), start=1):
+            if (
+                value is None
+                or value is pd.NA
+                or (isinstance(value, float) and np.isnan(value))
+                or value == ""
+            ):
+                continue
+            if column == "score":
+                value = _score_value(value)
+            else:
+                value = translate.get(column, {}).get(value, value)
+            cell = sheet.cell(row=row, column=index)
+            _put(cell, value)
+            cell.alignment = wrap
+            widths[index - 1] = max(widths[index - 1], _display_width(value) + 2)
+    caps = {"description": 80, "label": 40, "aliases": 40}
+    _style_header(sheet, [min(w, caps.get(c, 30)) for w, c in zip(widths, book.columns, strict=True)])
+    if len(book):
+        sheet.auto_filter.ref = sheet.dimensions
+
+
+def _write_instructions(
+    sheet: Any,
+    framework: Framework,
+    language: str,
+    sheets: dict[str, str],
+    file_name: str,
+    units_rows: int,
+    documents_rows: int,
+    objectives: tuple[str, ...],
+) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    from .. import __version__
+
+    names = {"documents": sheets["documents"], "units": sheets["units"], "codebook": sheets["codebook"]}
+    scale = framework.scale
+    dimensions = {
+        unit: [f"{_label(d, language)} ({d.key})" for d in scale.dimensions_for(unit)]
+        if scale is not None
+        else []
+        for unit in Dimension.UNITS
+    }
+    document_keys, unit_keys = dimensions["document"], dimensions["unit"]
+    required = ""
+    if framework.instruments:
+        required += _ui(language, "required.instrument")
+    if framework.objectives:
+        required += _ui(language, "required.objectives")
+    if unit_keys:
+        required += _ui(language, "required.scores", keys=_ui(language, "separator").join(unit_keys))
+    separator = "; " if language == "en" else "；"
+    example = separator.join(objectives[:2]) if objectives else ""
+    lines: list[tuple[str, bool]] = [
+        (_ui(language, "intro", name=framework.name, title=framework.title), True),
+        (_ui(language, "made_by", version=__version__), False),
+        ("", False),
+        (_ui(language, "sheets"), True),
+        (_ui(language, "sheet.documents", **names), False),
+    ]
+    if document_keys:
+        lines.append(
+            (
+                _ui(
+                    language,
+                    "sheet.documents_scores",
+                    keys=_ui(language, "separator").join(document_keys),
+                    **names,
+                ),
+                False,
+            )
+        )
+    lines += [
+        (_ui(language, "sheet.units", required=required, **names), False),
+        (_ui(language, "sheet.codebook", **names), False),
+        ("", False),
+        (_ui(language, "filling"), True),
+        (_ui(language, "fill.lists"), False),
+    ]
+    if framework.objectives:
+        lines.append((_ui(language, "fill.objectives", example=example), False))
+    if scale is not None and scale.dimensions:
+        lines.append((_ui(language, "fill.scores", **names), False))
+    lines += [
+        (_ui(language, "fill.ids", **names), False),
+        (_ui(language, "fill.rows", units_rows=units_rows, documents_rows=documents_rows, **names), False),
+        ("", False),
+        (_ui(language, "reading"), True),
+        (_ui(language, "read.python", file=file_name, name=framework.name), False),
+        (_ui(language, "read.cli", file=file_name, name=framework.name), False),
+        (_ui(language, "read.problems"), False),
+    ]
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for row, (text, bold) in enumerate(lines, start=1):
+        if text:
+            cell = sheet.cell(row=row, column=1)
+            _put(cell, text)
+            cell.alignment = wrap
+            if bold:
+                cell.font = Font(bold=True, size=13 if row == 1 else 11)
+    sheet.column_dimensions["A"].width = 110
+
+
+def write_coding_template(
+    framework: str | Framework,
+    path: str | os.PathLike[str],
+    *,
+    language: str | None = None,
+    documents: pd.DataFrame | Corpus | str | os.PathLike[str] | None = None,
+    units_rows: int = 500,
+    documents_rows: int = 200,
+) -> Path:
+    """Write an Excel workbook for hand coders to fill in, with drop-down lists and the codebook.
+
+    The workbook reads back with :func:`~policyquant.read_coding` (give it
+    the framework) without any column mapping: sheet names and headers are
+    ones it recognises.  Its sheets:
+
+    *instructions* (填写说明)
+        How to fill in the template and read it back.
+    *documents* (文件)
+        ``doc_id``, ``title``, ``issuers``, ``level``, ``region``, ``year``,
+        ``date`` and the framework's document-level scores (``DA``).
+    *units* (条款)
+        ``unit_id``, ``doc_id``, ``text``, then ``instrument`` and
+        ``objectives`` if the framework has them, and the unit-level scores
+        (``AS``, ``MI``).
+    *codebook* (编码手册)
+        :meth:`Framework.codebook <policyquant.Framework.codebook>`: every
+        family, instrument, objective and score level with its label and
+        coding rule.
+    *lists* (选项), hidden
+        The entries of the drop-down lists.
+
+    Every column has a prompt that Excel shows when a cell is selected.  The
+    ``level``, instrument and score columns take one entry of their
+    drop-down list (Excel refuses anything else); score cells take the
+    number, and the prompt says what each number means.  The objectives
+    column offers the objectives too, but accepts several separated by
+    ``;`` (Excel then shows a notice that the coder dismisses with OK): one
+    clause may serve several objectives.  The ``doc_id`` column of the units
+    sheet offers the ``doc_id`` values of the documents sheet.  Id, text,
+    instrument and objective columns are formatted as text so that Excel
+    keeps ``007`` as ``007``.
+
+    Parameters
+    ----------
+    framework : str or Framework
+        The framework to code against (a registered name or alias, or a
+        :class:`~policyquant.Framework`).  The columns and lists follow the
+        parts it has: no objectives column without objectives, no score
+        columns without a scale.
+    path : str or path-like
+        The workbook to write, ending in ``.xlsx``; missing folders are
+        created and an existing file is replaced.
+    language : {None, "en", "zh"}
+        The language of sheet names, headers, list entries, prompts and
+        instructions; ``None`` is English.  Chinese uses the framework's
+        Chinese labels where it has them.
+    documents : pandas.DataFrame, Corpus or path, optional
+        Documents to pre-fill the documents sheet with (a table or file with
+        at least ``doc_id``, headers as :func:`~policyquant.read_coding`
+        recognises them, or a corpus whose documents to take).  Scores may
+        be blank; everything given is validated first.  Columns the template
+        does not have are added after its own.
+    units_rows, documents_rows : int
+        How many rows of the units and documents sheets get the drop-down
+        lists and prompts (at least as many documents rows as pre-filled
+        documents).
+
+    Returns
+    -------
+    pathlib.Path
+        The workbook written.
+
+    Raises
+    ------
+    ValidationError
+        For an unknown language, a path not ending in ``.xlsx`` or that
+        cannot be written, a bad row count, or pre-filled documents that do
+        not validate (every problem listed).
+    UnknownFrameworkError
+        If ``framework`` names no registered framework.
+
+    See Also
+    --------
+    policyquant.read_coding : Read the filled-in template.
+    policyquant.Framework.codebook : The coding rules on the codebook sheet.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import openpyxl
+    >>> import policyquant as pq
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> path = write_coding_template("wang2026", folder / "coding.xlsx", language="zh")
+    >>> book = openpyxl.load_workbook(path)
+    >>> book.sheetnames
+    ['填写说明', '文件', '条款', '编码手册', '选项']
+    >>> [cell.value for cell in book["条款"][1]]
+    ['条款编号', '文件编号', '条款内容', '政策工具', '政策目标', '作用范围', '措施力度']
+
+    Coders fill it in (here with openpyxl) and it reads back as a corpus:
+
+    >>> book["文件"].append(["P01", "示例文件", None, "国家级", None, 2023, None, 3])
+    >>> book["条款"].append(["P01-1-1", "P01", "……", "标准规范", "公共安全与利益；技术安全与创新", 5, 3])
+    >>> book.save(path)
+    >>> corpus = pq.read_coding(path, framework="wang2026")
+    >>> corpus.units.loc[0, ["instrument", "objectives"]].tolist()
+    ['standards_and_norms', ('public_safety', 'tech_innovation')]
+    >>> pq.efficacy(corpus).tolist()
+    [24.0]
+    """
+    language = _check_language(language)
+    path = _check_path(path)
+    units_rows = _check_rows(units_rows, "units_rows")
+    documents_rows = _check_rows(documents_rows, "documents_rows")
+    framework = get_framework(framework)
+    values, extras = (None, []) if documents is None else _prefilled_documents(documents, framework)
+    if values is not None:
+        documents_rows = max(documents_rows, len(values))
+
+    from openpyxl import Workbook
+
+    sheets = TEMPLATE_SHEETS[language]
+    document_columns = _document_columns(framework, language, sheets)
+    doc_ids = _sheet_ref(sheets["documents"], 1, 2, documents_rows + 1)
+    unit_columns = _unit_columns(framework, language, sheets, doc_ids)
+    _check_headers(framework, "documents", [c.header for c in document_columns] + extras, document_columns)
+    _check_headers(framework, "units", [c.header for c in unit_columns], unit_columns)
+
+    workbook = Workbook()
+    instructions = workbook.active
+    instructions.title = sheets["instructions"]
+    document_sheet = workbook.create_sheet(sheets["documents"])
+    unit_sheet = workbook.create_sheet(sheets["units"])
+    codebook_sheet = workbook.create_sheet(sheets["codebook"])
+    lists = workbook.create_sheet(sheets["lists"])
+    lists.sheet_state = "hidden"
+    list_column = [0]
+    _write_data_sheet(
+        document_sheet, document_columns, documents_rows, lists, list_column, values, extras, language
+    )
+    _write_data_sheet(unit_sheet, unit_columns, units_rows, lists, list_column, None, (), language)
+    _write_codebook(codebook_sheet, framework, language)
+    objective_entries = next((c.entries for c in unit_columns if c.field == "objectives"), ()) or ()
+    _write_instructions(
+        instructions, framework, language, sheets, path.name, units_rows, documents_rows, objective_entries
+    )
+    workbook.properties.title = f"policyquant coding template: {framework.name}"
+    workbook.properties.subject = framework.name
+    workbook.properties.keywords = f"policyquant; framework={framework.name}; language={language}"
+    workbook.properties.creator = "policyquant"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        workbook.save(path)
+    except OSError as error:
+        raise ValidationError(
+            f"{path}: cannot write the template ({error.strerror or error})",
+            [
+                {
+                    "file": str(path),
+                    "problem": f"cannot write the file: {error.strerror or error}",
+                    "expected": "a writable path ending in .xlsx (and the file not open in Excel)",
+                }
+            ],
+        ) from None
+    return path
+
+
+def _check_headers(framework: Framework, table: str, headers: list[str], columns: Sequence[_Column]) -> None:
+    """Make sure the whole header row reads back as the fields meant, extra columns included."""
+    frame = pd.DataFrame(columns=headers)
+    mapped = list(standardize_columns(frame, table, framework).columns)  # type: ignore[arg-type]
+    expected = [c.field for c in columns] + headers[len(columns) :]
+    wrong = [(h, m, e) for h, m, e in zip(headers, mapped, expected, strict=True) if m != e]
+    if wrong:
+        raise ValidationError(
+            f"the {table} sheet's header row would not read back as meant",
+            [{"column": h, "problem": f"reads back as {m!r}", "expected": repr(e)} for h, m, e in wrong],
+        )

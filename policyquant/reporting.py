@@ -1,0 +1,1417 @@
+"""A self-contained HTML report of a coded corpus: every table and figure in one file.
+
+:func:`report` writes one HTML file that holds the corpus overview, the study's
+Table 4 with its heatmap, the efficacy summaries, the fit test, the trends, the
+issuer network, the authority distribution, the policy-portfolio measures, the
+coders' agreement (when their corpora are given), the codebook and the
+provenance of the numbers.  Figures are inline SVG and the styles inline CSS:
+the file loads nothing from anywhere, needs no JavaScript, and prints to PDF
+cleanly.  :func:`render_report` returns the same HTML as a string.
+
+A part that cannot be computed for a corpus (no efficacy scale, no issuers, a
+single year, a statistic that fails) is shown as a one-line note that says why;
+it never stops the rest of the report.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import io
+import os
+import platform
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+import numpy as np
+import pandas as pd
+
+from ._text import closest, format_choices
+from .corpus import Corpus
+from .errors import PolicyQuantError, ReadError, ValidationError
+
+__all__ = ["render_report", "report"]
+
+#: Languages the report's headings, notes and figure labels come in.
+LANGUAGES = ("en", "zh")
+
+#: Report sections in order: anchor -> heading key.
+SECTIONS = (
+    "overview",
+    "table4",
+    "efficacy",
+    "fit",
+    "trends",
+    "network",
+    "authority",
+    "portfolios",
+    "reliability",
+    "codebook",
+    "provenance",
+)
+
+_STRINGS: dict[str, dict[str, str]] = {
+    "en": {
+        "default_title": "Report on a coded policy corpus",
+        "contents": "Contents",
+        "overview": "Corpus overview",
+        "table4": "Policy instruments by policy objective (Table 4)",
+        "efficacy": "Policy efficacy",
+        "fit": "Fit of instruments to objectives",
+        "trends": "Trends over time",
+        "network": "Issuer network",
+        "authority": "Authority distribution",
+        "portfolios": "Policy portfolios",
+        "reliability": "Coder reliability",
+        "codebook": "Codebook",
+        "provenance": "Provenance",
+        "table": "Table",
+        "figure": "Figure",
+        "not_computed": "Not computed: {reason}",
+        "generated": "Written by policyquant {version} on {when}",
+        "framework": "Framework",
+        "documents": "Documents",
+        "units": "Clauses (coded units)",
+        "codings": "Codings (clause × objective)",
+        "years": "Years covered",
+        "no_years": "no document has a year or date",
+        "years_value": "{first}–{last} ({n} distinct years)",
+        "issuers": "Issuing bodies",
+        "no_issuers": "the documents have no issuers column",
+        "issuers_value": "{n} distinct bodies (after merging aliases) on {documents} documents",
+        "fields": "Coded fields",
+        "document_fields": "Document fields",
+        "unit_fields": "Clause fields",
+        "framework_value": "{title} ({name})",
+        "parts": "Framework parts",
+        "parts_value": "{families} families, {instruments} instruments, {objectives} objectives, scale: {scale}",
+        "none": "none",
+        "by_level": "Documents by administrative level",
+        "level": "Level",
+        "table4_caption": "Codings by policy instrument and policy objective: counts (n) and shares of each objective's codings (%)",
+        "table4_text": "A clause serving several objectives is counted once per objective, so the total is the number of codings ({total}), not of clauses.",
+        "heatmap_caption": "Codings by policy instrument and policy objective",
+        "family_bars_caption": "How each objective's codings split over the instrument families",
+        "scale_text": "Efficacy scale {name}: {formula}; scores range from {low} to {high}.",
+        "efficacy_by": "Efficacy by {field}",
+        "efficacy_caption": "Mean efficacy by {field}, with one standard deviation and the number of clauses (codings, by objective)",
+        "fit_text": "Chi-square test of independence: χ²({dof}) = {chi2:.2f}, p = {p:.2g}, Cramér's V = {v:.3f}, n = {n}; {sparse} of {cells} expected counts below 5.",
+        "fit_sparse": "Cochran's rule fails (over 20% of expected counts below 5, or any below 1): the p-value is approximate; read the residuals.",
+        "fit_dropped": "Left out for having no counts: {names}.",
+        "fit_family": "At the level of instrument families: χ²({dof}) = {chi2:.2f}, p = {p:.2g}, Cramér's V = {v:.3f}.",
+        "residuals_caption": "Adjusted standardized residuals (above 1.96: more codings than independence predicts; below -1.96: fewer)",
+        "single_year": "every document is from {year}: trends need at least two years",
+        "trends_caption": "Documents, clauses, codings and efficacy per year",
+        "trend_documents": "Documents issued per year",
+        "trend_families": "Codings per year by instrument family",
+        "no_network": "no document names its issuing bodies",
+        "network_text": "{bodies} issuing bodies; {pairs} pairs of bodies issued documents together.",
+        "network_caption": "Co-issuance network of issuing bodies (node area: documents; edge width: joint documents)",
+        "centrality_caption": "Centrality of the issuing bodies, most central first",
+        "authority_caption": "Documents by {by} and {dimension}",
+        "authority_figure": "Documents by {by} and {dimension}",
+        "portfolio_text": "A portfolio is the instrument × objective space of a group of documents; a cell is covered when a coded clause uses the instrument for the objective.",
+        "portfolio_by": "Portfolio measures by {field}",
+        "portfolio_docs": "Portfolio measures across the {n} documents",
+        "portfolio_tiles": "The corpus as one portfolio: covered instrument × objective cells",
+        "measure": "Measure",
+        "mean": "Mean",
+        "std": "SD",
+        "min": "Min",
+        "max": "Max",
+        "no_coders": "no coders' corpora were given (pass coders={name: corpus} to measure agreement)",
+        "agreement_caption": "Agreement of {n} coders ({names}) on every coded dimension",
+        "coverage_text": "{partial} clauses were not coded by every coder; {disagreements} disagreements (unit × dimension) remain to adjudicate.",
+        "disagreement_caption": "Disagreements to adjudicate by dimension",
+        "categories_caption": "Agreement per instrument (share of each instrument's values matched by another coder)",
+        "dimension": "Dimension",
+        "disagreements": "Disagreements",
+        "objective_prefix": "Objective: ",
+        "codebook_part_family": "Instrument families",
+        "codebook_part_instrument": "Policy instruments",
+        "codebook_part_objective": "Policy objectives",
+        "codebook_part_level": "Levels of the efficacy dimensions",
+        "codebook_empty": "the framework defines no families, instruments, objectives or levels",
+        "version": "policyquant version",
+        "framework_name": "Framework name",
+        "framework_title": "Framework title",
+        "framework_version": "Framework version",
+        "plugin": "Registered by plugin",
+        "unregistered": "not registered (a Framework object built in code)",
+        "citation": "Citation",
+        "written": "Written (UTC)",
+        "python": "Python",
+        "pandas": "pandas",
+        "numpy": "NumPy",
+        "matplotlib": "matplotlib",
+        "not_installed": "not installed",
+        "sources_caption": "Input files",
+        "no_sources": "no input files were given (pass sources=[...] to record their names and SHA-256 hashes)",
+        "file": "File",
+        "bytes": "Bytes",
+        "sha256": "SHA-256",
+        "total": "Total",
+        "subtotal": "{family} total",
+        "share": "%",
+        "n": "n",
+        "no_matplotlib": "figures need matplotlib (pip install 'policyquant[plot]')",
+    },
+    "zh": {
+        "default_title": "政策文本编码语料分析报告",
+        "contents": "目录",
+        "overview": "语料概况",
+        "table4": "政策工具 × 政策目标（表4）",
+        "efficacy": "政策效力",
+        "fit": "政策工具与政策目标的匹配",
+        "trends": "时间趋势",
+        "network": "发文机构合作网络",
+        "authority": "发文权威分布",
+        "portfolios": "政策组合",
+        "reliability": "编码信度",
+        "codebook": "编码手册",
+        "provenance": "来源与版本信息",
+        "table": "表",
+        "figure": "图",
+        "not_computed": "无法计算：{reason}",
+        "generated": "由 policyquant {version} 于 {when} 生成",
+        "framework": "分析框架",
+        "documents": "政策文件数",
+        "units": "条款数（编码单元）",
+        "codings": "编码数（条款 × 目标）",
+        "years": "时间跨度",
+        "no_years": "文件没有年份或日期",
+        "years_value": "{first}–{last}（{n} 个不同年份）",
+        "issuers": "发文机构",
+        "no_issuers": "文件表中没有发文机构（issuers）列",
+        "issuers_value": "{documents} 份文件涉及 {n} 个不同机构（已合并别名）",
+        "fields": "编码字段",
+        "document_fields": "文件字段",
+        "unit_fields": "条款字段",
+        "framework_value": "{title}（{name}）",
+        "parts": "框架组成",
+        "parts_value": "{families} 类工具、{instruments} 种工具、{objectives} 个目标，效力量表：{scale}",
+        "none": "无",
+        "by_level": "各行政层级的文件数",
+        "level": "层级",
+        "table4_caption": "政策工具 × 政策目标的编码数（n）及其占各目标编码的比例（%）",
+        "table4_text": "一个条款服务多个目标时按每个目标各计一次，故合计为编码数（{total}），而非条款数。",
+        "heatmap_caption": "政策工具 × 政策目标的编码数",
+        "family_bars_caption": "各政策目标的编码在工具类型间的分布",
+        "scale_text": "效力量表 {name}：{formula}；取值范围 {low} 至 {high}。",
+        "efficacy_by": "按{field}的政策效力",
+        "efficacy_caption": "按{field}的平均效力（含一个标准差及条款数；按目标时为编码数）",
+        "fit_text": "独立性卡方检验：χ²({dof}) = {chi2:.2f}，p = {p:.2g}，Cramér's V = {v:.3f}，n = {n}；{cells} 个期望频数中有 {sparse} 个小于 5。",
+        "fit_sparse": "不满足 Cochran 规则（超过 20% 的期望频数小于 5，或有期望频数小于 1）：p 值仅为近似，请参看残差。",
+        "fit_dropped": "因无计数而略去：{names}。",
+        "fit_family": "按工具类型：χ²({dof}) = {chi2:.2f}，p = {p:.2g}，Cramér's V = {v:.3f}。",
+        "residuals_caption": "调整后标准化残差（大于 1.96：编码多于独立时的期望；小于 -1.96：少于期望）",
+        "single_year": "所有文件均发布于 {year} 年：趋势分析至少需要两个年份",
+        "trends_caption": "各年份的文件数、条款数、编码数与政策效力",
+        "trend_documents": "各年份发布的文件数",
+        "trend_families": "各年份按工具类型的编码数",
+        "no_network": "没有文件注明发文机构",
+        "network_text": "共 {bodies} 个发文机构；{pairs} 对机构曾联合发文。",
+        "network_caption": "发文机构合作网络（节点面积：文件数；连线宽度：联合发文数）",
+        "centrality_caption": "发文机构的中心性（按中心程度排序）",
+        "authority_caption": "按{by}和{dimension}的文件数",
+        "authority_figure": "按{by}和{dimension}的文件数",
+        "portfolio_text": "政策组合指一组文件的“政策工具 × 政策目标”空间；某一单元格只要有条款以该工具服务该目标即视为覆盖。",
+        "portfolio_by": "按{field}的政策组合指标",
+        "portfolio_docs": "{n} 份文件的政策组合指标分布",
+        "portfolio_tiles": "全部语料作为一个政策组合：已覆盖的“工具 × 目标”单元格",
+        "measure": "指标",
+        "mean": "均值",
+        "std": "标准差",
+        "min": "最小值",
+        "max": "最大值",
+        "no_coders": "未提供各编码员的语料（传入 coders={名称: 语料} 以计算一致性）",
+        "agreement_caption": "{n} 名编码员（{names}）在各编码维度上的一致性",
+        "coverage_text": "{partial} 个条款并非由所有编码员编码；共有 {disagreements} 处分歧（条款 × 维度）有待裁定。",
+        "disagreement_caption": "各维度有待裁定的分歧数",
+        "categories_caption": "各政策工具的一致性（某工具的编码值被另一编码员一致给出的比例）",
+        "dimension": "维度",
+        "disagreements": "分歧数",
+        "objective_prefix": "目标：",
+        "codebook_part_family": "工具类型",
+        "codebook_part_instrument": "政策工具",
+        "codebook_part_objective": "政策目标",
+        "codebook_part_level": "效力维度的等级",
+        "codebook_empty": "该框架未定义工具类型、工具、目标或等级",
+        "version": "policyquant 版本",
+        "framework_name": "框架名称",
+        "framework_title": "框架标题",
+        "framework_version": "框架版本",
+        "plugin": "注册插件",
+        "unregistered": "未注册（在代码中构建的 Framework 对象）",
+        "citation": "引用",
+        "written": "生成时间（UTC）",
+        "python": "Python",
+        "pandas": "pandas",
+        "numpy": "NumPy",
+        "matplotlib": "matplotlib",
+        "not_installed": "未安装",
+        "sources_caption": "输入文件",
+        "no_sources": "未提供输入文件（传入 sources=[...] 以记录文件名及其 SHA-256 哈希值）",
+        "file": "文件",
+        "bytes": "字节",
+        "sha256": "SHA-256",
+        "total": "合计",
+        "subtotal": "{family}小计",
+        "share": "%",
+        "n": "n",
+        "no_matplotlib": "绘图需要 matplotlib（pip install 'policyquant[plot]'）",
+    },
+}
+
+#: Column headings of the tables, by language; columns not listed keep their name.
+_COLUMNS: dict[str, dict[str, str]] = {
+    "en": {
+        "count": "n",
+        "mean": "Mean",
+        "std": "SD",
+        "min": "Min",
+        "max": "Max",
+        "total": "Total",
+        "share": "Share (%)",
+        "documents": "Documents",
+        "units": "Clauses",
+        "codings": "Codings",
+        "efficacy_total": "Efficacy (total)",
+        "efficacy_mean": "Efficacy (mean)",
+        "degree": "Partners",
+        "weighted_degree": "Weighted degree",
+        "degree_centrality": "Degree centrality",
+        "betweenness": "Betweenness",
+        "eigenvector": "Eigenvector",
+        "unit": "Unit",
+        "level": "Level",
+        "n_units": "Units",
+        "alpha": "α",
+        "alpha_low": "α low",
+        "alpha_high": "α high",
+        "kappa": "κ",
+        "ac1": "AC1",
+        "percent_agreement": "Agreement",
+        "n_values": "Values",
+        "agreement": "Agreement",
+        "key": "Key",
+        "label": "Label",
+        "parent": "Parent",
+        "score": "Score",
+        "description": "Rule",
+        "aliases": "Other names",
+    },
+    "zh": {
+        "count": "n",
+        "mean": "均值",
+        "std": "标准差",
+        "min": "最小值",
+        "max": "最大值",
+        "total": "合计",
+        "share": "占比（%）",
+        "documents": "文件数",
+        "units": "条款数",
+        "codings": "编码数",
+        "efficacy_total": "效力合计",
+        "efficacy_mean": "平均效力",
+        "degree": "合作机构数",
+        "weighted_degree": "加权度",
+        "degree_centrality": "度中心度",
+        "betweenness": "中介中心度",
+        "eigenvector": "特征向量中心度",
+        "unit": "单元",
+        "level": "测量层次",
+        "n_units": "单元数",
+        "alpha": "α",
+        "alpha_low": "α 下限",
+        "alpha_high": "α 上限",
+        "kappa": "κ",
+        "ac1": "AC1",
+        "percent_agreement": "一致率",
+        "n_values": "编码值数",
+        "agreement": "一致率",
+        "key": "键",
+        "label": "名称",
+        "parent": "上级",
+        "score": "分值",
+        "description": "编码规则",
+        "aliases": "别名",
+    },
+}
+
+#: Chinese names of the portfolio measures (English ones come from policyquant.analysis.MEASURES).
+_MEASURES_ZH = {
+    "space": "组合空间",
+    "size": "组合规模",
+    "n_instruments": "覆盖的工具数",
+    "p_instruments": "覆盖的工具比例",
+    "n_targets": "覆盖的目标数",
+    "p_targets": "覆盖的目标比例",
+    "unique": "独特工具配置数",
+    "c_eq": "工具配置均等度",
+    "div_aid": "多样性（平均工具多样性）",
+    "div_gs": "多样性（Gini-Simpson）",
+    "div_sh": "多样性（Shannon）",
+    "eq_sh": "均匀度（Shannon）",
+    "in_prep": "工具优势度",
+    "burden_continuous": "负担（连续学习）",
+    "burden_steep": "负担（陡峭学习）",
+    "burden_capped": "负担（封顶学习）",
+    "burden_targets_continuous": "负担（按目标加权，连续学习）",
+    "burden_targets_steep": "负担（按目标加权，陡峭学习）",
+    "burden_targets_capped": "负担（按目标加权，封顶学习）",
+}
+
+
+# -- The report's building blocks -------------------------------------------------------
+
+
+@attrs.frozen
+class _Cell:
+    text: str
+    numeric: bool = False
+    colspan: int = 1
+    css: str = ""
+
+
+@attrs.frozen
+class _Row:
+    label: str
+    cells: list[_Cell]
+    css: str = ""
+
+
+@attrs.frozen
+class _Table:
+    number: int
+    caption: str
+    head: list[list[_Cell]]
+    rows: list[_Row]
+    anchor: str | None = None
+
+
+@attrs.frozen
+class _Block:
+    """One piece of a section: ``kind`` is table, figure, note, text or facts."""
+
+    kind: str
+    text: str = ""
+    table: _Table | None = None
+    svg: Any = None
+    number: int = 0
+    facts: list[tuple[str, str]] = attrs.field(factory=list)
+
+
+@attrs.frozen
+class _Section:
+    anchor: str
+    number: int
+    title: str
+    blocks: list[_Block]
+
+
+class _Context:
+    """What every section builder needs: the corpus, the language and the running numbers."""
+
+    def __init__(self, corpus: Corpus, language: str, issuer_aliases: Any) -> None:
+        self.corpus = corpus
+        self.framework = corpus.framework
+        self.language = language
+        self.strings = _STRINGS[language]
+        self.columns = _COLUMNS[language]
+        self.issuer_aliases = issuer_aliases
+        self.tables = 0
+        self.figures = 0
+
+    def s(self, key: str, **values: Any) -> str:
+        text = self.strings[key]
+        return text.format(**values) if values else text
+
+    @property
+    def plot_language(self) -> str | None:
+        return "zh" if self.language == "zh" else None
+
+    def note(self, reason: str) -> _Block:
+        return _Block("note", text=self.s("not_computed", reason=reason))
+
+    def text(self, text: str) -> _Block:
+        return _Block("text", text=text)
+
+    def field_title(self, field: str, inline: bool = False) -> str:
+        """A field's name; ``inline`` for use mid-sentence (lower case in English, "policy objective")."""
+        from .plotting import _field_title
+
+        title = _field_title(self.framework, field, self.plot_language)
+        if inline and self.language == "en" and title[:1].isupper() and title[1:2].islower():
+            title = title[0].lower() + title[1:]
+        return title
+
+    def category(self, field: str, key: object) -> str:
+        from .plotting import _category_label
+
+        return _category_label(self.framework, field, key, self.plot_language)
+
+    def table(
+        self,
+        frame: pd.DataFrame,
+        caption: str,
+        *,
+        decimals: int | Mapping[str, int] = 2,
+        index_title: str = "",
+        index_labels: Iterable[str] | None = None,
+        column_labels: Mapping[Any, str] | None = None,
+        row_css: Sequence[str] | None = None,
+        cell_css: Callable[[Any, Any], str] | None = None,
+        anchor: str | None = None,
+        whole: Iterable[str] = (),
+    ) -> _Block:
+        self.tables += 1
+        table = _frame_table(
+            frame,
+            self.tables,
+            caption,
+            decimals=decimals,
+            index_title=index_title,
+            index_labels=index_labels,
+            column_labels=column_labels if column_labels is not None else self.columns,
+            row_css=row_css,
+            cell_css=cell_css,
+            anchor=anchor,
+            whole=whole,
+        )
+        return _Block("table", table=table)
+
+    def figure(self, draw: Callable[[], Any], caption: str) -> _Block:
+        """Draw a figure and embed it as SVG; a note instead if it cannot be drawn."""
+        try:
+            fig = draw()
+        except ImportError:
+            return self.note(self.s("no_matplotlib"))
+        except PolicyQuantError as error:
+            return self.note(_reason(error))
+        self.figures += 1
+        return _Block(
+            "figure", svg=_svg(fig, f"f{self.figures}", self.language), text=caption, number=self.figures
+        )
+
+
+def _reason(error: BaseException) -> str:
+    """The first line of an error's message: why a part could not be computed."""
+    text = str(error).strip().splitlines()
+    return text[0].rstrip(":") if text else type(error).__name__
+
+
+def _guard(ctx: _Context, build: Callable[[], list[_Block]]) -> list[_Block]:
+    """The blocks ``build`` makes, or one note saying why they could not be made."""
+    try:
+        return build()
+    except PolicyQuantError as error:
+        return [ctx.note(_reason(error))]
+
+
+# -- Tables ------------------------------------------------------------------------------
+
+
+def _format(value: Any, digits: int, integral: bool) -> tuple[str, str]:
+    """The text of one cell and an extra CSS class (``na`` for a missing value)."""
+    if value is None or (not isinstance(value, (str, tuple, list)) and pd.isna(value)):
+        return "–", "na"
+    if isinstance(value, (bool, np.bool_)):
+        return ("yes" if value else "no"), ""
+    if isinstance(value, (int, np.integer)):
+        return str(int(value)), ""
+    if isinstance(value, (float, np.floating)):
+        if np.isinf(value):
+            return ("∞" if value > 0 else "-∞"), ""
+        return (f"{value:.0f}" if integral else f"{value:.{digits}f}"), ""
+    if isinstance(value, (tuple, list)):
+        return "; ".join(str(v) for v in value), ""
+    return str(value), ""
+
+
+def _is_numeric(values: pd.Series) -> bool:
+    """Whether a column holds numbers (an object column counts when every value present is one)."""
+    dtype = values.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        return False
+    if pd.api.types.is_numeric_dtype(dtype):
+        return True
+    if not pd.api.types.is_object_dtype(dtype):
+        return False
+    present = [v for v in values if v is not None and not (isinstance(v, float) and np.isnan(v))]
+    return bool(present) and all(
+        isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
+        for v in present
+    )
+
+
+def _frame_table(
+    frame: pd.DataFrame,
+    number: int,
+    caption: str,
+    *,
+    decimals: int | Mapping[str, int],
+    index_title: str,
+    index_labels: Iterable[str] | None,
+    column_labels: Mapping[Any, str],
+    row_css: Sequence[str] | None,
+    cell_css: Callable[[Any, Any], str] | None,
+    anchor: str | None,
+    whole: Iterable[str] = (),
+) -> _Table:
+    columns = list(frame.columns)
+    wanted_whole = set(whole)
+    numeric = {}
+    integral = {}
+    for position, column in enumerate(columns):
+        values = frame.iloc[:, position]
+        numeric[position] = _is_numeric(values)
+        key = column[-1] if isinstance(column, tuple) else column
+        if key in wanted_whole and numeric[position]:
+            floats = values.to_numpy(dtype=np.float64, na_value=np.nan)
+            finite = floats[np.isfinite(floats)]
+            integral[position] = bool((finite == np.round(finite)).all())
+        else:
+            integral[position] = False
+
+    def label(column: Any) -> str:
+        try:
+            return column_labels.get(column, str(column))
+        except TypeError:  # an unhashable label
+            return str(column)
+
+    def digits(column: Any) -> int:
+        if isinstance(decimals, Mapping):
+            key = column[-1] if isinstance(column, tuple) else column
+            return decimals.get(key, decimals.get("*", 2))
+        return decimals
+
+    head: list[list[_Cell]] = []
+    if isinstance(frame.columns, pd.MultiIndex) and frame.columns.nlevels == 2:
+        top: list[_Cell] = [_Cell("")]
+        for group in dict.fromkeys(c[0] for c in columns):
+            span = sum(1 for c in columns if c[0] == group)
+            top.append(_Cell(label(group), numeric=True, colspan=span, css="group"))
+        head.append(top)
+        head.append(
+            [_Cell(index_title)] + [_Cell(label(c[1]), numeric=numeric[i]) for i, c in enumerate(columns)]
+        )
+    else:
+        head.append(
+            [_Cell(index_title)] + [_Cell(label(c), numeric=numeric[i]) for i, c in enumerate(columns)]
+        )
+    labels = (
+        list(index_labels) if index_labels is not None else [_format(i, 2, False)[0] for i in frame.index]
+    )
+    rows = []
+    values = frame.to_numpy(dtype=object)
+    for r, row_label in enumerate(labels):
+        cells = []
+        for c, column in enumerate(columns):
+            text, css = _format(values[r, c], digits(column), integral[c])
+            if cell_css is not None:
+                css = " ".join(filter(None, (css, cell_css(column, values[r, c]))))
+            cells.append(_Cell(text, numeric=numeric[c], css=css))
+        rows.append(_Row(row_label, cells, row_css[r] if row_css is not None else ""))
+    return _Table(number, caption, head, rows, anchor)
+
+
+# -- Figures -----------------------------------------------------------------------------
+
+_ID = re.compile(r'\bid="([^"]+)"')
+_SHORTEN = re.compile(r"(\d\.\d\d)\d+")
+
+
+def _svg(fig: Any, prefix: str, language: str) -> Any:
+    """The figure as inline SVG markup (closed afterwards), with ids unique within the page."""
+    import matplotlib
+    import matplotlib.pyplot as plt
+    from markupsafe import Markup
+
+    from .plotting import font_context
+
+    buffer = io.StringIO()
+    try:
+        # Text as paths: the reader's browser needs no CJK font; a fixed salt makes clip-path ids stable.
+        with (
+            font_context(cjk=language == "zh"),
+            matplotlib.rc_context({"svg.fonttype": "path", "svg.hashsalt": "policyquant"}),
+        ):
+            fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    finally:
+        plt.close(fig)
+    text = buffer.getvalue()
+    text = text[text.index("<svg") :]
+    text = re.sub(r"<metadata>.*?</metadata>\s*", "", text, flags=re.DOTALL)
+    ids = set(_ID.findall(text))
+    if ids:
+        names = "|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True))
+        text = re.sub(rf'\bid="({names})"', lambda m: f'id="{prefix}-{m.group(1)}"', text)
+        text = re.sub(rf'href="#({names})"', lambda m: f'href="#{prefix}-{m.group(1)}"', text)
+        text = re.sub(rf"url\(#({names})\)", lambda m: f"url(#{prefix}-{m.group(1)})", text)
+    # Six decimals of a point are far below what a screen or printer resolves; two halve the file.
+    text = re.sub(r'\bd="[^"]*"', lambda m: _SHORTEN.sub(r"\1", m.group(0)), text)
+    root_end = text.index(">")
+    root = text[:root_end]
+    width = re.search(r'\bwidth="([\d.]+)pt"', root)
+    # Namespaces are implied for SVG inside HTML; size comes from the viewBox, scaled to the page.
+    root = re.sub(r'\s(xmlns(:\w+)?|width|height|version)="[^"]*"', "", root)
+    style = f' style="max-width: {float(width.group(1)):.1f}pt"' if width else ""
+    root += f' class="chart" role="img" preserveAspectRatio="xMidYMid meet"{style}'
+    return Markup(root + text[root_end:].rstrip())
+
+
+# -- Sections ----------------------------------------------------------------------------
+
+
+def _overview(ctx: _Context) -> list[_Block]:
+    corpus, framework = ctx.corpus, ctx.framework
+    documents, units = corpus.documents, corpus.units
+    scale = framework.scale
+    facts = [
+        (ctx.s("framework"), ctx.s("framework_value", title=framework.title, name=framework.name)),
+        (
+            ctx.s("parts"),
+            ctx.s(
+                "parts_value",
+                families=len(framework.families),
+                instruments=len(framework.instruments),
+                objectives=len(framework.objectives),
+                scale=f"{scale.name}" if scale is not None else ctx.s("none"),
+            ),
+        ),
+        (ctx.s("documents"), str(len(documents))),
+        (ctx.s("units"), str(len(units))),
+        (ctx.s("codings"), str(len(corpus.codings)) if framework.objectives else ctx.s("none")),
+    ]
+    years = (
+        documents["year"].to_numpy(dtype=np.float64, na_value=np.nan)
+        if "year" in documents.columns
+        else np.array([])
+    )
+    years = years[~np.isnan(years)]
+    if years.size:
+        facts.append(
+            (
+                ctx.s("years"),
+                ctx.s("years_value", first=int(years.min()), last=int(years.max()), n=len(np.unique(years))),
+            )
+        )
+    else:
+        facts.append((ctx.s("years"), ctx.s("no_years")))
+    if "issuers" in documents.columns:
+        from .analysis.network import IssuerAliases
+
+        aliases = IssuerAliases.resolve(ctx.issuer_aliases)
+        long = documents[["doc_id", "issuers"]].explode("issuers").dropna(subset=["issuers"])
+        bodies = {aliases.canonical(name) for name in pd.unique(long["issuers"])}
+        facts.append(
+            (ctx.s("issuers"), ctx.s("issuers_value", n=len(bodies), documents=long["doc_id"].nunique()))
+        )
+    else:
+        facts.append((ctx.s("issuers"), ctx.s("no_issuers")))
+    document_fields = [c for c in documents.columns if c != "doc_id"]
+    unit_fields = [c for c in units.columns if c not in ("unit_id", "doc_id")]
+    facts.append((ctx.s("document_fields"), ", ".join(map(str, document_fields)) or ctx.s("none")))
+    facts.append((ctx.s("unit_fields"), ", ".join(map(str, unit_fields)) or ctx.s("none")))
+    blocks = [_Block("facts", facts=facts)]
+    if "level" in documents.columns and documents["level"].notna().any():
+        counts = documents["level"].value_counts(sort=False, dropna=False)
+        labels = [ctx.category("level", key) if not pd.isna(key) else "–" for key in counts.index]
+        frame = pd.DataFrame({"documents": counts.to_numpy()})
+        blocks.append(ctx.table(frame, ctx.s("by_level"), index_title=ctx.s("level"), index_labels=labels))
+    return blocks
+
+
+def _table4(ctx: _Context) -> list[_Block]:
+    from . import plotting
+    from .analysis.crosstab import crosstab
+
+    result = crosstab(ctx.corpus)
+    frame = result.to_frame(labels=False)
+    labels, css = [], []
+    for group, row in frame.index:
+        if group == "Total" and row == "":
+            labels.append(ctx.s("total"))
+            css.append("total")
+        elif row == "Total":
+            labels.append(ctx.s("subtotal", family=ctx.category("family", group)))
+            css.append("subtotal")
+        else:
+            labels.append(ctx.category("instrument", row))
+            css.append("member")
+    column_labels = {"count": ctx.s("n"), "share": ctx.s("share"), "Total": ctx.s("total")}
+    for key in result.counts.columns:
+        column_labels[key] = ctx.category(result.columns, key)
+    return [
+        ctx.text(ctx.s("table4_text", total=result.total)),
+        ctx.table(
+            frame,
+            ctx.s("table4_caption"),
+            index_title=ctx.field_title("instrument"),
+            index_labels=labels,
+            column_labels=column_labels,
+            row_css=css,
+            anchor="table4-counts",
+        ),
+        ctx.figure(
+            lambda: plotting.crosstab_heatmap(result, language=ctx.plot_language), ctx.s("heatmap_caption")
+        ),
+        ctx.figure(
+            lambda: plotting.family_objective_bars(ctx.corpus, language=ctx.plot_language),
+            ctx.s("family_bars_caption"),
+        ),
+    ]
+
+
+def _efficacy(ctx: _Context) -> list[_Block]:
+    from . import plotting
+    from .analysis.efficacy import efficacy, efficacy_summary
+
+    scale = ctx.framework.scale
+    if scale is None:
+        raise ValidationError(f"framework {ctx.framework.name!r} has no efficacy scale")
+    efficacy(ctx.corpus)  # Fails first, with the reason, when scores are missing.
+    formula = getattr(scale, "formula", None)
+    blocks = [
+        ctx.text(
+            ctx.s(
+                "scale_text",
+                name=scale.name,
+                formula=f"{scale.name} = {formula}" if formula else scale.name,
+                low=_number(scale.min_score),
+                high=_number(scale.max_score),
+            )
+        )
+    ]
+    fields = [f for f in ("objective", "family", "instrument") if _has_part(ctx, f)]
+    for field in fields:
+        title = ctx.field_title(field, inline=True)
+
+        def build(field: str = field, title: str = title) -> list[_Block]:
+            summary = efficacy_summary(ctx.corpus, by=field)
+            labels = [ctx.category(field, key) for key in summary.index]
+            made = [
+                ctx.table(
+                    summary,
+                    ctx.s("efficacy_by", field=title),
+                    index_title=ctx.field_title(field),
+                    index_labels=labels,
+                    whole=("min", "max", "total"),
+                )
+            ]
+            if field != "family":
+                made.append(
+                    ctx.figure(
+                        lambda: plotting.efficacy_bars(ctx.corpus, by=field, language=ctx.plot_language),
+                        ctx.s("efficacy_caption", field=title),
+                    )
+                )
+            return made
+
+        blocks += _guard(ctx, build)
+    return blocks
+
+
+def _has_part(ctx: _Context, field: str) -> bool:
+    framework = ctx.framework
+    return bool(framework.objectives if field == "objective" else framework.instruments)
+
+
+def _number(value: Any) -> str:
+    value = float(value)
+    return str(int(value)) if value.is_integer() else f"{value:g}"
+
+
+def _fit(ctx: _Context) -> list[_Block]:
+    from .analysis.fit import fit
+
+    result = fit(ctx.corpus)
+    blocks = [
+        ctx.text(
+            ctx.s(
+                "fit_text",
+                dof=result.dof,
+                chi2=result.chi2,
+                p=result.pvalue,
+                v=result.cramers_v,
+                n=result.n,
+                sparse=result.sparse_cells,
+                cells=result.expected.size,
+            )
+        )
+    ]
+    if result.sparse:
+        blocks.append(ctx.text(ctx.s("fit_sparse")))
+    if result.dropped:
+        names = [
+            ctx.category("instrument", d)
+            if d in ctx.framework.instrument_keys
+            else ctx.category("objective", d)
+            for d in result.dropped
+        ]
+        blocks.append(ctx.text(ctx.s("fit_dropped", names=", ".join(names))))
+
+    def by_family() -> list[_Block]:
+        family = fit(ctx.corpus, rows="family")
+        return [
+            ctx.text(
+                ctx.s("fit_family", dof=family.dof, chi2=family.chi2, p=family.pvalue, v=family.cramers_v)
+            )
+        ]
+
+    blocks += _guard(ctx, by_family)
+    residuals = result.residuals
+
+    def flag(_column: Any, value: Any) -> str:
+        if pd.isna(value):
+            return ""
+        return "over" if value >= 1.96 else "under" if value <= -1.96 else ""
+
+    blocks.append(
+        ctx.table(
+            residuals,
+            ctx.s("residuals_caption"),
+            index_title=ctx.field_title("instrument"),
+            index_labels=[ctx.category("instrument", k) for k in residuals.index],
+            column_labels={k: ctx.category("objective", k) for k in residuals.columns},
+            cell_css=flag,
+        )
+    )
+    return blocks
+
+
+def _trends(ctx: _Context) -> list[_Block]:
+    from . import plotting
+    from .analysis.trends import trends
+
+    documents = ctx.corpus.documents
+    if "year" in documents.columns:
+        years = documents["year"].dropna().unique()
+        if len(years) == 1:
+            raise ValidationError(ctx.s("single_year", year=int(years[0])))
+    table = trends(ctx.corpus)
+    blocks = [
+        ctx.table(
+            table, ctx.s("trends_caption"), index_title=ctx.field_title("year"), whole=("efficacy_total",)
+        ),
+        ctx.figure(
+            lambda: plotting.trend_plot(ctx.corpus, "documents", kind="bar", language=ctx.plot_language),
+            ctx.s("trend_documents"),
+        ),
+    ]
+    if ctx.framework.instruments:
+        blocks.append(
+            ctx.figure(
+                lambda: plotting.trend_plot(
+                    ctx.corpus, "codings", split="family", language=ctx.plot_language
+                ),
+                ctx.s("trend_families"),
+            )
+        )
+    return blocks
+
+
+def _network(ctx: _Context) -> list[_Block]:
+    from . import plotting
+    from .analysis.network import issuer_network
+
+    network = issuer_network(ctx.corpus, aliases=ctx.issuer_aliases)
+    centrality = network.centrality
+    if centrality.empty:
+        raise ValidationError(ctx.s("no_network"))
+    return [
+        ctx.text(ctx.s("network_text", bodies=len(centrality), pairs=network.graph.number_of_edges())),
+        ctx.figure(
+            lambda: plotting.issuer_network_plot(
+                network, aliases=ctx.issuer_aliases, language=ctx.plot_language
+            ),
+            ctx.s("network_caption"),
+        ),
+        ctx.table(
+            centrality,
+            ctx.s("centrality_caption"),
+            decimals=3,
+            index_title=ctx.s("issuers"),
+            index_labels=[str(name) for name in centrality.index],
+        ),
+    ]
+
+
+def _authority(ctx: _Context) -> list[_Block]:
+    from . import plotting
+    from .analysis.authority import authority_distribution
+
+    result = authority_distribution(ctx.corpus)
+    counts = result.counts.copy()
+    dimension = result.columns
+    counts["total"] = counts.sum(axis=1)
+    labels = {key: f"{key} {ctx.category(dimension, key)}" for key in result.counts.columns}
+    by, title = ctx.field_title(result.rows, inline=True), ctx.field_title(dimension, inline=True)
+    return [
+        ctx.table(
+            counts,
+            ctx.s("authority_caption", by=by, dimension=title),
+            index_title=ctx.field_title(result.rows),
+            index_labels=[ctx.category(result.rows, k) for k in counts.index],
+            column_labels={**labels, "total": ctx.columns["total"]},
+        ),
+        ctx.figure(
+            lambda: plotting.authority_plot(result, language=ctx.plot_language),
+            ctx.s("authority_figure", by=by, dimension=title),
+        ),
+    ]
+
+
+def _measure_label(ctx: _Context, key: str) -> str:
+    from .analysis.portfolios import MEASURES
+
+    if ctx.language == "zh":
+        return _MEASURES_ZH.get(key, key)
+    return MEASURES[key][1] if key in MEASURES else key
+
+
+def _portfolios(ctx: _Context) -> list[_Block]:
+    from . import plotting
+    from .analysis.portfolios import portfolio_measures
+
+    per_document = portfolio_measures(ctx.corpus)
+    blocks = [ctx.text(ctx.s("portfolio_text"))]
+    documents = ctx.corpus.documents
+    if "level" in documents.columns and documents["level"].notna().any():
+
+        def by_level() -> list[_Block]:
+            # Objects keep each measure's type through the transpose: counts stay integers.
+            measures = portfolio_measures(ctx.corpus, by="level").astype(object).T
+            return [
+                ctx.table(
+                    measures,
+                    ctx.s("portfolio_by", field=ctx.field_title("level", inline=True)),
+                    decimals=3,
+                    index_title=ctx.s("measure"),
+                    index_labels=[_measure_label(ctx, k) for k in measures.index],
+                    column_labels={k: ctx.category("level", k) for k in measures.columns},
+                )
+            ]
+
+        blocks += _guard(ctx, by_level)
+    spread = pd.DataFrame(
+        {
+            "mean": per_document.mean(),
+            "std": per_document.std(),
+            "min": per_document.min(),
+            "max": per_document.max(),
+        }
+    )
+    blocks.append(
+        ctx.table(
+            spread,
+            ctx.s("portfolio_docs", n=len(per_document)),
+            decimals=3,
+            index_title=ctx.s("measure"),
+            index_labels=[_measure_label(ctx, k) for k in spread.index],
+            column_labels={k: ctx.s(k) for k in spread.columns},
+        )
+    )
+    blocks.append(
+        ctx.figure(
+            lambda: plotting.portfolio_tiles(ctx.corpus, language=ctx.plot_language), ctx.s("portfolio_tiles")
+        )
+    )
+    return blocks
+
+
+def _dimension_label(ctx: _Context, name: str) -> str:
+    if name.startswith("objective:"):
+        return ctx.s("objective_prefix") + ctx.category("objective", name.split(":", 1)[1])
+    if name == "instrument":
+        return ctx.field_title("instrument")
+    return f"{name} {ctx.field_title(name)}" if ctx.field_title(name) != name else name
+
+
+def _reliability(ctx: _Context, coders: Mapping[str, Corpus] | None) -> list[_Block]:
+    from .reliability import agreement_report, disagreements
+
+    if coders is None:
+        raise ValidationError(ctx.s("no_coders"))
+    result = agreement_report(coders)
+    table = result.table
+    table = table.drop(columns=[c for c in ("alpha_low", "alpha_high") if table[c].isna().all()])
+    found = disagreements(coders)
+    blocks = [
+        ctx.table(
+            table,
+            ctx.s("agreement_caption", n=len(result.coders), names=", ".join(result.coders)),
+            decimals=3,
+            index_title=ctx.s("dimension"),
+            index_labels=[_dimension_label(ctx, name) for name in table.index],
+        ),
+        ctx.text(ctx.s("coverage_text", partial=len(result.coverage), disagreements=len(found))),
+    ]
+    if len(found):
+        counts = found["dimension"].value_counts(sort=False)
+        order = [d for d in table.index if d in counts.index]
+        frame = pd.DataFrame({"n": counts.reindex(order).to_numpy()}, index=order)
+        blocks.append(
+            ctx.table(
+                frame,
+                ctx.s("disagreement_caption"),
+                index_title=ctx.s("dimension"),
+                index_labels=[_dimension_label(ctx, d) for d in order],
+                column_labels={"n": ctx.s("disagreements")},
+            )
+        )
+    if len(result.categories):
+        categories = result.categories
+        blocks.append(
+            ctx.table(
+                categories,
+                ctx.s("categories_caption"),
+                decimals=3,
+                index_title=ctx.field_title("instrument"),
+                index_labels=[ctx.category("instrument", k) for k in categories.index],
+            )
+        )
+    return blocks
+
+
+def _codebook(ctx: _Context) -> list[_Block]:
+    book = ctx.framework.codebook(language=ctx.plot_language)
+    if book.empty:
+        raise ValidationError(ctx.s("codebook_empty"))
+    blocks = []
+    extra = [c for c in book.columns if c.startswith("label_")]
+    for part in ("family", "instrument", "objective", "level"):
+        rows = book[book["part"] == part]
+        if rows.empty:
+            continue
+        columns = ["label", *extra, "description", "aliases"]
+        if part == "instrument":
+            columns.insert(1, "parent")
+        if part == "level":
+            columns = ["parent", "score", "label", *extra, "description"]
+        frame = (
+            rows.set_index("key")[columns].astype(object).where(rows.set_index("key")[columns].notna(), None)
+        )
+        labels = {c: f"{ctx.columns['label']} ({c.split('_', 1)[1]})" for c in extra}
+        blocks.append(
+            ctx.table(
+                frame,
+                ctx.s(f"codebook_part_{part}"),
+                index_title=ctx.columns["key"],
+                column_labels={**ctx.columns, **labels},
+            )
+        )
+    return blocks
+
+
+def _provenance(ctx: _Context, sources: list[tuple[str, int, str]], written: str) -> list[_Block]:
+    from . import __version__
+    from .plugins import get_registry
+
+    framework = ctx.framework
+    try:
+        entry = get_registry().entry(framework.name)
+        plugin = entry.plugin if entry.framework == framework else ctx.s("unregistered")
+    except PolicyQuantError:
+        plugin = ctx.s("unregistered")
+    try:
+        import matplotlib
+
+        matplotlib_version = matplotlib.__version__
+    except ImportError:  # pragma: no cover - depends on the installation
+        matplotlib_version = ctx.s("not_installed")
+    facts = [
+        (ctx.s("version"), __version__),
+        (ctx.s("framework_name"), framework.name),
+        (ctx.s("framework_title"), framework.title),
+        (ctx.s("framework_version"), framework.version or ctx.s("none")),
+        (ctx.s("plugin"), plugin),
+        (ctx.s("citation"), framework.citation or ctx.s("none")),
+        (ctx.s("written"), written),
+        (ctx.s("python"), f"{platform.python_version()} ({platform.python_implementation()})"),
+        (ctx.s("pandas"), pd.__version__),
+        (ctx.s("numpy"), np.__version__),
+        (ctx.s("matplotlib"), matplotlib_version),
+    ]
+    blocks = [_Block("facts", facts=facts)]
+    if sources:
+        frame = pd.DataFrame(
+            {"bytes": [size for _, size, _ in sources], "sha256": [digest for _, _, digest in sources]}
+        )
+        blocks.append(
+            ctx.table(
+                frame,
+                ctx.s("sources_caption"),
+                index_title=ctx.s("file"),
+                index_labels=[name for name, _, _ in sources],
+                column_labels={"bytes": ctx.s("bytes"), "sha256": ctx.s("sha256")},
+                anchor="sources",
+            )
+        )
+    else:
+        blocks.append(ctx.note(ctx.s("no_sources")))
+    return blocks
+
+
+# -- Arguments ---------------------------------------------------------------------------
+
+
+def _check_language(language: object) -> str:
+    if language is None:
+        return "en"
+    if isinstance(language, str):
+        code = language.strip().lower().replace("_", "-").split("-")[0]
+        if code in LANGUAGES:
+            return code
+    suggestions = closest(str(language), LANGUAGES)
+    raise ValidationError(
+        f"language must be None or one of {format_choices(LANGUAGES)}, got {language!r}"
+        + (f"; did you mean {', '.join(suggestions)}?" if suggestions else "")
+    )
+
+
+def _check_coders(coders: object) -> Mapping[str, Corpus] | None:
+    if coders is None:
+        return None
+    if not isinstance(coders, Mapping):
+        raise ValidationError(f"coders must be a mapping {{coder name: Corpus}}, got {type(coders).__name__}")
+    wrong = [str(name) for name, corpus in coders.items() if not isinstance(corpus, Corpus)]
+    if wrong:
+        raise ValidationError(
+            f"coders must map each coder's name to a policyquant Corpus; not a Corpus: {format_choices(wrong)}"
+        )
+    return coders
+
+
+def _hash_sources(sources: object) -> list[tuple[str, int, str]]:
+    """Name, size and SHA-256 of every input file; a missing or unreadable one is a ReadError."""
+    if sources is None:
+        return []
+    if isinstance(sources, (str, os.PathLike)):
+        sources = [sources]
+    if not isinstance(sources, Iterable):
+        raise ValidationError(f"sources must be file paths, got {type(sources).__name__}")
+    found = []
+    problems = []
+    for source in sources:
+        path = Path(source)
+        if not path.is_file():
+            problems.append(
+                {
+                    "file": str(path),
+                    "problem": "not a file" if path.exists() else "file not found",
+                    "expected": "an input file of the corpus, to record its SHA-256 hash",
+                }
+            )
+            continue
+        digest = hashlib.sha256()
+        try:
+            with path.open("rb") as handle:
+                for chunk in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(chunk)
+        except OSError as error:
+            problems.append({"file": str(path), "problem": f"cannot be read: {error.strerror or error}"})
+            continue
+        found.append((path.name, path.stat().st_size, digest.hexdigest()))
+    if problems:
+        raise ReadError(f"{len(problems)} source file(s) cannot be hashed for the report", problems)
+    return found
+
+
+def _written_at() -> str:
+    # SOURCE_DATE_EPOCH (reproducible-builds.org) pins the date, so that a rebuilt report is byte-identical.
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        moment = _dt.datetime.fromtimestamp(int(epoch), tz=_dt.timezone.utc)
+    else:
+        moment = _dt.datetime.now(tz=_dt.timezone.utc)
+    return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+# -- Public API --------------------------------------------------------------------------
+
+
+def render_report(
+    corpus: Corpus,
+    *,
+    coders: Mapping[str, Corpus] | None = None,
+    title: str | None = None,
+    language: str | None = None,
+    sources: Iterable[str | os.PathLike[str]] | None = None,
+    issuer_aliases: Any = None,
+) -> str:
+    """The HTML report of a coded corpus, as a string.
+
+    Parameters
+    ----------
+    corpus, coders, title, language, sources, issuer_aliases
+        As in :func:`report`.
+
+    Returns
+    -------
+    str
+        A complete HTML document with inline CSS and inline SVG figures.
+
+    Raises
+    ------
+    ValidationError
+        For an unknown ``language``, ``corpus`` that is not a Corpus, or
+        ``coders`` that is not a mapping of names to corpora.
+    ReadError
+        If a file in ``sources`` is missing or unreadable.
+
+    Examples
+    --------
+    >>> import policyquant as pq
+    >>> from policyquant.reporting import render_report
+    >>> html = render_report(pq.datasets.load_genai_china())
+    >>> html.startswith("<!DOCTYPE html>"), 'id="table4"' in html, "<svg" in html
+    (True, True, True)
+    """
+    if not isinstance(corpus, Corpus):
+        raise ValidationError(f"report needs a policyquant Corpus, got {type(corpus).__name__}")
+    code = _check_language(language)
+    coders = _check_coders(coders)
+    hashed = _hash_sources(sources)
+    if title is not None and not isinstance(title, str):
+        raise ValidationError(f"title must be text, got {type(title).__name__}")
+    ctx = _Context(corpus, code, issuer_aliases)
+    written = _written_at()
+    builders: dict[str, Callable[[], list[_Block]]] = {
+        "overview": lambda: _overview(ctx),
+        "table4": lambda: _table4(ctx),
+        "efficacy": lambda: _efficacy(ctx),
+        "fit": lambda: _fit(ctx),
+        "trends": lambda: _trends(ctx),
+        "network": lambda: _network(ctx),
+        "authority": lambda: _authority(ctx),
+        "portfolios": lambda: _portfolios(ctx),
+        "reliability": lambda: _reliability(ctx, coders),
+        "codebook": lambda: _codebook(ctx),
+        "provenance": lambda: _provenance(ctx, hashed, written),
+    }
+    sections = [
+        _Section(anchor, number, ctx.s(anchor), _guard(ctx, builders[anchor]))
+        for number, anchor in enumerate(SECTIONS, start=1)
+    ]
+    from . import __version__
+
+    return _template().render(
+        title=title or ctx.s("default_title"),
+        subtitle=ctx.s("framework_value", title=corpus.framework.title, name=corpus.framework.name),
+        generated=ctx.s("generated", version=__version__, when=written),
+        language="zh-Hans" if code == "zh" else "en",
+        strings=ctx.strings,
+        sections=sections,
+    )
+
+
+def _template() -> Any:
+    import jinja2
+
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("policyquant", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return environment.get_template("report.html.j2")
+
+
+def report(
+    corpus: Corpus,
+    path: str | os.PathLike[str],
+    *,
+    coders: Mapping[str, Corpus] | None = None,
+    title: str | None = None,
+    language: str | None = None,
+    sources: Iterable[str | os.PathLike[str]] | None = None,
+    issuer_aliases: Any = None,
+) -> Path:
+    """Write a self-contained HTML report of a coded corpus: tables, figures, codebook and provenance.
+
+    The report holds, in order: the corpus overview; the instrument x
+    objective table (the study's Table 4) with its heatmap; efficacy
+    summaries by objective, family and instrument with figures; the fit test
+    and its residuals; trends per year; the issuer network with its
+    centralities; the authority distribution; policy-portfolio measures; the
+    coders' agreement (with ``coders``); the framework's codebook; and the
+    provenance (versions, framework, input files and their SHA-256, the time
+    written).  A part that cannot be computed for this corpus shows a one-line
+    note saying why.
+
+    The file loads nothing: CSS is inline, figures are inline SVG with text
+    drawn as paths (no fonts needed to read Chinese labels), and there is no
+    JavaScript.  It prints to PDF with page breaks kept out of tables' rows and
+    figures.
+
+    Parameters
+    ----------
+    corpus : Corpus
+        The coded corpus.
+    path : str or path-like
+        A file name ending in ``.html`` or ``.htm``, or a directory (created if
+        needed) to write ``report.html`` in.  Missing parent directories are
+        created; an existing file is replaced.
+    coders : mapping of str to Corpus, optional
+        Each coder's corpus of the same documents, for the reliability section
+        (:func:`policyquant.reliability.agreement_report`).
+    title : str, optional
+        The report's title; by default "Report on a coded policy corpus" (in
+        Chinese with ``language="zh"``).
+    language : {None, "en", "zh"}, optional
+        Language of headings, notes, table headings and figure labels (``"zh-CN"``
+        and the like are read as ``"zh"``).
+    sources : iterable of path-like, optional
+        The input files the corpus was read from: their names, sizes and
+        SHA-256 hashes go into the provenance section.
+    issuer_aliases : IssuerAliases or mapping, optional
+        How to merge spellings of issuing bodies, as in
+        :func:`policyquant.issuer_network`.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    ValidationError
+        For an unknown ``language``, a ``corpus`` that is not a Corpus, or
+        ``coders`` that is not a mapping of names to corpora.
+    ReadError
+        If a file in ``sources`` is missing or unreadable.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import policyquant as pq
+    >>> from policyquant.reporting import report
+    >>> corpus = pq.datasets.load_genai_china()
+    >>> folder = tempfile.mkdtemp()
+    >>> written = report(corpus, folder, language="zh")
+    >>> written.name
+    'report.html'
+    >>> "政策工具 × 政策目标（表4）" in written.read_text(encoding="utf-8")
+    True
+    """
+    target = Path(path)
+    if target.is_dir() or target.suffix.lower() not in (".html", ".htm"):
+        target = target / "report.html"
+    html = render_report(
+        corpus,
+        coders=coders,
+        title=title,
+        language=language,
+        sources=sources,
+        issuer_aliases=issuer_aliases,
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(html, encoding="utf-8")
+    return target
