@@ -12,7 +12,7 @@ Examples
 ('mandatory', 'voluntary', 'mixed')
 """
 
-from . import analysis, datasets, declarative, errors, formula, io, model, plugins, reliability
+from . import analysis, datasets, declarative, errors, formula, io, model, plugins, reliability, reporting
 from .analysis import (
     CrosstabResult,
     FitResult,
@@ -56,6 +56,7 @@ from .model import (
     Objective,
 )
 from .plugins import get_framework, list_frameworks, plugin_failures
+from .reporting import report
 
 __version__ = "0.1.0.dev0"
 
@@ -108,6 +109,8 @@ __all__ = [
     "portfolio_similarity",
     "read_coding",
     "reliability",
+    "report",
+    "reporting",
     "trends",
     "write_coding",
 ]

@@ -1394,11 +1394,12 @@ def report(
     >>> import policyquant as pq
     >>> from policyquant.reporting import report
     >>> corpus = pq.datasets.load_genai_china()
-    >>> folder = tempfile.mkdtemp()
-    >>> written = report(corpus, folder, language="zh")
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     written = report(corpus, folder, language="zh")
+    ...     text = written.read_text(encoding="utf-8")
     >>> written.name
     'report.html'
-    >>> "政策工具 × 政策目标（表4）" in written.read_text(encoding="utf-8")
+    >>> "政策工具 × 政策目标（表4）" in text
     True
     """
     target = Path(path)

@@ -345,7 +345,8 @@ def test_report_with_coders_and_files(tmp_path, small):
     assert result.exit_code == 0, result.output
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "ann.xlsx" in html and "bob.xlsx" in html
-    assert "alpha" in html.lower()
+    assert 'id="reliability"' in html
+    assert "2 名编码员（ann, bob）" in html
 
 
 def test_report_needs_input_and_output(tmp_path):

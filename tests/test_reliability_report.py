@@ -750,3 +750,15 @@ def test_result_exports(two):
     assert "| instrument" in report.to_markdown()
     assert str(report).splitlines()[0].split()[:3] == ["unit", "level", "n_units"]
     assert not math.isnan(report.table["alpha"].sum())
+
+
+@pytest.mark.parametrize("order", ["full first", "partial first"])
+def test_a_coder_without_a_dimension_column_is_named(order):
+    full = pq.datasets.load_genai_china()
+    partial = pq.Corpus(
+        None,
+        pd.DataFrame({"unit_id": ["Z9-1-1"], "instrument": ["infrastructure"], "objectives": ["public safety"]}),
+    )
+    coders = {"A": full, "B": partial} if order == "full first" else {"B": partial, "A": full}
+    with pytest.raises(ValidationError, match=r"coder 'B' has no 'DA' column, which coder 'A' coded"):
+        agreement_report(coders)

@@ -114,6 +114,20 @@ def _check_coders(coders: Mapping[str, Corpus]) -> dict[str, Corpus]:
     frameworks = {corpus.framework.name for corpus in coders.values()}
     if len(frameworks) > 1:
         raise ValidationError(f"the coders used different frameworks: {', '.join(sorted(frameworks))}")
+    # A dimension is compared only when every coder's corpus has it: a missing column is a
+    # coding sheet that left the dimension out, not a coder who left every value blank.
+    (first_name, first), *others = coders.items()
+    expected = coded_dimensions(first)
+    for name, corpus in others:
+        found = coded_dimensions(corpus)
+        for one, two, lacking in ((expected, found, name), (found, expected, first_name)):
+            missing = [d for d in one if d not in two]
+            if missing:
+                having = first_name if lacking == name else name
+                raise ValidationError(
+                    f"coder {lacking!r} has no {missing[0]!r} column, which coder {having!r} coded; "
+                    f"add the column to the corpus of {lacking!r} or remove it from that of {having!r}"
+                )
     return coders
 
 
