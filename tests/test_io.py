@@ -1032,3 +1032,20 @@ def test_reading_a_workbook_closes_it(tmp_path):
     finally:
         gc.enable()
         gc.collect()
+
+
+def test_excel_keeps_text_that_looks_like_a_formula(tmp_path):
+    corpus = pq.datasets.load_genai_china()
+    documents = corpus.documents.copy()
+    documents["title"] = documents["title"].astype(object)
+    documents.loc[0, "title"] = '=HYPERLINK("http://example.invalid","x")'
+    units = corpus.units.copy()
+    units["text"] = units["text"].astype(object)
+    units.loc[1, "text"] = "=1+1"
+    corpus = pq.Corpus(documents, units)
+    path = tmp_path / "study.xlsx"
+    corpus.to_excel(path)
+    back = pq.read_coding(path)
+    assert back == corpus
+    assert back.documents.loc[0, "title"] == '=HYPERLINK("http://example.invalid","x")'
+    assert back.units.loc[1, "text"] == "=1+1"

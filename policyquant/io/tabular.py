@@ -496,6 +496,21 @@ def _check_excel_text(frame: pd.DataFrame, sheet: str) -> None:
         raise ValidationError(f"cannot write the {sheet} sheet to Excel", problems)
 
 
+def _keep_as_text(sheet: Any, frame: pd.DataFrame) -> None:
+    """Store text that starts with ``=`` as text: openpyxl would write it as a formula.
+
+    A formula would read back as an empty cell, and a title such as
+    ``=HYPERLINK(...)`` in a coding sheet is a spreadsheet-injection risk.
+    """
+    for position, column in enumerate(frame.columns, start=1):
+        values = frame[column]
+        if not (pd.api.types.is_object_dtype(values.dtype) or pd.api.types.is_string_dtype(values.dtype)):
+            continue
+        formulas = values.astype("string").str.startswith("=").fillna(False)
+        for row in np.flatnonzero(formulas.to_numpy(dtype=bool)):
+            sheet.cell(row=int(row) + 2, column=position).data_type = "s"
+
+
 def write_coding(corpus: Corpus, path: str | os.PathLike[str], format: str | None = None) -> list[Path]:
     """Write a corpus in a form :func:`read_coding` reads back unchanged.
 
@@ -553,6 +568,8 @@ def write_coding(corpus: Corpus, path: str | os.PathLike[str], format: str | Non
             documents.to_excel(writer, sheet_name="documents", index=False)
             units.to_excel(writer, sheet_name="units", index=False)
             corpus.framework.codebook().to_excel(writer, sheet_name="codebook", index=False)
+            _keep_as_text(writer.sheets["documents"], documents)
+            _keep_as_text(writer.sheets["units"], units)
         return [path]
     payload = {
         "policyquant": 1,
