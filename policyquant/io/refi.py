@@ -1141,7 +1141,15 @@ class QDAProject(Mapping[str, Corpus]):
 
     Examples
     --------
-    See :func:`read_qdpx`.
+    >>> import tempfile, pathlib
+    >>> import policyquant as pq
+    >>> from policyquant.io import read_qdpx, write_qdpx
+    >>> corpus = pq.datasets.load_genai_china().subset(["N01"])
+    >>> project = read_qdpx(write_qdpx(corpus, pathlib.Path(tempfile.mkdtemp()) / "n01.qdpx"))
+    >>> project
+    <QDAProject n01.qdpx (wang2026): coder: 20 units; 0 unmapped, 0 problems>
+    >>> project.sources[["doc_id", "selections"]].to_numpy().tolist()  # 20 clauses and the whole text (DA)
+    [['N01', 21]]
     """
 
     def __init__(
