@@ -550,9 +550,18 @@ def report(
         from .datasets import data_path
 
         sources = [data_path("genai_china_units.csv"), data_path("genai_china_documents.csv")]
-    path = write_report(
-        corpus, output, coders=coders, title=title, language=_language(language), sources=sources
-    )
+    from .reporting import SECTIONS
+
+    with _progress(None, "Writing the report", length=len(SECTIONS)) as bar:
+        path = write_report(
+            corpus,
+            output,
+            coders=coders,
+            title=title,
+            language=_language(language),
+            sources=sources,
+            progress=lambda section: bar.update(1, section),
+        )
     click.echo(f"policyquant: report written to {path}")
 
 

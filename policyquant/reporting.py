@@ -33,7 +33,7 @@ from ._text import closest, format_choices
 from .corpus import Corpus
 from .errors import PolicyQuantError, ReadError, ValidationError
 
-__all__ = ["render_report", "report"]
+__all__ = ["LANGUAGES", "SECTIONS", "render_report", "report"]
 
 #: Languages the report's headings, notes and figure labels come in.
 LANGUAGES = ("en", "zh")
@@ -1243,12 +1243,13 @@ def render_report(
     language: str | None = None,
     sources: Iterable[str | os.PathLike[str]] | None = None,
     issuer_aliases: Any = None,
+    progress: Callable[[str], None] | None = None,
 ) -> str:
     """The HTML report of a coded corpus, as a string.
 
     Parameters
     ----------
-    corpus, coders, title, language, sources, issuer_aliases
+    corpus, coders, title, language, sources, issuer_aliases, progress
         As in :func:`report`.
 
     Returns
@@ -1294,10 +1295,11 @@ def render_report(
         "codebook": lambda: _codebook(ctx),
         "provenance": lambda: _provenance(ctx, hashed, written),
     }
-    sections = [
-        _Section(anchor, number, ctx.s(anchor), _guard(ctx, builders[anchor]))
-        for number, anchor in enumerate(SECTIONS, start=1)
-    ]
+    sections = []
+    for number, anchor in enumerate(SECTIONS, start=1):
+        sections.append(_Section(anchor, number, ctx.s(anchor), _guard(ctx, builders[anchor])))
+        if progress is not None:
+            progress(anchor)
     from . import __version__
 
     return _template().render(
@@ -1333,6 +1335,7 @@ def report(
     language: str | None = None,
     sources: Iterable[str | os.PathLike[str]] | None = None,
     issuer_aliases: Any = None,
+    progress: Callable[[str], None] | None = None,
 ) -> Path:
     """Write a self-contained HTML report of a coded corpus: tables, figures, codebook and provenance.
 
@@ -1374,6 +1377,10 @@ def report(
     issuer_aliases : IssuerAliases or mapping, optional
         How to merge spellings of issuing bodies, as in
         :func:`policyquant.issuer_network`.
+    progress : callable, optional
+        Called with each section's anchor (``"overview"``, ``"table4"``, ...,
+        the names in :data:`SECTIONS`) when the section is done: a hook for a
+        progress bar.
 
     Returns
     -------
@@ -1412,6 +1419,7 @@ def report(
         language=language,
         sources=sources,
         issuer_aliases=issuer_aliases,
+        progress=progress,
     )
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(html, encoding="utf-8")

@@ -579,3 +579,9 @@ def test_renders_in_headless_chromium(browser: str, english: Path, tmp_path: Pat
     rendered = tables_of(dom)
     assert rendered["table4-counts"][-1][:2] == ["Total", "124"]
     assert dom.count("<svg") >= 9
+
+
+def test_progress_is_told_of_every_section_in_order(corpus, tmp_path):
+    seen: list[str] = []
+    report(corpus.subset(corpus.documents["doc_id"].iloc[:4]), tmp_path, progress=seen.append)
+    assert seen == list(SECTIONS)
