@@ -12,8 +12,8 @@ file name, and writes the file in the format the suffix names:
 :func:`export_all` writes a paper's tables and figures at once.
 
 Figures are written for print: 300 dpi for raster formats, fonts embedded as
-TrueType (Type 42) in PDF and EPS so that Chinese text stays text (searchable,
-and accepted by journals that reject Type 3 fonts), SVG text kept as ``<text>``
+TrueType (Type 42) in PDF so that Chinese text stays text (searchable, and
+accepted by journals that reject Type 3 fonts), SVG text kept as ``<text>``
 elements, a tight bounding box, and no time stamps in PDF and SVG (the same
 figure gives the same file).  Text holding Chinese that was drawn with a font
 lacking Chinese glyphs gets the CJK font of :func:`policyquant.plotting.font_context`
@@ -266,9 +266,9 @@ def export(obj: Any, path: str | PathLike[str], format: str | None = None, **opt
         raise _wrong_kind(obj, path, format, None)
     formats = _TABLE_FORMATS if kind == "table" else _FIGURE_FORMATS
     others = _FIGURE_FORMATS if kind == "table" else _TABLE_FORMATS
-    name = _resolve_format(path, format, formats, f"a {kind}")
+    name = _resolve_format(path, format, formats)
     if name is None:
-        if _resolve_format(path, format, others, f"a {kind}") is not None:
+        if _resolve_format(path, format, others) is not None:
             raise _wrong_kind(obj, path, format, kind)
         raise _unknown_format(path, format, formats, f"a {kind}")
     if kind == "table":
@@ -329,7 +329,9 @@ def _save_figure(figure: Any, path: Path, format: str, options: Mapping[str, Any
         savefig["pil_kwargs"] = {"compression": "tiff_lzw"}
     rc = {
         "pdf.fonttype": 42,
-        "ps.fonttype": 42,
+        # Embedding a CJK TrueType font in PostScript takes many seconds; EPS keeps
+        # matplotlib's Type 3 glyphs, which show Chinese just as well.
+        "ps.fonttype": 3,
         "svg.fonttype": "none" if settings["svg_text"] == "text" else "path",
         # SVG ids are random unless salted: a fixed salt makes the same figure the same file.
         "svg.hashsalt": matplotlib.rcParams["svg.hashsalt"] or "policyquant",

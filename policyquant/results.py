@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import abc
 import html
+import inspect
 import math
 import numbers
 import re
@@ -44,6 +45,9 @@ _TABLE_FORMATS: dict[str, tuple[str, ...]] = {
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _SHEET_NAME_LENGTH = 31
 
+#: The largest magnitude of an Excel number.
+_EXCEL_LARGEST = 9.99999999999999e307
+
 #: Control characters an XLSX cell cannot hold (the XML 1.0 restriction openpyxl enforces).
 _EXCEL_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -72,9 +76,7 @@ def _format_names(formats: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
     return {alias: name for name, aliases in formats.items() for alias in aliases}
 
 
-def _resolve_format(
-    path: Path, format: str | None, formats: Mapping[str, tuple[str, ...]], what: str
-) -> str | None:
+def _resolve_format(path: Path, format: str | None, formats: Mapping[str, tuple[str, ...]]) -> str | None:
     """The canonical format named by ``format`` or by the suffix of ``path``; None if not one of ``formats``.
 
     Raises a ValidationError when neither names a format at all.
@@ -283,6 +285,19 @@ def _check_excel_frame(frame: pd.DataFrame, path: Path, sheet_name: str) -> None
         if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
             for row, value in zip(frame.index, values.tolist(), strict=True):
                 check(value, row, column)
+        elif pd.api.types.is_float_dtype(values.dtype):
+            magnitude = np.abs(values.to_numpy(dtype=np.float64, na_value=np.nan))
+            for row in frame.index[np.isfinite(magnitude) & (magnitude > _EXCEL_LARGEST)]:
+                problems.append(
+                    {
+                        "file": str(path),
+                        "row": row,
+                        "column": column,
+                        "value": values.loc[row] if values.index.is_unique else None,
+                        "problem": "beyond the largest number an Excel cell holds",
+                        "expected": f"a number of at most {_EXCEL_LARGEST:g} in magnitude; or export to CSV",
+                    }
+                )
     if not isinstance(sheet_name, str) or not sheet_name.strip():
         problems.append(
             {"file": str(path), "column": "sheet_name", "value": sheet_name, "problem": "empty sheet name"}
@@ -312,6 +327,8 @@ class TableResult(abc.ABC):
     Examples
     --------
     >>> import tempfile, pathlib
+    >>> import pandas as pd
+    >>> from policyquant.results import FrameResult
     >>> result = FrameResult(pd.DataFrame({"count": [3, 4], "mean": [1.5, 2.25]}, index=["a", "b"]))
     >>> folder = pathlib.Path(tempfile.mkdtemp())
     >>> [result.save(folder / name).name for name in ("t.csv", "t.xlsx", "t.md", "t.tex", "t.html")]
@@ -348,6 +365,8 @@ class TableResult(abc.ABC):
 
         Examples
         --------
+        >>> import pandas as pd
+        >>> from policyquant.results import FrameResult
         >>> print(FrameResult(pd.DataFrame({"a|b": [0.5]}, index=["x"])).to_markdown(decimals=1))
         |    |   a\\|b |
         |----|--------|
@@ -375,18 +394,19 @@ class TableResult(abc.ABC):
     ) -> str:
         """The table as a LaTeX ``tabular`` with booktabs rules.
 
-        Needs ``\\usepackage{booktabs}`` in the preamble (and, for Chinese
-        labels, a CJK setup such as ``\\usepackage{xeCJK}`` under XeLaTeX).
-        Column groups of MultiIndex columns span their columns with
-        ``\\multicolumn``; groups of a MultiIndex index are named on their
-        first row, so no other package is needed.
+        Needs ``\\usepackage{booktabs}`` in the preamble, and
+        ``\\usepackage{multirow}`` for a table whose rows are grouped (a
+        MultiIndex index, such as the crosstab's instrument families); for
+        Chinese labels, a CJK setup such as ``\\usepackage{xeCJK}`` under
+        XeLaTeX.  Column groups of MultiIndex columns span their columns with
+        ``\\multicolumn``.
 
         Parameters
         ----------
         decimals : int, optional
             Decimal places for floats; defaults to :attr:`decimals`.
         caption, label : str, optional
-            Wrap the tabular in a centred ``table`` environment with this
+            Wrap the tabular in a ``table`` environment with this
             caption and label.  Both are written as given (LaTeX markup such
             as ``$\\chi^2$`` works).
         escape : bool, default True
@@ -395,6 +415,8 @@ class TableResult(abc.ABC):
 
         Examples
         --------
+        >>> import pandas as pd
+        >>> from policyquant.results import FrameResult
         >>> frame = pd.DataFrame({"share_%": [12.345]}, index=["R&D"])
         >>> print(FrameResult(frame).to_latex())
         \\begin{tabular}{lr}
@@ -416,9 +438,7 @@ class TableResult(abc.ABC):
             caption=caption,
             label=label,
             multicol_align="c",
-            multirow_align="naive",
             environment=environment,
-            position_float="centering" if environment else None,
         )
 
     def to_html(self, decimals: int | None = None, caption: str | None = None, *, index: bool = True) -> str:
@@ -441,6 +461,8 @@ class TableResult(abc.ABC):
 
         Examples
         --------
+        >>> import pandas as pd
+        >>> from policyquant.results import FrameResult
         >>> print(FrameResult(pd.DataFrame({"n": [3], "x<y": [0.5]}, index=["a&b"])).to_html(caption="表 1"))
         <table>
         <caption>表 1</caption>
@@ -499,26 +521,39 @@ class TableResult(abc.ABC):
         lines.append("</table>")
         return "\n".join(lines)
 
-    def to_csv(self, path: str | PathLike[str] | None = None, **kwargs: object) -> str | None:
+    def to_csv(
+        self, path: str | PathLike[str] | None = None, *, decimals: int | None = None, **kwargs: object
+    ) -> str | None:
         """Write :meth:`to_frame` as CSV (UTF-8 with BOM so that Excel shows Chinese), or return it.
 
         Numbers are written in full precision (not rounded to :attr:`decimals`),
-        so that the file reads back to the same values.
+        so that the file reads back to the same values, unless ``decimals`` is
+        given.
 
         Parameters
         ----------
         path : str or path-like, optional
             The file; without it the CSV text is returned.
+        decimals : int, optional
+            Round floats to this many decimal places.
         **kwargs
             Passed to :meth:`pandas.DataFrame.to_csv`.
 
         Examples
         --------
-        >>> print(FrameResult(pd.DataFrame({"mean": [1.5]}, index=pd.Index(["a"], name="group"))).to_csv(), end="")
+        >>> import pandas as pd
+        >>> from policyquant.results import FrameResult
+        >>> result = FrameResult(pd.DataFrame({"mean": [1.25]}, index=pd.Index(["a"], name="group")))
+        >>> print(result.to_csv(), end="")
         group,mean
-        a,1.5
+        a,1.25
+        >>> print(result.to_csv(decimals=1), end="")
+        group,mean
+        a,1.2
         """
         frame = self.to_frame()
+        if decimals is not None:
+            kwargs["float_format"] = f"%.{self._digits(decimals)}f"
         if path is None:
             return frame.to_csv(**kwargs)
         kwargs.setdefault("encoding", "utf-8-sig")
@@ -576,6 +611,8 @@ class TableResult(abc.ABC):
         Examples
         --------
         >>> import tempfile, pathlib, openpyxl
+        >>> import pandas as pd
+        >>> from policyquant.results import FrameResult
         >>> frame = pd.DataFrame({"count": [3], "mean": [1.5]}, index=pd.Index(["标准规范"], name="instrument"))
         >>> path = FrameResult(frame).to_excel(pathlib.Path(tempfile.mkdtemp()) / "table.xlsx")
         >>> sheet = openpyxl.load_workbook(path)["Sheet1"]
@@ -702,10 +739,12 @@ class TableResult(abc.ABC):
         Examples
         --------
         >>> import tempfile, pathlib
+        >>> import pandas as pd
+        >>> from policyquant.results import FrameResult
         >>> result = FrameResult(pd.DataFrame({"mean": [1.5]}, index=["a"]))
         >>> path = result.save(pathlib.Path(tempfile.mkdtemp()) / "table.tex", caption="Means")
         >>> print(path.read_text(encoding="utf-8").splitlines()[1])
-        \\centering
+        \\caption{Means}
         >>> result.save("table.xls")
         Traceback (most recent call last):
         ...
@@ -713,7 +752,7 @@ class TableResult(abc.ABC):
           - table.xls, column 'suffix', value 'xls': not a format a table can be written in; expected csv, xlsx, md, tex, html; did you mean xlsx?
         """
         path = Path(path)
-        name = _resolve_format(path, format, _TABLE_FORMATS, "a table")
+        name = _resolve_format(path, format, _TABLE_FORMATS)
         if name is None:
             raise _unknown_format(path, format, _TABLE_FORMATS, "a table")
         writers: dict[str, Callable[..., Any]] = {
@@ -723,6 +762,8 @@ class TableResult(abc.ABC):
             "xlsx": self.to_excel,
         }
         if name == "csv":
+            csv_options = ["decimals", *inspect.signature(pd.DataFrame.to_csv).parameters]
+            _check_options(csv_options, options, path, name, skip=("self", "path_or_buf"))
             return _write_file(path, lambda target: self.to_csv(target, **options))
         writer = writers[name]
         _check_options(writer, options, path, name, skip=("path",))
@@ -762,16 +803,15 @@ def _row_runs(levels: list[list[object]]) -> dict[int, int]:
 
 
 def _check_options(
-    writer: Callable[..., Any],
+    writer: Callable[..., Any] | list[str],
     options: Mapping[str, Any],
     path: Path,
     format: str,
     skip: tuple[str, ...] = (),
 ) -> None:
-    """Raise a ValidationError naming every option ``writer`` does not take, with the closest ones."""
-    import inspect
-
-    accepted = [name for name in inspect.signature(writer).parameters if name not in skip]
+    """Raise a ValidationError naming every option ``writer`` (or a list of names) does not take, with the closest."""
+    names = writer if isinstance(writer, list) else list(inspect.signature(writer).parameters)
+    accepted = [name for name in names if name not in skip]
     unknown = [name for name in options if name not in accepted]
     if unknown:
         raise ValidationError(

@@ -27,7 +27,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import policyquant as pq
@@ -287,6 +287,9 @@ def test_xlsx_reports_every_cell_it_cannot_hold(tmp_path):
     assert sorted(problems["value"].tolist()) == ["b\x01", "bell\x07"]
     assert set(problems["problem"].str.contains("control character")) == {True}
     assert not (tmp_path / "bad.xlsx").exists()
+    with pytest.raises(ValidationError, match="largest number") as caught:
+        export(pd.DataFrame({"x": [1.0, 1.7e308]}), tmp_path / "big.xlsx")
+    assert caught.value.problems[["row", "column"]].to_numpy().tolist() == [[1, "x"]]
     for bad in ("", "a" * 32, "a/b", "[x]"):
         with pytest.raises(ValidationError, match="sheet"):
             export(frame.iloc[[0]], tmp_path / "bad.xlsx", sheet_name=bad)
@@ -335,7 +338,7 @@ def test_latex_has_booktabs_rules_and_every_formatted_cell(name, tmp_path):
     frame, decimals = frame_of(obj)
     path = export(obj, tmp_path / f"{name}.tex", caption=f"{name} results", label=f"tab:{name}")
     text = path.read_text(encoding="utf-8")
-    for command in (r"\toprule", r"\midrule", r"\bottomrule", r"\begin{table}", r"\centering"):
+    for command in (r"\toprule", r"\midrule", r"\bottomrule", r"\begin{table}"):
         assert command in text
     assert f"\\caption{{{name} results}}" in text and f"\\label{{tab:{name}}}" in text
     body = text.split("\\midrule\n", 1)[1].split("\\bottomrule", 1)[0].splitlines()
@@ -511,7 +514,7 @@ def test_chinese_figure_embeds_the_cjk_font(needs_cjk_font, tmp_path):
     pdf = export(fig, tmp_path / "heatmap.pdf").read_bytes()
     assert needs_cjk_font.replace(" ", "").encode() in pdf.replace(b" ", b"")
     eps = export(fig, tmp_path / "heatmap.eps").read_bytes()
-    assert b"Type 3" not in eps and b"/FontType 42" in eps
+    assert needs_cjk_font.replace(" ", "").encode() in eps.replace(b" ", b"")
 
 
 def test_svg_as_paths_draws_chinese_glyphs_as_outlines(needs_cjk_font, tmp_path):
@@ -611,6 +614,8 @@ def test_unknown_and_bad_options(tmp_path):
     assert "decimals" in caught.value.problems.loc[0, "expected"]
     with pytest.raises(ValidationError, match="did you mean decimals"):
         export(built("fit"), tmp_path / "t.html", decimal=3)
+    with pytest.raises(ValidationError, match="csv export does not take the option 'caption'"):
+        export(built("fit"), tmp_path / "t.csv", caption="x")
     fig = plotting.trend_plot(CORPUS)
     with pytest.raises(ValidationError, match="did you mean dpi"):
         export(fig, tmp_path / "f.png", dip=300)
@@ -672,6 +677,12 @@ def test_export_all_writes_a_papers_tables_and_figures(tmp_path):
         figure_options={"dpi": 72},
     )
     assert [p.suffix for p in written["table4"]] == [".xlsx", ".tex"]
+    rounded = export_all(
+        {"t": built("fit")}, tmp_path / "rounded", formats=["csv", "md"], table_options={"decimals": 1}
+    )
+    first = built("fit").residuals.iloc[0]
+    expected = ",".join([str(first.name), *(f"{v:.1f}" for v in first)])
+    assert rounded["t"][0].read_text(encoding="utf-8-sig").splitlines()[1] == expected
     assert [p.suffix for p in written["figure1"]] == [".pdf"]
     assert "41.1 " in (tmp_path / "chosen" / "table4.tex").read_text(encoding="utf-8")
     assert export_all({}, tmp_path / "empty") == {}
@@ -717,7 +728,7 @@ def frames(draw: st.DrawFn) -> pd.DataFrame:
         elif kind == "float":
             values = draw(
                 st.lists(
-                    st.floats(allow_nan=False, allow_infinity=False, width=64).map(lambda v: v + 0.0),
+                    st.floats(-1e300, 1e300, allow_nan=False, allow_infinity=False).map(lambda v: v + 0.0),
                     min_size=n_rows,
                     max_size=n_rows,
                 )
@@ -731,28 +742,28 @@ def frames(draw: st.DrawFn) -> pd.DataFrame:
     return frame
 
 
-def _text_dtypes(frame: pd.DataFrame) -> dict[str, type]:
-    return {c: str for c in frame.columns if frame[c].dtype == object}
-
-
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(frame=frames())
+@example(frame=pd.DataFrame({"01": ["007"], "1.50": [1.5]}, index=pd.Index(["02"], name="编号")))
 def test_any_frame_round_trips_through_csv_and_xlsx(frame, tmp_path):
-    text = _text_dtypes(frame)
+    # CSV holds no types: read every cell as text, then give each column its original type.
     csv = pd.read_csv(
-        export(frame, tmp_path / "t.csv"),
-        index_col=0,
-        encoding="utf-8-sig",
-        keep_default_na=False,
-        dtype={frame.index.name or 0: str, **text} if frame.index.name else {**text},
+        export(frame, tmp_path / "t.csv"), encoding="utf-8-sig", keep_default_na=False, dtype=str
     )
-    csv.index = csv.index.astype(str)
+    csv = csv.set_index(csv.columns[0]).rename_axis(frame.index.name)
+    csv = csv.astype({c: frame[c].dtype for c in frame.columns})
+    csv.index = csv.index.astype(object)
     pd.testing.assert_frame_equal(csv, frame, check_index_type=False)
-    xlsx = pd.read_excel(export(frame, tmp_path / "t.xlsx"), index_col=0, keep_default_na=False, dtype=text)
-    xlsx.index = xlsx.index.astype(str)
-    # Excel has one number type: a float column of whole numbers reads back as integers.
+    # dtype=object keeps each cell's own type (pandas would otherwise turn the text "02" into 2).
+    xlsx = pd.read_excel(export(frame, tmp_path / "t.xlsx"), keep_default_na=False, dtype=object)
+    xlsx = xlsx.set_index(xlsx.columns[0]).rename_axis(frame.index.name)
+    assert [type(v) for v in xlsx.index] == [str] * len(frame), "labels stay text"
+    for column in frame.columns:
+        kind = (int, float) if pd.api.types.is_numeric_dtype(frame[column].dtype) else str
+        assert all(isinstance(v, kind) for v in xlsx[column]), "numbers stay numbers, text stays text"
+    xlsx = xlsx.astype({c: frame[c].dtype for c in frame.columns})
     pd.testing.assert_frame_equal(
-        xlsx, frame, check_index_type=False, check_dtype=False, check_exact=False, rtol=XLSX_RTOL, atol=0
+        xlsx, frame, check_index_type=False, check_exact=False, rtol=XLSX_RTOL, atol=0
     )
 
 
