@@ -47,8 +47,9 @@ def measure(name: str, function: Callable[[], Any], repeat: int = 5, memory: boo
     return Measurement(name, statistics.median(runs), runs, peak)
 
 
-def report(title: str, ours: Measurement | list[Measurement], baselines: list[Measurement],
-           target: str = "") -> list[str]:
+def report(
+    title: str, ours: Measurement | list[Measurement], baselines: list[Measurement], target: str = ""
+) -> list[str]:
     """Lines comparing policyquant's measurements with the baselines.
 
     Each policyquant row shows ``baseline / policyquant`` against the first
@@ -65,6 +66,8 @@ def report(title: str, ours: Measurement | list[Measurement], baselines: list[Me
         lines.append(f"  {m.name:<{width}}  {m.seconds * 1000:10.2f} ms{memory}{ratio}")
     for m in baselines:
         memory = f"  peak {m.peak_bytes / 2**20:8.1f} MiB" if m.peak_bytes is not None else ""
-        lines.append(f"  {m.name:<{width}}  {m.seconds * 1000:10.2f} ms{memory}"
-                     f"  this / policyquant = {m.seconds / ours[0].seconds:6.2f}x")
+        lines.append(
+            f"  {m.name:<{width}}  {m.seconds * 1000:10.2f} ms{memory}"
+            f"  this / policyquant = {m.seconds / ours[0].seconds:6.2f}x"
+        )
     return lines

@@ -10,13 +10,16 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from . import bench_aggregation, bench_portfolios, bench_reliability
+from . import bench_aggregation, bench_imports, bench_io, bench_pmc, bench_portfolios, bench_reliability
 
 #: Benchmark modules by name; each has ``run(quick: bool) -> list[str]``.
 SUITE = {
     "aggregation": bench_aggregation,
-    "portfolios": bench_portfolios,
     "reliability": bench_reliability,
+    "reading": bench_io,
+    "portfolios": bench_portfolios,
+    "pmc": bench_pmc,
+    "imports": bench_imports,
 }
 
 

@@ -12,51 +12,147 @@ Examples
 ('mandatory', 'voluntary', 'mixed')
 """
 
-from . import analysis, datasets, declarative, errors, formula, io, model, plugins, reliability, reporting
-from .analysis import (
-    CrosstabResult,
-    FitResult,
-    IssuerAliases,
-    IssuerNetwork,
-    authority_distribution,
-    crosstab,
-    efficacy,
-    efficacy_summary,
-    fit,
-    issuer_network,
-    portfolio_measures,
-    portfolio_similarity,
-    trends,
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # what type checkers and editors see; at run time the names load on first use
+    from . import analysis, datasets, declarative, errors, formula, io, model, plugins, reliability, reporting
+    from .analysis import (
+        CrosstabResult,
+        FitResult,
+        IssuerAliases,
+        IssuerNetwork,
+        authority_distribution,
+        crosstab,
+        efficacy,
+        efficacy_summary,
+        fit,
+        issuer_network,
+        portfolio_measures,
+        portfolio_similarity,
+        trends,
+    )
+    from .corpus import Corpus
+    from .declarative import load_framework
+    from .errors import (
+        DuplicateFrameworkError,
+        FormulaError,
+        InvalidFrameworkError,
+        PluginError,
+        PluginWarning,
+        PolicyQuantError,
+        ReadError,
+        ScoreError,
+        UnknownCategoryError,
+        UnknownFrameworkError,
+        ValidationError,
+    )
+    from .hookspecs import hookimpl
+    from .io import read_coding, write_coding
+    from .model import (
+        Dimension,
+        EfficacyScale,
+        FormulaScale,
+        Framework,
+        Instrument,
+        InstrumentFamily,
+        Level,
+        Objective,
+    )
+    from .plugins import get_framework, list_frameworks, plugin_failures
+    from .reporting import report
+
+#: The submodule each public name comes from.  Nothing is imported with the package itself:
+#: ``import policyquant`` stays as quick as the command line needs (``policyquant frameworks``
+#: must not pay for pandas' plotting, the REFI-QDA schemas or the report templates), and each
+#: name is imported on first use (PEP 562), then kept as an ordinary attribute.
+_LAZY = {
+    **{
+        name: "analysis"
+        for name in (
+            "CrosstabResult",
+            "FitResult",
+            "IssuerAliases",
+            "IssuerNetwork",
+            "authority_distribution",
+            "crosstab",
+            "efficacy",
+            "efficacy_summary",
+            "fit",
+            "issuer_network",
+            "portfolio_measures",
+            "portfolio_similarity",
+            "trends",
+        )
+    },
+    "Corpus": "corpus",
+    "load_framework": "declarative",
+    **{
+        name: "errors"
+        for name in (
+            "DuplicateFrameworkError",
+            "FormulaError",
+            "InvalidFrameworkError",
+            "PluginError",
+            "PluginWarning",
+            "PolicyQuantError",
+            "ReadError",
+            "ScoreError",
+            "UnknownCategoryError",
+            "UnknownFrameworkError",
+            "ValidationError",
+        )
+    },
+    "hookimpl": "hookspecs",
+    "read_coding": "io",
+    "write_coding": "io",
+    **{
+        name: "model"
+        for name in (
+            "Dimension",
+            "EfficacyScale",
+            "FormulaScale",
+            "Framework",
+            "Instrument",
+            "InstrumentFamily",
+            "Level",
+            "Objective",
+        )
+    },
+    **{name: "plugins" for name in ("get_framework", "list_frameworks", "plugin_failures")},
+    "report": "reporting",
+}
+_SUBMODULES = frozenset(
+    {
+        "analysis",
+        "datasets",
+        "declarative",
+        "errors",
+        "formula",
+        "io",
+        "model",
+        "plugins",
+        "reliability",
+        "reporting",
+    }
 )
-from .corpus import Corpus
-from .declarative import load_framework
-from .errors import (
-    DuplicateFrameworkError,
-    FormulaError,
-    InvalidFrameworkError,
-    PluginError,
-    PluginWarning,
-    PolicyQuantError,
-    ReadError,
-    ScoreError,
-    UnknownCategoryError,
-    UnknownFrameworkError,
-    ValidationError,
-)
-from .hookspecs import hookimpl
-from .io import read_coding, write_coding
-from .model import (
-    Dimension,
-    EfficacyScale,
-    FormulaScale,
-    Framework,
-    Instrument,
-    InstrumentFamily,
-    Level,
-    Objective,
-)
-from .plugins import get_framework, list_frameworks, plugin_failures
-from .reporting import report
+
+
+def __getattr__(name: str) -> Any:
+    import importlib
+
+    if name in _SUBMODULES:
+        value = importlib.import_module(f"{__name__}.{name}")
+    elif name in _LAZY:
+        value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 __version__ = "0.1.0.dev0"
 

@@ -242,8 +242,30 @@ def _read_corpus(
     )
 
 
+class _NoProgress:
+    """The progress bar's interface, silent: off a terminal, click would still print its label,
+    a second line on standard error next to the one-line error."""
+
+    def __init__(self, items: Iterable[Any] | None) -> None:
+        self.items = items if items is not None else ()
+
+    def __enter__(self) -> _NoProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def __iter__(self) -> Any:
+        return iter(self.items)
+
+    def update(self, steps: int, current_item: Any = None) -> None:
+        return None
+
+
 def _progress(items: Iterable[Any], label: str, length: int | None = None) -> Any:
     """A progress bar on standard error, shown only where a person watches (a terminal)."""
+    if not (hasattr(sys.stderr, "isatty") and sys.stderr.isatty()):
+        return _NoProgress(items)
     return click.progressbar(
         items,
         length=length,
@@ -438,6 +460,40 @@ def reliability(
         click.echo(f"policyquant: {len(table)} disagreements saved to {disagreements}", err=True)
 
 
+def _check_policy_ids(ids: Any, file: Path, column: str) -> None:
+    """Every policy needs an id of its own: the scores are reported by it, one row each."""
+    text = ids.astype("string").str.strip()
+    blank = text.isna() | (text == "")
+    repeated = text.duplicated(keep="first") & ~blank
+    problems = [
+        {
+            "file": str(file),
+            "row": row,
+            "column": column,
+            "problem": "no policy id",
+            "expected": "an id in every row",
+        }
+        for row in text.index[blank.to_numpy(dtype=bool)]
+    ]
+    first = {}
+    for row, value in text[~blank].items():
+        first.setdefault(value, row)
+    problems += [
+        {
+            "file": str(file),
+            "row": row,
+            "column": column,
+            "value": value,
+            "problem": "repeated policy id",
+            "expected": f"one row per policy; row {first[value]} has {value!r} already",
+        }
+        for row, value in text[repeated.to_numpy(dtype=bool)].items()
+    ]
+    if problems:
+        problems.sort(key=lambda problem: problem["row"])
+        raise ValidationError(f"{file}: {len(problems)} row(s) without an id of their own", problems)
+
+
 @main.command()
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option(
@@ -481,6 +537,7 @@ def pmc(
             f"no column {column!r} in {file}" + (f"; did you mean {hint[0]!r}?" if hint else ""),
             param_hint="'--id'",
         )
+    _save_problems(problems, lambda: _check_policy_ids(frame[column], file, str(column)))
     frame = frame.set_index(column)
     for name in frame.columns:
         # read_table keeps cells as text; 0/1 cells become numbers and anything else stays
@@ -489,7 +546,12 @@ def pmc(
         frame[name] = numbers.astype(object).where(numbers.notna() | frame[name].isna(), frame[name])
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", PMCWarning)
-        index = PMCIndex.from_columns(frame, strict=strict)
+        try:
+            index = PMCIndex.from_columns(frame, strict=strict)
+        except ValidationError as error:
+            # The columns are the file's: say which file, in the message and in every problem.
+            records = [{**record, "file": str(file)} for record in error.problems.to_dict("records")]
+            raise type(error)(f"{file}: {error.summary}", records) from None
     for warning in caught:
         click.echo(f"policyquant: warning: {warning.message}", err=True)
     scores = _save_problems(

@@ -23,6 +23,7 @@ so that empty categories still count as zeros and aggregation is a
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from collections.abc import Callable, Hashable, Iterable, Mapping
@@ -58,6 +59,9 @@ LEVELS = ("national", "provincial")
 
 #: How many problems a validation collects before it stops looking.
 MAX_PROBLEMS = 1000
+
+#: Longer values are shortened in problem reports (with their length).
+_MAX_VALUE_LENGTH = 100
 
 #: The dtype of every text column (ids, titles, clause texts, the user's own columns):
 #: one fixed storage so that corpora read from any format compare equal.
@@ -127,6 +131,9 @@ class _Problems:
         if len(self.records) >= MAX_PROBLEMS:
             self.truncated = True
             return
+        if isinstance(value, str) and len(value) > _MAX_VALUE_LENGTH:
+            # An enormous cell would flood the message; its start identifies it.
+            value = f"{value[:_MAX_VALUE_LENGTH]}... ({len(value)} characters)"
         self.records.append(
             {
                 "file": self.source,
@@ -152,8 +159,61 @@ class _Problems:
 
 
 def _is_blank(values: pd.Series) -> np.ndarray:
-    text = values.astype(TEXT)
-    return (text.isna() | (text.str.strip() == "")).to_numpy(dtype=bool, na_value=True)
+    codes, distinct = _distinct_text(values)
+    return _spread(np.array([not value.strip() for value in distinct], dtype=bool), codes, True)
+
+
+def _distinct_text(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Each value's code (-1 where missing) and the distinct values, as text.
+
+    A column of a million clauses holds a few dozen instruments or scores:
+    checks run once per distinct value and :func:`_spread` carries their
+    results back to the rows, instead of a Python call per row.
+    """
+    text = values if isinstance(values.dtype, pd.StringDtype) else values.astype(TEXT)
+    codes, distinct = pd.factorize(text)
+    return codes, np.asarray(distinct, dtype=object)
+
+
+def _spread(per_value: np.ndarray, codes: np.ndarray, missing: Any) -> np.ndarray:
+    """``per_value[codes]``, with ``missing`` where a code is -1 (a missing value)."""
+    return np.append(per_value, np.array([missing], dtype=per_value.dtype))[codes]
+
+
+#: Id cells that hold a missing value or a spreadsheet error written out as text, not an id.
+_NOT_IDS = frozenset(
+    {"nan", "NaN", "NAN", "None", "null", "NULL", "<NA>", "NaT", "#N/A", "#N/A N/A"}
+    | {"#REF!", "#VALUE!", "#NAME?", "#DIV/0!", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA"}
+)
+# One pass over an id column finds every suspect cell; the few found are then told apart.
+_SUSPECT_ID = re.compile(
+    "|".join(re.escape(v) + "$" for v in sorted(_NOT_IDS)) + r"|=|\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$"
+)
+_TEXT_IDS = "ids as text (read the file with dtype=str, or use policyquant.read_coding)"
+
+
+def _id_kind(value: Any) -> str | None:
+    """What a cell of an id column holds when it is not text (or missing): None for text."""
+    if isinstance(value, (bool, np.bool_)):
+        return "boolean"
+    if isinstance(value, (float, np.floating)):
+        return None if np.isnan(value) else "number"
+    if isinstance(value, (dt.date, np.datetime64)):
+        return "date"
+    if isinstance(value, (dict, list, tuple, set, np.ndarray)):
+        return "nested"
+    return None
+
+
+_KIND_PROBLEMS = {
+    "number": ("id was read as a number", _TEXT_IDS),
+    "boolean": ("id was read as true/false", _TEXT_IDS),
+    "date": (
+        "id was read as a date",
+        "the id as text (in Excel, format the id column as Text and type the ids again)",
+    ),
+    "nested": ("id is a list or object, not one value", "one id per cell, as text"),
+}
 
 
 def _ids(
@@ -163,29 +223,74 @@ def _ids(
     *,
     required: bool = True,
     reported: pd.Index | None = None,
+    check_values: bool = True,
 ) -> pd.Series:
-    """Turn an id column into text, reporting blanks and ids that pandas mangled."""
+    """Turn an id column into text, reporting blanks and ids that pandas or a spreadsheet mangled.
+
+    Mangled ids: numbers (``1.0``; leading zeros may already be lost), dates and
+    true/false values that a typed file or Excel made of an id, missing values
+    and spreadsheet errors written out as text (``nan``, ``#N/A``), formulas
+    (``=A1``) instead of their values.  They are reported, never repaired.  Text
+    that merely looks like a number (``"1.0"``, ``"007"``) is an id as written:
+    it is kept, and where it names no document the report suggests the
+    document it was probably mangled from (``"7.0"`` or ``"7"`` for ``"007"``).
+    """
     values = frame[column]
-    if pd.api.types.is_float_dtype(values.dtype) or values.dtype == object:
-        # A float id such as 1.0 means the file was read without dtype=str and
-        # leading zeros or the id's spelling may already be lost.
-        floats = values.map(lambda v: isinstance(v, (float, np.floating)) and not np.isnan(v))
-        for row, value in values[floats.to_numpy(dtype=bool)].items():
-            problems.add(
-                row,
-                column,
-                value,
-                "id was read as a number",
-                "ids as text (read the file with dtype=str, or use policyquant.read_coding)",
-            )
-    text = values.astype(TEXT).str.strip()
+    refused = np.zeros(len(values), dtype=bool)
+    if check_values and pd.api.types.is_datetime64_any_dtype(values.dtype):
+        kinds = pd.Series(np.where(values.notna(), "date", None), index=values.index, dtype=object)
+    elif check_values and pd.api.types.is_bool_dtype(values.dtype):
+        kinds = pd.Series(np.where(values.notna(), "boolean", None), index=values.index, dtype=object)
+    elif check_values and (pd.api.types.is_float_dtype(values.dtype) or values.dtype == object):
+        kinds = values.map(_id_kind)
+    else:
+        kinds = pd.Series(None, index=values.index, dtype=object)
+    odd = kinds.notna().to_numpy(dtype=bool)
+    for row, value, kind in zip(values.index[odd], values[odd], kinds[odd], strict=True):
+        problem, expected = _KIND_PROBLEMS[kind]
+        problems.add(row, column, value if kind != "nested" else str(value)[:60], problem, expected)
+    # A number keeps its text form (1.0), so that the documents it names are still found.
+    refused |= odd & (kinds != "number").to_numpy(dtype=bool)
+    # Stripped and checked once per distinct id: a million unit ids cost one pass, not three.
+    codes, distinct = _distinct_text(values)
+    stripped = np.array([value.strip() for value in distinct], dtype=object)
+    text = pd.Series(pd.array(_spread(stripped, codes, None), dtype=TEXT), index=values.index)
+    if check_values:
+        suspect_of = np.array([_SUSPECT_ID.match(value) is not None for value in stripped], dtype=bool)
+        suspect = _spread(suspect_of, codes, False) & ~odd
+        if suspect.any():
+            for position, value in zip(np.flatnonzero(suspect), text[suspect], strict=True):
+                row = values.index[position]
+                if value in _NOT_IDS:
+                    problem, expected = (
+                        "a missing value or spreadsheet error, not an id",
+                        f"a {column} in every row",
+                    )
+                elif value.startswith("="):
+                    problem, expected = (
+                        "a spreadsheet formula, not an id",
+                        "the id itself (paste the column as values)",
+                    )
+                else:
+                    problem, expected = "id was read as a date", _KIND_PROBLEMS["date"][1]
+                problems.add(row, column, value, problem, expected)
+                refused[position] = True
     if required:
-        blank = values.index[_is_blank(values)]
+        blank = values.index[_spread(stripped == "", codes, True)]
         if reported is not None:
             blank = blank.difference(reported, sort=False)
         for row in blank[:MAX_PROBLEMS]:
             problems.add(row, column, None, "empty required cell", f"a {column} in every row")
-    return text.mask(text == "")
+    # Refused ids are reported once here, not again as duplicates or unknown documents.
+    return text.mask((text == "") | refused)
+
+
+def _unpadded(doc_id: str) -> str:
+    """An id as a spreadsheet mangles it: '007' and '7.0' both become '7'."""
+    return _FLOAT_ID_END.sub("", doc_id).lstrip("0")
+
+
+_FLOAT_ID_END = re.compile(r"\.0+$")
 
 
 def _text(values: pd.Series, *, strip: bool = False) -> pd.Series:
@@ -224,22 +329,44 @@ def _resolve_column(
         "instrument": framework.instrument_keys,
         "objective": framework.objective_keys,
     }[part]
-    text = values.astype(TEXT)
-    distinct = pd.unique(text.dropna())
-    mapping = {value: lookup.get(normalize_name(value)) for value in distinct}
-    resolved = text.map(mapping)
-    blank = _is_blank(values)
+    codes, distinct = _distinct_text(values)
+    position = {key: i for i, key in enumerate(keys)}
+    resolved = _spread(
+        np.array([position.get(lookup.get(normalize_name(value)), -1) for value in distinct], dtype=np.intp),
+        codes,
+        -1,
+    )
+    blank = _spread(np.array([not value.strip() for value in distinct], dtype=bool), codes, True)
     article = "an" if part[0] in "aeiou" else "a"
     for row in values.index[blank][:MAX_PROBLEMS]:
         problems.add(row, column, None, "empty required cell", f"{article} {part}")
-    unknown = resolved.isna().to_numpy() & ~blank
+    unknown = (resolved < 0) & ~blank
     if unknown.any():
-        suggestions = {value: framework.suggest(part, value) for value in pd.unique(text[unknown])}
-        for row, value in text[unknown].head(MAX_PROBLEMS).items():
+        found = np.flatnonzero(unknown)[:MAX_PROBLEMS]
+        suggestions = {value: framework.suggest(part, value) for value in pd.unique(distinct[codes[found]])}
+        for row, value in zip(values.index[found], distinct[codes[found]], strict=True):
             problems.add(
                 row, column, value, f"unknown {part}", "one of " + format_choices(keys), suggestions[value]
             )
-    return pd.Categorical(resolved.astype(object).where(resolved.notna(), None), categories=keys)
+    return pd.Categorical.from_codes(resolved, categories=keys)
+
+
+def _coerce_distinct(values: pd.Series, dimension: Any) -> np.ndarray | None:
+    """A text column's scores, each distinct value coerced once; None unless every value is a valid score.
+
+    When a value is missing or not a level, the caller coerces the whole column,
+    so that every row at fault is reported.
+    """
+    if not isinstance(values.dtype, pd.StringDtype):
+        return None
+    codes, distinct = pd.factorize(values)
+    if len(codes) == 0 or (codes < 0).any():
+        return None
+    try:
+        scores = dimension.coerce(pd.Series(np.asarray(distinct, dtype=object)).replace("", np.nan))
+    except ScoreError:
+        return None
+    return scores[codes]
 
 
 class Corpus:
@@ -273,8 +400,9 @@ class Corpus:
     ------
     ValidationError
         Listing every problem found (up to :data:`MAX_PROBLEMS`): missing
-        required columns, blank required cells, ids read as numbers, duplicate
-        ids, units whose document is missing, unknown instruments and
+        required columns, blank required cells, ids read as numbers, dates or
+        true/false, missing values (``nan``, ``#N/A``) and formulas (``=A1``)
+        in id cells, duplicate ids, units whose document is missing, unknown instruments and
         objectives, scores that are not levels of their dimension.
 
     Examples
@@ -316,6 +444,7 @@ class Corpus:
         unit_problems = _Problems(sources.get("units"))
         document_problems = _Problems(sources.get("documents"))
         units, self._reported_doc_rows = self._derive_doc_ids(units, unit_problems)
+        self._derived_documents = documents is None
         if documents is None:
             # Without a documents table, each distinct (non-blank) doc_id of the units is a document.
             doc_ids = (
@@ -395,7 +524,8 @@ class Corpus:
             )
             return pd.DataFrame({"doc_id": pd.Series([], dtype=TEXT)})
         out = frame.copy()
-        out["doc_id"] = _ids(frame, "doc_id", problems)
+        # Documents made from the units' doc_ids: those ids are checked (and reported) as the units'.
+        out["doc_id"] = _ids(frame, "doc_id", problems, check_values=not self._derived_documents)
         _report_duplicates(out["doc_id"], "doc_id", problems)
         for column in ("title", "region"):
             if column in out.columns:
@@ -454,10 +584,10 @@ class Corpus:
             known = set(self._documents["doc_id"].dropna())
             doc_ids = self._documents["doc_id"].dropna().tolist()
             orphan = out["doc_id"].notna() & ~out["doc_id"].isin(known)
-            unpadded = {d.lstrip("0"): d for d in doc_ids}
+            unpadded = {_unpadded(d): d for d in doc_ids}
             for row, value in out.loc[orphan, "doc_id"].head(MAX_PROBLEMS).items():
                 # '7' for '007' is the classic spreadsheet mangling of ids; suggest it first.
-                near = [unpadded[value.lstrip("0")]] if value.lstrip("0") in unpadded else []
+                near = [unpadded[_unpadded(value)]] if _unpadded(value) in unpadded else []
                 problems.add(
                     row,
                     "doc_id",
@@ -485,10 +615,17 @@ class Corpus:
         keys = framework.objective_keys
         lookup = framework.name_lookup("objective")
         position = {key: i for i, key in enumerate(keys)}
-        cells = values.astype(object)
-        text = cells.map(lambda v: "; ".join(v) if isinstance(v, (list, tuple, np.ndarray)) else v)
-        parsed: dict[Any, tuple[int, list[str]]] = {}
-        for cell in pd.unique(text.astype(TEXT).fillna("")):
+        if isinstance(values.dtype, pd.StringDtype):
+            text = values  # text only: no lists to join
+        else:
+            cells = values.astype(object)
+            text = cells.map(lambda v: "; ".join(v) if isinstance(v, (list, tuple, np.ndarray)) else v)
+        codes, distinct = _distinct_text(text)
+        # A missing cell is parsed as an empty one: the last "distinct" value.
+        distinct = np.append(distinct, np.array([""], dtype=object))
+        codes = np.where(codes < 0, len(distinct) - 1, codes)
+        parsed: list[tuple[int, list[str]]] = []
+        for cell in distinct:
             bits, unknown = 0, []
             for part in split_multi(cell):
                 key = lookup.get(normalize_name(part))
@@ -496,12 +633,12 @@ class Corpus:
                     unknown.append(part)
                 else:
                     bits |= 1 << position[key]
-            parsed[cell] = (bits, unknown)
-        cell_text = text.astype(TEXT).fillna("")
-        masks = cell_text.map({cell: bits for cell, (bits, _) in parsed.items()}).to_numpy(dtype=np.int64)
-        flawed = [cell for cell, (bits, unknown) in parsed.items() if unknown or not bits]
-        for row, cell in cell_text[cell_text.isin(flawed)].head(MAX_PROBLEMS).items():
-            bits, unknown = parsed[cell]
+            parsed.append((bits, unknown))
+        masks = np.array([bits for bits, _ in parsed], dtype=np.int64)[codes]
+        flawed = np.array([bool(unknown) or not bits for bits, unknown in parsed], dtype=bool)[codes]
+        for position_, code in zip(np.flatnonzero(flawed)[:MAX_PROBLEMS], codes[flawed], strict=False):
+            row = values.index[position_]
+            bits, unknown = parsed[code]
             for part in unknown:
                 problems.add(
                     row,
@@ -513,15 +650,21 @@ class Corpus:
                 )
             if not bits and not unknown:
                 problems.add(row, "objectives", None, "empty required cell", "one or more objectives")
-        by_mask = {bits: tuple(k for i, k in enumerate(keys) if bits >> i & 1) for bits, _ in parsed.values()}
-        tuples = pd.Series([by_mask[m] for m in np.unique(masks)], index=np.unique(masks), dtype=object)
-        objectives = pd.Series(tuples.reindex(masks).to_numpy(), index=values.index, dtype=object)
+        by_mask = {bits: tuple(k for i, k in enumerate(keys) if bits >> i & 1) for bits, _ in parsed}
+        tuples = np.empty(len(parsed), dtype=object)
+        tuples[:] = [by_mask[bits] for bits, _ in parsed]
+        objectives = pd.Series(tuples[codes], index=values.index, dtype=object)
         return objectives, masks
 
     @staticmethod
     def _scores(values: pd.Series, dimension: Any, problems: _Problems) -> pd.Series:
+        if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "integer", "floating", "empty"):
+            # True would pass as the score 1: as text, it is reported as the non-score it is.
+            values = values.map(lambda v: str(v) if isinstance(v, (bool, np.bool_)) else v)
         try:
-            scores = dimension.coerce(values.replace("", np.nan) if values.dtype != float else values)
+            scores = _coerce_distinct(values, dimension)
+            if scores is None:
+                scores = dimension.coerce(values.replace("", np.nan) if values.dtype != float else values)
         except ScoreError as error:
             problems.extend(error.problems.to_dict("records"))
             scores = pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)

@@ -870,6 +870,13 @@ def _looks_like_text(source: str) -> bool:
 def _parse_toml(text: str, file: str | None) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
+    except RecursionError:
+        # tomllib recurses once per nested array or inline table; no framework nests that deep.
+        raise FrameworkFileError(
+            [("", "invalid TOML: arrays or tables nested too deeply")],
+            file=file,
+            message=f"{file + ': ' if file else ''}invalid TOML: arrays or tables nested too deeply",
+        ) from None
     except tomllib.TOMLDecodeError as error:
         message = str(error)
         line = getattr(error, "lineno", None)

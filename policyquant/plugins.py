@@ -133,7 +133,10 @@ class PluginFailure:
 
 
 def _describe_error(error: BaseException) -> str:
-    return f"{type(error).__name__}: {error}"
+    # One line: `policyquant frameworks` prints one line per failed plugin, and pluggy's
+    # validation errors span several.
+    text = " ".join(str(error).split())
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
 def _blocked_from_environment() -> set[str]:
@@ -238,11 +241,22 @@ class FrameworkRegistry:
         points = sorted(importlib.metadata.entry_points(group=group), key=lambda ep: ep.name)
         for point in points:
             source = f"{point.name} = {point.value}"
-            if point.name in blocked or self.manager.has_plugin(point.name):
+            if point.name in blocked:
+                continue
+            if self.manager.has_plugin(point.name):
+                holder = self._sources.get(point.name, ("an earlier plugin", False))[0]
+                self._fail(
+                    point.name,
+                    source,
+                    "import",
+                    PluginError(f"the plugin name {point.name!r} is already taken by {holder}"),
+                )
                 continue
             try:
                 plugin = point.load()
-            except Exception as error:  # noqa: BLE001 - a stranger's import may raise anything
+            # A stranger's import may raise anything, sys.exit() included; only an
+            # interrupt from the user goes through.
+            except (Exception, SystemExit) as error:  # noqa: BLE001
                 self._fail(point.name, source, "import", error)
                 continue
             self._add(plugin, point.name, source=source, builtin=False, strict=False)
@@ -304,7 +318,8 @@ class FrameworkRegistry:
             for key, factory in staged_types.items():
                 self._scale_types[key] = (factory, plugin_name)
             call(self.manager.hook.policyquant_register_frameworks, register)
-        except Exception as error:
+        # sys.exit() in a hook is a plugin fault too; only the user's interrupt goes through.
+        except (Exception, SystemExit) as error:
             # A hook that raised half-way leaves nothing behind, not even the plugin.
             self._scale_types = {k: v for k, v in self._scale_types.items() if v[1] != plugin_name}
             if strict:
@@ -335,6 +350,16 @@ class FrameworkRegistry:
                 f"plugin {plugin_name!r} registered {type(framework).__name__} {framework!r}, "
                 "which is not a policyquant.Framework"
             )
+        try:
+            # Rebuilding runs every validator again: a framework assembled with attrs'
+            # validators switched off, or altered after construction, is caught here
+            # rather than in some analysis later.
+            attrs.evolve(framework)
+        except Exception as error:
+            raise PluginError(
+                f"plugin {plugin_name!r} registered framework {getattr(framework, 'name', '?')!r}, "
+                f"which fails its own validation: {_describe_error(error)}"
+            ) from error
         if isinstance(aliases, str):
             aliases = (aliases,)
         aliases = tuple(aliases)

@@ -697,6 +697,50 @@ def _binary_matrix(frame: pd.DataFrame, columns: Sequence[Hashable], source: str
     return values
 
 
+#: Rows summed at a time by :func:`_integer_means`: a column's slice stays in cache between its two uses.
+_CHUNK_ROWS = 1 << 16
+
+
+def _integer_means(
+    frame: pd.DataFrame, variables: Sequence[tuple[str, tuple[Hashable, ...]]]
+) -> np.ndarray | None:
+    """The variables' means when every sub-variable column is integer or boolean and 0/1; else None.
+
+    The common case (a 0/1 matrix as coded) in one pass over the data: each
+    column's slice is checked (a bitwise OR of all values is 0 or 1 only when
+    every value is) and added to its variable's sum while in cache.  Any other
+    case returns None and :func:`_binary_matrix` checks and reports value by value.
+    """
+    arrays = []
+    for _, columns in variables:
+        group = []
+        for column in columns:
+            values = frame[column]
+            dtype = values.dtype
+            if not isinstance(dtype, np.dtype) or dtype.kind not in "biu":
+                return None
+            group.append(values.to_numpy())
+        arrays.append(group)
+    n = len(frame)
+    means = np.empty((n, len(variables)), dtype=np.float64, order="F")
+    seen = np.zeros(min(n, _CHUNK_ROWS), dtype=np.int64)
+    total = np.zeros(min(n, _CHUNK_ROWS), dtype=np.int64)
+    for start in range(0, n, _CHUNK_ROWS):
+        stop = min(start + _CHUNK_ROWS, n)
+        rows = stop - start
+        for k, group in enumerate(arrays):
+            total[:rows] = 0
+            for values in group:
+                chunk = values[start:stop]
+                if chunk.dtype.kind != "b":
+                    np.bitwise_or(seen[:rows], chunk, out=seen[:rows], casting="unsafe")
+                np.add(total[:rows], chunk, out=total[:rows], casting="unsafe")
+            np.divide(total[:rows], len(group), out=means[start:stop, k])
+        if (np.bitwise_or.reduce(seen[:rows]) & ~1) != 0:
+            return None  # some value is not 0 or 1 (or is above the int64 range)
+    return means
+
+
 def _to_variables(value: Any) -> tuple[tuple[str, tuple[Hashable, ...]], ...]:
     if not isinstance(value, Mapping):
         raise InvalidFrameworkError(
@@ -988,6 +1032,9 @@ class PMCIndex:
     def _means(self, frame: pd.DataFrame, source: str | None = None) -> np.ndarray:
         """The first-level variables of every policy: a (policies x variables) float matrix."""
         self._check_frame(frame, source)
+        means = _integer_means(frame, self._variables)
+        if means is not None:
+            return means
         values = _binary_matrix(frame, self._columns, source)
         if values.shape[0] == 0:
             return np.zeros((0, self.n_variables), dtype=np.float64)

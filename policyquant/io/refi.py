@@ -17,8 +17,10 @@ is the open standard those programs exchange codebooks and projects in:
 :func:`read_qdpx` turns a coded project into one :class:`~policyquant.Corpus`
 per coder (a :class:`QDAProject`, ready for
 :func:`policyquant.reliability.agreement_report`); :func:`write_qdpx` writes
-corpora as a project.  All XML is parsed with :mod:`defusedxml`; zip members
-are read by name, never extracted to disk.
+corpora as a project.  All XML is parsed with :mod:`defusedxml` and any
+document type declaration is refused, so no entity is expanded and nothing
+outside the file is fetched; zip members are read by name, never extracted to
+disk, within limits on their number, sizes and compression ratios.
 """
 
 from __future__ import annotations
@@ -26,10 +28,12 @@ from __future__ import annotations
 import io
 import os
 import re
+import stat
 import unicodedata
 import uuid
 import warnings
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -65,6 +69,9 @@ PROJECT_NAMESPACE = "urn:QDA-XML:project:1.0"
 
 #: The largest uncompressed size read from a ``.qdpx`` archive, all members together.
 MAX_UNCOMPRESSED_BYTES = 1 << 30
+
+#: The most members a ``.qdpx`` archive may hold (checked before the archive is parsed).
+MAX_MEMBERS = 100_000
 
 #: Members larger than this must not be compressed more than :data:`MAX_COMPRESSION_RATIO` times.
 _RATIO_FLOOR_BYTES = 1 << 20
@@ -457,16 +464,50 @@ def write_qdc(
 # Reading XML and zip archives safely.
 
 
+def _unsafe_xml_reason(error: Exception) -> str:
+    """What a defusedxml refusal means, in words a researcher can act on."""
+    import defusedxml
+
+    def external(sysid: str | None) -> str:
+        return f" SYSTEM {sysid!r}" if sysid else ""
+
+    if isinstance(error, defusedxml.DTDForbidden):
+        return (
+            f"it declares a document type (<!DOCTYPE {error.name}{external(error.sysid)}>), which "
+            "REFI-QDA files never do; a DTD is how XML bombs and external entities get in"
+        )
+    if isinstance(error, defusedxml.EntitiesForbidden):
+        kind = f"an external entity{external(error.sysid)}" if error.sysid else "an entity"
+        return f"it declares {kind} named {error.name!r}; entities are refused (XML bomb or file disclosure)"
+    if isinstance(error, defusedxml.ExternalReferenceForbidden):
+        return f"it refers to an external resource{external(error.sysid)}; nothing outside the file is read"
+    return f"{type(error).__name__}: {error}"
+
+
 def _parse_xml(data: bytes, where: str) -> ET.Element:
     import defusedxml
     import defusedxml.ElementTree as SafeET
 
-    try:
-        return SafeET.fromstring(data)
-    except defusedxml.DefusedXmlException as error:
+    if data[:4] == b"PK\x03\x04":
         raise ReadError(
-            f"{where}: refused to parse: {error}",
-            [{"file": where, "problem": f"unsafe XML ({type(error).__name__})", "expected": "plain XML"}],
+            f"{where} is a zip archive, not XML; archives inside a project are not opened",
+            [{"file": where, "problem": "nested zip archive", "expected": "a REFI-QDA XML document"}],
+        )
+    try:
+        # REFI-QDA documents are described by XML schemas and never carry a DTD, so any
+        # DOCTYPE is refused outright: no entity is ever expanded, no external file fetched.
+        return SafeET.fromstring(data, forbid_dtd=True)
+    except defusedxml.DefusedXmlException as error:
+        reason = _unsafe_xml_reason(error)
+        raise ReadError(
+            f"{where}: refused to parse: {reason}",
+            [
+                {
+                    "file": where,
+                    "problem": f"unsafe XML ({type(error).__name__})",
+                    "expected": "plain XML without a DOCTYPE",
+                }
+            ],
         ) from None
     except ET.ParseError as error:
         line, column = getattr(error, "position", (None, None))
@@ -484,14 +525,68 @@ def _parse_xml(data: bytes, where: str) -> ET.Element:
         ) from None
 
 
+def _member_problem(path: Path, name: str, message: str, problem: str, expected: str) -> ReadError:
+    return ReadError(
+        f"{path}: refused the member {name!r}: {message}",
+        [
+            {
+                "file": str(path),
+                "column": "zip member",
+                "value": name,
+                "problem": problem,
+                "expected": expected,
+            }
+        ],
+    )
+
+
+def _declared_member_count(path: Path) -> int | None:
+    """How many members the end-of-central-directory record announces, read before parsing.
+
+    :class:`zipfile.ZipFile` builds an object per member as it opens an archive; reading
+    the count first keeps an archive of millions of empty members from costing gigabytes
+    before it can be refused.
+    """
+    with path.open("rb") as handle:
+        size = handle.seek(0, os.SEEK_END)
+        # The record is 22 bytes plus a comment of at most 65535, preceded by the
+        # 20-byte zip64 locator when there is one.
+        length = min(size, 22 + 0xFFFF + 20)
+        handle.seek(size - length)
+        tail = handle.read(length)
+        at = tail.rfind(b"PK\x05\x06")
+        if at < 0 or len(tail) - at < 22:
+            return None
+        count = int.from_bytes(tail[at + 10 : at + 12], "little")
+        if count == 0xFFFF and at >= 20 and tail[at - 20 : at - 16] == b"PK\x06\x07":
+            handle.seek(int.from_bytes(tail[at - 12 : at - 4], "little"))
+            record = handle.read(40)
+            if record[:4] == b"PK\x06\x06" and len(record) == 40:
+                count = int.from_bytes(record[32:40], "little")
+    return count
+
+
 class _Archive:
-    """A ``.qdpx`` zip archive whose members are read by name, with limits against zip bombs."""
+    """A ``.qdpx`` zip archive whose members are read by name, with limits against zip bombs.
+
+    Nothing is extracted to disk.  Refused before anything is decompressed: member names
+    that are absolute or climb out with ``..``, symbolic links and other special files,
+    duplicate and encrypted members, more than :data:`MAX_MEMBERS` members, a member larger
+    than 1 MiB that expands more than :data:`MAX_COMPRESSION_RATIO` times (and the same
+    ratio over the whole archive), and more than :data:`MAX_UNCOMPRESSED_BYTES` in all.
+    Reading never decompresses past the size a member's header declares, nor more than
+    :data:`MAX_UNCOMPRESSED_BYTES` in all.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._left = MAX_UNCOMPRESSED_BYTES
+        declared = _declared_member_count(path)
+        if declared is not None and declared > MAX_MEMBERS:
+            raise self._too_many(declared)
         try:
             self.zip = zipfile.ZipFile(path)
-        except (zipfile.BadZipFile, OSError) as error:
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as error:
             raise ReadError(
                 f"{path}: not a REFI-QDA project (.qdpx is a zip archive): {error}",
                 [
@@ -502,12 +597,38 @@ class _Archive:
                     }
                 ],
             ) from None
-        total = 0
-        for info in self.zip.infolist():
+        try:
+            self._check(self.zip.infolist())
+        except ReadError:
+            self.zip.close()
+            raise
+        self.names = {info.filename: info for info in self.zip.infolist() if not info.is_dir()}
+        self._folded = {name.casefold(): name for name in self.names}
+
+    def _too_many(self, count: int) -> ReadError:
+        return ReadError(
+            f"{self.path}: refused to read: the archive has {count} members, more than the limit of {MAX_MEMBERS}",
+            [
+                {
+                    "file": str(self.path),
+                    "column": "zip members",
+                    "value": count,
+                    "problem": "too many members",
+                    "expected": f"at most {MAX_MEMBERS} members",
+                }
+            ],
+        )
+
+    def _check(self, infos: list[zipfile.ZipInfo]) -> None:
+        path = self.path
+        if len(infos) > MAX_MEMBERS:
+            raise self._too_many(len(infos))
+        seen: set[str] = set()
+        total = compressed = 0
+        for info in infos:
             name = info.filename
             parts = re.split(r"[\\/]+", name)
             if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or ".." in parts:
-                self.zip.close()
                 raise ReadError(
                     f"{path}: refused the member {name!r}, whose name leads outside the archive",
                     [
@@ -520,10 +641,36 @@ class _Archive:
                         }
                     ],
                 )
+            kind = stat.S_IFMT(info.external_attr >> 16)
+            if stat.S_ISLNK(info.external_attr >> 16):
+                raise _member_problem(
+                    path,
+                    name,
+                    "it is a symbolic link, which could point anywhere on the reader's disk",
+                    "symbolic link",
+                    "regular files only",
+                )
+            if kind not in (0, stat.S_IFREG, stat.S_IFDIR):
+                raise _member_problem(
+                    path, name, "it is not a regular file", "special file", "regular files only"
+                )
+            if name in seen:
+                raise _member_problem(
+                    path,
+                    name,
+                    "the archive holds two members of this name, so which one is read is ambiguous",
+                    "duplicate member",
+                    "each member name once",
+                )
+            seen.add(name)
+            if info.flag_bits & 0x1:
+                raise _member_problem(
+                    path, name, "it is encrypted", "encrypted member", "an unencrypted archive"
+                )
             total += info.file_size
+            compressed += info.compress_size
             ratio = info.file_size / max(info.compress_size, 1)
             if info.file_size > _RATIO_FLOOR_BYTES and ratio > MAX_COMPRESSION_RATIO:
-                self.zip.close()
                 raise ReadError(
                     f"{path}: refused the member {name!r}: it would expand {ratio:.0f} times "
                     f"to {info.file_size} bytes (a zip bomb?)",
@@ -538,7 +685,6 @@ class _Archive:
                     ],
                 )
         if total > MAX_UNCOMPRESSED_BYTES:
-            self.zip.close()
             raise ReadError(
                 f"{path}: refused to read: the members would expand to {total} bytes, "
                 f"more than the limit of {MAX_UNCOMPRESSED_BYTES}",
@@ -551,8 +697,21 @@ class _Archive:
                     }
                 ],
             )
-        self.names = {info.filename: info for info in self.zip.infolist() if not info.is_dir()}
-        self._folded = {name.casefold(): name for name in self.names}
+        # Many small members each under the per-member floor can still add up to a bomb.
+        ratio = total / max(compressed, 1)
+        if total > _RATIO_FLOOR_BYTES and ratio > MAX_COMPRESSION_RATIO:
+            raise ReadError(
+                f"{path}: refused to read: its {len(infos)} members would expand {ratio:.0f} times "
+                f"to {total} bytes (a zip bomb?)",
+                [
+                    {
+                        "file": str(path),
+                        "value": total,
+                        "problem": f"compression ratio {ratio:.0f} over the whole archive",
+                        "expected": f"at most {MAX_COMPRESSION_RATIO}",
+                    }
+                ],
+            )
 
     def find(self, name: str) -> str | None:
         """The member called ``name`` (exactly, else ignoring case), or None."""
@@ -562,14 +721,42 @@ class _Archive:
 
     def read(self, name: str) -> bytes:
         info = self.names[name]
-        with self.zip.open(info) as member:
-            # The header's size may lie; never read past it.
-            data = member.read(info.file_size + 1)
+        if info.file_size > self._left:
+            raise _member_problem(
+                self.path,
+                name,
+                f"reading it would take the text read from the archive past {MAX_UNCOMPRESSED_BYTES} bytes",
+                "too much text read from the archive",
+                f"at most {MAX_UNCOMPRESSED_BYTES} bytes in all",
+            )
+        try:
+            with self.zip.open(info) as member:
+                # The header's size may lie; never read past it.
+                data = member.read(info.file_size + 1)
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            EOFError,
+            OSError,
+            ValueError,
+            NotImplementedError,
+            RuntimeError,
+        ) as error:
+            # A bad CRC (also what a header understating the size gives), a corrupt
+            # deflate stream or an unsupported compression method.
+            raise _member_problem(
+                self.path,
+                name,
+                f"it cannot be decompressed ({type(error).__name__}: {error})",
+                "corrupt member",
+                "an intact zip member",
+            ) from None
         if len(data) > info.file_size:
             raise ReadError(
                 f"{self.path}: the member {name!r} is larger than its header says",
                 [{"file": str(self.path), "value": name, "problem": "member size does not match its header"}],
             )
+        self._left -= len(data)
         return data
 
     def close(self) -> None:
@@ -604,7 +791,11 @@ def _load_root(path: Path) -> tuple[ET.Element, _Archive | None, str]:
                 ],
             )
         where = f"{path}:{member}"
-        return _parse_xml(archive.read(member), where), archive, where
+        try:
+            return _parse_xml(archive.read(member), where), archive, where
+        except BaseException:
+            archive.close()
+            raise
     data = path.read_bytes()
     if not data.strip():
         raise ReadError(f"{path}: the file is empty", [{"file": str(path), "problem": "empty file"}])
@@ -861,7 +1052,10 @@ def read_qdc(path: str | os.PathLike[str], *, name: str | None = None) -> Framew
     Raises
     ------
     ReadError
-        If the file is missing, not XML, or not a codebook.
+        If the file is missing, not XML, or not a codebook; if it declares a
+        document type (``<!DOCTYPE``: the door to XML bombs and external
+        entities, which REFI-QDA files never use); for a project archive, on
+        the same grounds as :func:`read_qdpx`.
     ValidationError
         If codes lack a GUID or name, or two codes share a GUID.
 
@@ -1237,6 +1431,20 @@ def _source_text(
             ],
         )
     data = archive.read(member)
+    if data[:4] == b"PK\x03\x04":
+        raise ReadError(
+            f"{where}: {locator}: the text {member!r} is a zip archive, not plain text; "
+            "archives inside a project are not opened",
+            [
+                {
+                    "file": where,
+                    "column": locator,
+                    "value": member,
+                    "problem": "nested zip archive",
+                    "expected": "plain text (UTF-8)",
+                }
+            ],
+        )
     try:
         if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
             return data.decode("utf-16"), path
@@ -1313,9 +1521,12 @@ def read_qdpx(
     ------
     ReadError
         If the file is not a zip archive, has no ``project.qde``, holds
-        malformed XML, an unsafe member name (absolute or with ``..``), a
-        member that would expand absurdly (a zip bomb), or misses a source's
-        text file.
+        malformed XML or XML with a document type declaration (``<!DOCTYPE``,
+        see :func:`read_qdc`), an unsafe member name (absolute or with
+        ``..``), a symbolic link, a duplicate or encrypted member, a nested
+        archive where text is expected, more than :data:`MAX_MEMBERS`
+        members, a member or archive that would expand absurdly (a zip bomb),
+        or misses a source's text file.
     ValidationError
         If a selection lies outside its text or is reversed, a coding refers
         to a code the codebook does not hold, no coder coded anything usable,
@@ -1722,7 +1933,9 @@ def _unit_ids_from_names(root: ET.Element, spans: Mapping[tuple[int, int, int], 
         return {}
     names = {}
     for span, found in spans.items():
-        found = {name for name in found if name and not any(ch.isspace() for ch in name)}
+        # Unit ids are stripped but may hold inner spaces and tabs ("a b"); the attribute
+        # escapes keep those exact.
+        found = {name for name in found if name and name == name.strip()}
         if len(found) != 1:
             return {}
         names[span] = found.pop()
@@ -2065,7 +2278,10 @@ def write_qdpx(
         text = "".join(pieces) or f"[{doc_id}]"
         source_guid = str(uuid.uuid5(_GUID_NAMESPACE, f"source\x1f{doc_id}")).upper()
         member = f"{source_guid}.txt"
-        members.append((f"sources/{member}", text.encode("utf-8")))
+        # Readers (this one included) drop a leading byte-order mark; a text that itself starts
+        # with U+FEFF gets a real one in front, so that its own survives and offsets still match.
+        encoded = text.encode("utf-8-sig" if text.startswith("\ufeff") else "utf-8")
+        members.append((f"sources/{member}", encoded))
         source = ET.SubElement(
             sources,
             ns + "TextSource",

@@ -22,9 +22,14 @@ Supported inputs:
 
 from __future__ import annotations
 
+import codecs
+import csv
 import io
 import json
+import logging
+import mmap
 import os
+import re
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -48,6 +53,9 @@ __all__ = [
     "read_table",
     "write_coding",
 ]
+
+# read_coding reports here how many rows it read (see its Notes).
+_logger = logging.getLogger(__name__)
 
 #: Encodings tried, in order, when a CSV file's encoding is not given.
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
@@ -94,31 +102,244 @@ def _decode(path: Path, encoding: str | None) -> str:
     if not data.strip():
         raise ReadError(f"{path}: the file is empty")
     tried = [encoding] if encoding else list(CSV_ENCODINGS)
+    if not encoding:
+        # A byte-order mark names the encoding for certain: Excel's "Unicode text" is UTF-16.
+        for mark, name in _BYTE_ORDER_MARKS:
+            if data.startswith(mark):
+                tried = [name]
+                break
     for name in tried:
         try:
-            return data.decode(name)
+            text = data.decode(name)
         except UnicodeDecodeError as error:
             last = error
+            continue
         except LookupError:
             raise ReadError(f"{path}: unknown encoding {name!r}") from None
+        _refuse_nul(path, text)
+        return text
+    # ASCII text in UTF-16 is every other byte NUL: name the likely culprit.
+    hint = " (it looks like UTF-16 without a byte-order mark)" if data[:400].count(0) > 20 else ""
     raise ReadError(
-        f"{path}: cannot decode the file as {' or '.join(tried)} "
+        f"{path}: cannot decode the file as {' or '.join(tried)}{hint} "
         f"(byte {last.start}: {data[last.start : last.start + 4]!r}); save it as UTF-8, or give its encoding (encoding=... in Python, --encoding on the command line)"
     )
 
 
+#: Byte-order marks and the encodings they announce (UTF-32 first: its mark starts like UTF-16's).
+_BYTE_ORDER_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _refuse_nul(path: Path, text: str) -> None:
+    """A NUL in the header means binary data or UTF-16 without its mark, never a coding sheet.
+
+    A NUL inside a cell further down is the coder's text (and round-trips).
+    """
+    start = len(text) - len(text.lstrip())
+    end = text.find("\n", start)
+    position = text.find("\x00", 0, len(text) if end < 0 else end)
+    if position < 0:
+        return
+    line = text.count("\n", 0, position) + 1
+    raise ReadError(
+        f"{path}: line {line} holds a NUL byte: this is not a text file in the encoding it was read in "
+        "(UTF-16 without a byte-order mark, or a binary file?); save it as UTF-8 CSV",
+        [
+            {
+                "file": str(path),
+                "row": line,
+                "value": "\\x00",
+                "problem": "NUL byte in a text file",
+                "expected": "UTF-8 (or GBK) text",
+            }
+        ],
+    )
+
+
 def _read_csv(path: Path, encoding: str | None) -> pd.DataFrame:
-    text = _decode(path, encoding)
     separator = "\t" if path.suffix.lower() == ".tsv" else ","
-    try:
-        frame = pd.read_csv(
-            io.StringIO(text), dtype=str, keep_default_na=False, sep=separator, skip_blank_lines=True
+    frame = _read_utf8_csv(path, encoding, separator)
+    if frame is not None:
+        with open(path, encoding="utf-8-sig", newline="") as stream:
+            header = next((row for row in csv.reader(stream, delimiter=separator) if row), [])
+    else:
+        text = _decode(path, encoding)
+        try:
+            frame = pd.read_csv(
+                io.StringIO(text), dtype=str, keep_default_na=False, sep=separator, skip_blank_lines=True
+            )
+        except pd.errors.EmptyDataError:
+            raise ReadError(f"{path}: the file has no header row") from None
+        except pd.errors.ParserError as error:
+            raise _csv_parser_error(path, error) from None
+        header = next((row for row in csv.reader(io.StringIO(text), delimiter=separator) if row), [])
+    if not isinstance(frame.index, pd.RangeIndex):
+        # pandas takes the surplus leading cells of a too-long first row as an index,
+        # shifting every cell of that row into the wrong column.
+        raise ReadError(
+            f"{path}: row 2 has more cells than the header has columns ({len(header)})",
+            [
+                {
+                    "file": str(path),
+                    "row": 2,
+                    "problem": "more cells than headers",
+                    "expected": f"{len(header)} cells, one per header (a stray comma?)",
+                }
+            ],
         )
-    except pd.errors.EmptyDataError:
-        raise ReadError(f"{path}: the file has no header row") from None
-    except pd.errors.ParserError as error:
-        raise ReadError(f"{path}: not a valid CSV file: {error}") from None
+    return _check_headers(frame, header, path)
+
+
+#: Rows read first to see which columns pandas would take for numbers (see :func:`_read_utf8_csv`).
+_SAMPLE_ROWS = 1000
+
+
+def _read_utf8_csv(path: Path, encoding: str | None, separator: str) -> pd.DataFrame | None:
+    """The fast way to read a UTF-8 CSV file, every cell as text; None where it does not apply.
+
+    ``pandas.read_csv(dtype=str)`` builds every cell as a Python string and is
+    three times slower than its own type inference, which keeps text columns
+    as text in its native storage.  So only the columns that a sample of rows
+    shows as numbers (or booleans) are read with ``dtype=str``: a column that
+    holds text in the sample holds text in the whole file.  Reading the file
+    by its path (not a decoded copy) also lets pandas parse it in parallel.
+    Anything unusual (another encoding, a byte-order mark other than UTF-8's,
+    NUL bytes, an empty or malformed file, invalid UTF-8) returns None, and
+    the careful path reads the file and reports what is wrong.
+    """
+    try:
+        if encoding is not None and codecs.lookup(encoding).name not in ("utf-8", "utf-8-sig"):
+            return None
+        with open(path, "rb") as stream:
+            head = stream.read(1 << 16)
+            if not head.strip() or any(head.startswith(mark) for mark, _ in _BYTE_ORDER_MARKS):
+                return None
+            stream.seek(0)
+            with mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as data:
+                if data.find(b"\x00") >= 0:
+                    return None
+    except (OSError, ValueError, LookupError):
+        return None
+    options = {"keep_default_na": False, "sep": separator, "skip_blank_lines": True, "encoding": "utf-8-sig"}
+    try:
+        sample = pd.read_csv(path, nrows=_SAMPLE_ROWS, **options)
+        numbers = {column: str for column in sample.columns if not _is_text_dtype(sample[column].dtype)}
+        frame = pd.read_csv(path, dtype=numbers or None, **options)
+    except (UnicodeDecodeError, pd.errors.EmptyDataError, pd.errors.ParserError, ValueError):
+        return None
+    if list(frame.columns) != list(sample.columns) or not all(
+        _is_text_dtype(dtype) for dtype in frame.dtypes
+    ):
+        return None
     return frame
+
+
+def _is_text_dtype(dtype: Any) -> bool:
+    return isinstance(dtype, pd.StringDtype) or pd.api.types.is_object_dtype(dtype)
+
+
+_FIELD_COUNT = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+
+
+def _csv_parser_error(path: Path, error: Exception) -> ReadError:
+    match = _FIELD_COUNT.search(str(error))
+    if match is None:
+        return ReadError(f"{path}: not a valid CSV file: {error}")
+    expected, line, saw = (int(n) for n in match.groups())
+    return ReadError(
+        f"{path}: row {line} has {saw} cells but the header has {expected} columns",
+        [
+            {
+                "file": str(path),
+                "row": line,
+                "value": f"{saw} cells",
+                "problem": "more cells than headers",
+                "expected": f"{expected} cells, one per header (a stray comma, or a quote left open?)",
+            }
+        ],
+    )
+
+
+def _column_letter(position: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(position + 1)
+
+
+def _check_headers(
+    frame: pd.DataFrame, header: list[Any], path: Path, sheet: str | None = None
+) -> pd.DataFrame:
+    """Refuse repeated headers and data under a blank header, which pandas would rename silently.
+
+    pandas reads a second ``instrument`` column as ``instrument.1`` and a column
+    without a header (the second cell of a merged header, say) as ``Unnamed: 4``;
+    their cells would then never be used.  A blank header over an empty column
+    (trailing commas) holds nothing and is dropped.
+    """
+    where = f"{path} [{sheet}]" if sheet else str(path)
+    names = ["" if cell is None else str(cell).strip() for cell in header]
+    problems = []
+    first: dict[str, int] = {}
+    empty_columns = []
+    if (
+        len(frame.columns)
+        and not any(names)
+        and any(_has_data(frame.iloc[:, i]) for i in range(frame.shape[1]))
+    ):
+        raise ValidationError(
+            f"{where}: row 1 is empty; the headers must be in the first row",
+            [
+                {
+                    "file": where,
+                    "row": 1,
+                    "problem": "no headers in the first row",
+                    "expected": "the headers (unit_id, doc_id, ... or 条款编号, 文件编号, ...) in row 1",
+                }
+            ],
+        )
+    for position, name in enumerate(names[: len(frame.columns)]):
+        letter = _column_letter(position)
+        if not name:
+            values = frame.iloc[:, position]
+            if _has_data(values):
+                problems.append(
+                    {
+                        "file": where,
+                        "row": 1,
+                        "column": letter,
+                        "problem": "data under a blank header (a merged header cell?)",
+                        "expected": "a header for every column that holds data",
+                    }
+                )
+            else:
+                empty_columns.append(frame.columns[position])
+            continue
+        if name in first:
+            problems.append(
+                {
+                    "file": where,
+                    "row": 1,
+                    "column": letter,
+                    "value": name,
+                    "problem": "repeated header",
+                    "expected": f"one column per header; column {_column_letter(first[name])} is {name!r} already",
+                }
+            )
+        else:
+            first[name] = position
+    if problems:
+        raise ValidationError(f"{where}: the header row has {len(problems)} problem(s)", problems)
+    return frame.drop(columns=empty_columns) if empty_columns else frame
+
+
+def _has_data(values: pd.Series) -> bool:
+    text = values.astype("string")
+    return bool((text.notna() & (text.str.strip() != "")).any())
 
 
 def _open_workbook(path: Path) -> pd.ExcelFile:
@@ -171,17 +392,59 @@ def _read_sheet(workbook: pd.ExcelFile, path: Path, name: str) -> pd.DataFrame:
         frame = pd.read_excel(workbook, sheet_name=name, dtype=str, keep_default_na=False)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds on corrupt sheets
         raise ReadError(f"{path}: sheet {name!r} cannot be read ({type(error).__name__}: {error})") from None
-    return frame
+    try:
+        header = next(workbook.book[name].iter_rows(min_row=1, max_row=1, values_only=True), ())
+    except Exception:  # noqa: BLE001 - the sheet was read; only the header check is lost
+        header = tuple(frame.columns)
+    return _check_headers(frame, list(header), path, name)
 
 
 def _read_json(path: Path, encoding: str | None) -> Any:
     text = _decode(path, encoding)
+
+    def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        # json.loads keeps the last of two equal keys: the first value would vanish silently.
+        record: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in record:
+                raise ReadError(
+                    f"{path}: the key {key!r} appears twice in one object (values {_short(record[key])} "
+                    f"and {_short(value)})",
+                    [
+                        {
+                            "file": str(path),
+                            "column": key,
+                            "value": _short(value),
+                            "problem": "key repeated in one object",
+                            "expected": "each key once per record",
+                        }
+                    ],
+                )
+            record[key] = value
+        return record
+
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=unique_keys)
     except json.JSONDecodeError as error:
         raise ReadError(
             f"{path}: not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
         ) from None
+    except RecursionError:
+        raise ReadError(
+            f"{path}: the JSON is nested too deeply to be a coding table",
+            [
+                {
+                    "file": str(path),
+                    "problem": "nested too deeply",
+                    "expected": "a list of records, or a corpus object",
+                }
+            ],
+        ) from None
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _json_columns(data: Mapping[str, Any], table: str) -> list[str] | None:
@@ -194,7 +457,35 @@ def _json_columns(data: Mapping[str, Any], table: str) -> list[str] | None:
 def _records_frame(records: Any, path: Path, what: str, columns: list[str] | None = None) -> pd.DataFrame:
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
         raise ReadError(f"{path}: {what} must be a list of records (objects)")
+    if columns is not None:
+        # from_records drops keys that the column list lacks; keep them, after the listed ones.
+        columns = list(dict.fromkeys([*columns, *(key for record in records for key in record)]))
     frame = pd.DataFrame.from_records(records, columns=columns)
+    problems = []
+    for column in frame.columns:
+        values = frame[column]
+        if values.dtype != object:
+            continue
+        nested = values.map(lambda v: isinstance(v, (dict, list)))
+        if not nested.any():
+            continue
+        for row, value in values[nested.to_numpy(dtype=bool)].items():
+            if isinstance(value, list) and not any(isinstance(v, (dict, list)) for v in value):
+                # A list of names (objectives, issuers) is one cell holding several names.
+                frame.loc[row, column] = "; ".join(str(v) for v in value if v is not None)
+                continue
+            problems.append(
+                {
+                    "file": str(path),
+                    "row": int(row) + 1,
+                    "column": str(column),
+                    "value": _short(value),
+                    "problem": "a nested object, not a value",
+                    "expected": "text, a number, or a list of names",
+                }
+            )
+    if problems:
+        raise ValidationError(f"{path}: {len(problems)} cell(s) of the {what} hold nested objects", problems)
     return frame.astype({c: "string" for c in frame.columns if frame[c].dtype == object})
 
 
@@ -242,6 +533,19 @@ def read_table(
         unit_id  政策工具
     2     007  标准规范
     """
+    if table not in SHEET_NAMES:
+        raise ValidationError(
+            f"table must be one of {', '.join(SHEET_NAMES)}, got {table!r}",
+            [
+                {
+                    "column": "table",
+                    "value": table,
+                    "problem": "unknown table",
+                    "expected": "one of " + format_choices(list(SHEET_NAMES)),
+                    "suggestions": ", ".join(closest(str(table), list(SHEET_NAMES))) or None,
+                }
+            ],
+        )
     path = Path(path)
     if not path.exists():
         raise ReadError(f"{path}: no such file")
@@ -293,6 +597,21 @@ def _find_in_directory(folder: Path, table: str) -> Path | None:
         for p in folder.iterdir()
         if p.is_file() and p.suffix.lower() in suffixes and normalize_name(p.stem) in wanted
     )
+    if len(matches) > 1:
+        # Picking one would ignore the other without a word: the coder must say which.
+        names = [p.name for p in matches]
+        raise ReadError(
+            f"{folder}: {len(matches)} files could hold the {table}: {', '.join(names)}; "
+            f"keep one, or name the {table} file instead of the directory",
+            [
+                {
+                    "file": str(folder / name),
+                    "problem": f"one of {len(matches)} {table} files",
+                    "expected": f"one {table} file in the directory",
+                }
+                for name in names
+            ],
+        )
     return matches[0] if matches else None
 
 
@@ -359,6 +678,15 @@ def read_coding(
         value, what was expected and the closest valid choices); also as a
         DataFrame in ``error.problems``.
 
+    Notes
+    -----
+    No row is dropped: every row of a file becomes a unit or document of the
+    corpus, or the read fails and names it (only lines with nothing at all on
+    them are skipped, as they hold no row).  Each successful call logs how
+    many rows it read as one ``INFO`` record on the ``policyquant.io.tabular``
+    logger, such as ``read 670 units from units.csv and 63 documents from
+    documents.csv``; ``logging.basicConfig(level=logging.INFO)`` shows it.
+
     Examples
     --------
     >>> import tempfile, pathlib
@@ -406,7 +734,16 @@ def read_coding(
             sources[table] = f"{given} [{table}]" if same else str(given)
         frames[table] = standardize_columns(frame, table, framework, columns, sources[table])
     _check_user_columns(columns, frames)
-    return Corpus(frames["documents"], frames["units"], framework, sources=sources)
+    corpus = Corpus(frames["documents"], frames["units"], framework, sources=sources)
+    built = "the units' doc_id values" if frames["documents"] is None else "a DataFrame"
+    _logger.info(
+        "read %d units from %s and %d documents from %s",
+        len(corpus.units),
+        sources["units"] or "a DataFrame",
+        len(corpus.documents),
+        sources["documents"] or built,
+    )
+    return corpus
 
 
 def _read_same_file(path: Path, sheet: str | None, encoding: str | None) -> pd.DataFrame | None:
