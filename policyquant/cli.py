@@ -17,7 +17,10 @@ alias) or the path of a TOML framework file; ``--lang`` is ``en`` or ``zh``.
 A mistake in the input (a missing file, an unknown instrument, a score off the
 scale) prints one line, ``policyquant: error: ...``, and exits with status 2.
 Anything else is a bug: the command exits with status 1 and asks for a bug
-report; ``--debug`` shows the traceback.
+report; ``--debug`` shows the traceback.  A warning from policyquant (a plugin
+that failed to load, codes of a project that did not map) prints one line,
+``policyquant: warning: ...``, and the command carries on; with ``--debug`` it
+is shown as Python shows warnings, with the file and line that issued it.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -74,6 +78,41 @@ def _show(error: click.ClickException) -> None:
     click.echo(f"policyquant: error: {message}{hint}", err=True)
 
 
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def _from_policyquant(category: type[Warning], filename: str) -> bool:
+    """Whether policyquant issued a warning: its category or the code that raised it is ours."""
+    return category.__module__.split(".")[0] == "policyquant" or os.path.abspath(filename).startswith(
+        _PACKAGE_DIR
+    )
+
+
+def _warning_printer(previous: Callable[..., None]) -> Callable[..., None]:
+    """A ``warnings.showwarning`` printing policyquant's warnings as one line each.
+
+    Python's own format (``path/plugins.py:509: PluginWarning: ...`` and then the
+    source line) is for a programmer; the user of the command needs the message.
+    Other libraries' warnings go to ``previous`` unchanged.
+    """
+
+    def show(
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,
+        lineno: int,
+        file: Any = None,
+        line: str | None = None,
+    ) -> None:
+        if not _from_policyquant(category, filename):
+            previous(message, category, filename, lineno, file, line)
+            return
+        text = " ".join(part.strip() for part in str(message).splitlines() if part.strip())
+        click.echo(f"policyquant: warning: {text or category.__name__}", err=True)
+
+    return show
+
+
 class _Group(click.Group):
     """Turns user mistakes into one line and exit status 2, and bugs into status 1."""
 
@@ -94,6 +133,13 @@ class _Group(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         debug = bool(ctx.params.get("debug"))
+        # catch_warnings puts showwarning (and the filters) back when the command is done.
+        with warnings.catch_warnings():
+            if not debug:
+                warnings.showwarning = _warning_printer(warnings.showwarning)
+            return self._invoke(ctx, debug)
+
+    def _invoke(self, ctx: click.Context, debug: bool) -> Any:
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
@@ -520,8 +566,6 @@ def pmc(
     FILE is a table with one row per policy and one 0/1 column per
     sub-variable, named like X1_1, X1_2, ..., X10_2.
     """
-    import warnings
-
     import pandas as pd
 
     from .frameworks.pmc import PMCIndex, PMCWarning
@@ -635,8 +679,6 @@ def report(
 @click.option("--all", "show_all", is_flag=True, help="Every detail, and the plugins that failed to load.")
 def frameworks(show_all: bool) -> None:
     """List the registered frameworks and any plugin that failed to load."""
-    import warnings
-
     from .errors import PluginWarning
     from .plugins import list_frameworks, plugin_failures
 

@@ -9,7 +9,12 @@ against the library's own results.
 from __future__ import annotations
 
 import io
+import os
 import re
+import subprocess
+import sys
+import warnings
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -352,3 +357,84 @@ def test_report_with_coders_and_files(tmp_path, small):
 def test_report_needs_input_and_output(tmp_path):
     assert_user_error(invoke("report", "-o", tmp_path), "give the coding files, or --example")
     assert_user_error(invoke("report", "--example"), "Missing option '--output'")
+
+
+# --------------------------------------------------------------------------
+# Warnings: one line each, whatever the command.
+
+BROKEN_PLUGIN = "raise RuntimeError('plugin exploded')\n"
+
+
+@pytest.mark.filterwarnings("default::policyquant.errors.PluginWarning")
+@pytest.mark.parametrize(
+    ("args", "shows"),
+    [
+        (["codebook", "wang2026"], "Standards and Norms"),
+        (["template", "peng2008", "-o", "{tmp}/coding.xlsx"], "coding.xlsx"),
+    ],
+)
+def test_a_broken_plugin_is_one_warning_line_and_the_command_still_works(
+    args, shows, plugin_distribution, tmp_path
+):
+    broken = plugin_distribution(BROKEN_PLUGIN, ep_name="exploding_plugin")
+    before = warnings.showwarning
+    result = invoke(*(arg.format(tmp=tmp_path) for arg in args))
+    assert result.exit_code == 0, result.output
+    assert shows in result.stdout
+    assert result.stderr.splitlines() == [
+        f"policyquant: warning: policyquant plugin 'exploding_plugin' ({broken.source}) failed at "
+        "import: RuntimeError: plugin exploded; the other frameworks still work"
+    ]
+    assert warnings.showwarning is before  # put back once the command is done
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_what_a_user_sees_of_a_broken_plugin_in_a_real_process(debug, plugin_distribution):
+    broken = plugin_distribution(BROKEN_PLUGIN, ep_name="exploding_plugin")
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join([str(broken.path), *sys.path])}
+    environment.pop("PYTHONWARNINGS", None)
+    command = [sys.executable, "-m", "policyquant", *(["--debug"] if debug else []), "codebook", "wang2026"]
+    result = subprocess.run(
+        command, capture_output=True, text=True, env=environment, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Standards and Norms" in result.stdout
+    cause = f"policyquant plugin 'exploding_plugin' ({broken.source}) failed at import: RuntimeError: plugin exploded"
+    if debug:
+        # --debug keeps Python's format: the file and line that issued the warning, for a bug report.
+        assert re.search(r"plugins\.py:\d+: PluginWarning: " + re.escape(cause), result.stderr)
+        assert "policyquant: warning:" not in result.stderr
+    else:
+        assert result.stderr.splitlines() == [
+            f"policyquant: warning: {cause}; the other frameworks still work"
+        ]
+
+
+def test_a_projects_unmapped_codes_are_one_warning_line(tmp_path):
+    folder = Path(__file__).parent / "data" / "refi" / "two_coders"
+    project = tmp_path / "two_coders.qdpx"
+    with zipfile.ZipFile(project, "w") as archive:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                archive.write(path, path.relative_to(folder).as_posix())
+    result = invoke("reliability", project, "--format", "csv")
+    assert result.exit_code == 0, result.output
+    (line,) = result.stderr.splitlines()
+    assert re.fullmatch(
+        r"policyquant: warning: two_coders\.qdpx: \d+ coding\(s\) did not map onto framework 'wang2026' .*",
+        line,
+    )
+
+
+def test_another_librarys_warning_is_left_as_python_shows_it(plugin_distribution):
+    # A plugin is someone else's code: its own warnings keep Python's format (and any filter).
+    plugin_distribution(
+        "import warnings\nwarnings.warn('deprecated setting in the plugin', FutureWarning)\n"
+        "import policyquant as pq\n\n@pq.hookimpl\ndef policyquant_register_frameworks(register):\n"
+        "    pass\n",
+        ep_name="chatty_plugin",
+    )
+    with pytest.warns(FutureWarning, match="deprecated setting in the plugin"):
+        result = invoke("codebook", "wang2026")
+    assert result.exit_code == 0, result.output
+    assert "policyquant: warning:" not in result.stderr

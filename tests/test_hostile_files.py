@@ -23,6 +23,8 @@ from pathlib import Path
 import defusedxml.ElementTree  # noqa: F401 - imported now, so that its import opens no file during a test
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import policyquant as pq
 from policyquant.errors import ReadError
@@ -624,3 +626,111 @@ def test_a_url_is_not_fetched(url, no_network):
         pq.read_coding(url)
     assert no_network == []
     assert [event for event in events if event[0] != "open"] == []
+
+
+# --------------------------------------------------------------------------
+# Codes nested absurdly deep.
+
+
+def nested_codes(depth: int, *, prefix: str = "", namespace: str = "") -> str:
+    """``depth`` codes each inside the one before: names c0, c1, ...; only the last codable."""
+    opening = "".join(
+        f'<Code guid="{prefix}{n:08X}-0000-4000-8000-000000000000" name="c{n}" '
+        f'isCodable="{"true" if n == depth - 1 else "false"}">'
+        for n in range(depth)
+    )
+    return opening + "</Code>" * depth
+
+
+def nested_codebook(depth: int) -> str:
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>'
+        + nested_codes(depth)
+        + "</Codes></CodeBook>"
+    )
+
+
+@pytest.mark.parametrize("depth", [refi.MAX_CODE_DEPTH + 1, 3000, 50_000])
+def test_a_codebook_nested_too_deep_is_refused_naming_the_code(depth, tmp_path):
+    path = tmp_path / "deep.qdc"
+    path.write_text(nested_codebook(depth), encoding="utf-8")
+    error = refused_without_effect(read_qdc, path, tmp_path, match="nested more than 100 levels deep")
+    message = str(error).splitlines()[0]
+    # The path runs from the top-level code to the first code too deep, its middle elided.
+    assert "at c0 / c1 / c2 / ... 95 more ... / c98 / c99 / c100;" in message
+    (record,) = error.problems.to_dict("records")
+    assert record["file"] == str(path)
+    assert record["problem"] == "code nested 101 levels deep"
+    assert record["column"] == "Codes/Code[1]/Code[1]/.../Code[1]/Code[1]/Code[1]"
+
+
+def test_a_project_whose_codebook_is_nested_too_deep_is_refused(project, tmp_path):
+    with zipfile.ZipFile(project) as archive:
+        qde = archive.read("project.qde").decode("utf-8")
+    assert qde.count("<Codes>") == 1
+    deep = qde.replace("<Codes>", "<Codes>" + nested_codes(5000, prefix="D"))
+    path = rezip(project, tmp_path / "deep.qdpx", replace={"project.qde": deep})
+    for reader in (read_qdpx, read_qdc):
+        error = refused_without_effect(reader, path, tmp_path, match="nested more than 100 levels deep")
+        assert error.problems.loc[0, "file"] == f"{path}:project.qde"
+
+
+def test_a_codebook_nested_to_the_limit_still_reads(tmp_path):
+    path = tmp_path / "deep.qdc"
+    path.write_text(nested_codebook(refi.MAX_CODE_DEPTH), encoding="utf-8")
+    framework = read_qdc(path)
+    # The top-level code is the family, the one leaf its instrument; the codes between only group.
+    assert framework.family_keys == ("c0",)
+    assert [(i.key, i.family) for i in framework.instruments] == [(f"c{refi.MAX_CODE_DEPTH - 1}", "c0")]
+
+
+# A code tree: each node is the list of its children.
+code_trees = st.lists(
+    st.recursive(st.just([]), lambda children: st.lists(children, min_size=1, max_size=3), max_leaves=12),
+    min_size=1,
+    max_size=4,
+)
+
+
+def tree_xml(nodes: list, counter: list[int]) -> str:
+    parts = []
+    for children in nodes:
+        n = counter[0]
+        counter[0] += 1
+        codable = "false" if children else "true"
+        parts.append(
+            f'<Code guid="{n:08X}-0000-4000-8000-000000000000" name="c{n}" isCodable="{codable}">'
+            + tree_xml(children, counter)
+            + "</Code>"
+        )
+    return "".join(parts)
+
+
+def leaves_in_order(nodes: list, counter: list[int]) -> list[str]:
+    """The names of the leaves below ``nodes`` in document order, by plain recursion."""
+    found = []
+    for children in nodes:
+        name = f"c{counter[0]}"
+        counter[0] += 1
+        found += leaves_in_order(children, counter) if children else [name]
+    return found
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(tree=code_trees)
+def test_any_code_tree_reads_its_leaves_in_document_order(tree, tmp_path):
+    path = tmp_path / "tree.qdc"
+    path.write_text(
+        f'<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>{tree_xml(tree, [0])}</Codes></CodeBook>',
+        encoding="utf-8",
+    )
+    framework = read_qdc(path)
+    counter, expected, loose = [0], [], []
+    for children in tree:
+        top = f"c{counter[0]}"
+        counter[0] += 1
+        if children:
+            expected += [(leaf, top) for leaf in leaves_in_order(children, counter)]
+        else:
+            loose.append((top, "ungrouped_codes"))
+    assert [(i.key, i.family) for i in framework.instruments] == expected + loose

@@ -5,6 +5,7 @@ Every file is written by the test itself; nothing depends on the bundled dataset
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import gc
 import io
@@ -1049,3 +1050,262 @@ def test_excel_keeps_text_that_looks_like_a_formula(tmp_path):
     assert back == corpus
     assert back.documents.loc[0, "title"] == '=HYPERLINK("http://example.invalid","x")'
     assert back.units.loc[1, "text"] == "=1+1"
+
+
+# --------------------------------------------------------------------------
+# Spreadsheet row numbers of CSV files, carriage returns and error codes in workbooks.
+
+UNITS_HEADER = "unit_id,doc_id,instrument,objectives,AS,MI"
+GOOD_UNIT = "P01-1-1,P01,标准规范,公共安全与利益,3,5"
+SUBSIDY_UNIT = "P01-1-2,P01,Subsidy,公共安全与利益,3,5"
+
+
+def reported_rows(path: Path) -> list[list[object]]:
+    with pytest.raises(pq.ValidationError) as info:
+        pq.read_coding(path)
+    return info.value.problems[["row", "column", "value"]].to_numpy().tolist()
+
+
+def write_lines(path: Path, lines: list[str], encoding: str, newline: str = "\n") -> Path:
+    path.write_bytes(newline.join(lines).encode(encoding))
+    return path
+
+
+# UTF-8 is read by the fast path, GB18030 (Chinese text that is not UTF-8) by the careful one.
+READ_PATHS = pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+
+
+def takes_the_fast_path(path: Path) -> bool:
+    from policyquant.io.tabular import _read_utf8_csv
+
+    return _read_utf8_csv(path, None, ",") is not None
+
+
+@READ_PATHS
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_a_row_after_a_blank_line_is_reported_by_its_spreadsheet_row(tmp_path, encoding, newline):
+    lines = [UNITS_HEADER, GOOD_UNIT, "", SUBSIDY_UNIT, ""]
+    path = write_lines(tmp_path / "units.csv", lines, encoding, newline)
+    assert takes_the_fast_path(path) == (encoding == "utf-8")
+    assert reported_rows(path) == [[4, "instrument", "Subsidy"]]
+
+
+@READ_PATHS
+def test_blank_lines_and_lines_of_spaces_count_as_rows_and_are_skipped(tmp_path, encoding):
+    lines = [
+        UNITS_HEADER,
+        GOOD_UNIT,
+        "",
+        "   ",
+        "",
+        "P01-1-3,P01,标准规范,公共安全与利益,3,5",
+        SUBSIDY_UNIT,
+        "",
+        "",
+    ]
+    path = write_lines(tmp_path / "units.csv", lines, encoding)
+    assert pq.io.read_table(path).index.tolist() == [2, 6, 7]
+    assert reported_rows(path) == [[7, "instrument", "Subsidy"]]
+
+
+@READ_PATHS
+def test_blank_lines_above_the_header_count_as_rows(tmp_path, encoding):
+    path = write_lines(tmp_path / "units.csv", ["", "", UNITS_HEADER, GOOD_UNIT, SUBSIDY_UNIT], encoding)
+    frame = pq.io.read_table(path)
+    assert frame.index.tolist() == [4, 5]
+    assert frame.columns.tolist() == UNITS_HEADER.split(",")
+    assert reported_rows(path) == [[5, "instrument", "Subsidy"]]
+
+
+@READ_PATHS
+def test_a_row_of_empty_cells_is_reported_not_skipped(tmp_path, encoding):
+    # Only a line with nothing on it holds no row; ",,,,," is a row whose cells are empty.
+    path = write_lines(tmp_path / "units.csv", [UNITS_HEADER, GOOD_UNIT, "", ",,,,,", SUBSIDY_UNIT], encoding)
+    assert pq.io.read_table(path).index.tolist() == [2, 4, 5]
+    rows = reported_rows(path)
+    assert [row for row, column, _ in rows if column == "unit_id"] == [4]
+    assert rows[-1] == [5, "instrument", "Subsidy"]
+
+
+@READ_PATHS
+def test_a_record_spanning_several_lines_is_one_spreadsheet_row(tmp_path, encoding):
+    # A spreadsheet program shows a quoted cell with line breaks as one row, so a record is
+    # numbered as one row however many lines it spans; a blank line inside the quotes is text.
+    lines = [
+        UNITS_HEADER,
+        'P01-1-1,P01,"标准',
+        "",
+        '规范",公共安全与利益,3,5',
+        "",
+        SUBSIDY_UNIT,
+    ]
+    path = write_lines(tmp_path / "units.csv", lines, encoding)
+    frame = pq.io.read_table(path)
+    assert frame.index.tolist() == [2, 4]
+    assert frame.loc[2, "instrument"] == "标准\n\n规范"
+    assert reported_rows(path) == [[2, "instrument", "标准\n\n规范"], [4, "instrument", "Subsidy"]]
+
+
+def test_a_csv_file_with_bare_carriage_returns_in_gb18030(tmp_path):
+    # The careful path's header scan used to stop at a bare "\r" (csv: "new-line character
+    # seen in unquoted field").
+    path = write_lines(tmp_path / "units.csv", [UNITS_HEADER, GOOD_UNIT, ""], "gb18030", "\r")
+    corpus = pq.read_coding(path)
+    assert corpus.units["instrument"].tolist() == ["standards_and_norms"]
+
+
+CELL = st.text(alphabet=st.sampled_from(list('a标,"\n\r 　\t')), max_size=6)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    rows=st.lists(st.tuples(CELL, CELL), min_size=1, max_size=8),
+    blanks=st.lists(st.integers(0, 8), max_size=5),
+    leading=st.integers(0, 2),
+    trailing=st.integers(0, 3),
+    quoting=st.sampled_from([csv.QUOTE_ALL, csv.QUOTE_MINIMAL]),
+    encoding=st.sampled_from(["utf-8", "gb18030"]),
+    newline=st.sampled_from(["\n", "\r\n"]),
+    last_newline=st.booleans(),
+)
+def test_csv_rows_are_numbered_as_a_spreadsheet_shows_them(
+    tmp_path, rows, blanks, leading, trailing, quoting, encoding, newline, last_newline
+):
+    """Every record keeps its row number (blank lines count, a multi-line record is one row); only blank lines go."""
+
+    def record(cells: tuple[str, ...]) -> str:
+        buffer = io.StringIO(newline="")
+        # The csv module leaves a bare "\r" unquoted when the line ends are "\n": no reader could
+        # tell it from a line end.
+        style = csv.QUOTE_ALL if any("\r" in cell for cell in cells) else quoting
+        csv.writer(buffer, lineterminator=newline, quoting=style).writerow(cells)
+        return buffer.getvalue()
+
+    lines = [newline] * leading + [record(("id", "text"))]
+    expected = []
+    for position, row in enumerate(rows):
+        lines += [newline] * blanks.count(position)
+        lines.append(record(row))
+        expected.append(len(lines))  # the row a spreadsheet shows: one per record or blank line
+    lines += [newline] * trailing
+    text = "".join(lines)
+    if not last_newline:
+        text = text.removesuffix(newline)
+    path = tmp_path / "table.csv"
+    path.write_bytes(text.encode(encoding))
+    frame = pq.io.read_table(path)
+    assert frame.index.tolist() == expected
+    assert list(zip(frame["id"], frame["text"], strict=True)) == rows
+
+
+def test_rows_of_a_file_with_cells_over_128_kib_are_numbered(tmp_path):
+    # The csv module refuses cells over 128 KiB unless told otherwise.
+    long = "长" * 200_000
+    lines = [UNITS_HEADER, "P01-1-1,P01,标准规范,公共安全与利益,3,5", "", ",,,,,", SUBSIDY_UNIT, ""]
+    lines[1] = f'P01-1-1,P01,"{long}",公共安全与利益,3,5'
+    path = write_lines(tmp_path / "units.csv", lines, "utf-8")
+    assert pq.io.read_table(path).index.tolist() == [2, 4, 5]
+    # Empty rows only at the end are told apart by the last lines of the file alone.
+    lines = [lines[0], lines[1], SUBSIDY_UNIT, ",,,,,", "", "  ", ",,,,,", "", ""]
+    path = write_lines(tmp_path / "units.csv", lines, "utf-8")
+    assert pq.io.read_table(path).index.tolist() == [2, 3, 4, 7]
+
+
+def test_if_the_csv_module_reads_other_records_empty_rows_are_dropped(tmp_path, monkeypatch):
+    # The fallback when the csv module's records do not match pandas': no blank line is
+    # reported as a row, and the rows keep pandas' record numbers.
+    from policyquant.io import tabular
+
+    monkeypatch.setattr(tabular, "_blank_records", lambda *args: None)
+    path = write_lines(tmp_path / "units.csv", [UNITS_HEADER, GOOD_UNIT, "", ",,,,,", SUBSIDY_UNIT], "utf-8")
+    assert pq.io.read_table(path).index.tolist() == [2, 5]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "line one\rline two",
+        "Windows\r\nline ends",
+        "\r",
+        "a_x000D_b",  # a literal escape stays literal
+        "_x005F_x000D_",
+        "_x000D\r",
+        "_x0041_ and _x4E2D_",
+        "\r" * 12_000,  # escaped, longer than a cell's 32,767 characters; the text is not
+    ],
+)
+def test_excel_keeps_carriage_returns_and_escape_like_text(tmp_path, text):
+    corpus = small_units_corpus([text], note=[text[:50]])
+    path = corpus.to_excel(tmp_path / "study.xlsx")[0]
+    back = pq.read_coding(path)
+    assert back.units["text"].tolist() == [text]
+    assert back.units["note"].tolist() == [text[:50]]
+    # Written as Excel writes it, so Excel shows the carriage return too.
+    workbook = openpyxl.load_workbook(path)
+    assert "\r" not in workbook["units"]["C2"].value
+    if text == "line one\rline two":
+        assert workbook["units"]["C2"].value == "line one_x000D_line two"
+
+
+def test_excel_escapes_in_a_workbook_excel_wrote_are_read(tmp_path):
+    # Excel stores a cell's "\r\n" as "_x000D_\n" and a literal "_x000D_" as "_x005F_x000D_".
+    path = tmp_path / "units.xlsx"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["id", "text_x000D_"])
+    sheet.append(["1", "第一行_x000D_\n第二行"])
+    sheet.append(["2", "_x005F_x000D_"])
+    workbook.save(path)
+    frame = pq.io.read_table(path)
+    assert frame.columns.tolist() == ["id", "text\r"]
+    assert frame["text\r"].tolist() == ["第一行\r\n第二行", "_x000D_"]
+
+
+EXCEL_ERROR_TEXTS = ["#N/A", "#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!"]
+
+
+def test_excel_keeps_text_equal_to_an_error_code(tmp_path):
+    codes = EXCEL_ERROR_TEXTS
+    corpus = small_units_corpus(codes, note=codes[::-1], title="#N/A")
+    path = corpus.to_excel(tmp_path / "study.xlsx")[0]
+    back = pq.read_coding(path)
+    assert back == corpus
+    assert back.units["text"].tolist() == codes
+    assert back.units["note"].tolist() == codes[::-1]
+    assert back.documents["title"].tolist() == ["#N/A"]
+    workbook = openpyxl.load_workbook(path)
+    assert {workbook["units"][f"C{row}"].data_type for row in range(2, 9)} == {"s"}
+    # An error code next to other text is ordinary text anyway.
+    corpus = small_units_corpus([" #N/A", "#N/A!"])
+    assert pq.read_coding(corpus.to_excel(tmp_path / "other.xlsx")[0]) == corpus
+
+
+def test_excel_refuses_text_longer_than_a_cell_holds(tmp_path):
+    corpus = small_units_corpus(["短", "长" * 32_768])
+    with pytest.raises(pq.ValidationError) as info:
+        corpus.to_excel(tmp_path / "study.xlsx")
+    assert info.value.problems[["file", "row", "column"]].to_numpy().tolist() == [["sheet units", 3, "text"]]
+    assert "32,768 characters" in str(info.value)
+    assert not (tmp_path / "study.xlsx").exists()
+    # Exactly as much as a cell holds is written and read back whole.
+    corpus = small_units_corpus(["长" * 32_767])
+    assert pq.read_coding(corpus.to_excel(tmp_path / "study.xlsx")[0]) == corpus
+
+
+def small_units_corpus(
+    texts: list[str], *, note: list[str] | None = None, title: str | None = None
+) -> pq.Corpus:
+    count = len(texts)
+    units = pd.DataFrame(
+        {
+            "unit_id": [f"P01-1-{n + 1}" for n in range(count)],
+            "doc_id": ["P01"] * count,
+            "text": texts,
+            "instrument": ["标准规范"] * count,
+            "objectives": ["公共安全与利益"] * count,
+            "AS": [3] * count,
+            "MI": [5] * count,
+            "note": note or [None] * count,
+        }
+    )
+    return pq.Corpus(pd.DataFrame({"doc_id": ["P01"], "title": [title], "DA": [3]}), units)

@@ -793,3 +793,107 @@ def test_project_reading_does_not_depend_on_source_or_coding_order(tmp_path):
             ["source", "selection", "code"], ignore_index=True
         ),
     )
+
+
+# --------------------------------------------------------------------------
+# Codebooks with nothing in them, and sets naming codes that are not there.
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "<CodeBook/>",
+        "<CodeBook><Codes/></CodeBook>",
+        '<CodeBook xmlns="urn:QDA-XML:codebook:1.0" origin="NVivo"><Codes>\n  </Codes><Sets/></CodeBook>',
+        '<Project xmlns="urn:QDA-XML:project:1.0" name="p"><CodeBook><Codes/></CodeBook></Project>',
+    ],
+)
+def test_a_codebook_without_codes_is_an_error_not_an_empty_framework(content, tmp_path):
+    path = tmp_path / "empty.qdc"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ReadError, match="the codebook holds no codes") as raised:
+        read_qdc(path)
+    assert str(raised.value).startswith(f"{path}: the codebook holds no codes")
+    assert raised.value.problems.loc[0, "file"] == str(path)
+
+
+def test_a_project_archive_with_an_empty_codebook_names_the_member(tmp_path):
+    qde = (DATA / "two_coders" / "project.qde").read_text(encoding="utf-8-sig")
+    emptied = re.sub(r"<Codes>.*</Codes>", "<Codes/>", qde, flags=re.S)
+    assert emptied != qde
+    folder = tmp_path / "emptied"
+    shutil.copytree(DATA / "two_coders", folder)
+    (folder / "project.qde").write_text(emptied, encoding="utf-8")
+    path = zip_fixture(folder, tmp_path / "p.qdpx")
+    with pytest.raises(ReadError, match=re.escape(f"{path}:project.qde: the codebook holds no codes")):
+        read_qdc(path)
+
+
+SET_CODEBOOK = """<CodeBook xmlns="urn:QDA-XML:codebook:1.0">
+  <Codes>
+    <Code guid="AAAAAAAA-0000-4000-8000-000000000001" name="Licensing" isCodable="true"/>
+    <Code guid="AAAAAAAA-0000-4000-8000-000000000002" name="Hotline" isCodable="true"/>
+  </Codes>
+  <Sets>
+    <Set name="Regulation" guid="EEEEEEEE-0000-4000-8000-000000000001">
+      <MemberCode guid="{aaaaaaaa-0000-4000-8000-000000000001}"/>
+      <MemberCode guid="BBBBBBBB-0000-4000-8000-00000000DEAD"/>
+      {extra}
+    </Set>
+  </Sets>
+</CodeBook>"""
+
+
+def test_a_set_member_naming_a_missing_code_is_reported(tmp_path):
+    path = tmp_path / "sets.qdc"
+    path.write_text(SET_CODEBOOK.replace("{extra}", ""), encoding="utf-8")
+    with pytest.warns(UserWarning) as record:
+        framework = read_qdc(path)
+    (warning,) = record.list
+    assert str(warning.message) == (
+        "sets.qdc: 1 set member(s) ignored: set 'Regulation' names the code "
+        "BBBBBBBB-0000-4000-8000-00000000DEAD, which the codebook does not hold"
+    )
+    assert warning.filename == __file__  # it points at the caller, as read_qdc's other warnings do
+    # The member that is there still gives its family (GUIDs compared without braces or case).
+    assert [(i.key, i.family) for i in framework.instruments] == [
+        ("licensing", "regulation"),
+        ("hotline", "ungrouped_codes"),
+    ]
+
+
+def test_a_set_member_without_a_guid_is_reported(tmp_path):
+    path = tmp_path / "sets.qdc"
+    path.write_text(SET_CODEBOOK.replace("{extra}", "<MemberCode/>"), encoding="utf-8")
+    with pytest.warns(UserWarning, match=r"2 set member\(s\) ignored") as record:
+        read_qdc(path)
+    assert "set 'Regulation' has a MemberCode without a GUID" in str(record.list[0].message)
+
+
+def test_sets_whose_members_are_all_there_read_without_warning(tmp_path):
+    path = tmp_path / "sets.qdc"
+    path.write_text(
+        SET_CODEBOOK.replace("{extra}", "").replace(
+            "BBBBBBBB-0000-4000-8000-00000000DEAD", "AAAAAAAA-0000-4000-8000-000000000002"
+        ),
+        encoding="utf-8",
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        framework = read_qdc(path)
+    assert framework.family_keys == ("regulation",)
+    assert framework.instrument_keys == ("licensing", "hotline")
+
+
+def test_an_objectives_branch_without_objectives_is_reported(tmp_path):
+    path = tmp_path / "goals.qdc"
+    path.write_text(
+        '<CodeBook><Codes><Code guid="A" name="Goals" isCodable="false"/>'
+        '<Code guid="B" name="Regulation" isCodable="false"><Code guid="C" name="Licensing"/></Code>'
+        "</Codes></CodeBook>",
+        encoding="utf-8",
+    )
+    with pytest.warns(UserWarning, match=r"'Goals' \(an objectives branch without objectives below it\)"):
+        framework = read_qdc(path)
+    assert framework.objectives == ()
+    assert framework.instrument_keys == ("licensing",)

@@ -52,15 +52,17 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from ..analysis.trends import period_codes
-from ..corpus import Corpus
 from ..errors import ValidationError
 from ..hookspecs import hookimpl
 from ..model import Dimension, FormulaScale, Framework, Level
+
+if TYPE_CHECKING:
+    from ..corpus import Corpus
 
 __all__ = [
     "PENG2008_CITATION",
@@ -425,6 +427,10 @@ def yearly_efficacy(corpus: Corpus, stock: bool = False) -> pd.DataFrame:
     >>> yearly_efficacy(corpus, stock=True)["efficacy_total"].tolist()
     [58.0, 58.0, 76.0]
     """
+    # Imported here: the analysis package is heavy, and registering the framework (which every
+    # command does, `policyquant frameworks` included) must not pay for it.
+    from ..analysis.trends import period_codes
+
     table = policy_efficacy(corpus)
     years = table["year"].to_numpy(dtype=np.float64, na_value=np.nan)
     if np.isnan(years).any():

@@ -80,6 +80,10 @@ _RATIO_FLOOR_BYTES = 1 << 20
 #: 3 to 10 times, a zip bomb thousands of times.
 MAX_COMPRESSION_RATIO = 200
 
+#: The deepest nesting of codes read from a codebook.  QDA programs nest codes a handful of
+#: levels deep; a codebook nested deeper is corrupt or hostile and is refused.
+MAX_CODE_DEPTH = 100
+
 #: Top-level codes of a foreign codebook whose children are objectives (compared normalized).
 OBJECTIVE_BRANCH_NAMES = (
     "objectives",
@@ -817,67 +821,126 @@ class _Code:
     children: list[_Code] = attrs.field(factory=list)
 
     def leaves(self) -> Iterator[_Code]:
-        if not self.children:
-            yield self
-        for child in self.children:
-            yield from child.leaves()
+        return (code for code in self.walk() if not code.children)
 
     def walk(self) -> Iterator[_Code]:
-        yield self
-        for child in self.children:
-            yield from child.walk()
+        """This code and every code below it, depth first in document order."""
+        # An explicit stack: a tree as deep as MAX_CODE_DEPTH must not exhaust the call stack.
+        stack = [self]
+        while stack:
+            code = stack.pop()
+            yield code
+            stack.extend(reversed(code.children))
+
+
+def _elide_locator(locator: str, *, keep: int = 3) -> str:
+    steps = locator.split("/")
+    if len(steps) <= 2 * keep + 1:
+        return locator
+    return "/".join([*steps[:keep], "...", *steps[-keep:]])
+
+
+def _code_path(code: _Code, by_guid: Mapping[str, _Code], *, keep: int = 3) -> str:
+    """The names from the top-level code down to ``code``, the middle elided when deep."""
+    names = [code.name]
+    parent = code.parent
+    while parent:
+        names.append(by_guid[parent].name)
+        parent = by_guid[parent].parent
+    names.reverse()
+    if len(names) > 2 * keep + 1:
+        names = [*names[:keep], f"... {len(names) - 2 * keep} more ...", *names[-keep:]]
+    return " / ".join(names)
 
 
 def _parse_codes(codes: ET.Element | None, where: str) -> tuple[list[_Code], dict[str, _Code]]:
     """The code tree under a ``Codes`` element, and every code by GUID."""
     records: list[dict[str, Any]] = []
     by_guid: dict[str, _Code] = {}
-
-    def walk(element: ET.Element, parent: _Code | None, locator: str) -> list[_Code]:
-        found = []
-        for n, child in enumerate(_children(element, "Code"), 1):
-            here = f"{locator}/Code[{n}]"
-            guid, name = _guid(child.get("guid")), child.get("name")
-            if not guid or name is None or not name.strip():
-                records.append(
-                    {
-                        "file": where,
-                        "column": here,
-                        "value": name,
-                        "problem": "code without " + ("a guid" if not guid else "a name"),
-                        "expected": "Code elements with guid and name attributes",
-                    }
-                )
-                continue
-            description = _child(child, "Description")
-            code = _Code(
-                guid,
-                name,
-                (child.get("isCodable") or "true").strip().lower() in ("true", "1"),
-                (description.text or "") if description is not None else "",
-                parent.guid if parent else None,
-                f"{here}[@name={name!r}]",
+    tree: list[_Code] = []
+    if codes is None:
+        return tree, by_guid
+    # Depth first with an explicit stack (a deeply nested file must not exhaust the call stack);
+    # each entry is the Code elements left to read at one level, the list their codes go to,
+    # their parent, its locator and its depth.
+    stack: list[tuple[Iterator[tuple[int, ET.Element]], list[_Code], _Code | None, str, int]] = [
+        (enumerate(_children(codes, "Code"), 1), tree, None, "Codes", 0)
+    ]
+    while stack:
+        pending, found, parent, locator, depth = stack[-1]
+        step = next(pending, None)
+        if step is None:
+            stack.pop()
+            continue
+        n, child = step
+        here = f"{locator}/Code[{n}]"
+        guid, name = _guid(child.get("guid")), child.get("name")
+        if not guid or name is None or not name.strip():
+            records.append(
+                {
+                    "file": where,
+                    "column": here,
+                    "value": name,
+                    "problem": "code without " + ("a guid" if not guid else "a name"),
+                    "expected": "Code elements with guid and name attributes",
+                }
             )
-            if guid in by_guid:
-                records.append(
+            continue
+        description = _child(child, "Description")
+        code = _Code(
+            guid,
+            name,
+            (child.get("isCodable") or "true").strip().lower() in ("true", "1"),
+            (description.text or "") if description is not None else "",
+            parent.guid if parent else None,
+            f"{here}[@name={name!r}]",
+        )
+        if guid in by_guid:
+            records.append(
+                {
+                    "file": where,
+                    "column": here,
+                    "value": guid,
+                    "problem": f"duplicate code GUID (also {by_guid[guid].name!r})",
+                    "expected": "one GUID per code",
+                }
+            )
+            continue
+        if depth + 1 > MAX_CODE_DEPTH:
+            path = _code_path(code, by_guid)
+            raise ReadError(
+                f"{where}: codes nested more than {MAX_CODE_DEPTH} levels deep, at {path}; "
+                "refused as corrupt or hostile",
+                [
                     {
                         "file": where,
-                        "column": here,
-                        "value": guid,
-                        "problem": f"duplicate code GUID (also {by_guid[guid].name!r})",
-                        "expected": "one GUID per code",
+                        "column": _elide_locator(here),
+                        "value": path,
+                        "problem": f"code nested {depth + 1} levels deep",
+                        "expected": f"codes nested at most {MAX_CODE_DEPTH} levels deep",
                     }
-                )
-                continue
-            by_guid[guid] = code
-            code.children = walk(child, code, here)
-            found.append(code)
-        return found
-
-    tree = walk(codes, None, "Codes") if codes is not None else []
+                ],
+            )
+        by_guid[guid] = code
+        found.append(code)
+        stack.append((enumerate(_children(child, "Code"), 1), code.children, code, here, depth + 1))
     if records:
         raise ValidationError(f"{where}: the codebook has {len(records)} problem(s)", records)
     return tree, by_guid
+
+
+def _dangling_set_members(
+    sets: Sequence[tuple[str, str, list[str]]], by_guid: Mapping[str, _Code]
+) -> list[str]:
+    """What each set member naming no code of the codebook is, in words."""
+    return [
+        f"set {set_name or '(unnamed)'!r} names the code {guid}, which the codebook does not hold"
+        if guid
+        else f"set {set_name or '(unnamed)'!r} has a MemberCode without a GUID"
+        for set_name, _, members in sets
+        for guid in members
+        if guid not in by_guid
+    ]
 
 
 def _parse_sets(sets: ET.Element | None) -> list[tuple[str, str, list[str]]]:
@@ -1001,6 +1064,8 @@ def _codebook_framework(
             for leaf in top.leaves():
                 if leaf is not top:
                     objectives.append(make("objective", leaf)[0])
+            if not top.children:
+                ignored.append(f"{top.name!r} (an objectives branch without objectives below it)")
             continue
         if top.children or trailer.kind == "family":
             instruments_under(top, family_from(top))
@@ -1055,9 +1120,17 @@ def read_qdc(path: str | os.PathLike[str], *, name: str | None = None) -> Framew
         If the file is missing, not XML, or not a codebook; if it declares a
         document type (``<!DOCTYPE``: the door to XML bombs and external
         entities, which REFI-QDA files never use); for a project archive, on
-        the same grounds as :func:`read_qdpx`.
+        the same grounds as :func:`read_qdpx`; if the codebook holds no codes,
+        or its codes are nested more than 100 levels deep (``MAX_CODE_DEPTH``;
+        QDA programs nest a handful).
     ValidationError
         If codes lack a GUID or name, or two codes share a GUID.
+
+    Warns
+    -----
+    UserWarning
+        If a code set names a code the codebook does not hold (the member is
+        ignored), or the rules below leave part of a code aside.
 
     Notes
     -----
@@ -1125,12 +1198,33 @@ def read_qdc(path: str | os.PathLike[str], *, name: str | None = None) -> Framew
                     }
                 ],
             )
-        tree, _ = _parse_codes(_child(book, "Codes"), where)
+        tree, by_guid = _parse_codes(_child(book, "Codes"), where)
+        if not tree:
+            # An empty framework would only fail later, far from the file that caused it.
+            raise ReadError(
+                f"{where}: the codebook holds no codes",
+                [
+                    {
+                        "file": where,
+                        "column": "CodeBook/Codes",
+                        "problem": "the codebook holds no Code elements",
+                        "expected": "a Codes element holding at least one Code",
+                    }
+                ],
+            )
+        code_sets = _parse_sets(sets)
     finally:
         if archive is not None:
             archive.close()
+    dangling = _dangling_set_members(code_sets, by_guid)
+    if dangling:
+        warnings.warn(
+            f"{path.name}: {len(dangling)} set member(s) ignored: " + "; ".join(dangling),
+            UserWarning,
+            stacklevel=2,
+        )
     framework, _, ignored = _codebook_framework(
-        tree, _parse_sets(sets), name or _slug(path.stem), f"Codebook read from {path.name}"
+        tree, code_sets, name or _slug(path.stem), f"Codebook read from {path.name}"
     )
     if ignored:
         warnings.warn(

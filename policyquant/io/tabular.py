@@ -25,6 +25,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import json
 import logging
 import mmap
@@ -162,44 +163,184 @@ def _refuse_nul(path: Path, text: str) -> None:
 
 
 def _read_csv(path: Path, encoding: str | None) -> pd.DataFrame:
+    """Read a CSV file, every cell as text, indexed by spreadsheet row number.
+
+    The index is what a spreadsheet program shows when it opens the file: the
+    header is row 1 (after any blank lines above it, which count as rows) and
+    each record is one row, so a quoted cell holding line breaks does not push
+    the rows below it down.  Blank lines are rows too, which is why they are
+    read as records and dropped only once every row has its number.
+    """
     separator = "\t" if path.suffix.lower() == ".tsv" else ","
-    frame = _read_utf8_csv(path, encoding, separator)
-    if frame is not None:
-        with open(path, encoding="utf-8-sig", newline="") as stream:
-            header = next((row for row in csv.reader(stream, delimiter=separator) if row), [])
+    fast = _read_utf8_csv(path, encoding, separator)
+    source: Path | str = path
+    if fast is not None:
+        frame, skip = fast
     else:
         text = _decode(path, encoding)
+        skip = _leading_blank_lines(text, separator)
         try:
             frame = pd.read_csv(
-                io.StringIO(text), dtype=str, keep_default_na=False, sep=separator, skip_blank_lines=True
+                io.StringIO(text),
+                dtype=str,
+                keep_default_na=False,
+                sep=separator,
+                skip_blank_lines=False,
+                skiprows=skip,
             )
         except pd.errors.EmptyDataError:
             raise ReadError(f"{path}: the file has no header row") from None
         except pd.errors.ParserError as error:
             raise _csv_parser_error(path, error) from None
-        header = next((row for row in csv.reader(io.StringIO(text), delimiter=separator) if row), [])
+        source = text
+    with _records(source) as stream:
+        header = next(itertools.islice(csv.reader(stream, delimiter=separator), skip, None), [])
+    first_row = skip + 2
     if not isinstance(frame.index, pd.RangeIndex):
         # pandas takes the surplus leading cells of a too-long first row as an index,
         # shifting every cell of that row into the wrong column.
         raise ReadError(
-            f"{path}: row 2 has more cells than the header has columns ({len(header)})",
+            f"{path}: row {first_row} has more cells than the header has columns ({len(header)})",
             [
                 {
                     "file": str(path),
-                    "row": 2,
+                    "row": first_row,
                     "problem": "more cells than headers",
                     "expected": f"{len(header)} cells, one per header (a stray comma?)",
                 }
             ],
         )
+    frame.index = pd.RangeIndex(first_row, first_row + len(frame))
+    frame = _drop_blank_lines(frame, source, separator, skip)
     return _check_headers(frame, header, path)
+
+
+def _line_space(separator: str) -> str:
+    """The characters that make a line blank for pandas, which skips lines of nothing else."""
+    return " \t".replace(separator, "")
+
+
+def _leading_blank_lines(text: str | bytes, separator: str) -> int:
+    """How many blank (or all-space) lines come before the header row."""
+    space = re.escape(_line_space(separator))
+    pattern = rf"(?:[{space}]*(?:\r\n|\r|\n))*"
+    if isinstance(text, bytes):
+        blank = re.match(pattern.encode(), text.removeprefix(codecs.BOM_UTF8)).group()
+    else:
+        blank = re.match(pattern, text.removeprefix("\ufeff")).group()
+    return len(blank.splitlines())
+
+
+def _records(source: Path | str) -> Any:
+    """The CSV file (a UTF-8 file's path, or a file's decoded text) as a stream for the csv module."""
+    if isinstance(source, Path):
+        return open(source, encoding="utf-8-sig", newline="")
+    # newline="": a record may end in a bare "\r", and quoted cells keep their line breaks.
+    return io.StringIO(source, newline="")
+
+
+def _drop_blank_lines(frame: pd.DataFrame, source: Path | str, separator: str, skip: int) -> pd.DataFrame:
+    """Drop the rows read from blank lines, keeping the row numbers of the others.
+
+    pandas reads a blank line, a line of spaces and a row of empty cells
+    (``,,,``) alike, as a row of empty cells; only the file tells them apart,
+    and only a blank line holds no row (a row of empty cells is reported, like
+    an empty row of a workbook).  The file is looked at again only when there
+    are empty rows at all, and only its end when they are all at the end.
+    """
+    empty = _empty_rows(frame, separator)
+    if not empty.any() or frame.shape[1] == 1:
+        # In a one-column file an empty cell is a blank line.
+        return frame[~empty]
+    trailing = len(empty) if empty.all() else int(np.argmin(empty[::-1]))
+    blank = None
+    if trailing == empty.sum():
+        # An empty row holds no line break, so the empty rows at the end are the last lines.
+        lines = _last_lines(source, trailing)
+        if lines is not None:
+            space = _line_space(separator)
+            blank = np.zeros(len(frame), dtype=bool)
+            blank[len(frame) - trailing :] = [not line.strip(space) for line in lines]
+    if blank is None:
+        blank = _blank_records(source, separator, skip + 1, len(frame))
+    if blank is None:
+        # The csv module split the file into records differently from pandas (it never has,
+        # but a mismatch would misplace every flag): drop every empty row, which holds
+        # nothing, rather than report blank lines as rows or drop rows that hold data.
+        return frame[~empty]
+    return frame[~(empty & blank)]
+
+
+#: How much of the end of a file :func:`_last_lines` reads.
+_TAIL_BYTES = 1 << 16
+
+
+def _last_lines(source: Path | str, count: int) -> list[str] | None:
+    """The last ``count`` lines of a file, or None if they are not all in its last 64 KiB."""
+    if count == 0:
+        return []
+    if isinstance(source, Path):
+        with open(source, "rb") as stream:
+            size = stream.seek(0, os.SEEK_END)
+            stream.seek(max(0, size - _TAIL_BYTES))
+            # Only spaces and separators matter: a character cut in two is no blank line anyway.
+            tail = stream.read().decode("utf-8", errors="replace")
+        whole = size <= _TAIL_BYTES
+    else:
+        tail, whole = source[-_TAIL_BYTES:], len(source) <= _TAIL_BYTES
+    lines = re.split(r"\r\n|\r|\n", tail)
+    if lines[-1] == "":
+        lines.pop()  # the last line's line break
+    # The first line of a tail may be the end of a longer one.
+    if len(lines) < count + (0 if whole else 1):
+        return None
+    return lines[-count:]
+
+
+def _empty_rows(frame: pd.DataFrame, separator: str) -> np.ndarray:
+    """Rows whose cells are all empty but for spaces in the first: how pandas reads a blank line."""
+    empty = np.ones(len(frame), dtype=bool)
+    # Narrowed column by column, the first last: after one column of a full file, few rows
+    # are left to look at.
+    for position in [*range(1, frame.shape[1]), 0]:
+        rows = np.flatnonzero(empty)
+        if not len(rows):
+            break
+        values = frame.iloc[:, position]
+        if len(rows) < len(frame):
+            values = values.iloc[rows]
+        if position:
+            empty[rows] = (values.isna() | (values == "")).to_numpy(dtype=bool)
+        else:
+            text = values.astype(object).fillna("").astype(str)
+            empty[rows] = (text.str.strip(_line_space(separator)) == "").to_numpy(dtype=bool)
+    return empty
+
+
+def _blank_records(source: Path | str, separator: str, skip: int, count: int) -> np.ndarray | None:
+    """Which of ``count`` records after the first ``skip`` are blank lines; None if they are not ``count``."""
+    space = _line_space(separator)
+    limit = csv.field_size_limit()
+    # A clause can be longer than the csv module's default cell limit (128 KiB).
+    csv.field_size_limit(max(limit, 1 << 30))
+    try:
+        with _records(source) as stream:
+            rows = itertools.islice(csv.reader(stream, delimiter=separator), skip, None)
+            blank = np.fromiter(
+                (not row or (len(row) == 1 and not row[0].strip(space)) for row in rows), dtype=bool
+            )
+    except csv.Error:
+        return None
+    finally:
+        csv.field_size_limit(limit)
+    return blank if len(blank) == count else None
 
 
 #: Rows read first to see which columns pandas would take for numbers (see :func:`_read_utf8_csv`).
 _SAMPLE_ROWS = 1000
 
 
-def _read_utf8_csv(path: Path, encoding: str | None, separator: str) -> pd.DataFrame | None:
+def _read_utf8_csv(path: Path, encoding: str | None, separator: str) -> tuple[pd.DataFrame, int] | None:
     """The fast way to read a UTF-8 CSV file, every cell as text; None where it does not apply.
 
     ``pandas.read_csv(dtype=str)`` builds every cell as a Python string and is
@@ -210,7 +351,8 @@ def _read_utf8_csv(path: Path, encoding: str | None, separator: str) -> pd.DataF
     by its path (not a decoded copy) also lets pandas parse it in parallel.
     Anything unusual (another encoding, a byte-order mark other than UTF-8's,
     NUL bytes, an empty or malformed file, invalid UTF-8) returns None, and
-    the careful path reads the file and reports what is wrong.
+    the careful path reads the file and reports what is wrong.  Returns the
+    table, blank lines included, and the number of blank lines above the header.
     """
     try:
         if encoding is not None and codecs.lookup(encoding).name not in ("utf-8", "utf-8-sig"):
@@ -219,13 +361,23 @@ def _read_utf8_csv(path: Path, encoding: str | None, separator: str) -> pd.DataF
             head = stream.read(1 << 16)
             if not head.strip() or any(head.startswith(mark) for mark, _ in _BYTE_ORDER_MARKS):
                 return None
+            skip = _leading_blank_lines(head, separator)
+            if skip >= len(head.splitlines()):
+                # Nothing but blank lines in the head: the careful path says what is wrong.
+                return None
             stream.seek(0)
             with mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as data:
                 if data.find(b"\x00") >= 0:
                     return None
     except (OSError, ValueError, LookupError):
         return None
-    options = {"keep_default_na": False, "sep": separator, "skip_blank_lines": True, "encoding": "utf-8-sig"}
+    options = {
+        "keep_default_na": False,
+        "sep": separator,
+        "skip_blank_lines": False,
+        "skiprows": skip,
+        "encoding": "utf-8-sig",
+    }
     try:
         sample = pd.read_csv(path, nrows=_SAMPLE_ROWS, **options)
         numbers = {column: str for column in sample.columns if not _is_text_dtype(sample[column].dtype)}
@@ -236,7 +388,7 @@ def _read_utf8_csv(path: Path, encoding: str | None, separator: str) -> pd.DataF
         _is_text_dtype(dtype) for dtype in frame.dtypes
     ):
         return None
-    return frame
+    return frame, skip
 
 
 def _is_text_dtype(dtype: Any) -> bool:
@@ -388,6 +540,7 @@ def _only_other_sheet(workbook: pd.ExcelFile, path: Path, table: str) -> str:
 
 
 def _read_sheet(workbook: pd.ExcelFile, path: Path, name: str) -> pd.DataFrame:
+    # keep_default_na=False: a text cell reading "#N/A" or "NULL" is the coder's text, not a gap.
     try:
         frame = pd.read_excel(workbook, sheet_name=name, dtype=str, keep_default_na=False)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds on corrupt sheets
@@ -396,7 +549,56 @@ def _read_sheet(workbook: pd.ExcelFile, path: Path, name: str) -> pd.DataFrame:
         header = next(workbook.book[name].iter_rows(min_row=1, max_row=1, values_only=True), ())
     except Exception:  # noqa: BLE001 - the sheet was read; only the header check is lost
         header = tuple(frame.columns)
-    return _check_headers(frame, list(header), path, name)
+    header = [_excel_unescape(cell) if isinstance(cell, str) else cell for cell in header]
+    frame = _unescape_frame(frame)
+    return _check_headers(frame, header, path, name)
+
+
+# Excel (OOXML) writes a character XML would not keep, such as a carriage return, as
+# "_xHHHH_", and the "_" of a literal "_xHHHH_" as "_x005F_"; openpyxl does neither.  A "_"
+# before "xHHHH" and a carriage return is escaped too: the return's own escape starts with "_".
+_EXCEL_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_EXCEL_TO_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4}[_\r])|\r")
+
+
+def _excel_unescape_match(match: re.Match[str]) -> str:
+    code = int(match.group(1), 16)
+    # Half a surrogate pair is no character: keep the text as written.
+    return match.group() if 0xD800 <= code <= 0xDFFF else chr(code)
+
+
+def _excel_unescape(text: str) -> str:
+    return _EXCEL_ESCAPED.sub(_excel_unescape_match, text) if "_x" in text else text
+
+
+def _excel_escape_match(match: re.Match[str]) -> str:
+    return "_x000D_" if match.group() == "\r" else "_x005F_"
+
+
+def _unescape_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Undo Excel's ``_xHHHH_`` escapes in the cells and headers of a sheet as read."""
+    out = frame.copy()
+    for position, column in enumerate(frame.columns):
+        values = frame[column]
+        if not _is_text_dtype(values.dtype):
+            continue
+        text = values.astype("string")
+        if text.str.contains("_x", regex=False, na=False).any():
+            unescaped = text.str.replace(_EXCEL_ESCAPED, _excel_unescape_match, regex=True)
+            out.isetitem(position, unescaped.astype(values.dtype))
+    names = [_excel_unescape(c) if isinstance(c, str) else c for c in frame.columns]
+    return out.set_axis(names, axis=1)
+
+
+def _escape_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Escape carriage returns (and text that reads like an escape) as Excel does; see _unescape_frame."""
+    out = frame.copy()
+    for position, column in enumerate(frame.columns):
+        values = frame[column].astype("string")
+        if values.str.contains(_EXCEL_TO_ESCAPE, regex=True, na=False).any():
+            out.isetitem(position, values.str.replace(_EXCEL_TO_ESCAPE, _excel_escape_match, regex=True))
+    names = [_EXCEL_TO_ESCAPE.sub(_excel_escape_match, str(c)) for c in frame.columns]
+    return out.set_axis(names, axis=1)
 
 
 def _read_json(path: Path, encoding: str | None) -> Any:
@@ -516,7 +718,10 @@ def read_table(
     pandas.DataFrame
         The table as read, indexed by spreadsheet row number (the header is
         row 1, so the first record is row 2) for CSV and Excel, and by record
-        number (from 1) for Parquet and JSON.
+        number (from 1) for Parquet and JSON.  A CSV file's rows are numbered
+        as a spreadsheet program shows them: blank lines count as rows (and
+        hold none, so they are left out), and a record whose quoted cell
+        spans several lines is one row, numbered as such.
 
     Raises
     ------
@@ -553,8 +758,8 @@ def read_table(
         raise ReadError(f"{path}: is a directory; name the {table} file")
     kind = _format_of(path)
     if kind == "csv":
-        frame = _read_csv(path, encoding)
-        start = 2
+        # Numbered by _read_csv, which alone sees the blank lines and multi-line cells.
+        return _read_csv(path, encoding)
     elif kind == "excel":
         with _open_workbook(path) as workbook:
             name = _find_sheet(workbook, path, table, sheet)
@@ -681,11 +886,13 @@ def read_coding(
     Notes
     -----
     No row is dropped: every row of a file becomes a unit or document of the
-    corpus, or the read fails and names it (only lines with nothing at all on
-    them are skipped, as they hold no row).  Each successful call logs how
-    many rows it read as one ``INFO`` record on the ``policyquant.io.tabular``
-    logger, such as ``read 670 units from units.csv and 63 documents from
-    documents.csv``; ``logging.basicConfig(level=logging.INFO)`` shows it.
+    corpus, or the read fails and names it by its spreadsheet row number
+    (only lines with nothing at all on them are skipped, as they hold no row;
+    they still count in the numbering, as a spreadsheet program counts
+    them).  Each successful call logs how many rows it read as one ``INFO``
+    record on the ``policyquant.io.tabular`` logger, such as ``read 670 units
+    from units.csv and 63 documents from documents.csv``;
+    ``logging.basicConfig(level=logging.INFO)`` shows it.
 
     Examples
     --------
@@ -807,13 +1014,29 @@ def _text_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, index=frame.index)
 
 
+#: The most characters an Excel cell holds.
+_EXCEL_CELL_LIMIT = 32_767
+
+
 def _check_excel_text(frame: pd.DataFrame, sheet: str) -> None:
-    """Refuse control characters that an Excel cell cannot hold, naming where they are."""
+    """Refuse text that an Excel cell cannot hold (control characters, too long), naming where it is."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     problems = []
     for column in frame.columns:
         values = frame[column]
+        lengths = values.str.len().fillna(0).to_numpy()
+        for position in np.flatnonzero(lengths > _EXCEL_CELL_LIMIT)[:20]:
+            problems.append(
+                {
+                    "file": f"sheet {sheet}",
+                    "row": int(position) + 2,
+                    "column": column,
+                    "value": values.iloc[position][:40],
+                    "problem": f"{lengths[position]:,} characters, more than an Excel cell holds",
+                    "expected": f"at most {_EXCEL_CELL_LIMIT:,} characters; or write CSV, Parquet or JSON instead",
+                }
+            )
         bad = values.str.contains(ILLEGAL_CHARACTERS_RE.pattern, regex=True, na=False)
         for position, value in zip(
             np.flatnonzero(bad.to_numpy(dtype=bool))[:20], values[bad.to_numpy(dtype=bool)], strict=False
@@ -833,18 +1056,39 @@ def _check_excel_text(frame: pd.DataFrame, sheet: str) -> None:
         raise ValidationError(f"cannot write the {sheet} sheet to Excel", problems)
 
 
-def _keep_as_text(sheet: Any, frame: pd.DataFrame) -> None:
-    """Store text that starts with ``=`` as text: openpyxl would write it as a formula.
+def _write_sheet(writer: pd.ExcelWriter, name: str, frame: pd.DataFrame) -> None:
+    """Write a text frame to a sheet so that :func:`_read_sheet` reads back every character."""
+    escaped = _escape_frame(frame)
+    # Excel's limit of 32,767 characters a cell (checked by _check_excel_text) counts characters,
+    # not their escapes; openpyxl would cut an escaped text that is longer, so it is set after.
+    lengths = escaped.apply(lambda column: column.astype("string").str.len().fillna(0))
+    long = (lengths > _EXCEL_CELL_LIMIT).to_numpy(dtype=bool)
+    escaped.mask(long, "").to_excel(writer, sheet_name=name, index=False)
+    sheet = writer.sheets[name]
+    _keep_as_text(sheet, escaped)
+    for row, position in zip(*np.nonzero(long), strict=True):
+        cell = sheet.cell(row=int(row) + 2, column=int(position) + 1)
+        cell._value = str(escaped.iloc[row, position])
+        cell.data_type = "s"
 
-    A formula would read back as an empty cell, and a title such as
-    ``=HYPERLINK(...)`` in a coding sheet is a spreadsheet-injection risk.
+
+def _keep_as_text(sheet: Any, frame: pd.DataFrame) -> None:
+    """Store text that openpyxl would take for a formula or an error code as text.
+
+    openpyxl writes text starting with ``=`` as a formula and text equal to an
+    error code (``#N/A``, ``#REF!``, ...) as an error cell; both would read
+    back as empty cells, and a title such as ``=HYPERLINK(...)`` in a coding
+    sheet is a spreadsheet-injection risk.
     """
+    from openpyxl.cell.cell import ERROR_CODES
+
     for position, column in enumerate(frame.columns, start=1):
         values = frame[column]
         if not (pd.api.types.is_object_dtype(values.dtype) or pd.api.types.is_string_dtype(values.dtype)):
             continue
-        formulas = values.astype("string").str.startswith("=").fillna(False)
-        for row in np.flatnonzero(formulas.to_numpy(dtype=bool)):
+        text = values.astype("string")
+        literal = text.str.startswith("=").fillna(False) | text.isin(ERROR_CODES).fillna(False)
+        for row in np.flatnonzero(literal.to_numpy(dtype=bool)):
             sheet.cell(row=int(row) + 2, column=position).data_type = "s"
 
 
@@ -902,11 +1146,9 @@ def write_coding(corpus: Corpus, path: str | os.PathLike[str], format: str | Non
         _check_excel_text(documents, "documents")
         _check_excel_text(units, "units")
         with pd.ExcelWriter(path, engine="openpyxl") as writer:
-            documents.to_excel(writer, sheet_name="documents", index=False)
-            units.to_excel(writer, sheet_name="units", index=False)
+            _write_sheet(writer, "documents", documents)
+            _write_sheet(writer, "units", units)
             corpus.framework.codebook().to_excel(writer, sheet_name="codebook", index=False)
-            _keep_as_text(writer.sheets["documents"], documents)
-            _keep_as_text(writer.sheets["units"], units)
         return [path]
     payload = {
         "policyquant": 1,

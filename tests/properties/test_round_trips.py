@@ -192,20 +192,8 @@ WRITERS: dict[str, Callable[[pq.Corpus, Path], Path]] = {
 }
 
 
-# Two losses in the Excel writer, reported and pinned by the xfail tests below, are kept out
-# of the Excel examples until fixed: a carriage return comes back as a line feed, and text
-# that reads like an Excel error code ("#N/A") comes back missing.
+# Text that openpyxl would store as an error cell, read back as missing, unless told it is text.
 EXCEL_ERROR_CODES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A")
-
-
-def without_excel_losses(frame: pd.DataFrame) -> pd.DataFrame:
-    def clean(value):
-        if not isinstance(value, str):
-            return value
-        value = value.replace("\r", "")
-        return "(" + value + ")" if value.strip() in EXCEL_ERROR_CODES else value
-
-    return frame.apply(lambda column: column.map(clean))
 
 
 @pytest.mark.parametrize("fmt", list(WRITERS))
@@ -213,8 +201,6 @@ def without_excel_losses(frame: pd.DataFrame) -> pd.DataFrame:
 @given(tables=awkward_tables())
 def test_any_corpus_survives_every_format_unchanged(fmt, tables):
     documents, units = tables
-    if fmt == "xlsx":
-        documents, units = without_excel_losses(documents), without_excel_losses(units)
     corpus = pq.Corpus(documents, units)
     with tempfile.TemporaryDirectory() as folder:
         back = pq.read_coding(WRITERS[fmt](corpus, Path(folder)))
@@ -277,20 +263,12 @@ def through_excel(corpus: pq.Corpus) -> pq.Corpus:
         return pq.read_coding(corpus.to_excel(Path(folder) / "study.xlsx")[0])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="defect (reported): openpyxl writes a carriage return raw, and reading the XML turns it into a line feed",
-)
 @pytest.mark.parametrize("text", ["line one\rline two", "Windows\r\nline ends"])
 def test_excel_keeps_a_carriage_return(text):
     corpus = small_corpus([text])
     assert through_excel(corpus).units["text"].tolist() == [text]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="defect (reported): openpyxl stores text equal to an Excel error code as an error cell, read back as missing",
-)
 @pytest.mark.parametrize("code", EXCEL_ERROR_CODES)
 def test_excel_keeps_text_that_looks_like_an_error_code(code):
     corpus = small_corpus([code], note=[code])
@@ -346,8 +324,6 @@ def rows_in_file(fmt: str, path: Path, table: str) -> int:
 @given(tables=awkward_tables())
 def test_every_read_reports_every_row(fmt, tables):
     documents, units = tables
-    if fmt == "xlsx":
-        documents, units = without_excel_losses(documents), without_excel_losses(units)
     corpus = pq.Corpus(documents, units)
     handler = _Records()
     logger = logging.getLogger("policyquant.io.tabular")
