@@ -1018,8 +1018,14 @@ def _text_frame(frame: pd.DataFrame) -> pd.DataFrame:
 _EXCEL_CELL_LIMIT = 32_767
 
 
-def _check_excel_text(frame: pd.DataFrame, sheet: str) -> None:
-    """Refuse text that an Excel cell cannot hold (control characters, too long), naming where it is."""
+def _excel_text_problems(
+    frame: pd.DataFrame, sheet: str, instead: str = "; or write CSV, Parquet or JSON instead"
+) -> list[dict[str, Any]]:
+    """Text that an Excel cell cannot hold (control characters, too long), located by row and column.
+
+    ``frame`` holds text columns (``str`` or missing values) on spreadsheet
+    rows from 2; ``instead`` ends the ``expected`` of each problem.
+    """
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     problems = []
@@ -1034,7 +1040,7 @@ def _check_excel_text(frame: pd.DataFrame, sheet: str) -> None:
                     "column": column,
                     "value": values.iloc[position][:40],
                     "problem": f"{lengths[position]:,} characters, more than an Excel cell holds",
-                    "expected": f"at most {_EXCEL_CELL_LIMIT:,} characters; or write CSV, Parquet or JSON instead",
+                    "expected": f"at most {_EXCEL_CELL_LIMIT:,} characters{instead}",
                 }
             )
         bad = values.str.contains(ILLEGAL_CHARACTERS_RE.pattern, regex=True, na=False)
@@ -1049,9 +1055,15 @@ def _check_excel_text(frame: pd.DataFrame, sheet: str) -> None:
                     "column": column,
                     "value": value[:40],
                     "problem": f"control character U+{ord(char):04X}, which an Excel cell cannot hold",
-                    "expected": "text without control characters; or write CSV, Parquet or JSON instead",
+                    "expected": f"text without control characters{instead}",
                 }
             )
+    return problems
+
+
+def _check_excel_text(frame: pd.DataFrame, sheet: str) -> None:
+    """Refuse text that an Excel cell cannot hold, naming where it is."""
+    problems = _excel_text_problems(frame, sheet)
     if problems:
         raise ValidationError(f"cannot write the {sheet} sheet to Excel", problems)
 

@@ -665,26 +665,19 @@ def _write_data_sheet(
 
 
 def _check_excel_text(values: pd.DataFrame, fields: Sequence[str], sheet: str) -> None:
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    """Refuse pre-filled text that an Excel cell cannot hold (control characters, too long)."""
+    from .tabular import _excel_text_problems
 
-    problems = []
-    for field in fields:
-        if field not in values.columns:
-            continue
-        for row, value in enumerate(values[field], start=2):
-            text = "; ".join(value) if isinstance(value, tuple) else value
-            if isinstance(text, str) and ILLEGAL_CHARACTERS_RE.search(text):
-                char = ILLEGAL_CHARACTERS_RE.search(text).group()
-                problems.append(
-                    {
-                        "file": f"sheet {sheet}",
-                        "row": row,
-                        "column": field,
-                        "value": text[:40],
-                        "problem": f"control character U+{ord(char):04X}, which an Excel cell cannot hold",
-                        "expected": "text without control characters",
-                    }
-                )
+    # Several names in one cell (issuers) are written joined, so they are checked joined.
+    text = pd.DataFrame(
+        {
+            field: values[field].map(lambda v: "; ".join(v) if isinstance(v, tuple) else v).astype("string")
+            for field in fields
+            if field in values.columns
+        },
+        index=values.index,
+    )
+    problems = _excel_text_problems(text, sheet, instead="")
     if problems:
         raise ValidationError(f"cannot pre-fill the {sheet} sheet", problems)
 
