@@ -31,6 +31,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from bad_input_files import deep_json, enormous_cell
 
 import policyquant as pq
 from policyquant.declarative import FrameworkFileError, load_framework
@@ -83,21 +84,6 @@ def find_problem(error: ValidationError, expected: dict[str, Any]) -> pd.Series:
 
 # --------------------------------------------------------------------------
 # Generated inputs: size or shape is their point.
-
-
-def deep_json(tmp: Path) -> Path:
-    path = tmp / "deep.json"
-    path.write_text("[" * 100_000 + "]" * 100_000)
-    return path
-
-
-def enormous_cell(tmp: Path) -> Path:
-    path = tmp / "enormous.csv"
-    path.write_text(
-        "unit_id,doc_id,instrument,objectives,AS,MI\n007-1-1,007," + "标" * 300_000 + ",公共安全,5,3\n",
-        encoding="utf-8",
-    )
-    return path
 
 
 def truncated_parquet(tmp: Path) -> Path:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from bad_input_files import deep_json, enormous_cell
 from click.testing import CliRunner, Result
 
 import policyquant.io
@@ -46,21 +47,6 @@ def assert_one_line_error(result: Result, *fragments: str) -> str:
 
 # --------------------------------------------------------------------------
 # Generated bad inputs (size or shape is their point).
-
-
-def deep_json(tmp: Path) -> Path:
-    path = tmp / "deep.json"
-    path.write_text("[" * 100_000 + "]" * 100_000)
-    return path
-
-
-def enormous_cell(tmp: Path) -> Path:
-    path = tmp / "enormous.csv"
-    path.write_text(
-        "unit_id,doc_id,instrument,objectives,AS,MI\n007-1-1,007," + "标" * 300_000 + ",公共安全,5,3\n",
-        encoding="utf-8",
-    )
-    return path
 
 
 def two_units_files(tmp: Path) -> Path:
