@@ -419,6 +419,9 @@ def validate(files: Sequence[Path], framework: str, encoding: str | None, proble
         f"{files[0]}: valid against {corpus.framework.name}: {len(corpus.documents)} documents, "
         f"{len(corpus.units)} units, {len(corpus.codings)} codings"
     )
+    if not len(corpus.units):
+        # Valid but empty is what an untouched template gives: worth saying, not an error.
+        click.echo("policyquant: note: the study holds no coded units yet", err=True)
 
 
 def _coder_corpora(

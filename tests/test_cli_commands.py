@@ -438,3 +438,12 @@ def test_another_librarys_warning_is_left_as_python_shows_it(plugin_distribution
         result = invoke("codebook", "wang2026")
     assert result.exit_code == 0, result.output
     assert "policyquant: warning:" not in result.stderr
+
+
+def test_validate_an_empty_template_says_it_holds_no_units(tmp_path):
+    template = tmp_path / "coding.xlsx"
+    WANG.coding_template(template)
+    result = invoke("validate", template)
+    assert result.exit_code == 0, result.output
+    assert "0 units" in result.stdout
+    assert result.stderr.strip() == "policyquant: note: the study holds no coded units yet"
