@@ -23,7 +23,6 @@ Decisions these tests pin down:
 from __future__ import annotations
 
 import shutil
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +31,7 @@ from typing import Any
 import pandas as pd
 import pytest
 from bad_input_files import deep_json, enormous_cell
+from qdpx_fixtures import zip_fixture
 
 import policyquant as pq
 from policyquant.declarative import FrameworkFileError, load_framework
@@ -133,22 +133,7 @@ def empty_directory(tmp: Path) -> Path:
 
 def project(tmp: Path, replace: dict[str, str] | None = None, drop: tuple[str, ...] = ()) -> Path:
     """The two-coder REFI-QDA fixture as a .qdpx, with project.qde edited (malformed, not hostile)."""
-    target = tmp / "project.qdpx"
-    folder = REFI / "two_coders"
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(folder.rglob("*")):
-            name = path.relative_to(folder).as_posix()
-            if not path.is_file() or name in drop:
-                continue
-            data = path.read_bytes()
-            if name == "project.qde":
-                text = data.decode("utf-8")
-                for old, new in (replace or {}).items():
-                    assert old in text, old
-                    text = text.replace(old, new)
-                data = text.encode("utf-8")
-            archive.writestr(name, data)
-    return target
+    return zip_fixture(REFI / "two_coders", tmp / "project.qdpx", replace=replace, drop=drop)
 
 
 def read_project(tmp: Path, **edit: Any) -> Any:

@@ -14,13 +14,13 @@ import re
 import subprocess
 import sys
 import warnings
-import zipfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner, Result
+from qdpx_fixtures import REFI_DATA, zip_fixture
 
 import policyquant as pq
 from policyquant.cli import main
@@ -411,12 +411,7 @@ def test_what_a_user_sees_of_a_broken_plugin_in_a_real_process(debug, plugin_dis
 
 
 def test_a_projects_unmapped_codes_are_one_warning_line(tmp_path):
-    folder = Path(__file__).parent / "data" / "refi" / "two_coders"
-    project = tmp_path / "two_coders.qdpx"
-    with zipfile.ZipFile(project, "w") as archive:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                archive.write(path, path.relative_to(folder).as_posix())
+    project = zip_fixture(REFI_DATA / "two_coders", tmp_path / "two_coders.qdpx")
     result = invoke("reliability", project, "--format", "csv")
     assert result.exit_code == 0, result.output
     (line,) = result.stderr.splitlines()

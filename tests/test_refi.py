@@ -20,6 +20,7 @@ import pytest
 import xmlschema
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from qdpx_fixtures import zip_fixture
 
 import policyquant as pq
 from policyquant.errors import ReadError, ValidationError
@@ -42,24 +43,6 @@ def codebook_schema() -> xmlschema.XMLSchema:
 @pytest.fixture(scope="module")
 def project_schema() -> xmlschema.XMLSchema:
     return xmlschema.XMLSchema(str(SCHEMAS / "Project.xsd"))
-
-
-def zip_fixture(folder: Path, target: Path, *, replace: dict[str, str] | None = None, drop=()) -> Path:
-    """Zip a fixture folder into a .qdpx, optionally editing project.qde and dropping members."""
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(folder.rglob("*")):
-            name = path.relative_to(folder).as_posix()
-            if not path.is_file() or name in drop:
-                continue
-            data = path.read_bytes()
-            if name == "project.qde" and replace:
-                text = data.decode("utf-8")
-                for old, new in replace.items():
-                    assert old in text, old
-                    text = text.replace(old, new)
-                data = text.encode("utf-8")
-            archive.writestr(name, data)
-    return target
 
 
 def read_quietly(path: Path, *args, **kwargs):
