@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time the names l
     from .errors import (
         DuplicateFrameworkError,
         FormulaError,
+        InputTypeError,
         InvalidFrameworkError,
         PluginError,
         PluginWarning,
@@ -45,6 +46,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time the names l
         UnknownCategoryError,
         UnknownFrameworkError,
         ValidationError,
+        WriteError,
     )
     from .hookspecs import hookimpl
     from .io import read_coding, write_coding
@@ -91,6 +93,7 @@ _LAZY = {
         for name in (
             "DuplicateFrameworkError",
             "FormulaError",
+            "InputTypeError",
             "InvalidFrameworkError",
             "PluginError",
             "PluginWarning",
@@ -100,6 +103,7 @@ _LAZY = {
             "UnknownCategoryError",
             "UnknownFrameworkError",
             "ValidationError",
+            "WriteError",
         )
     },
     "hookimpl": "hookspecs",
@@ -166,6 +170,7 @@ __all__ = [
     "FormulaError",
     "FormulaScale",
     "Framework",
+    "InputTypeError",
     "Instrument",
     "InstrumentFamily",
     "InvalidFrameworkError",
@@ -181,6 +186,7 @@ __all__ = [
     "UnknownCategoryError",
     "UnknownFrameworkError",
     "ValidationError",
+    "WriteError",
     "__version__",
     "analysis",
     "authority_distribution",

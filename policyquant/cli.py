@@ -25,6 +25,7 @@ is shown as Python shows warnings, with the file and line that issued it.
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 import traceback
@@ -52,8 +53,66 @@ _SAVE_FORMATS = ("csv", "xlsx", "md", "tex", "html")
 _LANGUAGES = ("en", "zh")
 
 
+#: The exit status of a command stopped by Ctrl-C: 128 + SIGINT, as shells report it.
+INTERRUPTED = 130
+
+
+def _interrupted() -> int:
+    """Say, in one line, that the user stopped the command; return its exit status."""
+    click.echo("policyquant: interrupted", err=True)
+    return INTERRUPTED
+
+
+#: What the system's error numbers mean for the user: the verb for the path, then why.
+_OS_ERRORS: dict[int, tuple[str, str]] = {
+    getattr(errno, name): words
+    for name, words in {
+        "ENOSPC": ("write", "no space left on device"),
+        "EDQUOT": ("write", "disk quota exceeded"),
+        "EFBIG": ("write", "the file is too large for the file system"),
+        "EROFS": ("write", "the file system is read-only"),
+        "EEXIST": ("create", "it already exists"),
+        "EACCES": ("open", "permission denied"),
+        "EPERM": ("open", "operation not permitted"),
+        "ENOENT": ("open", "no such file or directory"),
+        "EISDIR": ("open", "it is a directory, not a file"),
+        "ENOTDIR": ("open", "a part of the path is a file, not a folder"),
+        "ENAMETOOLONG": ("open", "the name is too long"),
+        "EMFILE": ("open", "too many files are open"),
+        "EIO": ("read or write", "input/output error (a failing disk or a disconnected drive?)"),
+    }.items()
+    # Some numbers exist on some systems only (EDQUOT is not Windows').
+    if hasattr(errno, name)
+}
+
+
+def _describe_os_error(error: OSError) -> str:
+    """An error of the system as a sentence with its path: ``cannot write out.csv: no space left on device``.
+
+    Examples
+    --------
+    >>> import errno
+    >>> _describe_os_error(OSError(errno.ENOSPC, "No space left on device", "report/report.html"))
+    'cannot write report/report.html: no space left on device'
+    >>> _describe_os_error(OSError(errno.EROFS, "Read-only file system"))
+    'cannot write: the file system is read-only'
+    """
+    verb, reason = _OS_ERRORS.get(error.errno or -1, ("use", ""))
+    if not reason:
+        text = error.strerror or str(error) or type(error).__name__
+        reason = text[:1].lower() + text[1:]
+    if error.filename is None:
+        return f"cannot {verb}: {reason}"
+    path = os.fsdecode(error.filename)
+    if error.filename2 is not None:
+        return f"cannot move {path} to {os.fsdecode(error.filename2)}: {reason}"
+    return f"cannot {verb} {path}: {reason}"
+
+
 def _one_line(error: BaseException) -> str:
     """The first line of an error, with a count of the problems behind it."""
+    if isinstance(error, OSError) and not isinstance(error, PolicyQuantError):
+        return _describe_os_error(error)
     lines = str(error).strip().splitlines() or [type(error).__name__]
     head = lines[0].rstrip(":")
     if isinstance(error, ValidationError) and len(error.problems):
@@ -62,10 +121,16 @@ def _one_line(error: BaseException) -> str:
         first = describe_problem(error.problems.iloc[0].dropna().to_dict())
         more = len(error.problems) - 1
         saved = getattr(error, "saved_to", None)
-        where = f"all {more + 1} saved to {saved}" if saved else "--problems FILE saves them all"
-        head += f": {first}" + (
-            f" (and {more} more; {where})" if more else f" (saved to {saved})" if saved else ""
-        )
+        stopped = getattr(error, "stopped", None)
+        if stopped:
+            # Not every problem was collected: the count and the file say so, with where it stopped.
+            where = f"the first {more + 1:,} saved to {saved}" if saved else "--problems FILE saves them"
+            head += f": {first} (and {more:,}+ more; {where}; {stopped})"
+        else:
+            where = f"all {more + 1:,} saved to {saved}" if saved else "--problems FILE saves them all"
+            head += f": {first}" + (
+                f" (and {more:,} more; {where})" if more else f" (saved to {saved})" if saved else ""
+            )
     return head
 
 
@@ -126,7 +191,12 @@ class _Group(click.Group):
         except click.ClickException as error:
             _show(error)
             sys.exit(error.exit_code)
-        except click.exceptions.Abort:
+        except KeyboardInterrupt:
+            sys.exit(_interrupted())
+        except click.exceptions.Abort as error:
+            # Click turns Ctrl-C outside a command (while parsing) into Abort.
+            if isinstance(error.__cause__, KeyboardInterrupt):
+                sys.exit(_interrupted())
             click.echo("policyquant: aborted", err=True)
             sys.exit(1)
         sys.exit(status if isinstance(status, int) else 0)
@@ -149,6 +219,10 @@ class _Group(click.Group):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             ctx.exit(0)
+        except KeyboardInterrupt:
+            if debug:
+                traceback.print_exc()
+            ctx.exit(_interrupted())
         except (PolicyQuantError, OSError) as error:
             if debug:
                 traceback.print_exc()
@@ -256,10 +330,48 @@ def _save_problems(path: Path | None, run: Callable[[], Any]) -> Any:
         return run()
     except ValidationError as error:
         if path:
-            error.problems.to_csv(path, index=False, encoding="utf-8-sig")
-            # Said in the error's one line, not on a line of its own.
-            error.saved_to = path  # type: ignore[attr-defined]
+            from ._files import atomic_path
+
+            try:
+                with atomic_path(path, what="the problems") as temporary:
+                    error.problems.to_csv(temporary, index=False, encoding="utf-8-sig")
+            except PolicyQuantError as failure:
+                # The problems themselves still matter more than the file: say it was not
+                # saved, and go on to report them.
+                click.echo(f"policyquant: warning: the problems were not saved: {failure}", err=True)
+            else:
+                # Said in the error's one line, not on a line of its own.
+                error.saved_to = path  # type: ignore[attr-defined]
         raise
+
+
+def _input_files(files: Iterable[Path], what: str = "an input file") -> dict[str, Path]:
+    """The files a command reads, a folder's tables included, each with what it is for messages."""
+    from ._text import normalize_name
+    from .io.tabular import FORMATS, SHEET_NAMES
+
+    wanted = {normalize_name(name) for names in SHEET_NAMES.values() for name in names}
+    suffixes = {suffix for group in FORMATS.values() for suffix in group}
+    found: dict[str, Path] = {}
+    for path in files:
+        if path.is_dir():
+            for inner in sorted(path.iterdir()):
+                if inner.suffix.lower() in suffixes and normalize_name(inner.stem) in wanted:
+                    found[f"{what} ({inner})"] = inner
+        else:
+            found[f"{what} ({path})"] = path
+    return found
+
+
+def _refuse_inputs(
+    outputs: Mapping[str, Path | None], files: Iterable[Path], what: str = "an input file"
+) -> None:
+    """Stop before reading anything when an output file is one of the inputs: it would replace it."""
+    from ._files import refuse_overwriting_inputs
+
+    refuse_overwriting_inputs(
+        {label: path for label, path in outputs.items() if path is not None}, _input_files(files, what)
+    )
 
 
 def _read_corpus(
@@ -280,6 +392,7 @@ def _read_corpus(
         raise click.UsageError("give at most two files: the units file and the documents file")
     if example:
         return datasets.load_genai_china()
+    _refuse_inputs({f"--problems {problems}": problems}, files)
     framework = _load_framework(framework)
     units = files[0]
     documents = files[1] if len(files) > 1 else None
@@ -324,6 +437,10 @@ def _progress(items: Iterable[Any], label: str, length: int | None = None) -> An
 
 # --------------------------------------------------------------------------
 # Analyses.
+
+
+#: The file stems ``tables -o DIR`` may write (checked against the inputs before reading them).
+_TABLE_STEMS = ("crosstab", "efficacy_by_objective", "efficacy_by_family", "efficacy_by_instrument")
 
 
 def _analysis_tables(corpus: Corpus) -> list[tuple[str, str, Any]]:
@@ -385,14 +502,25 @@ def tables(
     FILES are the units file and, optionally, the documents file (or one
     workbook, JSON file or directory holding both).
     """
+    if output is not None:
+        saved = {
+            f"-o {output / f'{stem}.{suffix}'}": output / f"{stem}.{suffix}"
+            for stem in _TABLE_STEMS
+            for suffix in (save_as or ("csv", "xlsx"))
+        }
+        _refuse_inputs(saved, files)
     corpus = _read_corpus(files, example=example, framework=framework, encoding=encoding, problems=problems)
     results = _analysis_tables(corpus)
     for _, title, table in results:
         _emit(table, fmt, title=title)
     if output is not None:
+        from ._files import write_error
         from .export import export
 
-        output.mkdir(parents=True, exist_ok=True)
+        try:
+            output.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise write_error(error, output / f"{results[0][0]}.{(save_as or ('csv',))[0]}") from None
         written = [
             export(table, output / f"{stem}.{suffix}")
             for stem, _, table in results
@@ -498,14 +626,17 @@ def reliability(
     """
     from .reliability import agreement_report
 
+    _refuse_inputs({f"--disagreements {disagreements}": disagreements}, files, "a coder's file")
     corpora = _coder_corpora(files, coders, _load_framework(framework), encoding)
     report = agreement_report(corpora, bootstrap=bootstrap, seed=seed)
     _emit(report.table, fmt, title=f"Agreement of {len(corpora)} coders: {', '.join(corpora)}", decimals=3)
     if disagreements is not None:
+        from ._files import atomic_path
         from .reliability import disagreements as find_disagreements
 
         table = find_disagreements(corpora)
-        table.to_csv(disagreements, index=False, encoding="utf-8-sig")
+        with atomic_path(disagreements, what="the disagreements") as temporary:
+            table.to_csv(temporary, index=False, encoding="utf-8-sig")
         click.echo(f"policyquant: {len(table)} disagreements saved to {disagreements}", err=True)
 
 
@@ -574,6 +705,7 @@ def pmc(
     from .frameworks.pmc import PMCIndex, PMCWarning
     from .io import read_table
 
+    _refuse_inputs({f"--problems {problems}": problems}, [file])
     frame = read_table(file, encoding=encoding)
     column = id_column if id_column is not None else frame.columns[0]
     if column not in frame.columns:
@@ -652,6 +784,10 @@ def report(
     """
     from .reporting import report as write_report
 
+    html = output
+    if output.is_dir() or output.suffix.lower() not in (".html", ".htm"):
+        html = output / "report.html"
+    _refuse_inputs({f"-o {html}": html, f"--problems {problems}": problems}, [*files, *coder_files])
     corpus = _read_corpus(files, example=example, framework=framework, encoding=encoding, problems=problems)
     coders = _coder_corpora(coder_files, (), corpus.framework, encoding) if coder_files else None
     sources = list(files) + list(coder_files)
@@ -737,6 +873,9 @@ def codebook(name: str, language: str | None, fmt: str, output: Path | None) -> 
     Taguette import; toml writes the framework as a declarative file.
     """
     language = _language(language)
+    _refuse_inputs(
+        {f"-o {output}": output}, [Path(name)] if Path(name).is_file() else [], "the framework file"
+    )
     framework = _load_framework(name)
     if fmt == "xlsx" and output is None:
         raise click.UsageError("--format xlsx needs --output FILE.xlsx")
@@ -759,7 +898,9 @@ def codebook(name: str, language: str | None, fmt: str, output: Path | None) -> 
         if output is None:
             click.echo(text, nl=False)
         else:
-            output.write_text(text, encoding="utf-8")
+            from ._files import write_text
+
+            write_text(output, text, encoding="utf-8", what="the framework")
             click.echo(f"policyquant: framework written to {output}", err=True)
         return
     book = framework.codebook(language=language).set_index(["part", "key"])
@@ -782,14 +923,19 @@ def _suffix(fmt: str) -> str:
     "--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The .xlsx file."
 )
 @_lang_option
-def template(name: str, output: Path, language: str | None) -> None:
+@click.option("--force", is_flag=True, help="Replace an existing workbook even if it holds coded rows.")
+def template(name: str, output: Path, language: str | None, force: bool) -> None:
     """Write an Excel coding template for a framework (default: wang2026).
 
     The workbook has a documents sheet, a units sheet with drop-down lists
     for the instrument, objectives and every score, and the codebook; a
     filled-in template reads back with `policyquant validate` and `tables`.
+    An existing workbook holding coded rows is replaced only with --force.
     """
-    path = _load_framework(name).coding_template(output, language=_language(language))
+    _refuse_inputs(
+        {f"-o {output}": output}, [Path(name)] if Path(name).is_file() else [], "the framework file"
+    )
+    path = _load_framework(name).coding_template(output, language=_language(language), force=force)
     click.echo(f"policyquant: template written to {path}")
 
 
@@ -812,8 +958,10 @@ def run(argv: Sequence[str] | None = None) -> int:
     except click.ClickException as error:
         _show(error)
         return error.exit_code
-    except click.exceptions.Abort:
-        return 1
+    except KeyboardInterrupt:
+        return _interrupted()
+    except click.exceptions.Abort as error:
+        return _interrupted() if isinstance(error.__cause__, KeyboardInterrupt) else 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -35,8 +35,8 @@ import numpy as np
 import pandas as pd
 
 from ._text import closest, format_choices, normalize_name
-from .errors import ScoreError, ValidationError
-from .model import Framework
+from .errors import PROBLEM_COLUMNS, ScoreError, ValidationError, problem_table
+from .model import Framework, score_numbers
 from .plugins import get_framework
 
 __all__ = [
@@ -57,8 +57,15 @@ UNIT_FIELDS = ("unit_id", "doc_id", "text", "instrument", "objectives")
 #: The administrative levels of a document, in order.
 LEVELS = ("national", "provincial")
 
-#: How many problems a validation collects before it stops looking.
-MAX_PROBLEMS = 1000
+#: A guard on memory, not a limit on the report: a validation collects every problem of a
+#: table (``--problems`` saves them all) up to this many, about 100 bytes each.  Past it, it
+#: stops collecting and says so, and where ("1,000,000+ problems found ... stopped looking").
+MAX_PROBLEMS = 1_000_000
+
+#: Closest names are looked up for this many distinct wrong values of a column; the
+#: problems of the others are all reported, without suggestions (each lookup compares
+#: the value with every name).
+_MAX_SUGGESTED = 10_000
 
 #: Longer values are shortened in problem reports (with their length).
 _MAX_VALUE_LENGTH = 100
@@ -111,13 +118,71 @@ def split_multi(cell: Any, commas: bool = True) -> tuple[str, ...]:
     return tuple(str(p).strip() for p in parts if str(p).strip())
 
 
+def _shorten(value: Any) -> Any:
+    if isinstance(value, str) and len(value) > _MAX_VALUE_LENGTH:
+        # An enormous cell would flood the message; its start identifies it.
+        return f"{value[:_MAX_VALUE_LENGTH]}... ({len(value)} characters)"
+    return value
+
+
+def _objects(values: Any, count: int) -> np.ndarray:
+    """``values`` as an object array of ``count`` items; a str or None is repeated."""
+    if values is None or isinstance(values, str):
+        return np.full(count, values, dtype=object)
+    if isinstance(values, (pd.Series, pd.Index)):
+        values = values.to_numpy(dtype=object)
+    array = np.empty(count, dtype=object)
+    array[:] = values[:count]
+    return array
+
+
+def _suggested(
+    distinct: np.ndarray, found: np.ndarray, suggest: Callable[[Any], Iterable[str]]
+) -> np.ndarray:
+    """The joined suggestions for each of ``distinct[found]``, looked up once per distinct value.
+
+    Only the first :data:`_MAX_SUGGESTED` distinct values (in order of first
+    appearance) are looked up; the others' problems carry no suggestion.
+    """
+    wanted = pd.unique(found)[:_MAX_SUGGESTED]
+    joined = np.full(len(distinct) + 1, None, dtype=object)
+    for code in wanted:
+        joined[code] = ", ".join(suggest(distinct[code])) or None
+    return joined[found]
+
+
 class _Problems:
-    """Collects validation problems for one table, up to :data:`MAX_PROBLEMS`."""
+    """Collects every validation problem of one table, up to the memory guard :data:`MAX_PROBLEMS`.
+
+    A million-row file with 200,000 bad rows has 200,000 problems: a check
+    adds its problems a column's worth at a time (:meth:`add_many`) as
+    arrays, not one dict per row.  When the guard is reached, :attr:`stopped`
+    says where, and the error's message says there are more.
+    """
 
     def __init__(self, source: str | None) -> None:
         self.source = source
-        self.records: list[dict[str, Any]] = []
-        self.truncated = False
+        self.count = 0
+        self.stopped: str | None = None
+        self._pending: list[dict[str, Any]] = []
+        self._chunks: list[pd.DataFrame] = []
+
+    @property
+    def truncated(self) -> bool:
+        """Whether problems were left out because the guard was reached."""
+        return self.stopped is not None
+
+    def _room(self, count: int, first_left_out: Callable[[int], tuple[Hashable, str | None]]) -> int:
+        room = MAX_PROBLEMS - self.count
+        if count > room and self.stopped is None:
+            row, column = first_left_out(max(room, 0))
+            where = ", ".join(
+                part
+                for part in (f"column {column!r}" if column is not None else None, f"row {row}")
+                if part is not None
+            )
+            self.stopped = f"stopped looking after {MAX_PROBLEMS:,} problems, at {where}"
+        return max(min(count, room), 0)
 
     def add(
         self,
@@ -128,34 +193,94 @@ class _Problems:
         expected: str | None = None,
         suggestions: Iterable[str] = (),
     ) -> None:
-        if len(self.records) >= MAX_PROBLEMS:
-            self.truncated = True
+        if not self._room(1, lambda _: (row, column)):
             return
-        if isinstance(value, str) and len(value) > _MAX_VALUE_LENGTH:
-            # An enormous cell would flood the message; its start identifies it.
-            value = f"{value[:_MAX_VALUE_LENGTH]}... ({len(value)} characters)"
-        self.records.append(
+        self.count += 1
+        self._pending.append(
             {
                 "file": self.source,
                 "row": row,
                 "column": column,
-                "value": value,
+                "value": _shorten(value),
                 "problem": problem,
                 "expected": expected,
                 "suggestions": ", ".join(suggestions) or None,
             }
         )
 
-    def extend(self, records: Iterable[Mapping[str, Any]]) -> None:
-        for record in records:
-            self.add(
-                record.get("row"),
-                record.get("column"),
-                record.get("value"),
-                record.get("problem") or "invalid",
-                record.get("expected"),
-                [record["suggestions"]] if record.get("suggestions") else (),
+    def add_many(
+        self,
+        rows: Any,
+        column: str | None,
+        values: Any,
+        problem: Any,
+        expected: Any = None,
+        suggestions: Any = None,
+    ) -> None:
+        """Add one problem per row of ``rows``, each argument a str (or None) for all or one per row.
+
+        ``suggestions`` are joined already (``"national, provincial"``) or None.
+        """
+        rows = _objects(rows, len(rows))
+        columns = _objects(column, len(rows))
+        keep = self._room(len(rows), lambda i: (rows[i], columns[i]))
+        if not keep:
+            return
+        values = _objects(values, keep)
+        long = np.fromiter((isinstance(v, str) and len(v) > _MAX_VALUE_LENGTH for v in values), bool, keep)
+        if long.any():
+            values[long] = [_shorten(v) for v in values[long]]
+        self._flush()
+        self.count += keep
+        self._chunks.append(
+            pd.DataFrame(
+                {
+                    "file": _objects(self.source, keep),
+                    "row": rows[:keep],
+                    "column": columns[:keep],
+                    "value": values,
+                    "problem": _objects(problem, keep),
+                    "expected": _objects(expected, keep),
+                    "suggestions": _objects(suggestions, keep),
+                }
             )
+        )
+
+    def extend(self, problems: pd.DataFrame | Iterable[Mapping[str, Any]]) -> None:
+        """Add problems found elsewhere (a :class:`ValidationError`'s table), keeping their order."""
+        table = problem_table(problems)
+        self.add_many(
+            table["row"],
+            table["column"],
+            table["value"],
+            table["problem"].where(table["problem"].notna(), "invalid"),
+            table["expected"],
+            table["suggestions"],
+        )
+
+    def _flush(self) -> None:
+        if self._pending:
+            self._chunks.append(pd.DataFrame(self._pending, columns=list(PROBLEM_COLUMNS), dtype=object))
+            self._pending = []
+
+    def frame(self) -> pd.DataFrame:
+        """Every problem collected, sorted by row (problems without a row first), in the order found within a row.
+
+        Sorted so that a coder can work through the sheet top to bottom.
+        """
+        self._flush()
+        if not self._chunks:
+            return problem_table(())
+        table = pd.concat(self._chunks, ignore_index=True)
+        rows = table["row"]
+        numeric = np.fromiter(
+            (isinstance(r, (int, float, np.integer)) for r in rows), dtype=bool, count=len(rows)
+        )
+        kind = np.where(rows.isna().to_numpy(), 0, np.where(numeric, 1, 2))
+        position = np.zeros(len(rows), dtype=np.float64)
+        position[kind == 1] = rows[kind == 1].astype(np.float64).to_numpy()
+        # lexsort is stable: problems of one row keep the order in which they were found.
+        return table.take(np.lexsort((position, kind))).reset_index(drop=True)
 
 
 def _is_blank(values: pd.Series) -> np.ndarray:
@@ -279,8 +404,7 @@ def _ids(
         blank = values.index[_spread(stripped == "", codes, True)]
         if reported is not None:
             blank = blank.difference(reported, sort=False)
-        for row in blank[:MAX_PROBLEMS]:
-            problems.add(row, column, None, "empty required cell", f"a {column} in every row")
+        problems.add_many(blank, column, None, "empty required cell", f"a {column} in every row")
     # Refused ids are reported once here, not again as duplicates or unknown documents.
     return text.mask((text == "") | refused)
 
@@ -338,16 +462,19 @@ def _resolve_column(
     )
     blank = _spread(np.array([not value.strip() for value in distinct], dtype=bool), codes, True)
     article = "an" if part[0] in "aeiou" else "a"
-    for row in values.index[blank][:MAX_PROBLEMS]:
-        problems.add(row, column, None, "empty required cell", f"{article} {part}")
+    problems.add_many(values.index[blank], column, None, "empty required cell", f"{article} {part}")
     unknown = (resolved < 0) & ~blank
     if unknown.any():
-        found = np.flatnonzero(unknown)[:MAX_PROBLEMS]
-        suggestions = {value: framework.suggest(part, value) for value in pd.unique(distinct[codes[found]])}
-        for row, value in zip(values.index[found], distinct[codes[found]], strict=True):
-            problems.add(
-                row, column, value, f"unknown {part}", "one of " + format_choices(keys), suggestions[value]
-            )
+        found = np.flatnonzero(unknown)
+        found_codes = codes[found]
+        problems.add_many(
+            values.index[found],
+            column,
+            distinct[found_codes],
+            f"unknown {part}",
+            "one of " + format_choices(keys),
+            _suggested(distinct, found_codes, lambda value: framework.suggest(part, value)),
+        )
     return pd.Categorical.from_codes(resolved, categories=keys)
 
 
@@ -456,16 +583,20 @@ class Corpus:
         self._documents = self._validate_documents(documents, document_problems)
         self._units, self._objective_mask = self._validate_units(units, unit_problems)
         # Sorted by file and row so that a coder can work through the sheet top to bottom.
-        problems = sorted(document_problems.records, key=_row_order) + sorted(
-            unit_problems.records, key=_row_order
-        )
-        if problems:
+        if document_problems.count or unit_problems.count:
+            problems = pd.concat([document_problems.frame(), unit_problems.frame()], ignore_index=True)
             count = len(problems)
-            truncated = document_problems.truncated or unit_problems.truncated
-            where = ", ".join(sorted({str(p["file"]) for p in problems if p["file"]})) or "the coding"
+            stopped = "; ".join(
+                f"{p.source or 'the ' + table}: {p.stopped}"
+                for p, table in ((document_problems, "documents"), (unit_problems, "units"))
+                if p.stopped
+            )
+            files = {str(file) for file in pd.unique(problems["file"]) if file is not None}
+            where = ", ".join(sorted(files)) or "the coding"
             raise ValidationError(
-                f"{where}: {count}{'+' if truncated else ''} problem{'s' if count != 1 else ''} found",
+                f"{where}: {count:,}{'+' if stopped else ''} problem{'s' if count != 1 else ''} found",
                 problems,
+                stopped=stopped or None,
             )
         # Positions of each unit's document: the join key of every document-level analysis.
         self._unit_doc = pd.Index(self._documents["doc_id"]).get_indexer(self._units["doc_id"])
@@ -500,14 +631,13 @@ class Corpus:
         ids = units["unit_id"].astype(TEXT).str.strip()
         parts = ids.str.extract(_UNIT_ID_PARTS)
         failed = parts["doc"].isna() & ids.notna() & (ids != "")
-        for row, value in ids[failed].head(MAX_PROBLEMS).items():
-            problems.add(
-                row,
-                "unit_id",
-                value,
-                "no doc_id column, and this unit id names no document",
-                "a doc_id column, or unit ids of the form <doc>-<chapter>-<clause> such as N01-2-3",
-            )
+        problems.add_many(
+            ids.index[failed.to_numpy(dtype=bool)],
+            "unit_id",
+            ids[failed],
+            "no doc_id column, and this unit id names no document",
+            "a doc_id column, or unit ids of the form <doc>-<chapter>-<clause> such as N01-2-3",
+        )
         units = units.copy()
         units.insert(1, "doc_id", parts["doc"])
         return units, ids.index[failed.to_numpy(dtype=bool)]
@@ -585,17 +715,22 @@ class Corpus:
             doc_ids = self._documents["doc_id"].dropna().tolist()
             orphan = out["doc_id"].notna() & ~out["doc_id"].isin(known)
             unpadded = {_unpadded(d): d for d in doc_ids}
-            for row, value in out.loc[orphan, "doc_id"].head(MAX_PROBLEMS).items():
+
+            def suggest(value: str) -> list[str]:
                 # '7' for '007' is the classic spreadsheet mangling of ids; suggest it first.
                 near = [unpadded[_unpadded(value)]] if _unpadded(value) in unpadded else []
-                problems.add(
-                    row,
-                    "doc_id",
-                    value,
-                    "no document with this doc_id",
-                    "a doc_id of the documents table",
-                    list(dict.fromkeys(near + closest(value, doc_ids))),
-                )
+                return list(dict.fromkeys(near + closest(value, doc_ids)))
+
+            orphans = out.loc[orphan, "doc_id"]
+            codes, distinct = _distinct_text(orphans)
+            problems.add_many(
+                orphans.index,
+                "doc_id",
+                distinct[codes],
+                "no document with this doc_id",
+                "a doc_id of the documents table",
+                _suggested(distinct, codes, suggest),
+            )
         if framework.instruments and "instrument" in out.columns:
             out["instrument"] = _resolve_column(
                 frame["instrument"], framework, "instrument", "instrument", problems
@@ -636,20 +771,43 @@ class Corpus:
             parsed.append((bits, unknown))
         masks = np.array([bits for bits, _ in parsed], dtype=np.int64)[codes]
         flawed = np.array([bool(unknown) or not bits for bits, unknown in parsed], dtype=bool)[codes]
-        for position_, code in zip(np.flatnonzero(flawed)[:MAX_PROBLEMS], codes[flawed], strict=False):
-            row = values.index[position_]
-            bits, unknown = parsed[code]
-            for part in unknown:
-                problems.add(
-                    row,
-                    "objectives",
-                    part,
-                    "unknown objective",
-                    "one of " + format_choices(keys),
-                    framework.suggest("objective", part),
-                )
-            if not bits and not unknown:
-                problems.add(row, "objectives", None, "empty required cell", "one or more objectives")
+        if flawed.any():
+            # The problems of each distinct flawed cell are found once, then repeated for its rows.
+            flawed_at = np.flatnonzero(flawed)
+            flawed_codes = codes[flawed_at]
+            expected = "one of " + format_choices(keys)
+            suggestions: dict[str, str | None] = {}
+            found: list[tuple[Any, str, str, str | None]] = []
+            first = np.zeros(len(parsed) + 1, dtype=np.intp)
+            count = np.zeros(len(parsed) + 1, dtype=np.intp)
+            for code in np.unique(flawed_codes):
+                bits, unknown = parsed[code]
+                first[code] = len(found)
+                for part in unknown:
+                    if part not in suggestions:
+                        suggestions[part] = (
+                            ", ".join(framework.suggest("objective", part)) or None
+                            if len(suggestions) < _MAX_SUGGESTED
+                            else None
+                        )
+                    found.append((part, "unknown objective", expected, suggestions[part]))
+                if not bits and not unknown:
+                    found.append((None, "empty required cell", "one or more objectives", None))
+                count[code] = len(found) - first[code]
+            each = count[flawed_codes]
+            # Row r's k-th problem is its cell's k-th: an offset from the cell's first.
+            offsets = np.arange(each.sum()) - np.repeat(np.cumsum(each) - each, each)
+            which = np.repeat(first[flawed_codes], each) + offsets
+            table = np.empty((len(found), 4), dtype=object)
+            table[:] = found
+            problems.add_many(
+                values.index[np.repeat(flawed_at, each)],
+                "objectives",
+                table[which, 0],
+                table[which, 1],
+                table[which, 2],
+                table[which, 3],
+            )
         by_mask = {bits: tuple(k for i, k in enumerate(keys) if bits >> i & 1) for bits, _ in parsed}
         tuples = np.empty(len(parsed), dtype=object)
         tuples[:] = [by_mask[bits] for bits, _ in parsed]
@@ -666,8 +824,9 @@ class Corpus:
             if scores is None:
                 scores = dimension.coerce(values.replace("", np.nan) if values.dtype != float else values)
         except ScoreError as error:
-            problems.extend(error.problems.to_dict("records"))
-            scores = pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+            problems.extend(error.problems)
+            # By the same rule as the check (10 ** 400 or [5] in a cell must not raise here).
+            scores = score_numbers(values)[0]
             scores = np.where(np.isin(scores, dimension.scores), scores, np.nan)
         integral = all(float(s).is_integer() for s in dimension.scores)
         return pd.Series(scores, index=values.index).astype("Int64" if integral else "Float64")
@@ -677,15 +836,16 @@ class Corpus:
         text = values.astype(TEXT)
         mapping = {value: _LEVEL_NAMES.get(normalize_name(value)) for value in pd.unique(text.dropna())}
         resolved = text.map(mapping)
-        for row, value in text[resolved.isna() & ~_is_blank(text)].head(MAX_PROBLEMS).items():
-            problems.add(
-                row,
-                "level",
-                value,
-                "unknown administrative level",
-                "national or provincial",
-                closest(value, LEVELS),
-            )
+        unknown = text[resolved.isna() & ~_is_blank(text)]
+        codes, distinct = _distinct_text(unknown)
+        problems.add_many(
+            unknown.index,
+            "level",
+            distinct[codes],
+            "unknown administrative level",
+            "national or provincial",
+            _suggested(distinct, codes, lambda value: closest(value, LEVELS)),
+        )
         return pd.Categorical(resolved.astype(object).where(resolved.notna(), None), categories=LEVELS)
 
     @staticmethod
@@ -694,8 +854,8 @@ class Corpus:
             return values
         text = values.astype(TEXT).str.strip().replace("", pd.NA)
         dates = pd.to_datetime(text, errors="coerce", format="mixed")
-        for row, value in text[dates.isna() & text.notna()].items():
-            problems.add(row, "date", value, "not a date", "a date such as 2023-07-13")
+        bad = text[dates.isna() & text.notna()]
+        problems.add_many(bad.index, "date", bad, "not a date", "a date such as 2023-07-13")
         return dates
 
     @staticmethod
@@ -704,8 +864,13 @@ class Corpus:
             text = frame["year"].astype(TEXT).str.strip().replace("", pd.NA)
             years = pd.to_numeric(text, errors="coerce")
             bad = text.notna() & (years.isna() | (years % 1 != 0) | (years < 1800) | (years > 2200))
-            for row, value in text[bad].items():
-                problems.add(row, "year", value, "not a year", "a four-digit year such as 2023")
+            problems.add_many(
+                text.index[bad.to_numpy(dtype=bool)],
+                "year",
+                text[bad],
+                "not a year",
+                "a four-digit year such as 2023",
+            )
             years = years.where(~bad)
         else:
             years = pd.Series(np.nan, index=frame.index)
@@ -861,9 +1026,11 @@ class Corpus:
                             "column": "doc_id",
                             "value": u,
                             "problem": "no document with this doc_id",
-                            "suggestions": ", ".join(closest(u, doc_ids)) or None,
+                            "suggestions": ", ".join(closest(u, doc_ids)) or None
+                            if i < _MAX_SUGGESTED
+                            else None,
                         }
-                        for u in unknown[:MAX_PROBLEMS]
+                        for i, u in enumerate(unknown)
                     ],
                 )
             keep = table["doc_id"].isin(set(wanted.dropna())).to_numpy()
@@ -971,13 +1138,6 @@ class Corpus:
         )
 
     __hash__ = None  # type: ignore[assignment]
-
-
-def _row_order(record: Mapping[str, Any]) -> tuple[int, float]:
-    row = record.get("row")
-    if row is None:
-        return (0, 0.0)
-    return (1, float(row)) if isinstance(row, (int, float, np.integer)) else (2, 0.0)
 
 
 def _frames_equal(left: pd.DataFrame, right: pd.DataFrame) -> bool:

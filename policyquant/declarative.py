@@ -1273,7 +1273,8 @@ def write_framework(framework: Framework, path: str | os.PathLike[str]) -> Path:
     >>> load_framework(written) == pq.get_framework("howlett-ramesh-1995")
     True
     """
+    from ._files import write_text
+
     text = framework_to_toml(framework)
-    target = Path(path)
-    target.write_text(text, encoding="utf-8", newline="\n")
-    return target
+    # A temporary file renamed into place: a reader never loads half a framework.
+    return write_text(Path(path), text, encoding="utf-8", newline="\n", create_folders=False)

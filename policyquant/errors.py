@@ -13,11 +13,15 @@ instead of parsing a message.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "DuplicateFrameworkError",
     "FormulaError",
+    "InputTypeError",
     "InvalidFrameworkError",
     "PluginError",
     "PluginWarning",
@@ -27,6 +31,7 @@ __all__ = [
     "UnknownCategoryError",
     "UnknownFrameworkError",
     "ValidationError",
+    "WriteError",
 ]
 
 #: Columns of :attr:`ValidationError.problems`, in this order.
@@ -106,14 +111,21 @@ class ValidationError(PolicyQuantError, ValueError):
     ----------
     summary : str
         One sentence on what was being validated.
-    problems : iterable of mapping
-        One mapping per problem with any of the keys ``file``, ``row``,
-        ``column``, ``value``, ``problem``, ``expected`` and ``suggestions``.
+    problems : iterable of mapping, or pandas.DataFrame
+        One mapping (or row) per problem with any of the keys ``file``,
+        ``row``, ``column``, ``value``, ``problem``, ``expected`` and
+        ``suggestions``.  A DataFrame is taken as it is, column by column:
+        the cheap way to report a million problems.
+    stopped : str, optional
+        Where collecting stopped, when ``problems`` are not all there are
+        (a guard on memory); the message then says there are more.
 
     Attributes
     ----------
     problems : pandas.DataFrame
         One row per problem, with the columns named above.
+    stopped : str or None
+        Where collecting stopped, or None when :attr:`problems` holds every problem.
 
     Examples
     --------
@@ -128,29 +140,69 @@ class ValidationError(PolicyQuantError, ValueError):
       - units.csv, row 3, column 'AS', value 4: not a level of AS; expected 5, 3, 1
     >>> error.problems.loc[0, "column"]
     'AS'
+
+    A message spells out the first 20 problems and counts the others:
+
+    >>> import pandas as pd
+    >>> many = pd.DataFrame({"row": range(2, 25002), "column": "AS", "problem": "not a level of AS"})
+    >>> print(ValidationError("units.csv: 25,000 problems found", many))
+    units.csv: 25,000 problems found:
+      - row 2, column 'AS': not a level of AS
+    ...
+      - row 21, column 'AS': not a level of AS
+      ... and 24,980 more (see .problems)
     """
 
-    def __init__(self, summary: str, problems: Iterable[Mapping[str, Any]] = ()) -> None:
-        import pandas as pd
-
-        records = [{column: problem.get(column) for column in PROBLEM_COLUMNS} for problem in problems]
+    def __init__(
+        self,
+        summary: str,
+        problems: Iterable[Mapping[str, Any]] | pd.DataFrame = (),
+        *,
+        stopped: str | None = None,
+    ) -> None:
         self.summary = summary
-        # object dtype: rows stay integers (2, not 2.0) even next to problems without a row.
-        self.problems = pd.DataFrame(
-            {column: pd.Series([r[column] for r in records], dtype=object) for column in PROBLEM_COLUMNS}
-        )
-        super().__init__(self._format(summary, records))
+        self.stopped = stopped
+        self.problems = problem_table(problems)
+        super().__init__(self._format(summary, self.problems, stopped))
+
+    @property
+    def complete(self) -> bool:
+        """Whether :attr:`problems` holds every problem (False when collecting stopped, see :attr:`stopped`)."""
+        return self.stopped is None
 
     @staticmethod
-    def _format(summary: str, records: list[dict[str, Any]]) -> str:
-        if not records:
+    def _format(summary: str, table: pd.DataFrame, stopped: str | None = None) -> str:
+        if not len(table) and stopped is None:
             return summary
         lines = [summary + ":"]
-        for record in records[:MESSAGE_PROBLEM_LIMIT]:
+        for record in table.iloc[:MESSAGE_PROBLEM_LIMIT].to_dict("records"):
             lines.append("  - " + describe_problem(record))
-        if len(records) > MESSAGE_PROBLEM_LIMIT:
-            lines.append(f"  ... and {len(records) - MESSAGE_PROBLEM_LIMIT} more (see .problems)")
+        more = len(table) - MESSAGE_PROBLEM_LIMIT
+        if stopped is not None:
+            # Every problem collected is in .problems; the "+" says there are others beyond them.
+            lines.append(f"  ... and {max(more, 0):,}+ more (see .problems; {stopped})")
+        elif more > 0:
+            lines.append(f"  ... and {more:,} more (see .problems)")
         return "\n".join(lines)
+
+
+class InputTypeError(ValidationError, TypeError):
+    """A function was given an object of the wrong type (a DataFrame where a Corpus belongs, None ...).
+
+    The message names the function, what it expects, what it got and, where
+    there is one, how to make what it expects.  It is a :class:`TypeError`, and
+    a :class:`ValidationError` as wrong types were reported before it existed,
+    so that ``except ValidationError`` keeps catching them.
+
+    Examples
+    --------
+    >>> import policyquant as pq
+    >>> try:
+    ...     pq.crosstab(None)
+    ... except pq.InputTypeError as error:
+    ...     print(error)
+    crosstab expects a Corpus (from pq.read_coding or pq.Corpus); got None
+    """
 
 
 class UnknownCategoryError(ValidationError, LookupError):
@@ -168,8 +220,76 @@ class ReadError(ValidationError):
     """
 
 
+class WriteError(ValidationError):
+    """A file could not be written, or writing it would replace one of the inputs.
+
+    policyquant writes every file to a temporary file next to it and renames
+    it into place, so when this is raised the file at :attr:`path` is as it
+    was before (or still absent).  The message is one sentence naming the
+    file: no space left, a read-only file system, permission denied, a
+    folder where a file was expected, or the input it would replace.
+
+    Attributes
+    ----------
+    path : pathlib.Path or None
+        The file that was not written.
+    input : pathlib.Path or None
+        The input file that ``path`` is, when that is the reason.
+    errno : int or None
+        The operating system's error number, when the system refused.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> import policyquant as pq
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "notes.txt").write_text("a file, not a folder")
+    >>> try:
+    ...     pq.write_coding(pq.datasets.load_genai_china(), folder / "notes.txt" / "study.json")
+    ... except pq.WriteError as error:
+    ...     print(error.path.name, "|", str(error).split(": ", 1)[1])
+    study.json | a part of the path is a file, not a folder (notes.txt); nothing was written
+    """
+
+    def __init__(self, message: str, *, path: Any = None, input: Any = None, errno: int | None = None) -> None:
+        from pathlib import Path
+
+        super().__init__(message)
+        self.path = None if path is None else Path(path)
+        self.input = None if input is None else Path(input)
+        self.errno = errno
+
+
 class PluginWarning(UserWarning):
     """A third-party plugin failed to load; the other frameworks still work."""
+
+
+def problem_table(problems: Iterable[Mapping[str, Any]] | pd.DataFrame) -> pd.DataFrame:
+    """Problems as a DataFrame with exactly the columns of :data:`PROBLEM_COLUMNS` (object dtype, None where absent).
+
+    Examples
+    --------
+    >>> problem_table([{"row": 2, "column": "AS", "value": 4}]).loc[0].tolist()
+    [None, 2, 'AS', 4, None, None, None]
+    """
+    import pandas as pd
+
+    if isinstance(problems, pd.DataFrame):
+        count = len(problems)
+        columns = {}
+        for column in PROBLEM_COLUMNS:
+            if column in problems.columns:
+                values = problems[column].astype(object).reset_index(drop=True)
+                # pandas' missing markers (NaN, NA) read as "no value", as a record's None does.
+                columns[column] = values.where(values.notna(), None)
+            else:
+                columns[column] = pd.Series([None] * count, dtype=object)
+        return pd.DataFrame(columns)
+    records = [{column: problem.get(column) for column in PROBLEM_COLUMNS} for problem in problems]
+    # object dtype: rows stay integers (2, not 2.0) even next to problems without a row.
+    return pd.DataFrame(
+        {column: pd.Series([r[column] for r in records], dtype=object) for column in PROBLEM_COLUMNS}
+    )
 
 
 def describe_problem(record: Mapping[str, Any]) -> str:

@@ -15,8 +15,10 @@ offending value.
 from __future__ import annotations
 
 import abc
+import decimal
 import itertools
 import math
+import numbers
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, ClassVar, Literal
@@ -43,11 +45,6 @@ __all__ = [
 
 #: The parts of a framework that :meth:`Framework.resolve` looks names up in.
 Part = Literal["family", "instrument", "objective"]
-
-#: Combinations of levels up to which scale bounds are found by enumerating
-#: every combination; above it only each dimension's extremes are combined.
-_EXACT_BOUNDS_LIMIT = 1_000_000
-
 
 # --------------------------------------------------------------------------
 # Validators and converters shared by the model classes.
@@ -572,11 +569,12 @@ class Dimension:
         policyquant.errors.ScoreError: 1 value of MI is not a level of the scale:
           - row 1, column 'MI', value 4: not a level of MI (Measures); expected 5 (Detailed), 3 (Clear), 1 (Macro)
         """
-        series = values if isinstance(values, pd.Series) else pd.Series(values)
+        series = values if isinstance(values, pd.Series) else pd.Series(values, dtype=object)
         allowed = np.asarray(self.scores, dtype=np.float64)
-        numeric = _to_float(series)
+        numeric, text = score_numbers(series)
         result = np.where(np.isin(numeric, allowed), numeric, np.nan)
-        unresolved = np.isnan(result)
+        # Only text can name a level; True, 5+0j and the like are no score (score_numbers).
+        unresolved = np.isnan(result) & text
         if unresolved.any():
             # Level names are resolved per distinct text, not per row.
             lookup = {normalize_name(name): level.score for level in self.levels for name in level.names()}
@@ -585,10 +583,7 @@ class Dimension:
             lookup.update({normalize_name(str(float(s))): s for s in self.scores})
             texts = series[unresolved]
             distinct = pd.unique(texts.astype(object))
-            mapping = {
-                text: lookup.get(normalize_name(text), np.nan) if isinstance(text, str) else np.nan
-                for text in distinct
-            }
+            mapping = {name: lookup.get(normalize_name(name), np.nan) for name in distinct}
             result[unresolved] = texts.astype(object).map(mapping).to_numpy(dtype=np.float64)
         bad = np.isnan(result)
         if bad.any():
@@ -596,7 +591,12 @@ class Dimension:
             offenders = series[bad]
             problems = []
             for row, value in zip(rows, offenders, strict=True):
-                missing = value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA
+                missing = (
+                    value is None
+                    or value is pd.NA
+                    or value is pd.NaT
+                    or (isinstance(value, (float, np.floating)) and np.isnan(value))
+                )
                 problems.append(
                     {
                         "file": source,
@@ -621,20 +621,92 @@ class Dimension:
         return result
 
 
-def _to_float(series: pd.Series) -> np.ndarray:
-    """Numeric values as floats, NaN where a value is not a number (or beyond float range)."""
+def _score_kind(kind: type) -> int:
+    """0 for a type that is never a score, 1 for a real number, 2 for text."""
+    if issubclass(kind, (bool, np.bool_)):
+        return 0
+    if issubclass(kind, str):
+        return 2
+    if issubclass(kind, (numbers.Real, decimal.Decimal)):
+        return 1
+    return 0
+
+
+def _floats(objects: np.ndarray) -> np.ndarray:
+    """Real numbers as floats; NaN for one beyond the float range (10 ** 400) or not a number."""
     try:
-        numeric = pd.to_numeric(series, errors="coerce")
-    except (OverflowError, TypeError, ValueError):
+        return objects.astype(np.float64)
+    except (OverflowError, TypeError, ValueError, ArithmeticError):
 
         def one(value: Any) -> float:
             try:
                 return float(value)
-            except (OverflowError, TypeError, ValueError):
+            except (OverflowError, TypeError, ValueError, ArithmeticError):
                 return np.nan
 
-        return np.fromiter((one(v) for v in series), dtype=np.float64, count=len(series))
-    return numeric.to_numpy(dtype=np.float64, na_value=np.nan)
+        return np.fromiter((one(v) for v in objects), dtype=np.float64, count=len(objects))
+
+
+def score_numbers(values: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Read score cells as numbers, by the one rule for what a score may be.
+
+    A score is a real number (``int``, ``float``, a numpy integer or float,
+    :class:`~decimal.Decimal`, :class:`~fractions.Fraction`) or text: a number
+    written out (``"5"``, ``"5.0"``, ``" 5 "``) or a level's name.
+    ``True``/``False`` (Python or numpy), complex numbers (even ``5+0j``),
+    bytes, dates and other objects are never scores.  Every check of scores,
+    :meth:`Dimension.coerce` (behind ``scale.score`` and ``Dimension.level``)
+    and :func:`~policyquant.read_coding`, follows this rule.
+
+    Parameters
+    ----------
+    values : array-like or pandas.Series
+        The cells.
+
+    Returns
+    -------
+    numbers : numpy.ndarray
+        Each cell as a float: a real number's value, numeric text's value,
+        NaN for anything else (including a missing cell and a level name).
+    text : numpy.ndarray of bool
+        Which cells are text, to be looked up among the level names where they
+        are not a number.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from policyquant.model import score_numbers
+    >>> numbers, text = score_numbers([5, "3", "Macro", True, 5 + 0j, np.float32(1), None])
+    >>> numbers
+    array([ 5.,  3., nan, nan, nan,  1., nan])
+    >>> text
+    array([False,  True,  True, False, False, False, False])
+    """
+    series = values if isinstance(values, pd.Series) else pd.Series(values, dtype=object)
+    count = len(series)
+    numbers_ = np.full(count, np.nan)
+    text = np.zeros(count, dtype=bool)
+    dtype = series.dtype
+    if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_complex_dtype(dtype):
+        return numbers_, text
+    if pd.api.types.is_numeric_dtype(dtype):
+        return series.to_numpy(dtype=np.float64, na_value=np.nan), text
+    if isinstance(dtype, pd.StringDtype):
+        text = series.notna().to_numpy(dtype=bool)
+        return pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan), text
+    objects = series.to_numpy(dtype=object)
+    # One call of type() per cell, in C; the rule is then applied once per distinct type.
+    codes, kinds = pd.factorize(np.frompyfunc(type, 1, 1)(objects) if count else np.empty(0, dtype=object))
+    kind = np.array([_score_kind(k) for k in kinds], dtype=np.int8)[codes] if count else np.empty(0, np.int8)
+    number = kind == 1
+    text = kind == 2
+    if number.any():
+        numbers_[number] = _floats(objects[number])
+    if text.any():
+        numbers_[text] = pd.to_numeric(pd.Series(objects[text], dtype=object), errors="coerce").to_numpy(
+            dtype=np.float64, na_value=np.nan
+        )
+    return numbers_, text
 
 
 class EfficacyScale(abc.ABC):
@@ -922,23 +994,22 @@ class FormulaScale(EfficacyScale):
             object.__setattr__(self, field, getattr(fresh, field))
 
     def _find_bounds(self) -> tuple[float, float]:
-        level_sets = [np.asarray(d.scores, dtype=np.float64) for d in self.dimensions]
-        if np.prod([len(s) for s in level_sets], dtype=np.float64) > _EXACT_BOUNDS_LIMIT:
-            # Too many combinations to enumerate: combine each dimension's extremes,
-            # which is exact for formulas linear in each dimension (such as APE).
-            level_sets = [np.unique([s.min(), s.max()]) for s in level_sets]
-        grids = np.meshgrid(*level_sets, indexing="ij")
-        values = self._compiled.evaluate(
-            {d.key: g.ravel() for d, g in zip(self.dimensions, grids, strict=True)}
-        )
-        values = np.broadcast_to(values, grids[0].ravel().shape)
-        finite = values[np.isfinite(values)]
-        if finite.size < values.size:
-            raise InvalidFrameworkError(
-                f"formula {self.formula!r} is not finite for every combination of levels "
-                "(division by zero or log of zero?)"
+        # Exact whatever the number of combinations (see Formula.range): bounds
+        # are scores some combination gets, and a score that is not finite
+        # anywhere is found, not only at the dimensions' extremes.
+        found = self._compiled.range({d.key: d.scores for d in self.dimensions})
+        if not found.finite:
+            assert found.undefined_at is not None
+            dimensions = {d.key: d for d in self.dimensions}
+            where = ", ".join(
+                f"{key} = {score:g} ({dimensions[key].levels[dimensions[key].scores.index(score)].label})"
+                for key, score in found.undefined_at.items()
             )
-        return float(finite.min()), float(finite.max())
+            raise InvalidFrameworkError(
+                f"formula {self.formula!r} is not finite for every combination of levels: it is "
+                f"{found.undefined}{' when ' + where if where else ''} (division by zero or log of zero?)"
+            )
+        return found.low, found.high
 
     @property
     def min_score(self) -> float:
@@ -1406,6 +1477,7 @@ class Framework:
         documents: Any = None,
         units_rows: int = 500,
         documents_rows: int = 200,
+        force: bool = False,
     ) -> Any:
         """Write an Excel coding template for this framework; see :func:`policyquant.io.write_coding_template`.
 
@@ -1425,6 +1497,8 @@ class Framework:
             Documents to pre-fill the documents sheet with.
         units_rows, documents_rows : int
             How many rows get drop-down lists.
+        force : bool, default False
+            Replace an existing workbook that holds coded rows (refused without it).
 
         Returns
         -------
@@ -1450,6 +1524,7 @@ class Framework:
             documents=documents,
             units_rows=units_rows,
             documents_rows=documents_rows,
+            force=force,
         )
 
     def to_toml(self) -> str:

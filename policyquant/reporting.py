@@ -1394,6 +1394,11 @@ def report(
         ``coders`` that is not a mapping of names to corpora.
     ReadError
         If a file in ``sources`` is missing or unreadable.
+    WriteError
+        If the report would replace one of ``sources``, or cannot be written
+        (no space left, permission denied ...); an existing report is then
+        unchanged.  The report is written to a temporary file and renamed
+        into place: a reader, or a second run, never sees half a report.
 
     Examples
     --------
@@ -1409,9 +1414,13 @@ def report(
     >>> "政策工具 × 政策目标（表4）" in text
     True
     """
+    from ._files import refuse_overwriting_inputs, write_text
+
     target = Path(path)
     if target.is_dir() or target.suffix.lower() not in (".html", ".htm"):
         target = target / "report.html"
+    sources = None if sources is None else list(sources)
+    refuse_overwriting_inputs({"the report": target}, sources or ())
     html = render_report(
         corpus,
         coders=coders,
@@ -1421,6 +1430,5 @@ def report(
         issuer_aliases=issuer_aliases,
         progress=progress,
     )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(html, encoding="utf-8")
-    return target
+    # A temporary file renamed into place: concurrent runs and readers see one whole report.
+    return write_text(target, html, encoding="utf-8", what="the report")

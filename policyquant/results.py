@@ -127,23 +127,31 @@ def _unknown_format(
 
 
 def _write_file(path: Path, write: Callable[[Path], object]) -> Path:
-    """Create the parent folders and call ``write(path)``; an OS error becomes a clear ValidationError."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write(path)
-    except OSError as error:
-        reason = error.strerror or str(error)
-        raise ValidationError(
-            f"{path}: cannot write the file ({reason})",
-            [
-                {
-                    "file": str(path),
-                    "problem": f"cannot write: {reason}",
-                    "expected": "a path in a folder that exists or can be created, and is writable",
-                }
-            ],
-        ) from error
+    """Call ``write(temporary)`` and rename the file into place at ``path`` (folders created).
+
+    The file appears whole or not at all; an OS error becomes a
+    :class:`~policyquant.errors.WriteError` naming ``path``, left as it was.
+    """
+    from ._files import atomic_path
+
+    with atomic_path(path, what="the file") as temporary:
+        write(temporary)
     return path
+
+
+def _save_workbook(workbook: Any, path: Path) -> Path:
+    """Save an openpyxl workbook to ``path`` atomically.
+
+    Built in memory first: a zip archive that fails half-way on disk (a full
+    disk) complains a second time from ``ZipFile.__del__``.
+    """
+    import io
+
+    from ._files import write_bytes
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return write_bytes(path, buffer.getbuffer(), what="the file")
 
 
 # -- Cell formatting ---------------------------------------------------------------------
@@ -557,7 +565,14 @@ class TableResult(abc.ABC):
         if path is None:
             return frame.to_csv(**kwargs)
         kwargs.setdefault("encoding", "utf-8-sig")
-        frame.to_csv(path, **kwargs)
+        if not isinstance(path, str | PathLike):
+            frame.to_csv(path, **kwargs)  # an open file or buffer: the caller's to manage
+            return None
+        from ._files import atomic_path
+
+        # Appending (mode="a") starts from a copy of the file, so that it too is all or nothing.
+        with atomic_path(path, what="the file", keep="a" in str(kwargs.get("mode", "w"))) as temporary:
+            frame.to_csv(temporary, **kwargs)
         return None
 
     def to_excel(
@@ -698,7 +713,7 @@ class TableResult(abc.ABC):
         for column, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(column)].width = min(max(width + 2, 6), 60)
         sheet.freeze_panes = sheet.cell(first_row, offset + 1)
-        return _write_file(path, workbook.save)
+        return _save_workbook(workbook, path)
 
     def save(self, path: str | PathLike[str], format: str | None = None, **options: Any) -> Path:
         """Write the table to a file in the format its suffix names.
@@ -764,7 +779,8 @@ class TableResult(abc.ABC):
         if name == "csv":
             csv_options = ["decimals", *inspect.signature(pd.DataFrame.to_csv).parameters]
             _check_options(csv_options, options, path, name, skip=("self", "path_or_buf"))
-            return _write_file(path, lambda target: self.to_csv(target, **options))
+            self.to_csv(path, **options)
+            return path
         writer = writers[name]
         _check_options(writer, options, path, name, skip=("path",))
         if name == "xlsx":

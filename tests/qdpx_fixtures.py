@@ -32,3 +32,48 @@ def zip_fixture(
                 data = text.encode("utf-8")
             archive.writestr(name, data)
     return target
+
+
+USER_GUID = "A0000000-0000-4000-8000-000000000001"
+
+
+def build_project(
+    target: Path,
+    codes: str,
+    text: str,
+    selections: Iterable[tuple[int, int, Iterable[str]]],
+    *,
+    user: str = "Li Hua",
+    origin: str = "MAXQDA 2022 (Release 22.7.0)",
+) -> Path:
+    """A .qdpx as a QDA program exports it: ``codes`` (the XML of Code elements), one text source.
+
+    The text is stored as ``sources/<guid>.txt`` (UTF-8); each selection ``(start, end, code
+    GUIDs)`` is coded by one user with every code it names.
+    """
+    source = "11111111-1111-4111-8111-111111111111"
+    parts = []
+    for n, (start, end, guids) in enumerate(selections, 1):
+        codings = "".join(
+            f'<Coding guid="D0000000-0000-4000-8000-{n:06d}{m:06d}" creatingUser="{USER_GUID}">'
+            f'<CodeRef targetGUID="{guid}"/></Coding>'
+            for m, guid in enumerate(guids, 1)
+        )
+        parts.append(
+            f'<PlainTextSelection guid="51000000-0000-4000-8000-{n:012d}" startPosition="{start}" '
+            f'endPosition="{end}" creatingUser="{USER_GUID}">{codings}</PlainTextSelection>'
+        )
+    qde = (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        f'<Project xmlns="urn:QDA-XML:project:1.0" name="fixture" origin="{origin}" '
+        f'creatingUserGUID="{USER_GUID}">'
+        f'<Users><User guid="{USER_GUID}" name="{user}"/></Users>'
+        f"<CodeBook><Codes>{codes}</Codes></CodeBook>"
+        f'<Sources><TextSource guid="{source}" name="D1" plainTextPath="internal://{source}.txt">'
+        + "".join(parts)
+        + "</TextSource></Sources></Project>"
+    )
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("project.qde", qde.encode("utf-8"))
+        archive.writestr(f"sources/{source}.txt", text.encode("utf-8"))
+    return target

@@ -758,14 +758,28 @@ def test_bad_year_or_date(column, value, problem):
     assert problem_keys(error) == [(0, column, value, problem)]
 
 
-def test_max_problems_caps_the_report_but_still_raises():
+def test_every_problem_is_collected_and_the_message_counts_the_rest():
     rows = 5000
     units = make_units(rows, instrument=["no such tool"] * rows, objectives=["nope"] * rows, AS=[4] * rows)
     error = validation_error(None, units)
-    assert len(error.problems) == MAX_PROBLEMS
-    assert str(error).startswith(f"the coding: {MAX_PROBLEMS}+ problems found:")
-    assert f"... and {MAX_PROBLEMS - 20} more (see .problems)" in str(error)
+    assert MAX_PROBLEMS >= 1_000_000  # a guard on memory, not a limit on the report
+    assert len(error.problems) == 3 * rows
+    assert error.complete
+    assert str(error).startswith("the coding: 15,000 problems found:")
+    assert "... and 14,980 more (see .problems)" in str(error)
     assert error.problems["row"].is_monotonic_increasing
+
+
+def test_the_memory_guard_says_where_it_stopped(monkeypatch):
+    monkeypatch.setattr("policyquant.corpus.MAX_PROBLEMS", 1000)
+    rows = 5000
+    units = make_units(rows, instrument=["no such tool"] * rows, objectives=["nope"] * rows, AS=[4] * rows)
+    error = validation_error(None, units)
+    assert len(error.problems) == 1000
+    assert not error.complete
+    assert str(error).startswith("the coding: 1,000+ problems found:")
+    assert "... and 980+ more (see .problems; " in str(error)
+    assert "stopped looking after 1,000 problems, at column 'instrument', row 1000" in str(error)
 
 
 def test_validation_errors_are_policyquant_errors():

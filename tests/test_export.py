@@ -639,15 +639,15 @@ def test_unwritable_destination_is_a_clear_error(tmp_path):
     ):
         with pytest.raises(ValidationError, match="cannot write the file") as caught:
             export(obj, blocker / "inside" / name)
-        assert caught.value.problems.loc[0, "file"] == str(blocker / "inside" / name)
+        assert caught.value.path == blocker / "inside" / name
     if os.name == "posix" and os.geteuid() != 0:
         locked = tmp_path / "locked"
         locked.mkdir()
         locked.chmod(0o500)
         try:
-            with pytest.raises(ValidationError, match="Permission denied"):
+            with pytest.raises(ValidationError, match="(?i)permission denied"):
                 export(built("fit"), locked / "t.md")
-            with pytest.raises(ValidationError, match="Permission denied"):
+            with pytest.raises(ValidationError, match="(?i)permission denied"):
                 export(fig, locked / "f.png")
         finally:
             locked.chmod(0o700)

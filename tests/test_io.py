@@ -226,13 +226,17 @@ def test_sheet_argument(tmp_path, expected):
         pd.DataFrame({"note": ["read me"]}).to_excel(writer, sheet_name="README", index=False)
         documents.to_excel(writer, sheet_name="docs 2023", index=False)
         units.to_excel(writer, sheet_name="coded clauses", index=False)
-    both = pq.read_coding(path, sheet={"units": "coded clauses", "documents": "docs 2023"})
+    from policyquant.io.tabular import SheetWarning
+
+    # The README holds neither table: it is named as a sheet with data that was not read.
+    with pytest.warns(SheetWarning, match="did not read 'README'"):
+        both = pq.read_coding(path, sheet={"units": "coded clauses", "documents": "docs 2023"})
     assert both == expected
-    # Only the units sheet named: the documents sheet is not recognised, so documents come from the units.
-    only_units = pq.read_coding(path, sheet="coded clauses")
-    assert only_units.documents["doc_id"].tolist() == ["007", "0042"]
-    assert "DA" not in only_units.documents.columns
-    pd.testing.assert_frame_equal(only_units.units, expected.units)
+    # Only the units sheet named: the documents sheet is recognised by its headers (issue 13, item 4;
+    # it used to be left unread, the documents built from the units without their DA).
+    with pytest.warns(SheetWarning, match="read sheet 'docs 2023' as the documents, by their headers"):
+        only_units = pq.read_coding(path, sheet="coded clauses")
+    assert only_units == expected
 
 
 def test_missing_sheet_lists_the_sheets(tmp_path):

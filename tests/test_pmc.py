@@ -318,7 +318,8 @@ def test_missing_and_repeated_columns_when_scoring():
         (-1, -1, "not 0 or 1"),
         (0.5, 0.5, "not 0 or 1"),
         ("x", "x", "not 0 or 1"),
-        ("1", "1", "text, not a number"),
+        ("2", "2", "not 0 or 1"),
+        ("Treu", "Treu", "not 0 or 1"),
         (np.nan, None, "missing value"),
         (None, None, "missing value"),
     ],
@@ -365,16 +366,26 @@ def test_bad_values_in_numeric_columns():
     assert problems["value"].tolist() == [2.0, -1.0, None]
 
 
-def test_every_bad_value_is_counted_but_the_list_is_capped():
+def test_every_bad_value_is_counted_and_listed():
     index = PMCIndex({"X1": ["X1_1", "X1_2", "X1_3"]}, bands={"Any": 0})
     frame = pd.DataFrame(7, index=range(500), columns=list(index.columns))
     with pytest.raises(ScoreError) as caught:
         index.score(frame)
-    assert str(caught.value).startswith(
-        f"1500 PMC sub-variable values are not 0 or 1 (the first {pmc.MAX_PROBLEMS} are listed)"
-    )
-    assert len(caught.value.problems) == pmc.MAX_PROBLEMS
-    assert "... and 980 more (see .problems)" in str(caught.value)
+    assert str(caught.value).startswith("1,500 PMC sub-variable values are not 0 or 1:")
+    assert len(caught.value.problems) == 1500 <= pmc.MAX_PROBLEMS
+    assert caught.value.complete
+    assert "... and 1,480 more (see .problems)" in str(caught.value)
+
+
+def test_past_the_memory_guard_the_message_says_it_listed_the_first(monkeypatch):
+    monkeypatch.setattr(pmc, "MAX_PROBLEMS", 1000)
+    index = PMCIndex({"X1": ["X1_1", "X1_2", "X1_3"]}, bands={"Any": 0})
+    frame = pd.DataFrame(7, index=range(500), columns=list(index.columns))
+    with pytest.raises(ScoreError) as caught:
+        index.score(frame)
+    assert len(caught.value.problems) == 1000
+    assert not caught.value.complete
+    assert "... and 980+ more (see .problems; listed the first 1,000 of 1,500)" in str(caught.value)
 
 
 # --------------------------------------------------------------------------
@@ -810,7 +821,7 @@ def test_scale_checks_frames_like_every_scale():
     with pytest.raises(ValidationError, match="missing"):
         scale.check_frame(pd.DataFrame({"X1_1": [1]}))
     with pytest.raises(ScoreError):
-        scale.coerce_columns({"X1_1": [1], "X1_2": ["yes"]})
+        scale.coerce_columns({"X1_1": [1], "X1_2": ["maybe"]})
     assert scale.coerce_columns({"X1_1": [True], "X1_2": [0]}) == {
         "X1_1": pytest.approx([1.0]),
         "X1_2": pytest.approx([0.0]),

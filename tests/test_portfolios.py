@@ -417,7 +417,7 @@ def test_missing_cells_and_fill_missing():
 
 
 def test_other_bad_input():
-    with pytest.raises(ValidationError, match=r"DataFrame or a policyquant\.Corpus"):
+    with pytest.raises(ValidationError, match=r"expects a Corpus .* or a tidy pandas DataFrame .*; got a list"):
         portfolio_measures([[1, 0]])
     with pytest.raises(ValidationError, match="no rows"):
         portfolio_measures(tidy([[1]], portfolio="P").iloc[:0], by="portfolio")

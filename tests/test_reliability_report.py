@@ -464,8 +464,8 @@ def framework_corpus(name: str) -> pq.Corpus:
         ({"A": CORPUS}, "at least two coders, got 1"),
         ({}, "at least two coders, got 0"),
         ([CORPUS, CORPUS], "as a mapping"),
-        ({"A": CORPUS, "B": CORPUS.units}, "coder 'B': expected a policyquant.Corpus, got DataFrame"),
-        ({"A": CORPUS, "B": None}, "coder 'B': expected a policyquant.Corpus, got NoneType"),
+        ({"A": CORPUS, "B": CORPUS.units}, r"a Corpus .* for coder 'B'; got a pandas DataFrame: read it"),
+        ({"A": CORPUS, "B": None}, r"a Corpus .* for coder 'B'; got None"),
         (
             {"A": CORPUS, "B": framework_corpus("howlett-ramesh-1995")},
             "different frameworks: howlett-ramesh-1995, wang2026",

@@ -300,17 +300,20 @@ def test_bounds_of_a_linear_formula_with_many_combinations():
 
 
 @pytest.mark.parametrize(
-    ("formula", "scores"),
+    ("formula", "scores", "where"),
     [
-        ("1 / a", {"a": [0, 1, 2]}),
-        ("a / (b - 3)", {"a": [1, 2], "b": [5, 3, 1]}),
-        ("log(a)", {"a": [0, 1]}),
-        ("sqrt(a)", {"a": [-1, 1]}),
-        ("(a - b) / (a - b)", {"a": [1, 2], "b": [1, 2]}),
+        ("1 / a", {"a": [0, 1, 2]}, "inf when a = 0 (a level 0)"),
+        ("a / (b - 3)", {"a": [1, 2], "b": [5, 3, 1]}, "inf when a = 1 (a level 1), b = 3 (b level 3)"),
+        ("log(a)", {"a": [0, 1]}, "-inf when a = 0 (a level 0)"),
+        ("sqrt(a)", {"a": [-1, 1]}, "nan when a = -1 (a level -1)"),
+        ("(a - b) / (a - b)", {"a": [1, 2], "b": [1, 2]}, "nan when a = 1 (a level 1), b = 1 (b level 1)"),
     ],
 )
-def test_formula_not_finite_for_some_level_is_rejected(formula, scores):
-    expected = f"formula {formula!r} is not finite for every combination of levels (division by zero or log of zero?)"
+def test_formula_not_finite_for_some_level_is_rejected(formula, scores, where):
+    expected = (
+        f"formula {formula!r} is not finite for every combination of levels: it is {where} "
+        "(division by zero or log of zero?)"
+    )
     with pytest.raises(pq.InvalidFrameworkError, match=f"^{re.escape(expected)}$"):
         pq.FormulaScale([dim(key, values) for key, values in scores.items()], formula)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .._checks import require_corpus
 from ..corpus import Corpus
 from ..errors import ValidationError
 from .crosstab import CrosstabResult, crosstab
@@ -51,6 +52,7 @@ def authority_distribution(
     >>> figure3.row_shares.loc["Beijing", 1].round(1)
     np.float64(83.3)
     """
+    corpus = require_corpus(corpus, "authority_distribution")
     scale = corpus.framework.scale
     candidates = [] if scale is None else [d.key for d in scale.dimensions_for("document")]
     if not candidates:

@@ -8,6 +8,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
+from .._checks import require_corpus
 from ..corpus import Corpus
 from ..errors import ValidationError
 from ..results import TableResult
@@ -228,6 +229,7 @@ def crosstab(
     >>> table.total
     908
     """
+    corpus = require_corpus(corpus, "crosstab")
     if count not in ("codings", "units", "documents"):
         raise ValidationError(f"count must be 'codings', 'units' or 'documents', got {count!r}")
     if rows == columns:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from .._checks import require_corpus
 from ..corpus import Corpus
 from ..errors import ValidationError
 from .groups import grouping
@@ -43,6 +44,7 @@ def efficacy(corpus: Corpus) -> pd.Series:
     >>> scores.name, len(scores), bool(2 <= scores.min() <= scores.max() <= 50)
     ('APE', 670, True)
     """
+    corpus = require_corpus(corpus, "efficacy")
     scale = corpus.framework.scale
     if scale is None:
         raise ValidationError(f"framework {corpus.framework.name!r} has no efficacy scale")
@@ -226,6 +228,7 @@ def efficacy_summary(corpus: Corpus, by: str | Sequence[str] = "instrument") -> 
     >>> summary["mean"].idxmax()
     'rights_protection'
     """
+    corpus = require_corpus(corpus, "efficacy_summary")
     fields = [by] if isinstance(by, str) else list(by)
     table = "codings" if "objective" in fields else "units"
     discrete = corpus.memoized("efficacy_levels", lambda: _discrete(_unit_scores(corpus)))

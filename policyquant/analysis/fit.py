@@ -6,6 +6,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
+from .._checks import require_corpus
 from ..corpus import Corpus
 from ..errors import ValidationError
 from ..results import TableResult
@@ -148,6 +149,7 @@ def fit(
     >>> round(float(result.residuals.loc["pilots_and_demonstrations", "application_scenarios"]), 2)
     5.16
     """
+    corpus = require_corpus(corpus, "fit")
     from scipy import stats
 
     table = crosstab(corpus, rows=rows, columns=columns, count=count).counts

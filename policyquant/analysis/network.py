@@ -16,6 +16,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
+from .._checks import require_corpus
 from .._text import normalize_name
 from ..corpus import Corpus
 from ..errors import ValidationError
@@ -247,6 +248,7 @@ def issuer_network(
     >>> network.edges().iloc[0].to_dict()
     {'source': 'Cyberspace Administration of China', 'target': 'Ministry of Industry and Information Technology', 'weight': 9}
     """
+    corpus = require_corpus(corpus, "issuer_network")
     import networkx as nx
 
     table = IssuerAliases.resolve(aliases)

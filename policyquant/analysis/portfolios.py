@@ -22,9 +22,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._checks import describe_value
 from .._text import closest, format_choices
 from ..corpus import MAX_PROBLEMS, Corpus
-from ..errors import ValidationError
+from ..errors import InputTypeError, ValidationError
 from .groups import MISSING, group_codes
 
 __all__ = ["MEASURES", "portfolio_measures", "portfolio_similarity"]
@@ -133,6 +134,7 @@ def _covered(frame: pd.DataFrame, covered: str, source: str) -> np.ndarray:
                 }
                 for row, value in values.items()
             ],
+            stopped=_stopped(len(rows)),
         )
     return one
 
@@ -210,16 +212,27 @@ def _compact(codes: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
     return renumber[codes], np.flatnonzero(occurs)
 
 
+def _stopped(total: int) -> str | None:
+    """Where a list of problems stops when a check found more than the memory guard lets it list."""
+    return None if total <= MAX_PROBLEMS else f"listed the first {MAX_PROBLEMS:,} of {total:,}"
+
+
 def _check_blank(frame: pd.DataFrame, columns: Sequence[str], source: str) -> None:
     problems = []
+    total = 0
     for column in columns:
         blank = frame[column].isna().to_numpy()
+        total += int(blank.sum())
         for row in frame.index[blank][: MAX_PROBLEMS - len(problems)]:
             problems.append(
                 {"row": row, "column": column, "problem": "empty required cell", "expected": f"a {column}"}
             )
     if problems:
-        raise ValidationError(f"{source}: empty cells in columns that identify a cell", problems)
+        raise ValidationError(
+            f"{source}: empty cells in columns that identify a cell",
+            problems,
+            stopped=_stopped(total),
+        )
 
 
 def _combined(frame: pd.DataFrame, columns: Sequence[str]) -> tuple[np.ndarray, pd.Index, np.ndarray]:
@@ -348,6 +361,7 @@ def _tidy_presence(
                 }
                 for r in bad[:MAX_PROBLEMS]
             ],
+            stopped=_stopped(len(bad)),
         )
     if not fill_missing:
         # Every row lies in its portfolio's space, so the gaps are the space's cells minus the cells with rows.
@@ -375,6 +389,7 @@ def _tidy_presence(
                     }
                     for p in incomplete[:MAX_PROBLEMS]
                 ],
+                stopped=_stopped(len(incomplete)),
             )
     presence = has_one.reshape(n_p, n_i, n_t)
     return presence, in_space_i, in_space_t, index, instruments, targets
@@ -700,8 +715,9 @@ def portfolio_measures(
             data, instrument, target, covered, by, space_by, fill_missing
         )
     else:
-        raise ValidationError(
-            f"data must be a pandas.DataFrame or a policyquant.Corpus, got {type(data).__name__}"
+        raise InputTypeError(
+            "portfolio_measures expects a Corpus (from pq.read_coding or pq.Corpus) or a tidy "
+            f"pandas DataFrame (columns {instrument!r}, {target!r}, {covered!r}); got {describe_value(data)}"
         )
     measures = _measures(presence, in_space_i, in_space_t)
     frame = pd.DataFrame(
@@ -752,6 +768,7 @@ def _matrix_from_tidy(
                 }
                 for r in bad[:MAX_PROBLEMS]
             ],
+            stopped=_stopped(len(bad)),
         )
     if not fill_missing and (rows == 0).any():
         absent = np.flatnonzero(rows == 0)
@@ -766,6 +783,7 @@ def _matrix_from_tidy(
                 }
                 for c in absent[:MAX_PROBLEMS]
             ],
+            stopped=_stopped(len(absent)),
         )
     return (ones > 0).reshape(len(instruments), len(targets))
 
@@ -792,6 +810,7 @@ def _matrix(value: Any, name: str) -> tuple[np.ndarray, pd.Index | None, pd.Inde
                     }
                     for p in positions
                 ],
+                stopped=_stopped(int(bad.sum())),
             )
         return one.reshape(array.shape), rows, columns
     array = np.asarray(value)
@@ -815,6 +834,7 @@ def _matrix(value: Any, name: str) -> tuple[np.ndarray, pd.Index | None, pd.Inde
                 }
                 for p in positions
             ],
+            stopped=_stopped(int(bad.sum())),
         )
     return one.reshape(array.shape), rows, columns
 

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from .._checks import require_corpus
 from ..corpus import Corpus
 from ..errors import ValidationError
 from .efficacy import _unit_scores
@@ -126,6 +127,7 @@ def trends(
     >>> pq.trends(corpus, periods={"before 2023": (2017, 2022), "2023 on": (2023, 2025)})["units"].tolist()
     [157, 513]
     """
+    corpus = require_corpus(corpus, "trends")
     documents = corpus.documents
     if "year" not in documents.columns or documents["year"].isna().all():
         raise ValidationError("trends need the documents' years: give a year or date column")

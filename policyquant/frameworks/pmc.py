@@ -119,8 +119,9 @@ _BAND_GAP = 0.01
 #: 1/3 + 1/3 + 1/3 land on the band edge they equal.
 _GRADE_DECIMALS = 9
 
-#: How many offending values a validation error lists (the count covers all of them).
-MAX_PROBLEMS = 1000
+#: A guard on memory: a validation error lists every offending value up to this many (about
+#: 100 bytes each); past it, its message says how many it found and that it listed the first.
+MAX_PROBLEMS = 1_000_000
 
 #: Output columns of :meth:`PMCIndex.score` besides the variables.
 _RESULT_COLUMNS = ("PMC", "concavity", "grade")
@@ -629,18 +630,31 @@ def _identifier(name: Hashable) -> str:
     return key
 
 
+#: The one rule for a sub-variable's value, in the library and on the command line: 0 or 1, as
+#: a number, a boolean or text, or true/false, yes/no, 是/否 as text in any case and width.
+_BINARY_TEXT: Mapping[str, float] = {
+    **dict.fromkeys(("1", "1.0", "true", "yes", "是"), 1.0),
+    **dict.fromkeys(("0", "0.0", "false", "no", "否"), 0.0),
+}
+
+#: What every sub-variable value is expected to be, as messages say it.
+_BINARY_EXPECTED = "0 or 1 (or True/False, Yes/No, 是/否)"
+
+
 def _binary_value(value: Any) -> float:
-    """1.0 or 0.0 for a number or boolean equal to 1 or 0; NaN for anything else."""
+    """1.0 or 0.0 for a value that means 1 or 0 (see :data:`_BINARY_TEXT`); NaN for anything else."""
     if isinstance(value, (bool, np.bool_)):
         return float(value)
     if isinstance(value, numbers.Real):
         number = float(value)
         return number if number in (0.0, 1.0) else np.nan
+    if isinstance(value, str):
+        return _BINARY_TEXT.get(unicodedata.normalize("NFKC", value).strip().casefold(), np.nan)
     return np.nan
 
 
 def _binary_column(values: pd.Series) -> np.ndarray:
-    """One column as floats; anything but 0 and 1 (and True/False) becomes NaN."""
+    """One column as floats; anything but what means 0 or 1 becomes NaN."""
     dtype = values.dtype
     if pd.api.types.is_bool_dtype(dtype) or (
         (pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_float_dtype(dtype))
@@ -648,8 +662,10 @@ def _binary_column(values: pd.Series) -> np.ndarray:
     ):
         numeric = values.to_numpy(dtype=np.float64, na_value=np.nan)
     else:
-        # Text, mixed or categorical columns: each value's type decides (a text "1" is refused).
-        numeric = values.astype(object).map(_binary_value).to_numpy(dtype=np.float64)
+        # Text, mixed or categorical columns: each distinct value is read once.
+        codes, distinct = pd.factorize(values.astype(object))
+        per_value = np.array([_binary_value(v) for v in distinct] + [np.nan], dtype=np.float64)
+        numeric = per_value[codes]
     return np.where((numeric == 0) | (numeric == 1), numeric, np.nan)
 
 
@@ -657,8 +673,6 @@ def _describe_bad_value(value: Any) -> tuple[Any, str]:
     if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
         return None, "missing value"
     if isinstance(value, str):
-        if value.strip() in ("0", "1", "0.0", "1.0"):
-            return value, "text, not a number (convert the column with pandas.to_numeric)"
         return value, "not 0 or 1"
     return _to_number(value), "not 0 or 1"
 
@@ -666,33 +680,45 @@ def _describe_bad_value(value: Any) -> tuple[Any, str]:
 def _binary_matrix(frame: pd.DataFrame, columns: Sequence[Hashable], source: str | None) -> np.ndarray:
     """The sub-variable columns of ``frame`` as a float matrix, one row per policy; every value checked.
 
-    The loop runs over columns; every check within a column is vectorised.
+    The loop runs over columns; every check within a column is vectorised, and
+    each distinct bad value is described once.
     """
     values = np.empty((len(frame), len(columns)), dtype=np.float64)
     for j, column in enumerate(columns):
         values[:, j] = _binary_column(frame[column])
     bad = np.isnan(values)
     if bad.any():
-        rows, positions = np.nonzero(bad)  # row by row, as the policies are read
-        count = len(rows)
-        records = []
-        for row, position in zip(rows[:MAX_PROBLEMS], positions[:MAX_PROBLEMS], strict=True):
-            value, problem = _describe_bad_value(frame[columns[position]].iloc[row])
-            records.append(
-                {
-                    "file": source,
-                    "row": frame.index[row],
-                    "column": columns[position],
-                    "value": value,
-                    "problem": problem,
-                    "expected": "0 or 1 (or True/False)",
-                }
-            )
-        listed = "" if count <= MAX_PROBLEMS else f" (the first {MAX_PROBLEMS} are listed)"
+        count = int(bad.sum())
+        parts = []
+        for j in np.flatnonzero(bad.any(axis=0)):
+            at = np.flatnonzero(bad[:, j])
+            codes, distinct = pd.factorize(frame[columns[j]].iloc[at].astype(object))
+            described = [_describe_bad_value(v) for v in distinct] + [(None, "missing value")]
+            table = np.empty((len(described), 2), dtype=object)
+            table[:] = described
+            parts.append((at, np.full(len(at), j), table[codes]))
+        rows = np.concatenate([at for at, _, _ in parts])
+        positions = np.concatenate([js for _, js, _ in parts])
+        found = np.concatenate([d for _, _, d in parts])
+        # Row by row, as the policies are read; a policy's columns in the frame's order.
+        order = np.lexsort((positions, rows))[:MAX_PROBLEMS]
+        column_names = np.empty(len(columns), dtype=object)
+        column_names[:] = list(columns)
+        problems = pd.DataFrame(
+            {
+                "file": source,
+                "row": frame.index.to_numpy(dtype=object)[rows[order]],
+                "column": column_names[positions[order]],
+                "value": found[order, 0],
+                "problem": found[order, 1],
+                "expected": _BINARY_EXPECTED,
+            }
+        )
         raise ScoreError(
-            f"{count} PMC sub-variable value{'s' if count != 1 else ''} "
-            f"{'are' if count != 1 else 'is'} not 0 or 1{listed}",
-            records,
+            f"{count:,} PMC sub-variable value{'s' if count != 1 else ''} "
+            f"{'are' if count != 1 else 'is'} not 0 or 1",
+            problems,
+            stopped=f"listed the first {MAX_PROBLEMS:,} of {count:,}" if count > MAX_PROBLEMS else None,
         )
     return values
 
@@ -1121,9 +1147,9 @@ class PMCIndex:
         Traceback (most recent call last):
         ...
         policyquant.errors.ScoreError: 3 PMC sub-variable values are not 0 or 1:
-          - row A, column 'X1_2': missing value; expected 0 or 1 (or True/False)
-          - row A, column 'X2_1', value 'x': not 0 or 1; expected 0 or 1 (or True/False)
-          - row B, column 'X1_1', value 2: not 0 or 1; expected 0 or 1 (or True/False)
+          - row A, column 'X1_2': missing value; expected 0 or 1 (or True/False, Yes/No, 是/否)
+          - row A, column 'X2_1', value 'x': not 0 or 1; expected 0 or 1 (or True/False, Yes/No, 是/否)
+          - row B, column 'X1_1', value 2: not 0 or 1; expected 0 or 1 (or True/False, Yes/No, 是/否)
         >>> index.score(pd.DataFrame({"X1_1": [1], "X1_2": [0], "X2_1": [1]}), language="zh")
             X1   X2  PMC  concavity grade
         0  0.5  1.0  1.5        0.5  Good
@@ -1333,7 +1359,11 @@ class PMCIndex:
         >>> [(d.key, d.label, d.scores, d.unit) for d in dims]
         [('X1_1', 'X1.1', (1, 0), 'document'), ('X1_2', 'X1.2', (1, 0), 'document')]
         """
-        levels = (Level(1, "Yes", labels={"zh": "是"}), Level(0, "No", labels={"zh": "否"}))
+        # The words of the one rule for sub-variable values (_BINARY_TEXT), also in a corpus.
+        levels = (
+            Level(1, "Yes", labels={"zh": "是"}, aliases=("True",)),
+            Level(0, "No", labels={"zh": "否"}, aliases=("False",)),
+        )
         result = []
         for variable, columns in self._variables:
             for number, column in enumerate(columns, start=1):
@@ -1578,7 +1608,7 @@ class PMCScale(EfficacyScale):
         Traceback (most recent call last):
         ...
         policyquant.errors.ScoreError: 1 PMC sub-variable value is not 0 or 1:
-          - row P1, column 'X1_2', value 3: not 0 or 1; expected 0 or 1 (or True/False)
+          - row P1, column 'X1_2', value 3: not 0 or 1; expected 0 or 1 (or True/False, Yes/No, 是/否)
         """
         if not isinstance(frame, pd.DataFrame):
             raise ValidationError(f"a PMC scale scores a pandas.DataFrame, got {type(frame).__name__}")

@@ -96,6 +96,29 @@ OBJECTIVE_BRANCH_NAMES = (
     "目标",
 )
 
+#: Codes of a project whose sub-codes may be instruments of any family (compared normalized):
+#: a team may group its instruments under one such code instead of, or above, the families.
+INSTRUMENT_BRANCH_NAMES = (
+    "instruments",
+    "instrument",
+    "policy instruments",
+    "policy tools",
+    "tools",
+    "政策工具",
+    "工具",
+)
+
+#: Codes of a project whose sub-codes may be levels of any dimension (compared normalized).
+SCALE_BRANCH_NAMES = (
+    "scale",
+    "scores",
+    "levels",
+    "efficacy",
+    "policy efficacy",
+    "政策效力",
+    "效力",
+)
+
 # All GUIDs policyquant writes derive from this namespace, so re-exporting gives the same ones.
 _GUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://policyquant.io/refi-qda")
 
@@ -111,6 +134,9 @@ _UNGROUPED = "ungrouped"
 
 # XML 1.0 forbids these code points anywhere in a document.
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+# Lone surrogates: the only code points a UTF-8 text file (a project's text source) cannot hold.
+_NOT_UTF8 = re.compile("[\ud800-\udfff]")
 
 _LEVEL_NAME = re.compile(
     r"^\s*(?P<dim>[^\s=＝:：·]+)\s*[=＝:：]\s*(?P<score>[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)"
@@ -254,10 +280,55 @@ def _check_xml_text(records: list[dict[str, Any]], where: str, what: str, text: 
                 "file": where,
                 "column": what,
                 "value": text,
-                "problem": f"holds the character U+{ord(match.group()):04X}, which XML 1.0 cannot represent",
-                "expected": "text without control characters other than tab and line breaks",
+                "problem": f"holds the character U+{ord(match.group()):04X} at position {match.start()}, "
+                "which XML 1.0 cannot represent",
+                "expected": "text without control characters (but tab and line breaks), U+FFFE, U+FFFF "
+                "or lone surrogates: edit the framework's name or description",
             }
         )
+
+
+def _refuse_unwritable(
+    records: list[dict[str, Any]], where: str, column: str, value: str, owner: str
+) -> None:
+    """Report a value a project cannot hold exactly, naming its unit, document or coder.
+
+    Ids and coder names are XML attributes of ``project.qde``, which XML 1.0
+    restricts; a unit's text is only in its source file (UTF-8 text), which
+    holds any character but a lone surrogate.
+    """
+    match = (_NOT_UTF8 if column == "text" else _ILLEGAL_XML).search(value)
+    if match is None:
+        return
+    character, at = match.group(), match.start()
+    code = f"U+{ord(character):04X}"
+    owner_name = {"units": "unit", "documents": "document", "coders": "coder"}[where]
+    if "\ud800" <= character <= "\udfff":
+        why = "a lone surrogate (half of a UTF-16 pair), which no UTF-8 text can hold"
+    else:
+        why = "which XML 1.0 cannot hold in project.qde"
+    if column == "text":
+        thing = f"the text of unit {owner!r}"
+        fix = (
+            "text UTF-8 can encode: decode the original bytes with their real encoding, or "
+            "replace the character (for example with U+FFFD) before writing"
+        )
+    else:
+        thing = f"the {column} {owner!r}"
+        fix = (
+            f"a {column} without control characters (but tab and line breaks), U+FFFE, U+FFFF "
+            f"or lone surrogates: rename the {owner_name}"
+        )
+    records.append(
+        {
+            "file": where,
+            "column": column,
+            # Around the character only: a clause may be pages long.
+            "value": value[max(0, at - 20) : at + 20] if column == "text" else value,
+            "problem": f"{thing} holds the character {code} at position {at}, {why}",
+            "expected": fix,
+        }
+    )
 
 
 def _serialize(root: ET.Element) -> bytes:
@@ -459,9 +530,10 @@ def write_qdc(
     ET.register_namespace("", CODEBOOK_NAMESPACE)
     root = ET.Element("{" + CODEBOOK_NAMESPACE + "}CodeBook", {"origin": _origin()})
     root.append(codes)
-    target = Path(path)
-    target.write_bytes(_serialize(root))
-    return target
+    from .._files import write_bytes
+
+    # A temporary file renamed into place: never half a codebook on disk.
+    return write_bytes(Path(path), _serialize(root), what="the codebook")
 
 
 # --------------------------------------------------------------------------
@@ -1283,6 +1355,7 @@ class _Mapper:
         scale = framework.scale
         self.dimensions = {d.key.casefold(): d for d in scale.dimensions} if scale is not None else {}
         self.cache: dict[str, tuple[_Target | None, str]] = {}
+        self.roles: dict[str, frozenset[tuple[str, str]]] = {}
 
     def _dimension_named(self, name: str) -> Dimension | None:
         head = re.split(r"\s*[·:：=＝]\s*", name.strip(), maxsplit=1)[0]
@@ -1340,18 +1413,114 @@ class _Mapper:
                         found["level"] = level
         if not found:
             return None, "no instrument, objective or level of the framework has this name"
+        # A name is only half the evidence: the branch the code sits in must say the same, or
+        # "Memo flags > Public safety" would count as the objective.  Top-level codes have no
+        # branch to contradict them (flat codebooks, and uncategorised codes next to categories,
+        # as QualCoder and MAXQDA allow).
+        path, roles = self._branch(code)
+        if path:
+            agreeing = {part: t for part, t in found.items() if self._agrees(t, roles)}
+            if not agreeing:
+                return None, self._disagreement(found, path)
+            found = agreeing
         if len(found) > 1:
-            parent = self.codes.get(code.parent) if code.parent else None
-            parent_target = self.target(parent.guid)[0] if parent is not None else None
-            preferred = {"family": "instrument", "objectives": "objective", "dimension": "level"}.get(
-                parent_target.part if parent_target else "", ""
-            )
-            if preferred in found:
-                return self._usable(found[preferred])
             return None, "the name is ambiguous: it names " + " and ".join(
                 f"the {part} {t.key!r}" for part, t in found.items()
             )
         return self._usable(next(iter(found.values())))
+
+    def _roles(self, code: _Code) -> frozenset[tuple[str, str]]:
+        """What a code stands for as a parent: ``("family", key)``, ``("objectives", "")``, ...
+
+        Empty for a code that stands for nothing of the framework (a memo or grouping code).
+        """
+        if code.guid in self.roles:
+            return self.roles[code.guid]
+        target = self.guids.get(code.guid)
+        roles: set[tuple[str, str]] = set()
+        if target is not None:
+            roles.add((target.part, target.key if target.part != "objectives" else ""))
+        else:
+            trailer = _read_trailer(code.description)
+            for name in (code.name, *([trailer.label] if trailer.label else [])):
+                normal = normalize_name(name)
+                for branch, names in (
+                    ("objectives", OBJECTIVE_BRANCH_NAMES),
+                    ("instruments", INSTRUMENT_BRANCH_NAMES),
+                    ("scale", SCALE_BRANCH_NAMES),
+                ):
+                    if normal in names:
+                        roles.add((branch, ""))
+                for part in ("family", "instrument", "objective"):
+                    key = self.lookups[part].get(normal)
+                    if key is not None:
+                        roles.add((part, key))
+                dimension = self._dimension_named(name) if self.dimensions else None
+                if dimension is not None:
+                    roles.add(("dimension", dimension.key))
+            if trailer.kind == "objectives":
+                roles.add(("objectives", ""))
+        self.roles[code.guid] = frozenset(roles)
+        return self.roles[code.guid]
+
+    def _branch(self, code: _Code) -> tuple[list[str], frozenset[tuple[str, str]]]:
+        """The names of the code's parents, nearest first, up to the first that stands for something.
+
+        Parents that stand for nothing only group (``Regulation > Standards > ...``); the
+        nearest one that stands for something says what the code may be.  No parents: ``[]``.
+        """
+        path: list[str] = []
+        parent = code.parent
+        while parent:
+            ancestor = self.codes[parent]
+            path.append(ancestor.name)
+            roles = self._roles(ancestor)
+            if roles:
+                return path, roles
+            parent = ancestor.parent
+        return path, frozenset()
+
+    def _agrees(self, target: _Target, roles: frozenset[tuple[str, str]]) -> bool:
+        """Whether a code standing for ``target`` may sit under a parent standing for ``roles``."""
+        if (target.part, target.key) in roles:
+            return True  # a sub-code of the same item (a translation, a finer name)
+        if target.part == "instrument":
+            family = self.framework.get("instrument", target.key).family
+            return bool({("instruments", ""), ("family", family)} & roles)
+        if target.part == "objective":
+            return ("objectives", "") in roles
+        if target.part == "level":
+            return bool({("scale", ""), ("dimension", target.dimension.key)} & roles)
+        return ("instruments", "") in roles  # a family, under a code grouping the instruments
+
+    def _disagreement(self, found: Mapping[str, _Target], path: list[str]) -> str:
+        """Why a code named like something of the framework is not read as it, in words."""
+        framework = self.framework
+        named, expected = [], []
+        for part, target in found.items():
+            if part == "instrument":
+                family = framework.get("family", framework.get("instrument", target.key).family)
+                named.append(f"the instrument {target.key!r} (family {family.label!r})")
+                expected.append(f"an instrument under its family's code ({family.label!r})")
+            elif part == "objective":
+                named.append(f"the objective {target.key!r}")
+                expected.append("an objective under an objectives code ('Objectives')")
+            elif part == "level":
+                dimension = target.dimension
+                named.append(f"the level {target.key}")
+                expected.append(
+                    f"a level under its dimension's code ({dimension.key!r} or "
+                    f"'{dimension.key} · {dimension.label}')"
+                )
+            else:
+                named.append(f"the {part} {target.key!r}")
+                expected.append("a family's code at top level")
+        under = " / ".join(reversed(path))
+        return (
+            f"named like {' and '.join(named)} but under {under!r}; read only as "
+            + ", or as ".join(expected)
+            + ", or at top level"
+        )
 
     @staticmethod
     def _usable(target: _Target) -> tuple[_Target | None, str]:
@@ -1641,7 +1810,17 @@ def read_qdpx(
     instrument or objective (case-, width- and space-insensitively, Chinese
     too), and for levels a name such as ``DA = 5 · ...`` or a level's name
     under its dimension's code.  Family and other parent codes are not
-    codable.
+    codable.  A code mapped by name must also sit where the framework puts
+    it: an instrument under its family's code (or a code named like
+    ``Instruments`` or ``政策工具``, see ``INSTRUMENT_BRANCH_NAMES``), an
+    objective under an objectives code (``Objectives``, ``政策目标``, see
+    ``OBJECTIVE_BRANCH_NAMES``), a level under its dimension's code (or a
+    code in ``SCALE_BRANCH_NAMES``), or at top level, as in the flat
+    codebooks of Taguette or ATLAS.ti.  Parents that stand for nothing of
+    the framework only group codes and are looked through; the nearest one
+    that stands for something decides.  A code under another branch
+    (``Memo flags > Public safety``) is unmapped, with the reason.  A code
+    with a GUID :func:`write_qdc` gave is trusted wherever it sits.
 
     *Units.* Each coded span (source, start, end) is one unit, with the same
     ``unit_id`` for every coder who coded that span, so that coders align;
@@ -2234,20 +2413,29 @@ def write_qdpx(
     ------
     ValidationError
         If the corpora use different frameworks, or one unit id stands for
-        different documents or texts in two corpora.
+        different documents or texts in two corpora; if a unit's text holds a
+        lone surrogate (no UTF-8 file can hold one), or a unit id, document
+        id or coder name holds a character XML 1.0 cannot (control
+        characters but tab and line breaks, U+FFFE, U+FFFF, surrogates): each
+        is named with its unit, document or coder and the character as
+        ``U+XXXX``, and nothing is written.
 
     Notes
     -----
     The codebook is the one :func:`write_qdc` writes.  Each document becomes
     a text source whose text is its units' texts (in unit order, separated
-    by blank lines; a unit without text is written as ``[unit_id]``), stored
-    as ``sources/<guid>.txt``; each unit is one selection named by its
-    ``unit_id``, holding one coding per coder and code (instrument,
-    objectives, clause-level scores).  Document-level scores are coded on a
-    selection of the whole text.  Document metadata other than the id
-    (title, issuers, dates) is not written.  GUIDs are name-based and no
-    timestamps are written, so the same corpora give the same bytes; the
-    ``project.qde`` validates against the standard's ``Project.xsd``.
+    by blank lines), stored as UTF-8 in ``sources/<guid>.txt``; each unit is
+    one selection named by its ``unit_id``, holding one coding per coder and
+    code (instrument, objectives, clause-level scores).  A unit's text is
+    written exactly as it is: whitespace only, line breaks of any kind
+    (``\\r\\n``, ``\\r``), control characters and U+FFFE or U+FFFF included,
+    since the text lives in the source file and not in the XML; a unit
+    without text is an empty selection, read back as missing text.
+    Document-level scores are coded on a selection of the whole text.
+    Document metadata other than the id (title, issuers, dates) is not
+    written.  GUIDs are name-based and no timestamps are written, so the same
+    corpora give the same bytes; the ``project.qde`` validates against the
+    standard's ``Project.xsd``.
 
     Examples
     --------
@@ -2299,7 +2487,9 @@ def write_qdpx(
         for unit_id, doc_id, text in zip(
             units["unit_id"].tolist(), units["doc_id"].tolist(), texts, strict=True
         ):
-            text = text if isinstance(text, str) and text.strip() else f"[{unit_id}]"
+            # A unit's text lives only in the source file, as it is (blank or whitespace-only
+            # included); a unit without text is an empty selection, which reads back as missing.
+            text = text if isinstance(text, str) else ""
             if unit_id in unit_doc and (unit_doc[unit_id], unit_text[unit_id]) != (doc_id, text):
                 records.append(
                     {
@@ -2315,14 +2505,19 @@ def write_qdpx(
             doc_order.setdefault(doc_id, None)
             doc_units.setdefault(doc_id, {})[unit_id] = None
     for unit_id, text in unit_text.items():
-        _check_xml_text(records, "units", f"text of unit {unit_id!r}", text)
-        _check_xml_text(records, "units", "unit_id", unit_id)
+        _refuse_unwritable(records, "units", "unit_id", unit_id, unit_id)
+        _refuse_unwritable(records, "units", "text", text, unit_id)
     for doc_id in doc_order:
-        _check_xml_text(records, "documents", "doc_id", doc_id)
+        _refuse_unwritable(records, "documents", "doc_id", doc_id, doc_id)
+    for coder in coders:
+        _refuse_unwritable(records, "coders", "coder", coder, coder)
     if records:
-        raise ValidationError("the corpora cannot be written as one REFI-QDA project", records)
+        raise ValidationError(
+            f"the corpora cannot be written as one REFI-QDA project ({len(records)} problem(s))", records
+        )
 
-    project_name = Path(path).stem or "policyquant"
+    # The project's name is only a label: characters XML cannot hold are left out of it.
+    project_name = _ILLEGAL_XML.sub("", Path(path).stem) or "policyquant"
     user_guids = {coder: str(uuid.uuid5(_GUID_NAMESPACE, f"user\x1f{coder}")).upper() for coder in coders}
     ET.register_namespace("", PROJECT_NAMESPACE)
     root = ET.Element(ns + "Project", {"name": project_name, "origin": _origin()})
@@ -2443,5 +2638,7 @@ def write_qdpx(
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             archive.writestr(info, data)
-    target.write_bytes(buffer.getvalue())
-    return target
+    from .._files import write_bytes
+
+    # Built in memory, then a temporary file renamed into place: never half a project on disk.
+    return write_bytes(target, buffer.getbuffer(), what="the project")

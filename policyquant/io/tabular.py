@@ -23,7 +23,9 @@ Supported inputs:
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
+import datetime as dt
 import io
 import itertools
 import json
@@ -31,10 +33,11 @@ import logging
 import mmap
 import os
 import re
+import warnings
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -44,7 +47,7 @@ from ..corpus import Corpus
 from ..errors import ReadError, ValidationError
 from ..model import Framework
 from ..plugins import get_framework
-from .columns import standardize_columns
+from .columns import HEADER_ALIASES, standardize_columns
 
 __all__ = [
     "CSV_ENCODINGS",
@@ -109,21 +112,91 @@ def _decode(path: Path, encoding: str | None) -> str:
             if data.startswith(mark):
                 tried = [name]
                 break
+    failures = []
     for name in tried:
         try:
             text = data.decode(name)
         except UnicodeDecodeError as error:
-            last = error
+            failures.append(error)
             continue
         except LookupError:
-            raise ReadError(f"{path}: unknown encoding {name!r}") from None
+            raise _encoding_error(path, name, "is not a text encoding policyquant knows") from None
+        except UnicodeError:
+            # "undefined" and "punycode" are codecs that fail on what a coding sheet holds.
+            raise _encoding_error(path, name, "cannot decode this file") from None
         _refuse_nul(path, text)
         return text
+    raise _undecodable(path, data, tried, failures[0])
+
+
+def _encoding_error(path: Path, name: str, what: str) -> ReadError:
+    return ReadError(
+        f"{path}: the encoding {name!r} {what}; use utf-8, gb18030 (GBK) or utf-16, "
+        "or leave the encoding out to have it detected",
+        [
+            {
+                "file": str(path),
+                "value": name,
+                "problem": "unusable encoding",
+                "expected": "utf-8, gb18030 or utf-16",
+            }
+        ],
+    )
+
+
+def _text_encoding(path: Path, encoding: str | None) -> str | None:
+    """The encoding given for ``path``, refused as a :class:`ReadError` unless it decodes text.
+
+    Python knows codecs that are no text encodings (``base64``, ``rot13``) and
+    one that decodes nothing at all (``undefined``); a coder who names one
+    gets a sentence, not a traceback.
+    """
+    if encoding is None:
+        return None
+    if not isinstance(encoding, str):
+        raise _encoding_error(path, repr(encoding), "is not the name of an encoding")
+    try:
+        info = codecs.lookup(encoding)
+    except LookupError:
+        raise _encoding_error(path, encoding, "is unknown") from None
+    if not getattr(info, "_is_text_encoding", True):
+        raise _encoding_error(path, encoding, "is not a text encoding")
+    try:
+        b"".decode(encoding)
+    except (UnicodeError, LookupError):
+        raise _encoding_error(path, encoding, "cannot decode text") from None
+    return encoding
+
+
+def _undecodable(path: Path, data: bytes, tried: list[str], error: UnicodeDecodeError) -> ReadError:
+    """Where the first encoding tried (UTF-8 unless told otherwise) failed, by line and byte of the file.
+
+    The last one tried, GB18030, decodes nearly any byte and fails far from
+    where the file went wrong: the first failure is the one to show.
+    """
+    name = tried[0]
+    start = error.start
+    if codecs.lookup(name).name == "utf-8-sig" and data.startswith(codecs.BOM_UTF8):
+        # The decoder counts from after the byte-order mark; the file starts before it.
+        start += len(codecs.BOM_UTF8)
+    before = data[:start].decode(name, errors="replace")
+    line = len(re.findall(r"\r\n|\r|\n", before)) + 1
+    bad = data[start : start + max(error.end - error.start, 1)]
     # ASCII text in UTF-16 is every other byte NUL: name the likely culprit.
     hint = " (it looks like UTF-16 without a byte-order mark)" if data[:400].count(0) > 20 else ""
-    raise ReadError(
-        f"{path}: cannot decode the file as {' or '.join(tried)}{hint} "
-        f"(byte {last.start}: {data[last.start : last.start + 4]!r}); save it as UTF-8, or give its encoding (encoding=... in Python, --encoding on the command line)"
+    return ReadError(
+        f"{path}: cannot decode the file as {' or '.join(tried)}{hint}: line {line}, byte {start:,} "
+        f"of the file ({bad!r}) is not {name}; save it as UTF-8, or give its encoding "
+        "(encoding=... in Python, --encoding on the command line)",
+        [
+            {
+                "file": str(path),
+                "row": line,
+                "value": repr(bad),
+                "problem": f"not {name} (line {line}, byte {start} of the file)",
+                "expected": f"text in {' or '.join(tried)}",
+            }
+        ],
     )
 
 
@@ -171,48 +244,410 @@ def _read_csv(path: Path, encoding: str | None) -> pd.DataFrame:
     the rows below it down.  Blank lines are rows too, which is why they are
     read as records and dropped only once every row has its number.
     """
-    separator = "\t" if path.suffix.lower() == ".tsv" else ","
-    fast = _read_utf8_csv(path, encoding, separator)
-    source: Path | str = path
-    if fast is not None:
-        frame, skip = fast
-    else:
+    encoding = _text_encoding(path, encoding)
+    default = "\t" if path.suffix.lower() == ".tsv" else ","
+    read = _read_utf8_csv(path, encoding, default)
+    if read is None:
         text = _decode(path, encoding)
-        skip = _leading_blank_lines(text, separator)
-        try:
-            frame = pd.read_csv(
-                io.StringIO(text),
-                dtype=str,
-                keep_default_na=False,
-                sep=separator,
-                skip_blank_lines=False,
-                skiprows=skip,
-            )
-        except pd.errors.EmptyDataError:
-            raise ReadError(f"{path}: the file has no header row") from None
-        except pd.errors.ParserError as error:
-            raise _csv_parser_error(path, error) from None
-        source = text
-    with _records(source) as stream:
-        header = next(itertools.islice(csv.reader(stream, delimiter=separator), skip, None), [])
-    first_row = skip + 2
-    if not isinstance(frame.index, pd.RangeIndex):
-        # pandas takes the surplus leading cells of a too-long first row as an index,
-        # shifting every cell of that row into the wrong column.
-        raise ReadError(
-            f"{path}: row {first_row} has more cells than the header has columns ({len(header)})",
+        read = _read_records(path, text, text[:_HEAD_BYTES], default)
+        if read is None:
+            raise ReadError(f"{path}: the file has no header row")
+    frame, layout = read
+    first_row = layout.skip + 2
+    frame.index = pd.RangeIndex(first_row, first_row + len(frame))
+    frame = _drop_blank_lines(frame, layout.source, layout.separator, layout.skip)
+    # The header cells past the parsed columns are blank, and their columns were checked empty.
+    return _check_headers(frame, layout.header[: layout.columns], path, header_row=layout.skip + 1)
+
+
+#: How much of a file's start is read to find its header row, separator and kind.
+_HEAD_BYTES = 1 << 16
+
+#: The separators a CSV file may use; the file's suffix names the one preferred.
+_SEPARATORS = (",", ";", "\t", "|")
+
+#: The most columns with headers a CSV file may have: XFD, the last column of a spreadsheet.
+_MAX_COLUMNS = 16_384
+
+#: Blank header cells after the last header beyond which only the columns with headers
+#: are parsed (the others are checked to be empty as they are read).
+_BLANK_TAIL = 64
+
+#: Every header that policyquant recognises by itself, folded for matching.
+_KNOWN_HEADERS = frozenset(
+    normalize_name(alias)
+    for fields in HEADER_ALIASES.values()
+    for aliases in fields.values()
+    for alias in aliases
+)
+
+_MARKUP = re.compile(r"\s*<(?:(!doctype\s+html|html|head|body|table|meta)|(\?xml))\b", re.IGNORECASE)
+
+
+class _Layout(NamedTuple):
+    """What the start of a CSV file says about all of it."""
+
+    source: Path | str  # the path of a UTF-8 file, or a file's decoded text
+    separator: str
+    skip: int  # blank lines above the header
+    header: list[str]  # the header row's cells
+    columns: int  # how many columns are parsed: all, or those up to the last header
+
+
+def _read_records(
+    path: Path, source: Path | str, head: str, default: str
+) -> tuple[pd.DataFrame, _Layout] | None:
+    """Parse a CSV file (its path, or its decoded text) once its first rows are found sound.
+
+    Every cell is read as text, whatever it looks like and however long the
+    file: no type is ever guessed.  The first rows are read with the ``csv``
+    module before the whole file is parsed, so that a title above the headers,
+    a first row with more cells than headers, or thousands of columns are
+    reported before pandas builds anything for them.  Returns None where a
+    UTF-8 path cannot be read as such (the caller then decodes the file).
+    """
+    _refuse_markup(path, head)
+    line = _first_line(head) if isinstance(source, Path) else _first_line(source)
+    if line is None:
+        return None
+    separator = _guess_separator(line, default)
+    skip = _leading_blank_lines(source if isinstance(source, str) else head, separator)
+    records = _first_records(source, separator, skip, 6)
+    if not records:
+        return None
+    header = records[0]
+    named = max((i + 1 for i, cell in enumerate(header) if cell.strip()), default=0)
+    if named > _MAX_COLUMNS:
+        raise _too_many_columns(path, skip + 1, named)
+    # Only the cells up to the last header: the blank ones after it cannot make a title row.
+    title = _title_row(str(path), header[: max(named, 1)], records[1:], range(skip + 2, skip + 7), skip + 1)
+    if title is not None:
+        raise title
+    width = len(header)
+    # Thousands of empty columns (a sheet whose last column was once used) would cost pandas
+    # memory by the column: only those with headers are parsed; the others must be empty.
+    columns = named if width - named > _BLANK_TAIL else width
+    layout = _Layout(source, separator, skip, header, columns)
+    if columns < width or any(len(record) > width for record in records[1:2]):
+        _refuse_misshapen_rows(path, layout)
+    frame = _parse_csv(path, layout)
+    if frame is None:
+        return None
+    if frame.shape[1] == columns:
+        frame.columns = _column_labels(header, columns)
+    return frame, layout
+
+
+def _first_line(text: str) -> str | None:
+    """The first line holding more than spaces and tabs, the header row's; None if there is none."""
+    match = re.search(r"[^ \t\r\n\ufeff][^\r\n]*", text)
+    return None if match is None else match.group()
+
+
+def _refuse_markup(path: Path, head: str) -> None:
+    match = _MARKUP.match(head.lstrip("\ufeff"))
+    if match is None:
+        return
+    kind = "an HTML page" if match.group(1) else "an XML file"
+    raise ReadError(
+        f"{path}: this is {kind}, not a CSV file (a web page, or a sheet saved as one, given a .csv name?); "
+        "open it in a spreadsheet program and save it as CSV UTF-8 or as an Excel workbook (.xlsx)",
+        [
+            {
+                "file": str(path),
+                "row": 1,
+                "value": head.lstrip("\ufeff").lstrip()[:40],
+                "problem": f"{kind}, not a CSV file",
+                "expected": "comma-separated text: a header row, then one row per record",
+            }
+        ],
+    )
+
+
+def _guess_separator(line: str, default: str) -> str:
+    """The separator of a CSV file, from its header row: the one that splits it into headers.
+
+    A separator that yields more of the headers policyquant recognises wins;
+    failing that, the default stays unless it leaves the whole row one cell
+    (a semicolon-separated file saved by a spreadsheet set to a European
+    locale, or Excel's tab-separated "Unicode Text"): then the separator that
+    splits it into the most cells does.  Quoted separators do not count.
+
+    Examples
+    --------
+    >>> _guess_separator("unit_id;doc_id;instrument", ",")
+    ';'
+    >>> _guess_separator("note,remark;comment", ",")
+    ','
+    """
+    line = line[:4096]  # enough for any real header row; a hostile one costs no more
+    scores = {}
+    for separator in (default, *(s for s in _SEPARATORS if s != default)):
+        cells = next(csv.reader([line], delimiter=separator), [])
+        known = sum(normalize_name(cell) in _KNOWN_HEADERS for cell in cells)
+        scores[separator] = (known, len(cells))
+    best = max(scores, key=lambda s: scores[s][0])
+    if scores[best][0] > scores[default][0]:
+        return best
+    if scores[default][1] == 1:
+        widest = max(scores, key=lambda s: scores[s][1])
+        if scores[widest][1] > 1:
+            return widest
+    return default
+
+
+@contextlib.contextmanager
+def _long_cells() -> Any:
+    """Let the csv module read cells as long as a clause can be (its default limit is 128 KiB)."""
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, 1 << 30))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _first_records(source: Path | str, separator: str, skip: int, count: int) -> list[list[str]]:
+    """The first ``count`` records from the header row on, as the csv module reads them."""
+    try:
+        with _long_cells(), _records(source) as stream:
+            return list(itertools.islice(csv.reader(stream, delimiter=separator), skip, skip + count))
+    except csv.Error:
+        return []
+
+
+def _title_row(
+    where: str, header: list[Any], following: Any, numbers: Any, header_row: int
+) -> ValidationError | None:
+    """The error for a title (one cell, not a header) above the header row, or None if it is no title.
+
+    Spreadsheets often carry a title such as "2025年政策编码表" in their first
+    row; read as the headers, it would make every real header a missing column.
+    """
+    names = ["" if cell is None else str(cell).strip() for cell in header]
+    if [i for i, name in enumerate(names) if name] != [0] or normalize_name(names[0]) in _KNOWN_HEADERS:
+        return None
+    for number, record in zip(numbers, following, strict=False):
+        cells = [str(c).strip() for c in record if c is not None and c == c and str(c).strip()]
+        if not cells:
+            continue
+        if len(cells) < 2:
+            return None
+        shown = ", ".join(cells[:6]) + (", ..." if len(cells) > 6 else "")
+        return ValidationError(
+            f"{where}: row {header_row} looks like a title ({names[0]!r}), not the headers; "
+            f"the headers ({shown}) are in row {number}: delete row {header_row}"
+            + (f" (and the rows up to row {number - 1})" if number > header_row + 1 else ""),
             [
                 {
-                    "file": str(path),
-                    "row": first_row,
-                    "problem": "more cells than headers",
-                    "expected": f"{len(header)} cells, one per header (a stray comma?)",
+                    "file": where,
+                    "row": header_row,
+                    "value": names[0],
+                    "problem": "a title above the headers",
+                    "expected": f"the headers in the first row; they are in row {number}",
                 }
             ],
         )
-    frame.index = pd.RangeIndex(first_row, first_row + len(frame))
-    frame = _drop_blank_lines(frame, source, separator, skip)
-    return _check_headers(frame, header, path)
+    return None
+
+
+def _too_many_columns(path: Path, row: int, count: int) -> ReadError:
+    return ReadError(
+        f"{path}: the header row (row {row}) has {count:,} columns, more than the {_MAX_COLUMNS:,} "
+        "of a spreadsheet (its last column is XFD); a coding sheet has one column per field",
+        [
+            {
+                "file": str(path),
+                "row": row,
+                "column": _column_letter(_MAX_COLUMNS),
+                "value": f"{count:,} columns",
+                "problem": "too many columns",
+                "expected": f"at most {_MAX_COLUMNS:,} columns",
+            }
+        ],
+    )
+
+
+def _column_labels(header: list[str], count: int) -> list[str]:
+    """Unique column labels: the headers, and "Unnamed: N" for a blank or repeated one.
+
+    The labels only have to tell the columns apart: blank and repeated
+    headers are reported or dropped by :func:`_check_headers`, by position.
+    """
+    labels: list[str] = []
+    seen: set[str] = set()
+    for position, name in enumerate(header[:count]):
+        label = name if name.strip() and name not in seen else f"Unnamed: {position}"
+        seen.add(label)
+        labels.append(label)
+    return labels
+
+
+def _scan_rows(layout: _Layout) -> tuple[list[int], list[int], dict[int, int]]:
+    """Records with more cells than headers, and where data sits in the unparsed columns.
+
+    Returns the row numbers and cell counts of the records longer than the
+    header row, and for each column after ``layout.columns`` that holds a
+    non-blank cell, the first row where it does.  One record at a time: a
+    row of a million cells costs the memory of one row.
+    """
+    long_rows: list[int] = []
+    counts: list[int] = []
+    data: dict[int, int] = {}
+    width, columns = len(layout.header), layout.columns
+    with _long_cells(), _records(layout.source) as stream:
+        rows = itertools.islice(csv.reader(stream, delimiter=layout.separator), layout.skip + 1, None)
+        for number, row in enumerate(rows, start=layout.skip + 2):
+            if len(row) <= columns:
+                continue
+            if len(row) > width:
+                long_rows.append(number)
+                counts.append(len(row))
+            tail = row[columns:width]
+            if "".join(tail).strip() and len(data) < _MAX_COLUMNS:
+                for position, cell in enumerate(tail, start=columns):
+                    if cell.strip():
+                        data.setdefault(position, number)
+    return long_rows, counts, data
+
+
+def _refuse_misshapen_rows(path: Path, layout: _Layout) -> None:
+    """Report every row longer than the header row, and data under blank headers past the last header."""
+    try:
+        long_rows, counts, data = _scan_rows(layout)
+    except csv.Error as error:
+        raise ReadError(f"{path}: not a valid CSV file: {error}") from None
+    width = len(layout.header)
+    if long_rows:
+        first, cells = long_rows[0], counts[0]
+        if first == layout.skip + 2:
+            summary = f"row {first} has more cells than the header has columns ({width})"
+        else:
+            summary = f"row {first} has {cells:,} cells but the header has {width} columns"
+        if len(long_rows) > 1:
+            summary += f"; so do {len(long_rows) - 1:,} more rows"
+        raise ReadError(
+            f"{path}: {summary}",
+            pd.DataFrame(
+                {
+                    "file": str(path),
+                    "row": long_rows,
+                    "value": [f"{n:,} cells" for n in counts],
+                    "problem": "more cells than headers",
+                    "expected": f"{width} cells, one per header (a stray comma, or a quote left open?)",
+                }
+            ),
+        )
+    if data:
+        problems = [
+            {
+                "file": str(path),
+                "row": layout.skip + 1,
+                "column": _column_letter(position),
+                "problem": f"data under a blank header (first in row {row})",
+                "expected": "a header for every column that holds data",
+            }
+            for position, row in sorted(data.items())
+        ]
+        raise ValidationError(f"{path}: the header row has {len(problems)} problem(s)", problems)
+
+
+def _parse_csv(path: Path, layout: _Layout) -> pd.DataFrame | None:
+    """The records after the header row, every cell as text; None where a UTF-8 path is no UTF-8."""
+    source = layout.source
+    if isinstance(source, Path) and layout.columns == len(layout.header):
+        frame = _arrow_csv(source, layout)
+        if frame is not None:
+            return frame
+    # header=None: the header row is read as a record and dropped, so that pandas neither
+    # makes up names for thousands of blank headers nor takes the surplus cells of a long
+    # first row for an index.
+    options: dict[str, Any] = {
+        "header": None,
+        "dtype": str,
+        "keep_default_na": False,
+        "sep": layout.separator,
+        "skip_blank_lines": False,
+        "skiprows": layout.skip,
+    }
+    if layout.columns < len(layout.header):
+        options["usecols"] = range(layout.columns)
+    try:
+        if isinstance(source, Path):
+            frame = pd.read_csv(source, encoding="utf-8-sig", **options)
+        else:
+            frame = pd.read_csv(io.StringIO(source), **options)
+    except UnicodeDecodeError:
+        return None
+    except pd.errors.EmptyDataError:
+        raise ReadError(f"{path}: the file has no header row") from None
+    except pd.errors.ParserError as error:
+        if _FIELD_COUNT.search(str(error)):
+            # pandas names the line, not the spreadsheet row, and only the first such row.
+            _refuse_misshapen_rows(path, layout)
+        raise _csv_parser_error(path, error) from None
+    except ValueError as error:
+        if isinstance(source, Path):
+            return None
+        raise ReadError(f"{path}: not a valid CSV file: {error}") from None
+    return frame.iloc[1:].reset_index(drop=True)
+
+
+def _arrow_csv(path: Path, layout: _Layout) -> pd.DataFrame | None:
+    """A UTF-8 CSV file parsed by pyarrow, every column as text; None where pyarrow cannot or must not.
+
+    pyarrow parses in parallel and keeps text in its own storage, which is as
+    fast as pandas' type-guessing parser and never guesses.  Where it differs
+    from pandas (blank lines of spaces, rows of unequal length, invalid UTF-8,
+    a quote left open at the end of the file) it gives way, and pandas reads
+    the file (with ``dtype=str``) and reports what is wrong.
+    """
+    try:
+        import pyarrow as pa
+        from pyarrow import csv as arrow_csv
+    except ImportError:
+        return None
+    header = layout.header
+    names = [f"f{i}" for i in range(len(header))]
+    try:
+        table = arrow_csv.read_csv(
+            path,
+            read_options=arrow_csv.ReadOptions(column_names=names, skip_rows=layout.skip),
+            parse_options=arrow_csv.ParseOptions(
+                delimiter=layout.separator, newlines_in_values=True, ignore_empty_lines=False
+            ),
+            convert_options=arrow_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+                null_values=[],
+            ),
+        )
+    except (pa.ArrowException, OSError, ValueError):
+        return None
+    # The header row is parsed as a record, so that a quoted header cell holding a line break
+    # counts as one row; it must be the header the csv module read.
+    if not table.num_rows or [table.column(i)[0].as_py() for i in range(len(names))] != header:
+        return None
+    # pyarrow ends a quote left open at the end of the file as if it were closed: the last
+    # cell is then the rest of the file after that quote.
+    last = table.column(len(names) - 1)[-1].as_py()
+    tail = ('"' + last.replace('"', '""')).encode()
+    with open(path, "rb") as stream:
+        size = stream.seek(0, os.SEEK_END)
+        stream.seek(max(0, size - len(tail)))
+        if size >= len(tail) and stream.read() == tail:
+            return None
+    frame = table.slice(1).to_pandas(types_mapper=_arrow_text_dtype(pa))
+    return frame
+
+
+def _arrow_text_dtype(pa: Any) -> Any:
+    """How pandas holds pyarrow's text: its ``str`` dtype where that is pyarrow-backed (pandas 3)."""
+    dtype = pd.api.types.pandas_dtype(str)
+    if isinstance(dtype, pd.StringDtype):
+        return {pa.string(): dtype, pa.large_string(): dtype}.get
+    return None
 
 
 def _line_space(separator: str) -> str:
@@ -336,34 +771,26 @@ def _blank_records(source: Path | str, separator: str, skip: int, count: int) ->
     return blank if len(blank) == count else None
 
 
-#: Rows read first to see which columns pandas would take for numbers (see :func:`_read_utf8_csv`).
-_SAMPLE_ROWS = 1000
-
-
-def _read_utf8_csv(path: Path, encoding: str | None, separator: str) -> tuple[pd.DataFrame, int] | None:
+def _read_utf8_csv(path: Path, encoding: str | None, separator: str) -> tuple[pd.DataFrame, _Layout] | None:
     """The fast way to read a UTF-8 CSV file, every cell as text; None where it does not apply.
 
-    ``pandas.read_csv(dtype=str)`` builds every cell as a Python string and is
-    three times slower than its own type inference, which keeps text columns
-    as text in its native storage.  So only the columns that a sample of rows
-    shows as numbers (or booleans) are read with ``dtype=str``: a column that
-    holds text in the sample holds text in the whole file.  Reading the file
-    by its path (not a decoded copy) also lets pandas parse it in parallel.
-    Anything unusual (another encoding, a byte-order mark other than UTF-8's,
-    NUL bytes, an empty or malformed file, invalid UTF-8) returns None, and
-    the careful path reads the file and reports what is wrong.  Returns the
-    table, blank lines included, and the number of blank lines above the header.
+    The file is parsed from its path, not from a decoded copy: by pyarrow,
+    in parallel and into its own text storage (as fast as pandas' own
+    type-guessing parser, which turned ids such as ``0131072`` into numbers
+    in the chunks where every id looked like one), or where pyarrow gives way
+    by pandas with ``dtype=str``.  ``separator`` is the one the file's suffix
+    names; the header row may show another.  Anything unusual (another
+    encoding, a byte-order mark other than UTF-8's, NUL bytes, a file that is
+    empty or no UTF-8 after all) returns None, and the careful path decodes
+    the file and reports what is wrong.  Returns the table, blank lines
+    included, and what its first rows said (see :class:`_Layout`).
     """
     try:
         if encoding is not None and codecs.lookup(encoding).name not in ("utf-8", "utf-8-sig"):
             return None
         with open(path, "rb") as stream:
-            head = stream.read(1 << 16)
+            head = stream.read(_HEAD_BYTES)
             if not head.strip() or any(head.startswith(mark) for mark, _ in _BYTE_ORDER_MARKS):
-                return None
-            skip = _leading_blank_lines(head, separator)
-            if skip >= len(head.splitlines()):
-                # Nothing but blank lines in the head: the careful path says what is wrong.
                 return None
             stream.seek(0)
             with mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as data:
@@ -371,28 +798,11 @@ def _read_utf8_csv(path: Path, encoding: str | None, separator: str) -> tuple[pd
                     return None
     except (OSError, ValueError, LookupError):
         return None
-    options = {
-        "keep_default_na": False,
-        "sep": separator,
-        "skip_blank_lines": False,
-        "skiprows": skip,
-        "encoding": "utf-8-sig",
-    }
     try:
-        sample = pd.read_csv(path, nrows=_SAMPLE_ROWS, **options)
-        numbers = {column: str for column in sample.columns if not _is_text_dtype(sample[column].dtype)}
-        frame = pd.read_csv(path, dtype=numbers or None, **options)
-    except (UnicodeDecodeError, pd.errors.EmptyDataError, pd.errors.ParserError, ValueError):
+        # A character cut in two at the end of the head is no header's.
+        return _read_records(path, path, head.decode("utf-8", errors="replace"), separator)
+    except UnicodeDecodeError:
         return None
-    if list(frame.columns) != list(sample.columns) or not all(
-        _is_text_dtype(dtype) for dtype in frame.dtypes
-    ):
-        return None
-    return frame, skip
-
-
-def _is_text_dtype(dtype: Any) -> bool:
-    return isinstance(dtype, pd.StringDtype) or pd.api.types.is_object_dtype(dtype)
 
 
 _FIELD_COUNT = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
@@ -418,37 +828,62 @@ def _csv_parser_error(path: Path, error: Exception) -> ReadError:
 
 
 def _column_letter(position: int) -> str:
-    from openpyxl.utils import get_column_letter
+    """The spreadsheet letters of a zero-based column position, past XFD and ZZZ too.
 
-    return get_column_letter(position + 1)
+    Bijective base 26 (A..Z, AA..ZZ, AAA..): openpyxl's own function stops at
+    column 18,278 (ZZZ), and a CSV file has no such limit.
+
+    Examples
+    --------
+    >>> [_column_letter(p) for p in (0, 25, 26, 16_383, 18_277, 18_278)]
+    ['A', 'Z', 'AA', 'XFD', 'ZZZ', 'AAAA']
+    """
+    number = position + 1
+    letters = ""
+    while number:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
 
 
 def _check_headers(
-    frame: pd.DataFrame, header: list[Any], path: Path, sheet: str | None = None
+    frame: pd.DataFrame, header: list[Any], path: Path, sheet: str | None = None, header_row: int = 1
 ) -> pd.DataFrame:
     """Refuse repeated headers and data under a blank header, which pandas would rename silently.
 
     pandas reads a second ``instrument`` column as ``instrument.1`` and a column
     without a header (the second cell of a merged header, say) as ``Unnamed: 4``;
     their cells would then never be used.  A blank header over an empty column
-    (trailing commas) holds nothing and is dropped.
+    (trailing commas) holds nothing and is dropped.  A title above the header
+    row (one cell, then the headers in the next row) is named as such.
+    ``header_row`` is the header's row number (after blank lines above it).
     """
     where = f"{path} [{sheet}]" if sheet else str(path)
     names = ["" if cell is None else str(cell).strip() for cell in header]
     problems = []
     first: dict[str, int] = {}
-    empty_columns = []
+    keep = []
+    if len(frame) and frame.shape[1] > 1:
+        start = frame.index[0]
+        # A CSV table is numbered by row already; a sheet's table counts from 0.
+        numbers = frame.index[:5] if isinstance(start, (int, np.integer)) and start > header_row else None
+        following = frame.iloc[:5].astype(object).to_numpy().tolist()
+        if numbers is None:
+            numbers = range(header_row + 1, header_row + 6)
+        title = _title_row(where, names, following, numbers, header_row)
+        if title is not None:
+            raise title
     if (
         len(frame.columns)
         and not any(names)
         and any(_has_data(frame.iloc[:, i]) for i in range(frame.shape[1]))
     ):
         raise ValidationError(
-            f"{where}: row 1 is empty; the headers must be in the first row",
+            f"{where}: row {header_row} is empty; the headers must be in the first row",
             [
                 {
                     "file": where,
-                    "row": 1,
+                    "row": header_row,
                     "problem": "no headers in the first row",
                     "expected": "the headers (unit_id, doc_id, ... or 条款编号, 文件编号, ...) in row 1",
                 }
@@ -462,20 +897,19 @@ def _check_headers(
                 problems.append(
                     {
                         "file": where,
-                        "row": 1,
+                        "row": header_row,
                         "column": letter,
                         "problem": "data under a blank header (a merged header cell?)",
                         "expected": "a header for every column that holds data",
                     }
                 )
-            else:
-                empty_columns.append(frame.columns[position])
             continue
+        keep.append(position)
         if name in first:
             problems.append(
                 {
                     "file": where,
-                    "row": 1,
+                    "row": header_row,
                     "column": letter,
                     "value": name,
                     "problem": "repeated header",
@@ -486,7 +920,9 @@ def _check_headers(
             first[name] = position
     if problems:
         raise ValidationError(f"{where}: the header row has {len(problems)} problem(s)", problems)
-    return frame.drop(columns=empty_columns) if empty_columns else frame
+    # By position: a blank header's label may be any text pandas made up for it.
+    keep += range(len(names), frame.shape[1])
+    return frame if len(keep) == frame.shape[1] else frame.iloc[:, keep]
 
 
 def _has_data(values: pd.Series) -> bool:
@@ -494,15 +930,243 @@ def _has_data(values: pd.Series) -> bool:
     return bool((text.notna() & (text.str.strip() != "")).any())
 
 
-def _open_workbook(path: Path) -> pd.ExcelFile:
+class SheetWarning(UserWarning):
+    """A workbook's sheet was chosen by its headers, not its name, or holds data that was not read.
+
+    :func:`read_coding` recognises the units and documents sheets of a
+    workbook by their names (``units``, ``documents``, 条款, 文件 ...).  When the
+    names say nothing (``Sheet1``, ``Sheet2``), it reads each sheet's headers
+    and says which sheet it read as what; a sheet holding data that it did
+    not read is named too, so that no sheet is left out silently.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile, warnings
+    >>> import pandas as pd
+    >>> import policyquant as pq
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "study.xlsx"
+    >>> units = pd.DataFrame({"unit_id": ["P01-1-1"], "doc_id": ["P01"], "instrument": ["标准规范"],
+    ...                       "objectives": ["公共安全"], "AS": ["5"], "MI": ["3"]})
+    >>> with pd.ExcelWriter(path) as writer:
+    ...     pd.DataFrame({"doc_id": ["P01"], "DA": ["3"]}).to_excel(writer, sheet_name="Sheet1", index=False)
+    ...     units.to_excel(writer, sheet_name="Sheet2", index=False)
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     corpus = pq.read_coding(path)
+    >>> print(caught[0].message)
+    /...study.xlsx: read sheet 'Sheet2' as the units and sheet 'Sheet1' as the documents, by their headers (name the sheets 'units' and 'documents' to choose them yourself)
+    >>> len(corpus.documents), len(corpus.units)
+    (1, 1)
+    """
+
+
+class _Workbook:
+    """An open workbook: python-calamine reads its cells, each sheet once, bounded by its cells.
+
+    calamine allocates a sheet as the rectangle from its first cell to its
+    last: :func:`_check_extent` refuses a sheet whose rectangle is far larger
+    than the cells it holds (one stray cell in column XFD) before calamine
+    would allocate gigabytes for it.
+    """
+
+    def __init__(self, path: Path) -> None:
+        from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum
+
+        self.path = path
+        try:
+            self.book = CalamineWorkbook.from_path(str(path))
+            metadata = self.book.sheets_metadata
+        except (CalamineError, OSError, ValueError) as error:
+            raise ReadError(
+                f"{path}: not a readable Excel workbook ({type(error).__name__}: {error})"
+            ) from None
+        self.sheet_names = [str(s.name) for s in metadata if s.typ == SheetTypeEnum.WorkSheet]
+        self._rows: dict[str, list[list[Any]]] = {}
+        self._parts: dict[str, str] | None = None
+
+    def __enter__(self) -> _Workbook:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.book.close()
+
+    def rows(self, name: str) -> list[list[Any]]:
+        """The cells of a sheet, row by row from A1 (empty and error cells as ``""``)."""
+        if name not in self._rows:
+            if self._parts is None:
+                self._parts = _sheet_parts(self.path)
+            _check_extent(self.path, self._parts.get(name), name)
+            try:
+                rows = self.book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            except Exception as error:  # noqa: BLE001 - calamine raises its own kinds on corrupt sheets
+                raise ReadError(
+                    f"{self.path}: sheet {name!r} cannot be read ({type(error).__name__}: {error})"
+                ) from None
+            self._rows[name] = rows
+        return self._rows[name]
+
+    def has_data(self, name: str) -> bool:
+        """Whether a sheet holds anything below or beside its first row."""
+        return any(_filled(cell) for row in self.rows(name)[1:] for cell in row)
+
+
+def _filled(cell: Any) -> bool:
+    return not (isinstance(cell, str) and not cell.strip())
+
+
+def _open_workbook(path: Path) -> _Workbook:
+    return _Workbook(path)
+
+
+_RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _sheet_parts(path: Path) -> dict[str, str]:
+    """The zip member holding each sheet's XML, by sheet name; empty when the workbook does not say."""
+    import posixpath
+
+    from defusedxml.ElementTree import fromstring
+
+    def targets(archive: zipfile.ZipFile, part: str) -> dict[str, str]:
+        folder, name = posixpath.split(part)
+        rels = fromstring(archive.read(posixpath.join(folder, "_rels", name + ".rels")))
+        out = {}
+        for rel in rels.iter(_RELATIONSHIPS):
+            target = rel.get("Target", "")
+            out[rel.get("Id", "")] = (
+                target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+            )
+            out["type:" + rel.get("Type", "").rsplit("/", 1)[-1]] = out[rel.get("Id", "")]
+        return out
+
     try:
-        return pd.ExcelFile(path, engine="openpyxl")
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise ReadError(f"{path}: not a readable Excel workbook ({type(error).__name__}: {error})") from None
+        with zipfile.ZipFile(path) as archive:
+            workbook = targets(archive, "").get("type:officeDocument", "xl/workbook.xml")
+            by_id = targets(archive, workbook)
+            book = fromstring(archive.read(workbook))
+    except Exception:  # noqa: BLE001 - calamine read the workbook; without the map every sheet is checked
+        return {}
+    return {
+        str(sheet.get("name")): by_id.get(sheet.get(_RELATIONSHIP_ID, ""), "")
+        for sheet in book.iter()
+        if str(sheet.tag).endswith("}sheet")
+    }
 
 
-def _find_sheet(workbook: pd.ExcelFile, path: Path, table: str, sheet: str | None) -> str | None:
-    names = [str(n) for n in workbook.sheet_names]
+#: A sheet may span this many cells (empty ones included) whatever it holds: about 160 MB in calamine.
+_SPAN_CELLS = 1 << 22
+#: ... or this many times the cells and rows it holds.
+_SPAN_FACTOR = 8
+_CELL_COLUMN = re.compile(rb'r="([A-Z]+)\d')
+_LONG_ROW = re.compile(rb'r="[A-Z]*(\d{7,})"')
+
+
+def _xml_chunks(archive: zipfile.ZipFile, member: str) -> Any:
+    """A zip member's bytes in 16 MiB chunks, each starting with the last bytes of the one before.
+
+    The overlap lets a pattern cut by a chunk boundary be found whole; it is
+    found twice at worst, which neither a maximum nor a set minds.
+    """
+    with archive.open(member) as stream:
+        tail = b""
+        while chunk := stream.read(1 << 24):
+            data = tail + chunk
+            yield data
+            tail = data[-64:]
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _check_extent(path: Path, part: str | None, name: str) -> None:
+    """Refuse a sheet whose rectangle of cells is far larger than what it holds, before reading it.
+
+    One stray cell in column XFD of a sheet of 20,000 rows makes a rectangle
+    of 327 million cells, 10 GB in calamine.  The sheet's XML says where its
+    cells are (``<c r="XFD1">``); a pass over it with a few regular
+    expressions (no parsing) bounds the rectangle, rows first by the longest
+    row numbers, so that an ordinary sheet costs one pass and no Python
+    object per cell.  The ``<dimension>`` a workbook declares is not used:
+    calamine ignores it, and it may claim the whole sheet.
+    """
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        return  # calamine opened it; it reports what is wrong with it
+    with archive:
+        members = archive.namelist()
+        if part not in members:
+            # The workbook does not say where the sheet is: every worksheet is checked.
+            parts = [m for m in members if re.fullmatch(r"xl/worksheets/[^/]+\.xml", m, re.IGNORECASE)]
+        else:
+            parts = [part]
+        for member in parts:
+            _check_part_extent(path, archive, member, name)
+
+
+def _check_part_extent(path: Path, archive: zipfile.ZipFile, member: str, name: str) -> None:
+    letters: set[bytes] = set()
+    references = cells = rows = bare_rows = 0
+    long_rows: list[bytes] = []
+    for data in _xml_chunks(archive, member):
+        found = _CELL_COLUMN.findall(data)
+        references += len(found)
+        letters.update(found)
+        cells += data.count(b"<c ") + data.count(b"<c>") + data.count(b"<c/>")
+        rows += data.count(b"<row ")
+        bare_rows += data.count(b"<row>")
+        long_rows += _LONG_ROW.findall(data)
+    # A cell without a reference goes after the one before it, a row without one after the last.
+    width = max((_column_number(x) for x in letters), default=0) + max(cells - references, 0)
+    budget = max(_SPAN_CELLS, _SPAN_FACTOR * (cells + rows + bare_rows))
+    if long_rows:
+        height = max(map(int, long_rows))
+    else:
+        height = 0
+        for digits in range(6, 0, -1):
+            if width * (10**digits - 1) <= budget:
+                height = 10**digits - 1
+                break
+            pattern = re.compile(rb'r="[A-Z]*(\d{%d})"' % digits)
+            numbers = [n for data in _xml_chunks(archive, member) for n in pattern.findall(data)]
+            if numbers:
+                height = max(map(int, numbers))
+                break
+    height += bare_rows
+    if width * height <= budget:
+        return
+    far = max(letters, key=lambda x: (len(x), x), default=b"")
+    example = None
+    for data in _xml_chunks(archive, member):
+        match = re.search(rb'r="(' + far + rb'\d+)"', data) if far else None
+        if match:
+            example = match.group(1).decode()
+            break
+    corner = f"{_column_letter(max(width, 1) - 1)}{height}"
+    where = f"cell {example}" if example else "a cell"
+    raise ReadError(
+        f"{path}: sheet {name!r} reaches from A1 to {corner} ({width:,} columns by {height:,} rows) "
+        f"but holds about {cells:,} cells: {where} lies far outside the table, and reading the whole "
+        "rectangle would take gigabytes; delete the cells outside the table (or the empty rows and "
+        "columns between them) and save the workbook again",
+        [
+            {
+                "file": f"{path} [{name}]",
+                "value": example,
+                "problem": f"a cell far outside the table (the sheet spans A1:{corner})",
+                "expected": "cells only in and next to the table",
+            }
+        ],
+    )
+
+
+def _find_sheet(workbook: _Workbook, path: Path, table: str, sheet: str | None) -> str | None:
+    names = list(workbook.sheet_names)
     if sheet is not None:
         if sheet not in names:
             raise ReadError(
@@ -525,73 +1189,235 @@ def _find_sheet(workbook: pd.ExcelFile, path: Path, table: str, sheet: str | Non
     return None
 
 
-def _only_other_sheet(workbook: pd.ExcelFile, path: Path, table: str) -> str:
-    """The sheet to read when none is named like ``table``: the first not named like the other table."""
-    other = "documents" if table == "units" else "units"
-    names = [str(n) for n in workbook.sheet_names]
-    taken = {normalize_name(n) for n in SHEET_NAMES[other]} | {"codebook"}
-    candidates = [n for n in names if normalize_name(n) not in taken]
-    if not candidates:
+def _known_sheets() -> set[str]:
+    """Sheets that hold no table by design: the codebook, and a template's instructions and lists."""
+    from .template import TEMPLATE_SHEETS
+
+    known = {
+        normalize_name(sheets[key])
+        for sheets in TEMPLATE_SHEETS.values()
+        for key in sheets
+        if key not in ("documents", "units")
+    }
+    return known | {"codebook"}
+
+
+def _field_headers(framework: Framework | None) -> dict[str, set[str]]:
+    """Normalised headers that only a units sheet has, only a documents sheet has, and the doc_id's."""
+    from .columns import HEADER_ALIASES, _dimension_aliases
+
+    def aliases(table: str, skip: str) -> set[str]:
+        names = {normalize_name(a) for f, spellings in HEADER_ALIASES[table].items() if f != skip for a in spellings}
+        names |= {normalize_name(f) for f in HEADER_ALIASES[table] if f != skip}
+        if framework is not None:
+            names |= set(_dimension_aliases(framework, table))  # type: ignore[arg-type]
+        return names
+
+    units, documents = aliases("units", "doc_id"), aliases("documents", "doc_id")
+    doc_id = {normalize_name(a) for a in HEADER_ALIASES["documents"]["doc_id"]} | {"docid"}
+    return {"units": units - documents, "documents": documents - units, "doc_id": doc_id}
+
+
+def _sheet_role(header: list[Any], fields: Mapping[str, set[str]]) -> str | None:
+    """``"units"`` or ``"documents"`` as the headers of a sheet say, or None when they say neither."""
+    names = {normalize_name(_cell_text(cell)) for cell in header if _filled(cell)}
+    unit_fields = len(names & fields["units"])
+    document_fields = len(names & fields["documents"])
+    if unit_fields and unit_fields >= document_fields:
+        return "units"
+    if document_fields and names & fields["doc_id"] and not unit_fields:
+        return "documents"
+    return None
+
+
+def _choose_sheets(
+    workbook: _Workbook,
+    path: Path,
+    framework: Framework | None,
+    sheets: Mapping[str, str | None],
+    tables: tuple[str, ...] = ("units", "documents"),
+    fallback: tuple[str, ...] = ("units",),
+) -> tuple[dict[str, str | None], dict[str, str]]:
+    """The sheet holding each table: given, named like it, or recognised by its headers.
+
+    A sheet is read as the units or the documents by its name first.  Among
+    the other sheets (neither named like a table nor a codebook), the first
+    whose headers are a units sheet's is the units, and the first whose
+    headers are a documents sheet's (a ``doc_id`` and document fields such as
+    ``DA`` or ``title``, no unit fields) is the documents; failing that, the
+    tables in ``fallback`` are the first of them not recognised as the other
+    table, as before.  Warns (:class:`SheetWarning`) which sheet was read as
+    what when headers decided it, and names any other sheet that holds data.
+    Returns the sheet of each table (None if there is none) and those that
+    their headers chose.
+    """
+    chosen = {table: _find_sheet(workbook, path, table, sheets.get(table)) for table in tables}
+    taken = {normalize_name(n) for table in SHEET_NAMES for n in SHEET_NAMES[table]} | _known_sheets()
+    others = [n for n in workbook.sheet_names if normalize_name(n) not in taken and n not in chosen.values()]
+    by_headers: dict[str, str] = {}
+    if others and any(chosen[table] is None for table in tables):
+        fields = _field_headers(framework)
+        roles = {n: _sheet_role(workbook.rows(n)[0] if workbook.rows(n) else [], fields) for n in others}
+        for table in tables:
+            if chosen[table] is None:
+                found = next((n for n in others if roles[n] == table and n not in chosen.values()), None)
+                if found is None and table in fallback:
+                    other = "documents" if table == "units" else "units"
+                    found = next((n for n in others if roles[n] != other and n not in chosen.values()), None)
+                if found is not None:
+                    chosen[table] = by_headers[table] = found
+    if chosen.get("units") is None and "units" in tables:
+        names = workbook.sheet_names
         raise ReadError(
-            f"{path}: no sheet holds the {table}; sheets: {format_choices(names)}. "
+            f"{path}: no sheet holds the units; sheets: {format_choices(names)}. "
+            f"Name the sheet 'units' (or {SHEET_NAMES['units'][-1]!r}), or pass sheet=..."
+        )
+    notes = []
+    if by_headers and len(others) > 1:
+        # One sheet besides the named ones is no choice: a one-sheet workbook is the normal case.
+        read = " and ".join(f"sheet {name!r} as the {table}" for table, name in by_headers.items())
+        named = " and ".join(repr(t) for t in by_headers)
+        notes.append(f"read {read}, by their headers (name the sheets {named} to choose them yourself)")
+    if tables == ("units", "documents"):
+        unread = [
+            n
+            for n in workbook.sheet_names
+            if n not in chosen.values() and normalize_name(n) not in _known_sheets() and workbook.has_data(n)
+        ]
+        if unread:
+            notes.append(
+                f"did not read {format_choices([repr(n) for n in unread])}, which "
+                f"{'hold' if len(unread) > 1 else 'holds'} data but neither the units nor the documents "
+                "(pass sheet={'units': ..., 'documents': ...} to choose)"
+            )
+    if notes:
+        message = f"{path}: " + "; ".join(notes)
+        _logger.info(message)
+        warnings.warn(message, SheetWarning, stacklevel=4)
+    return chosen, by_headers
+
+
+def _only_other_sheet(workbook: _Workbook, path: Path, table: str) -> str:
+    """The sheet to read when none is named like ``table``: recognised by its headers, else the first other."""
+    chosen, _ = _choose_sheets(workbook, path, None, {}, (table,), (table,))
+    if chosen[table] is None:
+        raise ReadError(
+            f"{path}: no sheet holds the {table}; sheets: {format_choices(workbook.sheet_names)}. "
             f"Name the sheet {table!r} (or {SHEET_NAMES[table][-1]!r}), or pass sheet=..."
         )
-    return candidates[0]
+    return chosen[table]
 
 
-def _read_sheet(workbook: pd.ExcelFile, path: Path, name: str) -> pd.DataFrame:
-    # keep_default_na=False: a text cell reading "#N/A" or "NULL" is the coder's text, not a gap.
-    try:
-        frame = pd.read_excel(workbook, sheet_name=name, dtype=str, keep_default_na=False)
-    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds on corrupt sheets
-        raise ReadError(f"{path}: sheet {name!r} cannot be read ({type(error).__name__}: {error})") from None
-    try:
-        header = next(workbook.book[name].iter_rows(min_row=1, max_row=1, values_only=True), ())
-    except Exception:  # noqa: BLE001 - the sheet was read; only the header check is lost
-        header = tuple(frame.columns)
-    header = [_excel_unescape(cell) if isinstance(cell, str) else cell for cell in header]
-    frame = _unescape_frame(frame)
+def _cell_text(cell: Any) -> str:
+    """A cell as the text pandas makes of it (``dtype=str``): 3.0 is "3", a date "2023-01-05 00:00:00"."""
+    if isinstance(cell, str):
+        return cell
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    if isinstance(cell, dt.datetime):
+        return str(cell)
+    if isinstance(cell, dt.date):
+        return str(dt.datetime(cell.year, cell.month, cell.day))
+    return str(cell)
+
+
+def _id_headers(columns: Mapping[str, str] | None = None) -> frozenset[str]:
+    """Normalised headers of id columns: every spelling of unit_id and doc_id, and the user's own."""
+    from .columns import HEADER_ALIASES
+
+    names = {
+        normalize_name(a)
+        for table in HEADER_ALIASES.values()
+        for field in ("unit_id", "doc_id")
+        for a in (field, *table.get(field, ()))
+    }
+    names |= {normalize_name(h) for h, field in (columns or {}).items() if field in ("unit_id", "doc_id")}
+    return frozenset(names)
+
+
+def _sheet_column(values: np.ndarray, keep_numbers: bool) -> Any:
+    """One column of a sheet as text; in an id column, numbers and true/false stay what they are.
+
+    An id column keeps a number cell as a number (7, not "7") so that the
+    corpus reports it: Excel stored a number where an id belongs, and may
+    have dropped its leading zeros.  Everywhere else a number is the text
+    pandas would make of it.
+    """
+    kind = pd.api.types.infer_dtype(values, skipna=False)
+    if kind in ("string", "empty"):
+        return pd.array(values, dtype=_TEXT)
+    types = pd.Series(values, dtype=object).map(type).to_numpy()
+    out = values.copy()
+    numbers = types == float  # noqa: E721 - exactly float, the type calamine gives numbers
+    if numbers.any():
+        floats = values[numbers].astype(np.float64)
+        whole = np.isfinite(floats) & (floats == np.floor(floats)) & (np.abs(floats) < 2**53)
+        as_ints = np.where(whole, floats, 0).astype(np.int64)
+        if keep_numbers:
+            kept = floats.astype(object)
+            kept[whole] = as_ints[whole].astype(object)
+            out[numbers] = kept
+        else:
+            text = floats.astype(str).astype(object)
+            text[whole] = as_ints[whole].astype(str)
+            big = np.isfinite(floats) & (floats == np.floor(floats)) & ~whole
+            text[big] = [str(int(v)) for v in floats[big]]
+            out[numbers] = text
+    booleans = types == bool  # noqa: E721
+    if booleans.any() and not keep_numbers:
+        out[booleans] = np.where(values[booleans].astype(bool), "True", "False")
+    rest = (types != str) & ~numbers & ~booleans  # noqa: E721
+    if rest.any():
+        out[rest] = [_cell_text(v) for v in values[rest]]
+    if keep_numbers and (numbers.any() or booleans.any()):
+        return pd.Series(out, dtype=object)
+    return pd.array(out, dtype=_TEXT)
+
+
+#: The text dtype of a sheet as read (the one the corpus stores text in).
+_TEXT = pd.StringDtype("python")
+
+
+def _read_sheet(
+    workbook: _Workbook, path: Path, name: str, ids: frozenset[str] | None = None
+) -> pd.DataFrame:
+    """A sheet as a table of text, with numbers in id columns kept as numbers (see :func:`_sheet_column`).
+
+    python-calamine reads the cells (formulas as their cached values, error
+    cells as empty cells, text such as ``#N/A`` as text) and undoes Excel's
+    ``_xHHHH_`` escapes of control characters, ``_x005F_`` included.
+    """
+    ids = _id_headers() if ids is None else ids
+    rows = workbook.rows(name)
+    if not rows:
+        return pd.DataFrame()
+    header = [_cell_text(cell) for cell in rows[0]]
+    width = len(header)
+    body = np.empty((len(rows) - 1, width), dtype=object)
+    if len(rows) > 1 and width:
+        body[:] = rows[1:]
+    columns = {
+        position: _sheet_column(body[:, position], normalize_name(header[position]) in ids)
+        for position in range(width)
+    }
+    frame = pd.DataFrame(columns, index=pd.RangeIndex(len(body)))
+    frame.columns = header
     return _check_headers(frame, header, path, name)
 
 
 # Excel (OOXML) writes a character XML would not keep, such as a carriage return, as
 # "_xHHHH_", and the "_" of a literal "_xHHHH_" as "_x005F_"; openpyxl does neither.  A "_"
 # before "xHHHH" and a carriage return is escaped too: the return's own escape starts with "_".
-_EXCEL_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+# calamine undoes the escapes of U+0000 to U+00FF (and "_x005F_") when it reads a sheet.
 _EXCEL_TO_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4}[_\r])|\r")
-
-
-def _excel_unescape_match(match: re.Match[str]) -> str:
-    code = int(match.group(1), 16)
-    # Half a surrogate pair is no character: keep the text as written.
-    return match.group() if 0xD800 <= code <= 0xDFFF else chr(code)
-
-
-def _excel_unescape(text: str) -> str:
-    return _EXCEL_ESCAPED.sub(_excel_unescape_match, text) if "_x" in text else text
 
 
 def _excel_escape_match(match: re.Match[str]) -> str:
     return "_x000D_" if match.group() == "\r" else "_x005F_"
 
 
-def _unescape_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """Undo Excel's ``_xHHHH_`` escapes in the cells and headers of a sheet as read."""
-    out = frame.copy()
-    for position, column in enumerate(frame.columns):
-        values = frame[column]
-        if not _is_text_dtype(values.dtype):
-            continue
-        text = values.astype("string")
-        if text.str.contains("_x", regex=False, na=False).any():
-            unescaped = text.str.replace(_EXCEL_ESCAPED, _excel_unescape_match, regex=True)
-            out.isetitem(position, unescaped.astype(values.dtype))
-    names = [_excel_unescape(c) if isinstance(c, str) else c for c in frame.columns]
-    return out.set_axis(names, axis=1)
-
-
 def _escape_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """Escape carriage returns (and text that reads like an escape) as Excel does; see _unescape_frame."""
+    """Escape carriage returns (and text that reads like an escape) as Excel does, for :func:`_read_sheet`."""
     out = frame.copy()
     for position, column in enumerate(frame.columns):
         values = frame[column].astype("string")
@@ -761,11 +1587,7 @@ def read_table(
         # Numbered by _read_csv, which alone sees the blank lines and multi-line cells.
         return _read_csv(path, encoding)
     elif kind == "excel":
-        with _open_workbook(path) as workbook:
-            name = _find_sheet(workbook, path, table, sheet)
-            if name is None:
-                name = _only_other_sheet(workbook, path, table)
-            frame = _read_sheet(workbook, path, name)
+        frame, _ = _read_excel_table(path, table, sheet)
         start = 2
     elif kind == "parquet":
         try:
@@ -792,6 +1614,39 @@ def read_table(
         start = 1
     frame.index = pd.RangeIndex(start, start + len(frame))
     return frame
+
+
+def _read_excel_table(
+    path: Path, table: str, sheet: str | None, ids: frozenset[str] | None = None
+) -> tuple[pd.DataFrame, str]:
+    """One table of a workbook: its sheet named, named like it, or recognised by its headers; and the sheet."""
+    with _open_workbook(path) as workbook:
+        name = _find_sheet(workbook, path, table, sheet)
+        if name is None:
+            name = _only_other_sheet(workbook, path, table)
+        return _read_sheet(workbook, path, name, ids), name
+
+
+def _read_workbook(
+    path: Path, sheets: Mapping[str, str | None], framework: Framework, ids: frozenset[str]
+) -> dict[str, tuple[pd.DataFrame | None, str]]:
+    """Both tables of one workbook, each with the label its problems name it by.
+
+    The label is the table (``units``) when the sheet's name or ``sheet=``
+    chose it, and says which sheet was read as the table when its headers did.
+    """
+    out: dict[str, tuple[pd.DataFrame | None, str]] = {}
+    with _open_workbook(path) as workbook:
+        chosen, by_headers = _choose_sheets(workbook, path, framework, sheets)
+        for table in ("units", "documents"):
+            name = chosen[table]
+            if name is None:
+                out[table] = (None, table)
+                continue
+            frame = _read_sheet(workbook, path, name, ids)
+            frame.index = pd.RangeIndex(2, 2 + len(frame))
+            out[table] = (frame, f"sheet {name!r} as {table}" if table in by_headers else table)
+    return out
 
 
 def _find_in_directory(folder: Path, table: str) -> Path | None:
@@ -921,20 +1776,37 @@ def read_coding(
     framework = get_framework(framework)
     sheets = dict(sheet) if isinstance(sheet, Mapping) else {"units": sheet} if sheet else {}
     units, documents, same = _table_source(units, documents)
+    from .._files import check_complete  # a table cut short is reported, not read as all rows
+
+    check_complete(units, documents)
     frames: dict[str, pd.DataFrame | None] = {}
     sources: dict[str, str | None] = {}
+    ids = _id_headers(columns)
+    workbook = None
+    if same and Path(units).suffix.lower() in FORMATS["excel"]:  # type: ignore[arg-type]
+        # Both sheets chosen together: by their names, or by their headers when the names say nothing.
+        workbook = _read_workbook(Path(units), sheets, framework, ids)  # type: ignore[arg-type]
     for table, given in (("units", units), ("documents", documents)):
         if given is None:
             frames[table], sources[table] = None, None
             continue
         if isinstance(given, pd.DataFrame):
             frame, sources[table] = given, None
+        elif workbook is not None:
+            frame, label = workbook[table]
+            if frame is None:
+                frames[table], sources[table] = None, None
+                continue
+            sources[table] = f"{given} [{label}]"
         else:
             if same and table == "documents":
                 frame = _read_same_file(Path(given), sheets.get("documents"), encoding)
                 if frame is None:
                     frames[table], sources[table] = None, None
                     continue
+            elif Path(given).suffix.lower() in FORMATS["excel"] and Path(given).is_file():
+                frame, _ = _read_excel_table(Path(given), table, sheets.get(table), ids)
+                frame.index = pd.RangeIndex(2, 2 + len(frame))
             else:
                 frame = read_table(given, table, sheet=sheets.get(table), encoding=encoding)
             # One workbook or JSON file holds both tables: say which one a problem is in.
@@ -1123,6 +1995,23 @@ def write_coding(corpus: Corpus, path: str | os.PathLike[str], format: str | Non
     list of pathlib.Path
         The files written.
 
+    Raises
+    ------
+    WriteError
+        If a file cannot be written (no space left, permission denied, a
+        read-only disk, a file where a folder belongs); the file is then as
+        it was.
+
+    Notes
+    -----
+    Each file is written to a hidden temporary file in its folder and
+    renamed into place, so a reader (or a second run, a Ctrl-C, a full disk)
+    sees the old file or the whole new one, never a part.  A CSV or Parquet
+    folder also gets ``policyquant-manifest.json``, recording each table's
+    rows, size and SHA-256: :func:`read_coding` then reports a table that is
+    shorter than written but starts the same (a copy cut short) instead of
+    reading the rows that are left.
+
     Examples
     --------
     >>> import tempfile, pathlib
@@ -1140,27 +2029,40 @@ def write_coding(corpus: Corpus, path: str | os.PathLike[str], format: str | Non
     if format not in FORMATS:
         raise ValidationError(f"format must be one of {', '.join(FORMATS)}, got {format!r}")
     documents, units = _text_frame(corpus.documents), _text_frame(corpus.units)
-    if format in ("excel", "json"):
-        path.parent.mkdir(parents=True, exist_ok=True)
+    from .._files import atomic_path, write_bytes, write_error, write_manifest, write_text
+
     if format in ("csv", "parquet"):
-        path.mkdir(parents=True, exist_ok=True)
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise write_error(error, path / "units.csv") from None
         suffix = ".csv" if format == "csv" else ".parquet"
         written = [path / f"documents{suffix}", path / f"units{suffix}"]
+        # Forgotten first, so that no reader checks a new table against the old one's record.
+        write_manifest(path, forget=[target.name for target in written])
         for frame, target in zip((documents, units), written, strict=True):
-            if format == "csv":
-                # UTF-8 with BOM: Excel then shows Chinese text correctly.  CRLF line
-                # ends make the csv writer quote any cell holding a bare "\r".
-                frame.to_csv(target, index=False, encoding="utf-8-sig", lineterminator="\r\n")
-            else:
-                frame.to_parquet(target, index=False)
+            # Each table is written to a temporary file and renamed into place: a reader (or a
+            # Ctrl-C, or a full disk) never leaves or sees a table cut short.
+            with atomic_path(target) as temporary:
+                if format == "csv":
+                    # UTF-8 with BOM: Excel then shows Chinese text correctly.  CRLF line
+                    # ends make the csv writer quote any cell holding a bare "\r".
+                    frame.to_csv(temporary, index=False, encoding="utf-8-sig", lineterminator="\r\n")
+                else:
+                    frame.to_parquet(temporary, index=False)
+        write_manifest(path, {written[0]: len(documents), written[1]: len(units)})
         return written
     if format == "excel":
         _check_excel_text(documents, "documents")
         _check_excel_text(units, "units")
-        with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        # Built in memory: a zip archive that fails half-way on disk (a full disk) would
+        # complain again from ZipFile.__del__; the bytes are then written atomically.
+        buffer = io.BytesIO()
+        with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
             _write_sheet(writer, "documents", documents)
             _write_sheet(writer, "units", units)
             corpus.framework.codebook().to_excel(writer, sheet_name="codebook", index=False)
+        write_bytes(path, buffer.getbuffer())
         return [path]
     payload = {
         "policyquant": 1,
@@ -1170,5 +2072,5 @@ def write_coding(corpus: Corpus, path: str | os.PathLike[str], format: str | Non
         "documents": documents.replace("", None).to_dict("records"),
         "units": units.replace("", None).to_dict("records"),
     }
-    path.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
+    write_text(path, json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
     return [path]

@@ -22,6 +22,7 @@ mapping.
 from __future__ import annotations
 
 import dataclasses
+import io
 import os
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -805,6 +806,7 @@ def write_coding_template(
     documents: pd.DataFrame | Corpus | str | os.PathLike[str] | None = None,
     units_rows: int = 500,
     documents_rows: int = 200,
+    force: bool = False,
 ) -> Path:
     """Write an Excel workbook for hand coders to fill in, with drop-down lists and the codebook.
 
@@ -863,6 +865,11 @@ def write_coding_template(
         How many rows of the units and documents sheets get the drop-down
         lists and prompts (at least as many documents rows as pre-filled
         documents).
+    force : bool, default False
+        Replace an existing workbook even when it holds coded rows (a filled
+        units sheet, or any other sheet with data).  Without it such a
+        workbook is refused, so that coders' work is never replaced by an
+        empty template; an untouched template is replaced either way.
 
     Returns
     -------
@@ -871,10 +878,15 @@ def write_coding_template(
 
     Raises
     ------
+    WriteError
+        If ``path`` holds coded rows (without ``force``), is the
+        ``documents`` file, or cannot be written (the file is then as it
+        was: the workbook is written to a temporary file and renamed into
+        place).
     ValidationError
-        For an unknown language, a path not ending in ``.xlsx`` or that
-        cannot be written, a bad row count, or pre-filled documents that do
-        not validate (every problem listed).
+        For an unknown language, a path not ending in ``.xlsx``, a bad row
+        count, or pre-filled documents that do not validate (every problem
+        listed).
     UnknownFrameworkError
         If ``framework`` names no registered framework.
 
@@ -909,6 +921,11 @@ def write_coding_template(
     """
     language = _check_language(language)
     path = _check_path(path)
+    from .._files import refuse_overwriting_inputs, write_bytes
+
+    refuse_overwriting_inputs({"the template": path}, {"the documents file": documents})
+    if not force:
+        _refuse_coded_workbook(path)
     units_rows = _check_rows(units_rows, "units_rows")
     documents_rows = _check_rows(documents_rows, "documents_rows")
     framework = get_framework(framework)
@@ -947,21 +964,50 @@ def write_coding_template(
     workbook.properties.subject = framework.name
     workbook.properties.keywords = f"policyquant; framework={framework.name}; language={language}"
     workbook.properties.creator = "policyquant"
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        workbook.save(path)
-    except OSError as error:
-        raise ValidationError(
-            f"{path}: cannot write the template ({error.strerror or error})",
-            [
-                {
-                    "file": str(path),
-                    "problem": f"cannot write the file: {error.strerror or error}",
-                    "expected": "a writable path ending in .xlsx (and the file not open in Excel)",
-                }
-            ],
-        ) from None
+    # Built in memory, then written to a temporary file renamed into place: a full disk leaves
+    # the old file as it was (and no half-written zip archive complaining from ZipFile.__del__).
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    write_bytes(path, buffer.getbuffer(), what="the template")
     return path
+
+
+def _refuse_coded_workbook(path: Path) -> None:
+    """Refuse to replace a workbook that holds coders' work: filled rows outside the template's own sheets."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    from openpyxl import load_workbook
+
+    from ..errors import WriteError
+    from .tabular import SHEET_NAMES
+
+    # The template's instructions, codebook and lists are its own text; pre-filled documents
+    # are too.  Rows anywhere else (the units sheet first of all) are somebody's coding.
+    own = {
+        normalize_name(sheets[key]) for sheets in TEMPLATE_SHEETS.values() for key in sheets if key != "units"
+    }
+    own |= {normalize_name(name) for name in SHEET_NAMES["documents"]}
+    advice = "give another file name, or force=True (--force on the command line) to replace it"
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - whatever it is, it is not a template to replace silently
+        raise WriteError(
+            f"{path} exists and is not a workbook policyquant can read, so it may hold work; {advice}",
+            path=path,
+        ) from None
+    try:
+        for sheet in book.worksheets:
+            if normalize_name(sheet.title) in own:
+                continue
+            for number, row in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
+                if any(value is not None and str(value).strip() != "" for value in row):
+                    raise WriteError(
+                        f"{path} already holds coded rows (sheet {sheet.title!r}, row {number}); "
+                        f"replacing it with an empty template would lose them: {advice}",
+                        path=path,
+                    )
+    finally:
+        book.close()
 
 
 def _check_headers(framework: Framework, table: str, headers: list[str], columns: Sequence[_Column]) -> None:

@@ -17,6 +17,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
+from .._checks import require_coders, require_corpus
 from .._text import format_choices
 from ..corpus import Corpus
 from ..errors import ValidationError
@@ -48,7 +49,7 @@ def coded_dimensions(corpus: Corpus) -> list[str]:
     >>> coded_dimensions(pq.datasets.load_genai_china())
     ['instrument', 'objective:rights_protection', 'objective:public_safety', 'objective:tech_innovation', 'objective:application_scenarios', 'DA', 'AS', 'MI']
     """
-    return [d.name for d in _dimensions(corpus)]
+    return [d.name for d in _dimensions(require_corpus(corpus, "coded_dimensions"))]
 
 
 def _dimensions(corpus: Corpus) -> list[_Dimension]:
@@ -100,17 +101,10 @@ def _values(corpus: Corpus, dimension: _Dimension) -> pd.Series:
     return pd.Series(units[dimension.name].to_numpy(dtype=np.float64, na_value=np.nan), index=index)
 
 
-def _check_coders(coders: Mapping[str, Corpus]) -> dict[str, Corpus]:
-    if not isinstance(coders, Mapping):
-        raise ValidationError("give the coders' corpora as a mapping {coder name: corpus}")
-    coders = dict(coders)
+def _check_coders(coders: Mapping[str, Corpus], function: str) -> dict[str, Corpus]:
+    coders = require_coders(coders, function)
     if len(coders) < 2:
         raise ValidationError(f"agreement needs at least two coders, got {len(coders)}")
-    for name, corpus in coders.items():
-        if not isinstance(corpus, Corpus):
-            raise ValidationError(
-                f"coder {name!r}: expected a policyquant.Corpus, got {type(corpus).__name__}"
-            )
     frameworks = {corpus.framework.name for corpus in coders.values()}
     if len(frameworks) > 1:
         raise ValidationError(f"the coders used different frameworks: {', '.join(sorted(frameworks))}")
@@ -220,7 +214,7 @@ def agreement_report(
     """
     from . import coefficients
 
-    coders = _check_coders(coders)
+    coders = _check_coders(coders, "agreement_report")
     names = tuple(coders)
     first = next(iter(coders.values()))
     rows = {}
@@ -347,7 +341,7 @@ def disagreements(coders: Mapping[str, Corpus], dimensions: Sequence[str] | None
             id dimension  A  B
     0  N01-2-2        AS  5  1
     """
-    coders = _check_coders(coders)
+    coders = _check_coders(coders, "disagreements")
     first = next(iter(coders.values()))
     known = {d.name: d for d in _dimensions(first)}
     if isinstance(dimensions, str):
@@ -421,7 +415,7 @@ def adjudicate(
     """
     if rule != "majority":
         raise ValidationError(f"rule must be 'majority', got {rule!r}")
-    coders = _check_coders(coders)
+    coders = _check_coders(coders, "adjudicate")
     first = next(iter(coders.values()))
     known = {d.name: d for d in _dimensions(first)}
     decided: dict[tuple[str, str], Any] = {}

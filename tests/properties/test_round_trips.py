@@ -222,11 +222,9 @@ def test_any_corpus_survives_a_refi_qda_project(tables):
         path = write_qdpx({"编码员甲": corpus, "coder B": corpus}, Path(folder) / "study.qdpx")
         project = read_qdpx(path, WANG)
     assert list(project) == ["编码员甲", "coder B"]
-    # A project holds the coding, not the document metadata or the coder's own columns; a
-    # clause without text is written as its id in brackets (see write_qdpx).
+    # A project holds the coding, not the document metadata or the coder's own columns; texts
+    # come back as they were, whitespace-only ones included, and a missing text stays missing.
     expected = corpus.units.drop(columns="note")
-    blank = expected["text"].isna() | (expected["text"].fillna("").str.strip() == "")
-    expected["text"] = expected["text"].mask(blank, "[" + expected["unit_id"] + "]")
     # Units come back grouped by document, in the documents' order.
     position = pd.Index(corpus.documents["doc_id"]).get_indexer(expected["doc_id"])
     expected = expected.iloc[np.argsort(position, kind="stable")].reset_index(drop=True)
