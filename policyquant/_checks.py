@@ -16,7 +16,16 @@ from .errors import InputTypeError
 if TYPE_CHECKING:
     from .corpus import Corpus
 
-__all__ = ["describe_value", "require_coders", "require_corpus", "require_path"]
+__all__ = [
+    "describe_value",
+    "how_to_read",
+    "require_coders",
+    "require_corpus",
+    "require_equal_lengths",
+    "require_path",
+    "require_read_sources",
+    "require_write_target",
+]
 
 _CORPUS = "a Corpus (from pq.read_coding or pq.Corpus)"
 
@@ -49,7 +58,7 @@ def describe_value(value: Any) -> str:
     return f"{'an' if name[0].lower() in 'aeiou' else 'a'} {name}"
 
 
-def _hint(value: Any) -> str:
+def how_to_read(value: Any) -> str:
     import pandas as pd
 
     if isinstance(value, pd.DataFrame):
@@ -90,7 +99,7 @@ def require_corpus(value: Any, function: str) -> Corpus:
 
     if isinstance(value, Corpus):
         return value
-    raise InputTypeError(f"{function} expects {_CORPUS}; got {describe_value(value)}{_hint(value)}")
+    raise InputTypeError(f"{function} expects {_CORPUS}; got {describe_value(value)}{how_to_read(value)}")
 
 
 def require_coders(value: Any, function: str) -> dict[str, Corpus]:
@@ -113,7 +122,7 @@ def require_coders(value: Any, function: str) -> dict[str, Corpus]:
     for name, corpus in value.items():
         if not isinstance(corpus, Corpus):
             raise InputTypeError(
-                f"{function} expects {_CORPUS} for coder {name!r}; got {describe_value(corpus)}{_hint(corpus)}"
+                f"{function} expects {_CORPUS} for coder {name!r}; got {describe_value(corpus)}{how_to_read(corpus)}"
             )
     return dict(value)
 
@@ -130,7 +139,70 @@ def require_path(value: Any, function: str, argument: str, *, frame: bool = Fals
     """
     import pandas as pd
 
-    if isinstance(value, (str, os.PathLike)) or (frame and isinstance(value, pd.DataFrame)):
+    if isinstance(value, (str, bytes, os.PathLike)) or (frame and isinstance(value, pd.DataFrame)):
         return
     expected = "a file or folder path (str or pathlib.Path)" + (" or a pandas DataFrame" if frame else "")
     raise InputTypeError(f"{function} expects {argument} as {expected}; got {describe_value(value)}")
+
+
+def require_read_sources(units: Any, documents: Any) -> None:
+    """The argument check of :func:`policyquant.read_coding`: paths or DataFrames (documents may be None).
+
+    Examples
+    --------
+    >>> require_read_sources("units.csv", 3)
+    Traceback (most recent call last):
+    ...
+    policyquant.errors.InputTypeError: read_coding expects documents as a file or folder path (str or pathlib.Path) or a pandas DataFrame; got the int 3
+    """
+    require_path(units, "read_coding", "units", frame=True)
+    if documents is not None:
+        require_path(documents, "read_coding", "documents", frame=True)
+
+
+def require_write_target(corpus: Any, path: Any) -> None:
+    """The argument check of :func:`policyquant.write_coding`: a corpus and a path.
+
+    Examples
+    --------
+    >>> require_write_target(None, "out")
+    Traceback (most recent call last):
+    ...
+    policyquant.errors.InputTypeError: write_coding expects a Corpus (from pq.read_coding or pq.Corpus); got None
+    """
+    require_corpus(corpus, "write_coding")
+    require_path(path, "write_coding", "path")
+
+
+def require_equal_lengths(columns: Any, function: str) -> None:
+    """Raise a :class:`~policyquant.errors.ValidationError` unless every column of a mapping has one length.
+
+    A shorter column would otherwise be broadcast over the rows (one value for
+    all of them) or fail inside numpy.
+
+    Examples
+    --------
+    >>> require_equal_lengths({"DA": [5, 1], "AS": [5], "MI": [5, 1]}, "score_columns")
+    Traceback (most recent call last):
+    ...
+    policyquant.errors.ValidationError: score_columns expects one value per row in every column, all of one length; got DA: 2, AS: 1, MI: 2 values
+    """
+    import numpy as np
+
+    from .errors import ValidationError
+
+    if not isinstance(columns, Mapping):
+        raise InputTypeError(
+            f"{function} expects a mapping {{column: values}}, such as {{'DA': [5, 1], 'AS': [3, 1]}}; "
+            f"got {describe_value(columns)}"
+        )
+    lengths = {
+        str(key): (np.shape(values)[0] if np.ndim(values) else None) for key, values in columns.items()
+    }
+    if len(set(lengths.values())) > 1 or None in lengths.values():
+        shown = ", ".join(
+            f"{key}: {'one value, not a column' if n is None else n}" for key, n in lengths.items()
+        )
+        raise ValidationError(
+            f"{function} expects one value per row in every column, all of one length; got {shown} values"
+        )

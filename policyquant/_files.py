@@ -19,12 +19,15 @@ from __future__ import annotations
 
 import contextlib
 import errno as errnos
+import gc
 import hashlib
+import io
 import json
 import os
 import re
 import shutil
 import stat
+import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
@@ -36,6 +39,7 @@ __all__ = [
     "MANIFEST_NAME",
     "atomic_path",
     "check_complete",
+    "in_memory",
     "refuse_overwriting_inputs",
     "write_bytes",
     "write_manifest",
@@ -301,6 +305,55 @@ def write_bytes(
         else:
             data(stream)
     return target
+
+
+@contextlib.contextmanager
+def _unraisable_os_errors_ignored() -> Iterator[None]:
+    previous = sys.unraisablehook
+
+    def hook(unraisable: Any) -> None:
+        if not isinstance(unraisable.exc_value, OSError):
+            previous(unraisable)
+
+    sys.unraisablehook = hook
+    try:
+        yield
+    finally:
+        sys.unraisablehook = previous
+
+
+def in_memory(
+    write: Callable[[io.BytesIO], object], target: str | os.PathLike[str], *, what: str = ""
+) -> memoryview:
+    """The bytes ``write`` writes to a buffer, for :func:`write_bytes` to put at ``target``.
+
+    For zip-based formats (xlsx): the archive is built in memory, so that a
+    full disk cannot leave half an archive whose ``ZipFile.__del__`` then
+    complains.  openpyxl still spools each sheet through a temporary file of
+    its own; when that fails (a full disk, a file-size limit), its
+    half-closed writers complain again when collected: that is silenced
+    here, and the failure becomes one :class:`~policyquant.errors.WriteError`.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> data = in_memory(lambda buffer: buffer.write(b"PK"), "book.xlsx")
+    >>> bytes(data)
+    b'PK'
+    """
+    buffer = io.BytesIO()
+    failed: tuple[int | None, str] | None = None
+    with _unraisable_os_errors_ignored():
+        try:
+            write(buffer)
+        except OSError as error:
+            # Only the numbers are kept: the traceback, and the writers it holds, go now.
+            failed = (_errno(error), error.strerror or str(error))
+        if failed is not None:
+            gc.collect()
+    if failed is not None:
+        raise write_error(OSError(*failed), Path(target), what=what)
+    return buffer.getbuffer()
 
 
 def write_text(

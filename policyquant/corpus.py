@@ -26,8 +26,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import unicodedata
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from functools import cached_property
+from numbers import Number
 from pathlib import Path
 from typing import Any
 
@@ -318,11 +320,18 @@ _TEXT_IDS = "ids as text (read the file with dtype=str, or use policyquant.read_
 
 
 def _id_kind(value: Any) -> str | None:
-    """What a cell of an id column holds when it is not text (or missing): None for text."""
+    """What a cell of an id column holds when it is not text (or missing): None for text.
+
+    Every number is one: an int (an Excel number cell, a Parquet int64 column,
+    a JSON number) as much as a float, whose text may have lost leading zeros
+    (``7`` for ``007``) or digits (``1e+20``).
+    """
     if isinstance(value, (bool, np.bool_)):
         return "boolean"
-    if isinstance(value, (float, np.floating)):
-        return None if np.isnan(value) else "number"
+    if isinstance(value, (float, np.floating)) and np.isnan(value):
+        return None
+    if isinstance(value, Number):
+        return "number"
     if isinstance(value, (dt.date, np.datetime64)):
         return "date"
     if isinstance(value, (dict, list, tuple, set, np.ndarray)):
@@ -362,18 +371,33 @@ def _ids(
     """
     values = frame[column]
     refused = np.zeros(len(values), dtype=bool)
-    if check_values and pd.api.types.is_datetime64_any_dtype(values.dtype):
-        kinds = pd.Series(np.where(values.notna(), "date", None), index=values.index, dtype=object)
-    elif check_values and pd.api.types.is_bool_dtype(values.dtype):
-        kinds = pd.Series(np.where(values.notna(), "boolean", None), index=values.index, dtype=object)
-    elif check_values and (pd.api.types.is_float_dtype(values.dtype) or values.dtype == object):
-        kinds = values.map(_id_kind)
-    else:
+    dtype = values.dtype
+    if not check_values or isinstance(dtype, pd.StringDtype):
         kinds = pd.Series(None, index=values.index, dtype=object)
+    elif pd.api.types.is_datetime64_any_dtype(dtype):
+        kinds = pd.Series(np.where(values.notna(), "date", None), index=values.index, dtype=object)
+    elif pd.api.types.is_bool_dtype(dtype):
+        kinds = pd.Series(np.where(values.notna(), "boolean", None), index=values.index, dtype=object)
+    elif pd.api.types.is_numeric_dtype(dtype):
+        # int64 from Parquet or a DataFrame, Int64, float: every value present is a number.
+        kinds = pd.Series(np.where(values.notna(), "number", None), index=values.index, dtype=object)
+    else:
+        # Object cells (an Excel number cell among text ones, JSON numbers) and categories.
+        kinds = values.astype(object).map(_id_kind)
     odd = kinds.notna().to_numpy(dtype=bool)
-    for row, value, kind in zip(values.index[odd], values[odd], kinds[odd], strict=True):
-        problem, expected = _KIND_PROBLEMS[kind]
-        problems.add(row, column, value if kind != "nested" else str(value)[:60], problem, expected)
+    if odd.any():
+        found = kinds[odd].to_numpy(dtype=object)
+        stored = values[odd].astype(object).to_numpy(copy=True)
+        nested = found == "nested"
+        stored[nested] = [str(v)[:60] for v in stored[nested]]
+        advice = _id_advice(problems.source)
+        problems.add_many(
+            values.index[odd],
+            column,
+            stored,
+            np.array([_KIND_PROBLEMS[k][0] for k in found], dtype=object),
+            np.array([advice if k in ("number", "boolean") else _KIND_PROBLEMS[k][1] for k in found], dtype=object),
+        )
     # A number keeps its text form (1.0), so that the documents it names are still found.
     refused |= odd & (kinds != "number").to_numpy(dtype=bool)
     # Stripped and checked once per distinct id: a million unit ids cost one pass, not three.
@@ -409,6 +433,23 @@ def _ids(
     return text.mask((text == "") | refused)
 
 
+def _id_advice(source: str | None) -> str:
+    """How to store ids as text, for the kind of file (or DataFrame) they came from."""
+    name = (source or "").lower()
+    if source is None:
+        return "ids as text: .astype(str) on the DataFrame's id columns (and check any lost leading zeros)"
+    if re.search(r"\.xls[xm]\b", name):
+        return (
+            "the id as text: format the column as Text in Excel and retype the ids "
+            "(Excel drops leading zeros: 007 became 7)"
+        )
+    if re.search(r"\.(parquet|pq)\b", name):
+        return "ids stored as strings in the Parquet file (a string column, not a number column)"
+    if re.search(r"\.json\b", name):
+        return 'ids stored as strings in the JSON ("007", not 7)'
+    return _TEXT_IDS
+
+
 def _unpadded(doc_id: str) -> str:
     """An id as a spreadsheet mangles it: '007' and '7.0' both become '7'."""
     return _FLOAT_ID_END.sub("", doc_id).lstrip("0")
@@ -425,22 +466,74 @@ def _text(values: pd.Series, *, strip: bool = False) -> pd.Series:
     return text.mask(text == "")
 
 
+def _escaped(text: str) -> str:
+    r"""Text with every character outside printable ASCII as its code point: ``'P\u00e9-1'``.
+
+    Two spellings of an id in different Unicode normalization forms look the
+    same when printed; their code points tell them apart.
+
+    Examples
+    --------
+    >>> from policyquant.corpus import _escaped
+    >>> print(_escaped("P\u00e9-1"), _escaped("Pe\u0301-1"))
+    'P\u00e9-1' 'Pe\u0301-1'
+    """
+    return (
+        "'"
+        + "".join(
+            c if " " <= c <= "~" else f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}"
+            for c in text
+        )
+        + "'"
+    )
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
 def _report_duplicates(ids: pd.Series, column: str, problems: _Problems) -> None:
-    duplicated = ids.duplicated(keep=False) & ids.notna()
+    """Report each id used in an earlier row, ids compared by their NFC form.
+
+    An id typed on one system as ``é`` (NFC, one code point) and on another as
+    ``e`` and a combining accent (NFD) looks the same and names the same thing:
+    the two are reported as one id used twice, with both spellings' code
+    points, and neither is changed (normalising would alter an id).
+    """
+    codes, distinct = _distinct_text(ids)
+    if not len(distinct):
+        return
+    key_of, _ = pd.factorize(np.array([_nfc(value) for value in distinct], dtype=object))
+    keys = _spread(key_of.astype(np.intp), codes, -1)
+    duplicated = pd.Series(keys).duplicated(keep=False).to_numpy() & (keys >= 0)
     if not duplicated.any():
         return
-    first_row = {}
-    for row, value in ids[duplicated].items():
-        if value not in first_row:
-            first_row[value] = row
-            continue
-        problems.add(
-            row,
-            column,
-            value,
-            f"duplicate {column}",
-            f"unique {column}s; first used in row {first_row[value]}",
-        )
+    positions = np.flatnonzero(duplicated)
+    first = pd.Series(positions).groupby(keys[positions]).transform("first").to_numpy()
+    later = positions != first
+    positions, first = positions[later], first[later]
+    rows, first_rows = ids.index[positions], ids.index[first]
+    values, first_values = distinct[codes[positions]], distinct[codes[first]]
+    same = codes[positions] == codes[first]
+    problem = np.array(
+        [
+            f"duplicate {column}"
+            if alike
+            else f"duplicate {column} in another Unicode normalization form: {_escaped(value)} here, "
+            f"{_escaped(earlier)} in row {row}"
+            for alike, value, earlier, row in zip(same, values, first_values, first_rows, strict=True)
+        ],
+        dtype=object,
+    )
+    expected = np.array(
+        [
+            f"unique {column}s; first used in row {row}"
+            + ("" if alike else "; the same text typed on two systems: save both as NFC, or give them different ids")
+            for alike, row in zip(same, first_rows, strict=True)
+        ],
+        dtype=object,
+    )
+    problems.add_many(rows, column, values, problem, expected)
 
 
 def _resolve_column(
@@ -723,12 +816,39 @@ class Corpus:
 
             orphans = out.loc[orphan, "doc_id"]
             codes, distinct = _distinct_text(orphans)
+            # A doc_id in another Unicode normalization form than its document's looks the same
+            # printed: the message shows both spellings' code points.
+            by_nfc: dict[str, str] = {}
+            for doc_id in doc_ids:
+                by_nfc.setdefault(_nfc(doc_id), doc_id)
+            twins = [by_nfc.get(_nfc(value)) for value in distinct]
+            problem = np.array(
+                [
+                    "no document with this doc_id"
+                    if twin is None
+                    else f"no document with this doc_id: {_escaped(value)} is document {_escaped(twin)} "
+                    "in another Unicode normalization form"
+                    for value, twin in zip(distinct, twins, strict=True)
+                ]
+                + [None],
+                dtype=object,
+            )
+            expected = np.array(
+                [
+                    "a doc_id of the documents table"
+                    if twin is None
+                    else "the same text in the same form as the document's: save both as NFC"
+                    for twin in twins
+                ]
+                + [None],
+                dtype=object,
+            )
             problems.add_many(
                 orphans.index,
                 "doc_id",
                 distinct[codes],
-                "no document with this doc_id",
-                "a doc_id of the documents table",
+                problem[codes],
+                expected[codes],
                 _suggested(distinct, codes, suggest),
             )
         if framework.instruments and "instrument" in out.columns:

@@ -880,6 +880,9 @@ class EfficacyScale(abc.ABC):
         missing = [key for key in self.dimension_keys if key not in columns]
         if missing:
             raise ValidationError(f"cannot score: no values for the dimension(s) {', '.join(missing)}")
+        from ._checks import require_equal_lengths
+
+        require_equal_lengths({key: columns[key] for key in self.dimension_keys}, "the scale")
         arrays: dict[str, np.ndarray] = {}
         problems: list[pd.DataFrame] = []
         for dimension in self.dimensions:

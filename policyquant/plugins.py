@@ -6,29 +6,46 @@ through exactly the same hook as a third-party plugin installed from PyPI.
 
 Loading is lazy: nothing is imported until the registry is first used (by
 :func:`get_framework`, :func:`list_frameworks` and the like).  Then the built-in
-plugins are registered, then every entry point of the ``policyquant`` group,
-each in isolation: a third-party plugin that fails to import, whose hook
-raises, or that registers something invalid produces a
-:class:`~policyquant.errors.PluginWarning` naming the plugin and the cause,
-and everything else keeps working.  :func:`plugin_failures` lists what failed.
+plugins are registered.  The entry points of the ``policyquant`` group (the
+third-party plugins) are loaded only when they are needed: when a name is
+looked up that no built-in framework (or scale type) has, or when every
+framework is listed.  ``get_framework("wang2026")``, a TOML framework file and
+every command that uses only those never import a third-party plugin, so that
+one that is broken, slow or hangs cannot hold them up.
 
-Two environment variables control loading:
+Each entry point is loaded in isolation: a third-party plugin that fails to
+import, whose hook raises, or that registers something invalid produces a
+:class:`~policyquant.errors.PluginWarning` naming the plugin and the cause,
+and everything else keeps working.  Its import runs in a background thread:
+when it takes more than :data:`NOTICE_AFTER` seconds, a line on the
+``policyquant.plugins`` logger (shown on stderr when logging is not set up)
+names the plugin being waited for; when it takes more than the timeout, the
+plugin is recorded as failed ("did not finish importing within 60 s") and the
+rest carries on.  Python cannot stop an import half-way: the import goes on in
+its daemon thread, and its plugin is not registered even if it finishes later.
+:func:`plugin_failures` lists what failed.
+
+Environment variables control loading:
 
 ``POLICYQUANT_DISABLE_ENTRY_POINTS``
     Set to ``1`` (or ``true``, ``yes``) to load only the built-in plugins.
 ``POLICYQUANT_BLOCK_PLUGINS``
     A comma-separated list of plugin names (entry-point names, or the module
     names of built-in plugins) not to load.
+``POLICYQUANT_PLUGIN_TIMEOUT``
+    Seconds to wait for one third-party plugin to import (default 60).
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.metadata
+import logging
 import os
 import threading
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import attrs
@@ -48,9 +65,12 @@ from .model import Framework
 
 __all__ = [
     "DEFAULT_PLUGINS",
+    "DEFAULT_PLUGIN_TIMEOUT",
     "ENTRY_POINT_GROUP",
     "ENV_BLOCK_PLUGINS",
     "ENV_DISABLE_ENTRY_POINTS",
+    "ENV_PLUGIN_TIMEOUT",
+    "NOTICE_AFTER",
     "FrameworkRegistry",
     "PluginFailure",
     "RegisteredFramework",
@@ -81,7 +101,18 @@ ENV_DISABLE_ENTRY_POINTS = "POLICYQUANT_DISABLE_ENTRY_POINTS"
 #: Environment variable listing plugins (comma-separated) not to load.
 ENV_BLOCK_PLUGINS = "POLICYQUANT_BLOCK_PLUGINS"
 
+#: Environment variable: seconds to wait for one third-party plugin to import.
+ENV_PLUGIN_TIMEOUT = "POLICYQUANT_PLUGIN_TIMEOUT"
+
+#: Seconds to wait for a third-party plugin's import when :data:`ENV_PLUGIN_TIMEOUT` is not set.
+DEFAULT_PLUGIN_TIMEOUT = 60.0
+
+#: Seconds after which the plugin being waited for is named on the ``policyquant.plugins`` logger.
+NOTICE_AFTER = 2.0
+
 _TRUE = {"1", "true", "yes", "on"}
+
+logger = logging.getLogger(__name__)
 
 
 @attrs.frozen
@@ -148,6 +179,25 @@ def _entry_points_disabled() -> bool:
     return os.environ.get(ENV_DISABLE_ENTRY_POINTS, "").strip().lower() in _TRUE
 
 
+def _plugin_timeout() -> float:
+    text = os.environ.get(ENV_PLUGIN_TIMEOUT, "").strip()
+    if not text:
+        return DEFAULT_PLUGIN_TIMEOUT
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = float("nan")
+    if not seconds > 0:
+        logger.warning(
+            "policyquant: %s=%r is not a number of seconds above 0; waiting %g s for each plugin",
+            ENV_PLUGIN_TIMEOUT,
+            text,
+            DEFAULT_PLUGIN_TIMEOUT,
+        )
+        return DEFAULT_PLUGIN_TIMEOUT
+    return seconds
+
+
 class FrameworkRegistry:
     """Frameworks registered by plugins, looked up by name or alias.
 
@@ -185,6 +235,9 @@ class FrameworkRegistry:
         self.manager = pluggy.PluginManager(hookspecs.PROJECT_NAME)
         self.manager.add_hookspecs(hookspecs)
         self._lock = threading.RLock()
+        # Threads importing a plugin on behalf of the thread that holds the lock and waits for them.
+        self._importers: set[int] = set()
+        self._builtins_loaded = False
         self._loaded = False
         self._entries: dict[str, RegisteredFramework] = {}
         self._scale_types: dict[str, tuple[Callable[..., Any], str]] = {}  # name -> (factory, plugin)
@@ -194,10 +247,21 @@ class FrameworkRegistry:
 
     # Loading ----------------------------------------------------------------
 
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        if threading.get_ident() in self._importers:
+            # A plugin that looks a framework up while it is imported runs in a loader
+            # thread; the thread holding the lock is waiting for it, so it may read on.
+            yield
+            return
+        with self._lock:
+            yield
+
     def load(self) -> None:
         """Load the built-in plugins and the entry points, once.
 
-        Called automatically on first use; calling it again does nothing.
+        Called automatically when every framework is needed (listing them, or a
+        name that no built-in has); calling it again does nothing.
 
         Raises
         ------
@@ -205,12 +269,26 @@ class FrameworkRegistry:
             If a *built-in* plugin fails (a bug in policyquant).  Third-party
             failures only warn.
         """
-        with self._lock:
+        with self._locked():
             if self._loaded:
                 return
+            self._load_builtins()
             # Marked loaded first so that a plugin hook that itself looks up a
             # framework sees the partial registry instead of recursing.
             self._loaded = True
+            try:
+                if self.entry_point_group and not _entry_points_disabled():
+                    self._load_entry_points(self.entry_point_group, _blocked_from_environment())
+            except BaseException:
+                self._reset()
+                raise
+
+    def _load_builtins(self) -> None:
+        """Register the built-in plugins, once: enough for every built-in name."""
+        with self._locked():
+            if self._builtins_loaded:
+                return
+            self._builtins_loaded = True
             try:
                 blocked = _blocked_from_environment()
                 for name in blocked:
@@ -220,8 +298,6 @@ class FrameworkRegistry:
                         continue
                     module = importlib.import_module(module_name)
                     self._add(module, module_name, source=module_name, builtin=True, strict=True)
-                if self.entry_point_group and not _entry_points_disabled():
-                    self._load_entry_points(self.entry_point_group, blocked)
             except BaseException:
                 # A failing built-in is a bug; start clean so the next call fails the same way.
                 self._reset()
@@ -230,6 +306,7 @@ class FrameworkRegistry:
     def _reset(self) -> None:
         self.manager = pluggy.PluginManager(hookspecs.PROJECT_NAME)
         self.manager.add_hookspecs(hookspecs)
+        self._builtins_loaded = False
         self._loaded = False
         self._entries.clear()
         self._scale_types.clear()
@@ -239,6 +316,7 @@ class FrameworkRegistry:
 
     def _load_entry_points(self, group: str, blocked: set[str]) -> None:
         points = sorted(importlib.metadata.entry_points(group=group), key=lambda ep: ep.name)
+        timeout = _plugin_timeout() if points else DEFAULT_PLUGIN_TIMEOUT
         for point in points:
             source = f"{point.name} = {point.value}"
             if point.name in blocked:
@@ -253,13 +331,52 @@ class FrameworkRegistry:
                 )
                 continue
             try:
-                plugin = point.load()
+                plugin = self._import(point, source, timeout)
             # A stranger's import may raise anything, sys.exit() included; only an
             # interrupt from the user goes through.
             except (Exception, SystemExit) as error:  # noqa: BLE001
                 self._fail(point.name, source, "import", error)
                 continue
             self._add(plugin, point.name, source=source, builtin=False, strict=False)
+
+    def _import(self, point: importlib.metadata.EntryPoint, source: str, timeout: float) -> Any:
+        """Load an entry point in a daemon thread, naming it while it is slow and giving up after ``timeout``.
+
+        An import cannot be interrupted: one that hangs goes on in its thread,
+        and what it returns later is dropped.
+        """
+        outcome: dict[str, Any] = {}
+
+        def run() -> None:
+            self._importers.add(threading.get_ident())
+            try:
+                outcome["plugin"] = point.load()
+            except BaseException as error:  # noqa: BLE001 - reported by the waiting thread
+                outcome["error"] = error
+            finally:
+                self._importers.discard(threading.get_ident())
+
+        thread = threading.Thread(target=run, name=f"policyquant plugin {point.name}", daemon=True)
+        thread.start()
+        thread.join(min(NOTICE_AFTER, timeout))
+        if thread.is_alive():
+            logger.warning(
+                "policyquant: still loading plugin %r (%s) after %g s; waiting up to %g s (%s)",
+                point.name,
+                source,
+                NOTICE_AFTER,
+                timeout,
+                ENV_PLUGIN_TIMEOUT,
+            )
+            thread.join(max(timeout - NOTICE_AFTER, 0))
+        if thread.is_alive():
+            raise TimeoutError(
+                f"did not finish importing within {timeout:g} s (set {ENV_PLUGIN_TIMEOUT} to wait longer, "
+                f"or {ENV_BLOCK_PLUGINS}={point.name} not to load it)"
+            )
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["plugin"]
 
     def _fail(self, plugin: str, source: str, stage: str, error: BaseException) -> None:
         failure = PluginFailure(plugin, source, stage, _describe_error(error))
@@ -414,7 +531,7 @@ class FrameworkRegistry:
             If it is already registered, or its hook fails.
         """
         self.load()
-        with self._lock:
+        with self._locked():
             plugin_name = name or self.manager.get_canonical_name(plugin)
             if self.manager.has_plugin(plugin_name) or self.manager.is_registered(plugin):
                 raise PluginError(f"plugin {plugin_name!r} is already registered")
@@ -441,7 +558,7 @@ class FrameworkRegistry:
             If no plugin of that name is registered.
         """
         self.load()
-        with self._lock:
+        with self._locked():
             if not self.manager.has_plugin(name):
                 raise PluginError(
                     f"no plugin named {name!r} is registered; plugins: {format_choices(self.plugin_names())}"
@@ -484,8 +601,13 @@ class FrameworkRegistry:
         >>> callable(pq.plugins.get_registry().scale_type("formula"))
         True
         """
-        self.load()
-        entry = self._scale_types.get(normalize_name(name)) if isinstance(name, str) else None
+        # A built-in scale type (formula, pmc) needs no third-party plugin loaded.
+        self._load_builtins()
+        key = normalize_name(name) if isinstance(name, str) else None
+        entry = self._scale_types.get(key) if key is not None else None
+        if entry is None and not self._loaded:
+            self.load()
+            entry = self._scale_types.get(key) if key is not None else None
         if entry is None:
             known = sorted(self._scale_types)
             raise UnknownFrameworkError(
@@ -501,15 +623,24 @@ class FrameworkRegistry:
     def entry(self, name: str | Framework) -> RegisteredFramework:
         """The registry entry of a framework, by name or alias.
 
+        The built-in plugins are searched first; the entry points are loaded
+        only if no built-in framework has the name.
+
         Raises
         ------
         UnknownFrameworkError
             If no framework has this name or alias.
         """
-        self.load()
         if isinstance(name, Framework):
             name = name.name
-        key = self._names.get(normalize_name(name)) if isinstance(name, str) else None
+        # Built-in names are found without loading a third-party plugin, so that one
+        # that is broken, slow or hangs cannot hold up work with the built-ins.
+        self._load_builtins()
+        normal = normalize_name(name) if isinstance(name, str) else None
+        key = self._names.get(normal) if normal is not None else None
+        if key is None and not self._loaded:
+            self.load()
+            key = self._names.get(normal) if normal is not None else None
         if key is None:
             known = sorted(self._entries)
             message = f"no framework named {name!r}; known frameworks: {format_choices(known, limit=50) or '(none)'}"
@@ -628,6 +759,11 @@ def get_framework(name: str | Framework) -> Framework:
     ------
     UnknownFrameworkError
         If no framework has this name; the message lists the known ones.
+
+    Notes
+    -----
+    A built-in name or alias is found without importing any third-party
+    plugin; the installed plugins are loaded only for a name no built-in has.
 
     Examples
     --------

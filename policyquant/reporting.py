@@ -1273,8 +1273,9 @@ def render_report(
     >>> html.startswith("<!DOCTYPE html>"), 'id="table4"' in html, "<svg" in html
     (True, True, True)
     """
-    if not isinstance(corpus, Corpus):
-        raise ValidationError(f"report needs a policyquant Corpus, got {type(corpus).__name__}")
+    from ._checks import require_corpus
+
+    require_corpus(corpus, "report")
     code = _check_language(language)
     coders = _check_coders(coders)
     hashed = _hash_sources(sources)

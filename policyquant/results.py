@@ -145,13 +145,9 @@ def _save_workbook(workbook: Any, path: Path) -> Path:
     Built in memory first: a zip archive that fails half-way on disk (a full
     disk) complains a second time from ``ZipFile.__del__``.
     """
-    import io
+    from ._files import in_memory, write_bytes
 
-    from ._files import write_bytes
-
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return write_bytes(path, buffer.getbuffer(), what="the file")
+    return write_bytes(path, in_memory(workbook.save, path, what="the file"), what="the file")
 
 
 # -- Cell formatting ---------------------------------------------------------------------

@@ -502,7 +502,13 @@ CASES = [
         ValidationError,
         "float_id.json",
         (),
-        {"row": 1, "column": "unit_id", "value": 1.0, "problem": "read as a number", "expected": "dtype=str"},
+        {
+            "row": 1,
+            "column": "unit_id",
+            "value": 1.0,
+            "problem": "read as a number",
+            "expected": "ids stored as strings in the JSON",
+        },
     ),
     Case(
         "true as an id",

@@ -358,10 +358,23 @@ def test_ids_are_text_and_stripped():
     assert str(corpus.units["unit_id"].dtype) == "string"
 
 
-def test_integer_ids_from_a_dataframe_are_accepted_as_text():
+def test_integer_ids_from_a_dataframe_are_reported():
+    # A number where an id belongs is reported, an int as much as a float (issue 13, item 5;
+    # integer ids used to be accepted as their text).
     documents = pd.DataFrame({"doc_id": [1, 2]})
     units = make_units(2, unit_id=[10, 11], doc_id=[1, 2])
-    corpus = pq.Corpus(documents, units)
+    error = validation_error(documents, units)
+    assert problem_keys(error) == [
+        (0, "doc_id", 1, "id was read as a number"),
+        (1, "doc_id", 2, "id was read as a number"),
+        (0, "unit_id", 10, "id was read as a number"),
+        (0, "doc_id", 1, "id was read as a number"),
+        (1, "unit_id", 11, "id was read as a number"),
+        (1, "doc_id", 2, "id was read as a number"),
+    ]
+    assert ".astype(str)" in error.problems.loc[0, "expected"]
+    # As text, they are ids.
+    corpus = pq.Corpus(documents.astype(str), units.astype({"unit_id": str, "doc_id": str}))
     assert corpus.units["unit_id"].tolist() == ["10", "11"]
     assert corpus.units["doc_id"].tolist() == ["1", "2"]
 
@@ -732,7 +745,7 @@ def test_float_ids_from_a_dataframe_are_reported():
         (0, "unit_id", 1.0, "id was read as a number"),
         (1, "unit_id", 2.0, "id was read as a number"),
     ]
-    assert "dtype=str" in error.problems.loc[0, "expected"]
+    assert ".astype(str)" in error.problems.loc[0, "expected"]
 
 
 def test_unknown_level():

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import math
+import os
+import subprocess
+import sys
 from contextlib import contextmanager
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 from unittest import mock
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -260,3 +266,291 @@ def test_formula_scale_bounds_equal_brute_force_on_random_scales():
         assert (scale.min_score, scale.max_score) == (values.min(), values.max())
 
     check()
+
+
+# --------------------------------------------------------------------------
+# Item 10: one rule for what a score may be, in scale.score and read_coding.
+
+WANG = pq.get_framework("wang2026")
+AS = WANG.scale.dimension("AS")
+
+
+def _by_scale(value: Any) -> float | None:
+    """The AS level scale.score reads ``value`` as, or None if it refuses it."""
+    frame = pd.DataFrame({"DA": [5], "AS": [value], "MI": [5]}, dtype=object)
+    try:
+        score = WANG.scale.score(frame).iloc[0]
+    except pq.ScoreError:
+        return None
+    return score / 5 - 5  # APE = DA * (AS + MI)
+
+
+def _by_read_coding(value: Any) -> float | None:
+    """The AS level read_coding reads ``value`` as in a score cell, or None if it refuses it."""
+    units = pd.DataFrame(
+        {
+            "unit_id": ["D1-1-1"],
+            "doc_id": ["D1"],
+            "instrument": ["infrastructure"],
+            "objectives": ["public_safety"],
+            "AS": [value],
+            "MI": [5],
+        },
+        dtype=object,
+    )
+    documents = pd.DataFrame({"doc_id": ["D1"], "DA": [5]}, dtype=object)
+    try:
+        corpus = pq.read_coding(units, documents)
+    except pq.ValidationError as error:
+        assert set(error.problems["column"]) == {"AS"}, error
+        return None
+    return float(corpus.units["AS"].iloc[0])
+
+
+def _by_level(value: Any) -> float | None:
+    try:
+        return float(AS.level(value).score)
+    except pq.ScoreError:
+        return None
+
+
+@pytest.mark.parametrize(
+    "value", [True, False, np.True_, np.bool_(False), 5 + 0j, np.complex128(3), b"5", [5], (5,), 10**400]
+)
+def test_values_that_are_not_scores_are_refused_everywhere(value):
+    assert _by_scale(value) is None
+    assert _by_read_coding(value) is None
+    assert _by_level(value) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "level"),
+    [
+        (5, 5.0),
+        (5.0, 5.0),
+        ("5", 5.0),
+        ("5.0", 5.0),
+        (" 3 ", 3.0),
+        ("５", 5.0),
+        (np.int8(3), 3.0),
+        (np.float32(1), 1.0),
+        (Decimal("3"), 3.0),
+        (Fraction(5, 1), 5.0),
+        ("单一部门、领域或场景", 1.0),
+    ],
+)
+def test_scores_are_read_alike_everywhere(value, level):
+    assert _by_scale(value) == _by_read_coding(value) == _by_level(value) == level
+
+
+def test_true_is_reported_as_the_non_score_it_is():
+    with pytest.raises(pq.ScoreError) as caught:
+        WANG.scale.score(pd.DataFrame({"DA": [5], "AS": [True], "MI": [5]}))
+    problem = caught.value.problems.iloc[0]
+    assert (problem["column"], problem["value"], problem["problem"]) == (
+        "AS",
+        True,
+        "not a level of AS (Audience scope)",
+    )
+
+
+_cells = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-2, 7),
+    st.integers(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from([1.0, 3.0, 5.0, 5.0000001, -0.0]),
+    st.complex_numbers(max_magnitude=10),
+    st.sampled_from([5 + 0j, 1 + 0j, np.complex64(3)]),
+    st.sampled_from([np.True_, np.False_, np.int64(5), np.float16(3), np.uint8(1), pd.NA, pd.NaT]),
+    st.decimals(allow_nan=False, places=2, min_value=-1, max_value=6),
+    st.fractions(max_denominator=3),
+    st.sampled_from(
+        ["5", "5.0", "3.", "+1", " 1 ", "1e0", "５", "True", "true", "nan", "", "  ", "0x5", "5+0j"]
+    ),
+    st.sampled_from([level.label for level in AS.levels] + [level.labels["zh"] for level in AS.levels]),
+    st.text(max_size=4),
+    st.binary(max_size=2),
+    st.lists(st.integers(1, 5), max_size=2),
+)
+
+
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_cells)
+@example(True)
+@example(5 + 0j)
+@example(np.True_)
+@example("5.0")
+def test_scale_score_accepts_a_value_iff_read_coding_does_with_the_same_level(value):
+    by_scale = _by_scale(value)
+    assert by_scale == _by_read_coding(value) == _by_level(value)
+    if isinstance(value, (bool, np.bool_, complex, np.complexfloating)):
+        assert by_scale is None
+
+
+# --------------------------------------------------------------------------
+# Item 12: a third-party plugin whose import hangs holds up nothing that does
+# not need it, and what needs it names the plugin it waits for.
+
+HANGING_EP = "pq_hanging_plugin"
+HANGING_NEIGHBOUR = "neighbour-of-the-hang"
+
+
+@pytest.fixture
+def hanging_site(tmp_path):
+    """A site folder with two installed distributions: one whose import never ends, one good."""
+    site = tmp_path / "site"
+    site.mkdir()
+    # Sleeps forever, as a plugin that waits on a network drive or a licence server might.
+    (site / "pq_hanging_module.py").write_text(
+        "import time\nwhile True:\n    time.sleep(3600)\n", encoding="utf-8"
+    )
+    (site / "pq_neighbour_module.py").write_text(
+        "import policyquant as pq\n\n@pq.hookimpl\ndef policyquant_register_frameworks(register):\n"
+        f"    register(pq.Framework({HANGING_NEIGHBOUR!r}, 'A good neighbour', "
+        "families=[pq.InstrumentFamily('soft', 'Soft')], "
+        "instruments=[pq.Instrument('info', 'Information', family='soft')]))\n",
+        encoding="utf-8",
+    )
+    for dist, ep_name, module in (
+        ("pq_hanging_dist", HANGING_EP, "pq_hanging_module"),
+        ("pq_neighbour_dist", "pq_neighbour_plugin", "pq_neighbour_module"),
+    ):
+        info = site / f"{dist}-1.0.dist-info"
+        info.mkdir()
+        (info / "METADATA").write_text(
+            f"Metadata-Version: 2.1\nName: {dist}\nVersion: 1.0\n", encoding="utf-8"
+        )
+        (info / "entry_points.txt").write_text(f"[policyquant]\n{ep_name} = {module}\n", encoding="utf-8")
+    return site
+
+
+def _run(
+    site, *args: str, timeout: float = 90, plugin_timeout: str = "3600", cwd=None
+) -> subprocess.CompletedProcess:
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")]),
+        "POLICYQUANT_PLUGIN_TIMEOUT": plugin_timeout,
+        "PYTHONWARNINGS": "default",
+    }
+    env.pop("POLICYQUANT_DISABLE_ENTRY_POINTS", None)
+    # The timeout is the failure condition: with the hour-long plugin timeout, a
+    # command that imported the hanging plugin would still be waiting.
+    return subprocess.run(
+        [sys.executable, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        cwd=cwd,
+        check=False,
+    )
+
+
+def test_the_hanging_plugin_is_installed_and_found(hanging_site):
+    probe = _run(
+        hanging_site,
+        "-c",
+        "import importlib.metadata as m; print(sorted(e.name for e in m.entry_points(group='policyquant')))",
+    )
+    assert HANGING_EP in probe.stdout
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["tables", "--example", "--format", "csv"],
+        ["validate", "UNITS", "DOCUMENTS", "--framework", "wang2026"],
+        ["validate", "UNITS", "DOCUMENTS", "--framework", "genai-china"],
+        ["codebook", "howlett-ramesh-1995", "--format", "csv"],
+        ["codebook", "FRAMEWORK.toml"],
+    ],
+    ids=["tables --example", "validate wang2026", "validate by alias", "codebook built-in", "codebook toml"],
+)
+def test_commands_without_third_party_frameworks_do_not_wait_for_a_hanging_plugin(
+    hanging_site, tmp_path, command
+):
+    toml = tmp_path / "framework.toml"
+    toml.write_text(
+        'name = "mine"\ntitle = "Mine"\n\n[[families]]\nkey = "soft"\nlabel = "Soft"\n\n'
+        '[[instruments]]\nkey = "info"\nlabel = "Information"\nfamily = "soft"\n\n'
+        '[scale]\nformula = "PL * SP"\n\n'
+        '[[scale.dimensions]]\nkey = "PL"\nlabel = "Policy level"\n'
+        'levels = [{ score = 1, label = "Local" }, { score = 2, label = "National" }]\n\n'
+        '[[scale.dimensions]]\nkey = "SP"\nlabel = "Specificity"\n'
+        'levels = [{ score = 1, label = "Vague" }, { score = 2, label = "Precise" }]\n',
+        encoding="utf-8",
+    )
+    replacements = {
+        "UNITS": str(pq.datasets.data_path("genai_china_units.csv")),
+        "DOCUMENTS": str(pq.datasets.data_path("genai_china_documents.csv")),
+        "FRAMEWORK.toml": str(toml),
+    }
+    args = [replacements.get(arg, arg) for arg in command]
+    result = _run(hanging_site, "-m", "policyquant", *args)
+    assert result.returncode == 0, result.stderr
+    assert HANGING_EP not in result.stderr
+    assert "still loading" not in result.stderr
+
+
+def test_library_calls_without_third_party_frameworks_do_not_wait(hanging_site, tmp_path):
+    code = (
+        "import sys, policyquant as pq\n"
+        "from policyquant.declarative import load_framework\n"
+        "assert pq.get_framework('wang2026').name == 'wang2026'\n"
+        "assert pq.get_framework('Genai-China').name == 'wang2026'\n"
+        "scale = load_framework(sys.argv[1]).scale\n"
+        "assert scale.max_score == 4.0\n"
+        "assert 'pq_hanging_module' not in sys.modules\n"
+        "print('done')\n"
+    )
+    toml = tmp_path / "f.toml"
+    toml.write_text(
+        'name = "mine"\ntitle = "Mine"\n\n[scale]\nformula = "PL * SP"\n\n'
+        '[[scale.dimensions]]\nkey = "PL"\nlabel = "Policy level"\n'
+        'levels = [{ score = 1, label = "Local" }, { score = 2, label = "National" }]\n\n'
+        '[[scale.dimensions]]\nkey = "SP"\nlabel = "Specificity"\n'
+        'levels = [{ score = 1, label = "Vague" }, { score = 2, label = "Precise" }]\n',
+        encoding="utf-8",
+    )
+    result = _run(hanging_site, "-c", code, str(toml))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "done"
+
+
+def test_a_command_that_needs_a_third_party_framework_names_the_plugin_it_waits_for(hanging_site):
+    # The neighbour's framework needs the entry points loaded: the hanging one is named
+    # while it is waited for, then given up on, and the neighbour's framework works.
+    result = _run(hanging_site, "-m", "policyquant", "codebook", HANGING_NEIGHBOUR, plugin_timeout="4")
+    assert result.returncode == 0, result.stderr
+    assert "A good neighbour" in result.stdout or "Information" in result.stdout
+    lines = result.stderr.splitlines()
+    assert any(
+        line.startswith(
+            f"policyquant: still loading plugin {HANGING_EP!r} ({HANGING_EP} = pq_hanging_module)"
+        )
+        for line in lines
+    ), result.stderr
+    assert any(
+        line.startswith(f"policyquant: warning: policyquant plugin {HANGING_EP!r}")
+        and "failed at import: TimeoutError: did not finish importing within 4 s" in line
+        for line in lines
+    ), result.stderr
+
+
+def test_an_unknown_framework_waits_for_the_plugins_then_names_the_one_that_hung(hanging_site):
+    result = _run(hanging_site, "-m", "policyquant", "codebook", "no-such-framework", plugin_timeout="3")
+    assert result.returncode == 2, result.stderr
+    assert f"still loading plugin {HANGING_EP!r}" in result.stderr
+    assert f"from {HANGING_EP}: see policyquant.plugin_failures()" in result.stderr
+
+
+def test_listing_frameworks_names_the_plugin_that_did_not_finish(hanging_site):
+    result = _run(hanging_site, "-m", "policyquant", "frameworks", plugin_timeout="3")
+    assert result.returncode == 0, result.stderr
+    assert HANGING_NEIGHBOUR in result.stdout
+    (row,) = [line for line in result.stderr.splitlines() if line.startswith("failed: ")]
+    assert f"plugin {HANGING_EP!r} ({HANGING_EP} = pq_hanging_module) failed at import: TimeoutError" in row
+    assert "did not finish importing within 3 s" in row

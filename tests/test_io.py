@@ -288,10 +288,19 @@ def test_numbers_in_a_workbook_are_read_as_text(tmp_path):
             "MI": [1, 1],
         }
         pd.DataFrame(make).to_excel(writer, sheet_name="units", index=False)
-    corpus = pq.read_coding(path)
-    assert corpus.documents["doc_id"].tolist() == ["7", "12"]
-    assert corpus.units["doc_id"].tolist() == ["7", "12"]
-    assert corpus.documents["DA"].tolist() == [3, 5]
+    # Numbers in the score columns are scores; numbers in the id columns are reported (issue 13,
+    # item 5: they used to be read as the ids "7" and "12", any leading zeros lost).
+    with pytest.raises(pq.ValidationError) as info:
+        pq.read_coding(path)
+    assert info.value.problems[["row", "column", "value"]].to_numpy().tolist() == [
+        [2, "doc_id", 7],
+        [3, "doc_id", 12],
+        [2, "doc_id", 7],
+        [3, "doc_id", 12],
+    ]
+    assert "format the column as Text in Excel" in info.value.problems.loc[0, "expected"]
+    documents = pq.io.read_table(path, "documents")
+    assert documents["DA"].tolist() == ["3", "5"]
 
 
 # --------------------------------------------------------------------------
@@ -624,7 +633,9 @@ def test_undecodable_bytes_without_an_encoding(tmp_path):
 
 def test_unknown_encoding_name(tmp_path):
     units, _ = write_zh_csv(tmp_path, "utf-8")
-    assert str(read_error(units, encoding="klingon")) == f"{units}: unknown encoding 'klingon'"
+    message = str(read_error(units, encoding="klingon"))
+    assert message.startswith(f"{units}: unknown encoding 'klingon'; use utf-8, gb18030")
+    assert "\n" not in message
 
 
 @pytest.mark.parametrize(

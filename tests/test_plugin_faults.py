@@ -402,10 +402,17 @@ def test_a_runtime_plugin_with_an_unvalidated_framework_is_refused(fresh_registr
 
 def test_the_default_registry_reports_the_failure_to_get_framework(plugin_distribution):
     plugin_distribution(FAULTS["claims wang2026"][0], ep_name="impostor_plugin")
-    with pytest.warns(pq.PluginWarning, match="impostor_plugin"):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        # A built-in name is found without loading third-party plugins (issue 13, item 12).
         assert pq.get_framework("wang2026").title != "Impostor"
-    assert [f.plugin for f in pq.plugin_failures()] == ["impostor_plugin"]
+    # A name that no built-in has loads them, and the failure is named.
+    with (
+        pytest.warns(pq.PluginWarning, match="impostor_plugin"),
+        pytest.raises(pq.UnknownFrameworkError, match=r"1 plugin failure\(s\), from impostor_plugin"),
+    ):
+        pq.get_framework("wang2027")
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # warned once, at loading
-        with pytest.raises(pq.UnknownFrameworkError, match=r"1 plugin failure\(s\), from impostor_plugin"):
-            pq.get_framework("wang2027")
+        assert [f.plugin for f in pq.plugin_failures()] == ["impostor_plugin"]
+        assert pq.get_framework("wang2026").title != "Impostor"

@@ -343,7 +343,7 @@ def test_bad_arguments(corpus: pq.Corpus, tmp_path: Path) -> None:
         render_report(corpus, language="fr")
     with pytest.raises(pq.ValidationError, match=r"did you mean zh"):
         render_report(corpus, language="zhh")
-    with pytest.raises(pq.ValidationError, match=r"needs a policyquant Corpus, got DataFrame"):
+    with pytest.raises(pq.InputTypeError, match=r"report expects a Corpus .*; got a pandas DataFrame"):
         render_report(corpus.units)
     with pytest.raises(pq.ValidationError, match=r"coders must be a mapping"):
         render_report(corpus, coders=[corpus, corpus])

@@ -10,7 +10,7 @@ import pandas as pd
 from .._checks import require_corpus
 from ..corpus import Corpus
 from ..errors import ValidationError
-from .groups import grouping
+from .groups import fields_of, grouping
 
 __all__ = ["efficacy", "efficacy_summary", "group_statistics", "histogram_statistics"]
 
@@ -229,7 +229,7 @@ def efficacy_summary(corpus: Corpus, by: str | Sequence[str] = "instrument") -> 
     'rights_protection'
     """
     corpus = require_corpus(corpus, "efficacy_summary")
-    fields = [by] if isinstance(by, str) else list(by)
+    fields = list(fields_of(by))
     table = "codings" if "objective" in fields else "units"
     discrete = corpus.memoized("efficacy_levels", lambda: _discrete(_unit_scores(corpus)))
     groups = grouping(corpus, fields, table)

@@ -16,9 +16,10 @@ import attrs
 import numpy as np
 import pandas as pd
 
+from .._checks import describe_value
 from .._text import closest, format_choices
 from ..corpus import Corpus
-from ..errors import ValidationError
+from ..errors import InputTypeError, ValidationError
 
 __all__ = ["MISSING", "Grouping", "group_codes", "grouping"]
 
@@ -187,6 +188,28 @@ def group_codes(corpus: Corpus, field: str, table: Table = "units") -> tuple[np.
     )
 
 
+def fields_of(by: str | Sequence[str]) -> tuple[str, ...]:
+    """The fields a ``by=`` argument names, as a tuple; :class:`~policyquant.errors.InputTypeError` unless text.
+
+    Examples
+    --------
+    >>> fields_of("level"), fields_of(["level", "instrument"])
+    (('level',), ('level', 'instrument'))
+    >>> fields_of(None)
+    Traceback (most recent call last):
+    ...
+    policyquant.errors.InputTypeError: the fields to group by must be a field name or a list of them, such as 'instrument' or ['level', 'instrument']; got None
+    """
+    if isinstance(by, str):
+        return (by,)
+    if isinstance(by, Sequence) and all(isinstance(field, str) for field in by):
+        return tuple(by)
+    raise InputTypeError(
+        "the fields to group by must be a field name or a list of them, such as 'instrument' or "
+        f"['level', 'instrument']; got {describe_value(by)}"
+    )
+
+
 def grouping(corpus: Corpus, by: str | Sequence[str], table: Table = "units") -> Grouping:
     """Combine one or several fields into one group code per row.
 
@@ -197,7 +220,7 @@ def grouping(corpus: Corpus, by: str | Sequence[str], table: Table = "units") ->
     >>> g.size, list(g.index.names)
     (6, ['family', 'level'])
     """
-    fields = (by,) if isinstance(by, str) else tuple(by)
+    fields = fields_of(by)
     if not fields:
         raise ValidationError("group by at least one field")
     coded = [

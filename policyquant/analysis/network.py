@@ -16,10 +16,10 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from .._checks import require_corpus
+from .._checks import describe_value, require_corpus
 from .._text import normalize_name
 from ..corpus import Corpus
-from ..errors import ValidationError
+from ..errors import InputTypeError, ValidationError
 from ..results import TableResult
 
 if TYPE_CHECKING:
@@ -107,6 +107,11 @@ class IssuerAliases:
             return DEFAULT_ISSUER_ALIASES
         if isinstance(aliases, IssuerAliases):
             return aliases
+        if not isinstance(aliases, Mapping):
+            raise InputTypeError(
+                "aliases expects an IssuerAliases or a mapping {canonical name: [other names]}, such as "
+                f"{{'Ministry of Education': ['教育部']}}; got {describe_value(aliases)}"
+            )
         return DEFAULT_ISSUER_ALIASES.extend(aliases)
 
     def canonical(self, name: str) -> str:

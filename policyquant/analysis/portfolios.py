@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._checks import describe_value
+from .._checks import describe_value, how_to_read
 from .._text import closest, format_choices
 from ..corpus import MAX_PROBLEMS, Corpus
 from ..errors import InputTypeError, ValidationError
@@ -717,7 +717,8 @@ def portfolio_measures(
     else:
         raise InputTypeError(
             "portfolio_measures expects a Corpus (from pq.read_coding or pq.Corpus) or a tidy "
-            f"pandas DataFrame (columns {instrument!r}, {target!r}, {covered!r}); got {describe_value(data)}"
+            f"pandas DataFrame (columns {instrument!r}, {target!r}, {covered!r}); "
+            f"got {describe_value(data)}{how_to_read(data)}"
         )
     measures = _measures(presence, in_space_i, in_space_t)
     frame = pd.DataFrame(

@@ -1626,6 +1626,9 @@ class PMCScale(EfficacyScale):
         >>> PMCScale().score_columns({"X1_1": [1, 0], "X2_1": [1, 1]})
         array([2., 1.])
         """
+        from .._checks import require_equal_lengths
+
+        require_equal_lengths(columns, "the scale")
         frame = pd.DataFrame(dict(columns))
         return self.score(frame, source=source).to_numpy(dtype=np.float64)
 

@@ -1460,6 +1460,10 @@ class _Mapper:
                     roles.add(("dimension", dimension.key))
             if trailer.kind == "objectives":
                 roles.add(("objectives", ""))
+            # A code with sub-codes named like a family and an instrument (frameworks may reuse
+            # a name across parts) is the family: parents are branches first.
+            branches = {role for role in roles if role[0] not in ("instrument", "objective")}
+            roles = branches or roles
         self.roles[code.guid] = frozenset(roles)
         return self.roles[code.guid]
 
@@ -1482,7 +1486,7 @@ class _Mapper:
 
     def _agrees(self, target: _Target, roles: frozenset[tuple[str, str]]) -> bool:
         """Whether a code standing for ``target`` may sit under a parent standing for ``roles``."""
-        if (target.part, target.key) in roles:
+        if target.part != "family" and (target.part, target.key) in roles:
             return True  # a sub-code of the same item (a translation, a finer name)
         if target.part == "instrument":
             family = self.framework.get("instrument", target.key).family
@@ -1512,9 +1516,8 @@ class _Mapper:
                     f"a level under its dimension's code ({dimension.key!r} or "
                     f"'{dimension.key} · {dimension.label}')"
                 )
-            else:
-                named.append(f"the {part} {target.key!r}")
-                expected.append("a family's code at top level")
+        if not named:  # only a family: not for coding, wherever it sits
+            return self._usable(found["family"])[1]
         under = " / ".join(reversed(path))
         return (
             f"named like {' and '.join(named)} but under {under!r}; read only as "

@@ -42,6 +42,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from .._checks import require_read_sources, require_write_target
 from .._text import closest, format_choices, normalize_name
 from ..corpus import Corpus
 from ..errors import ReadError, ValidationError
@@ -102,6 +103,7 @@ def _format_of(path: Path) -> str:
 
 
 def _decode(path: Path, encoding: str | None) -> str:
+    encoding = _text_encoding(path, encoding)
     data = path.read_bytes()
     if not data.strip():
         raise ReadError(f"{path}: the file is empty")
@@ -120,27 +122,18 @@ def _decode(path: Path, encoding: str | None) -> str:
             failures.append(error)
             continue
         except LookupError:
-            raise _encoding_error(path, name, "is not a text encoding policyquant knows") from None
+            raise _encoding_error(path, f"unknown encoding {name!r}") from None
         except UnicodeError:
             # "undefined" and "punycode" are codecs that fail on what a coding sheet holds.
-            raise _encoding_error(path, name, "cannot decode this file") from None
+            raise _encoding_error(path, f"the encoding {name!r} cannot decode this file") from None
         _refuse_nul(path, text)
         return text
     raise _undecodable(path, data, tried, failures[0])
 
 
-def _encoding_error(path: Path, name: str, what: str) -> ReadError:
+def _encoding_error(path: Path, what: str) -> ReadError:
     return ReadError(
-        f"{path}: the encoding {name!r} {what}; use utf-8, gb18030 (GBK) or utf-16, "
-        "or leave the encoding out to have it detected",
-        [
-            {
-                "file": str(path),
-                "value": name,
-                "problem": "unusable encoding",
-                "expected": "utf-8, gb18030 or utf-16",
-            }
-        ],
+        f"{path}: {what}; use utf-8, gb18030 (for GBK) or utf-16, or leave the encoding out to have it detected"
     )
 
 
@@ -154,17 +147,18 @@ def _text_encoding(path: Path, encoding: str | None) -> str | None:
     if encoding is None:
         return None
     if not isinstance(encoding, str):
-        raise _encoding_error(path, repr(encoding), "is not the name of an encoding")
+        raise _encoding_error(path, f"the encoding must be a name such as 'utf-8', not {encoding!r}")
     try:
         info = codecs.lookup(encoding)
     except LookupError:
-        raise _encoding_error(path, encoding, "is unknown") from None
+        raise _encoding_error(path, f"unknown encoding {encoding!r}") from None
+    # Private, but the one way to tell "base64" (bytes to bytes) from a text encoding.
     if not getattr(info, "_is_text_encoding", True):
-        raise _encoding_error(path, encoding, "is not a text encoding")
+        raise _encoding_error(path, f"{encoding!r} is not a text encoding")
     try:
         b"".decode(encoding)
     except (UnicodeError, LookupError):
-        raise _encoding_error(path, encoding, "cannot decode text") from None
+        raise _encoding_error(path, f"the encoding {encoding!r} cannot decode text") from None
     return encoding
 
 
@@ -185,18 +179,9 @@ def _undecodable(path: Path, data: bytes, tried: list[str], error: UnicodeDecode
     # ASCII text in UTF-16 is every other byte NUL: name the likely culprit.
     hint = " (it looks like UTF-16 without a byte-order mark)" if data[:400].count(0) > 20 else ""
     return ReadError(
-        f"{path}: cannot decode the file as {' or '.join(tried)}{hint}: line {line}, byte {start:,} "
-        f"of the file ({bad!r}) is not {name}; save it as UTF-8, or give its encoding "
-        "(encoding=... in Python, --encoding on the command line)",
-        [
-            {
-                "file": str(path),
-                "row": line,
-                "value": repr(bad),
-                "problem": f"not {name} (line {line}, byte {start} of the file)",
-                "expected": f"text in {' or '.join(tried)}",
-            }
-        ],
+        f"{path}: cannot decode the file as {' or '.join(tried)}{hint} (byte {start:,} of the file, "
+        f"on line {line}: {bad!r} is not {name.removesuffix('-sig')}); save it as UTF-8, or give its encoding "
+        "(encoding=... in Python, --encoding on the command line)"
     )
 
 
@@ -1416,14 +1401,30 @@ def _excel_escape_match(match: re.Match[str]) -> str:
     return "_x000D_" if match.group() == "\r" else "_x005F_"
 
 
+# A text of nothing but spaces, tabs and line breaks is dropped by calamine (XML parsers may
+# drop such text); its first character is escaped ("_x0020_"), as Excel may write it.
+_XML_BLANK = re.compile(r"^[ \t\n](?=[ \t\n]*$)")
+
+
+def _excel_blank_match(match: re.Match[str]) -> str:
+    return f"_x{ord(match.group()):04X}_"
+
+
 def _escape_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Escape carriage returns (and text that reads like an escape) as Excel does, for :func:`_read_sheet`."""
     out = frame.copy()
     for position, column in enumerate(frame.columns):
         values = frame[column].astype("string")
+        changed = False
         if values.str.contains(_EXCEL_TO_ESCAPE, regex=True, na=False).any():
-            out.isetitem(position, values.str.replace(_EXCEL_TO_ESCAPE, _excel_escape_match, regex=True))
-    names = [_EXCEL_TO_ESCAPE.sub(_excel_escape_match, str(c)) for c in frame.columns]
+            values = values.str.replace(_EXCEL_TO_ESCAPE, _excel_escape_match, regex=True)
+            changed = True
+        if values.str.contains(_XML_BLANK, regex=True, na=False).any():
+            values = values.str.replace(_XML_BLANK, _excel_blank_match, regex=True)
+            changed = True
+        if changed:
+            out.isetitem(position, values)
+    names = [_XML_BLANK.sub(_excel_blank_match, _EXCEL_TO_ESCAPE.sub(_excel_escape_match, str(c))) for c in frame.columns]
     return out.set_axis(names, axis=1)
 
 
@@ -1773,6 +1774,7 @@ def read_coding(
       - ...units.csv, row 2, column 'instrument', value 'Subsidy': unknown instrument; expected one of ...
       - ...units.csv, row 2, column 'AS', value '4': not a level of AS (Audience scope); expected 5 (...), 3 (...), 1 (...)
     """
+    require_read_sources(units, documents)
     framework = get_framework(framework)
     sheets = dict(sheet) if isinstance(sheet, Mapping) else {"units": sheet} if sheet else {}
     units, documents, same = _table_source(units, documents)
@@ -1915,22 +1917,51 @@ def _excel_text_problems(
                     "expected": f"at most {_EXCEL_CELL_LIMIT:,} characters{instead}",
                 }
             )
-        bad = values.str.contains(ILLEGAL_CHARACTERS_RE.pattern, regex=True, na=False)
-        for position, value in zip(
-            np.flatnonzero(bad.to_numpy(dtype=bool))[:20], values[bad.to_numpy(dtype=bool)], strict=False
-        ):
-            char = ILLEGAL_CHARACTERS_RE.search(value).group()
+        bad = values.str.contains(ILLEGAL_CHARACTERS_RE.pattern, regex=True, na=False).to_numpy(dtype=bool)
+        if not (isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"):
+            # Half a surrogate pair cannot reach Arrow-backed text (UTF-8) at all, only Python strings.
+            bad |= values.astype(object).map(_has_surrogate).to_numpy(dtype=bool)
+        bad |= values.str.contains(_XML_NONCHARACTERS, regex=True, na=False).to_numpy(dtype=bool)
+        for position, value in zip(np.flatnonzero(bad)[:20], values[bad], strict=False):
+            char = _EXCEL_ILLEGAL.search(value).group()
+            if ord(char) < 0x20:
+                what, without = f"control character U+{ord(char):04X}", "control characters"
+            elif 0xD800 <= ord(char) <= 0xDFFF:
+                what, without = f"U+{ord(char):04X}, half a surrogate pair (no character)", "it"
+            else:
+                what, without = f"U+{ord(char):04X}, a noncharacter", "it"
             problems.append(
                 {
                     "file": f"sheet {sheet}",
                     "row": int(position) + 2,
                     "column": column,
                     "value": value[:40],
-                    "problem": f"control character U+{ord(char):04X}, which an Excel cell cannot hold",
-                    "expected": f"text without control characters{instead}",
+                    "problem": f"{what}, which an Excel cell cannot hold{_naming(frame, position)}",
+                    "expected": f"text without {without}{instead}",
                 }
             )
     return problems
+
+
+# An Excel cell is XML text: U+FFFE, U+FFFF and surrogates are no XML characters (openpyxl writes
+# them, and Excel, openpyxl and calamine then cannot read the sheet, or read it otherwise).
+_XML_NONCHARACTERS = "[\ufffe\uffff]"
+_EXCEL_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _has_surrogate(value: Any) -> bool:
+    return isinstance(value, str) and _SURROGATE.search(value) is not None
+
+
+def _naming(frame: pd.DataFrame, position: int) -> str:
+    """`` (unit P01-1-1)``: the row's id, when the table has one."""
+    for column, what in (("unit_id", "unit"), ("doc_id", "document")):
+        if column in frame.columns:
+            value = frame[column].iloc[position]
+            if isinstance(value, str) and value:
+                return f" (in {what} {value[:40]})"
+    return ""
 
 
 def _check_excel_text(frame: pd.DataFrame, sheet: str) -> None:
@@ -2023,13 +2054,14 @@ def write_coding(corpus: Corpus, path: str | os.PathLike[str], format: str | Non
     >>> pq.read_coding(folder / "study.xlsx") == corpus
     True
     """
+    require_write_target(corpus, path)
     path = Path(path)
     if format is None:
         format = "csv" if not path.suffix else _format_of(path)
     if format not in FORMATS:
         raise ValidationError(f"format must be one of {', '.join(FORMATS)}, got {format!r}")
     documents, units = _text_frame(corpus.documents), _text_frame(corpus.units)
-    from .._files import atomic_path, write_bytes, write_error, write_manifest, write_text
+    from .._files import atomic_path, in_memory, write_bytes, write_error, write_manifest, write_text
 
     if format in ("csv", "parquet"):
         try:
@@ -2057,12 +2089,13 @@ def write_coding(corpus: Corpus, path: str | os.PathLike[str], format: str | Non
         _check_excel_text(units, "units")
         # Built in memory: a zip archive that fails half-way on disk (a full disk) would
         # complain again from ZipFile.__del__; the bytes are then written atomically.
-        buffer = io.BytesIO()
-        with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-            _write_sheet(writer, "documents", documents)
-            _write_sheet(writer, "units", units)
-            corpus.framework.codebook().to_excel(writer, sheet_name="codebook", index=False)
-        write_bytes(path, buffer.getbuffer())
+        def build(buffer: io.BytesIO) -> None:
+            with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+                _write_sheet(writer, "documents", documents)
+                _write_sheet(writer, "units", units)
+                corpus.framework.codebook().to_excel(writer, sheet_name="codebook", index=False)
+
+        write_bytes(path, in_memory(build, path))
         return [path]
     payload = {
         "policyquant": 1,

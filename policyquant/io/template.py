@@ -22,7 +22,6 @@ mapping.
 from __future__ import annotations
 
 import dataclasses
-import io
 import os
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -921,7 +920,7 @@ def write_coding_template(
     """
     language = _check_language(language)
     path = _check_path(path)
-    from .._files import refuse_overwriting_inputs, write_bytes
+    from .._files import in_memory, refuse_overwriting_inputs, write_bytes
 
     refuse_overwriting_inputs({"the template": path}, {"the documents file": documents})
     if not force:
@@ -966,9 +965,7 @@ def write_coding_template(
     workbook.properties.creator = "policyquant"
     # Built in memory, then written to a temporary file renamed into place: a full disk leaves
     # the old file as it was (and no half-written zip archive complaining from ZipFile.__del__).
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    write_bytes(path, buffer.getbuffer(), what="the template")
+    write_bytes(path, in_memory(workbook.save, path, what="the template"), what="the template")
     return path
 
 
