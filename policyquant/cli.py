@@ -844,7 +844,7 @@ def frameworks(show_all: bool) -> None:
         click.echo(f"failed: {failure}", err=True)
 
 
-_CODEBOOK_FORMATS = (*_FORMATS, "xlsx", "qdc", "toml")
+_CODEBOOK_FORMATS = (*_FORMATS, "xlsx", "qdc", "taguette", "toml")
 
 
 @main.command()
@@ -869,8 +869,10 @@ def codebook(name: str, language: str | None, fmt: str, output: Path | None) -> 
     """Print or save a framework's coding rules (default: wang2026).
 
     NAME is a registered framework or a TOML framework file.  --format qdc
-    writes a REFI-QDA codebook that MAXQDA, NVivo, ATLAS.ti, QualCoder and
-    Taguette import; toml writes the framework as a declarative file.
+    writes a REFI-QDA codebook that MAXQDA, NVivo, ATLAS.ti and QualCoder
+    import; taguette writes the CSV codebook (tag, description) that Taguette
+    imports, which takes no .qdc; toml writes the framework as a declarative
+    file.
     """
     language = _language(language)
     _refuse_inputs(
@@ -879,18 +881,20 @@ def codebook(name: str, language: str | None, fmt: str, output: Path | None) -> 
     framework = _load_framework(name)
     if fmt == "xlsx" and output is None:
         raise click.UsageError("--format xlsx needs --output FILE.xlsx")
-    if fmt == "qdc":
-        from .io import write_qdc
+    if fmt in ("qdc", "taguette"):
+        from .io import write_qdc, write_taguette_codebook
 
+        write = write_qdc if fmt == "qdc" else write_taguette_codebook
         if output is None:
             import tempfile
 
             with tempfile.TemporaryDirectory() as directory:
-                path = write_qdc(framework, Path(directory) / "codebook.qdc", language=language)
-                click.echo(path.read_text(encoding="utf-8"), nl=False)
+                path = write(framework, Path(directory) / f"codebook.{fmt}", language=language)
+                # The file's own bytes (a Taguette codebook keeps its byte-order mark).
+                click.echo(path.read_bytes(), nl=False)
             return
         click.echo(
-            f"policyquant: codebook written to {write_qdc(framework, output, language=language)}", err=True
+            f"policyquant: codebook written to {write(framework, output, language=language)}", err=True
         )
         return
     if fmt == "toml":

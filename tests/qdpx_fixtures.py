@@ -7,8 +7,9 @@ readers, of bad inputs and of the command line zip it (edited or not) when they 
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from xml.etree import ElementTree as ET
 
 REFI_DATA = Path(__file__).parent / "data" / "refi"
 
@@ -76,4 +77,26 @@ def build_project(
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("project.qde", qde.encode("utf-8"))
         archive.writestr(f"sources/{source}.txt", text.encode("utf-8"))
+    return target
+
+
+PROJECT_NS = "{urn:QDA-XML:project:1.0}"
+
+
+def edit_project(source: Path, target: Path, edit: Callable[[ET.Element], None]) -> Path:
+    """Copy a .qdpx, changing its ``project.qde`` with ``edit`` (which changes the tree in place).
+
+    Stands in for a QDA program that imports a project and exports it again with its own
+    changes (new GUIDs, renamed codes, selections merged or split); the other members are
+    copied as they are.
+    """
+    ET.register_namespace("", PROJECT_NS.strip("{}"))
+    with zipfile.ZipFile(source) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    root = ET.fromstring(members["project.qde"])
+    edit(root)
+    members["project.qde"] = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
     return target

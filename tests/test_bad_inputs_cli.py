@@ -286,6 +286,13 @@ def test_bad_arguments_and_outputs(args, fragment, tmp_path):
     # The validate case needs a bad corpus for --problems to be written at all.
     if args[0] == "validate":
         args[1] = str(BAD / "score_off_scale.csv")
+        # Not saving the problems does not hide them: one warning line says why, then the error.
+        result = invoke(*args)
+        assert result.exit_code == 2 and result.stdout == ""
+        warning, error = result.stderr.splitlines()
+        assert warning.startswith("policyquant: warning: the problems were not saved: ") and fragment in warning
+        assert error.startswith("policyquant: error: ") and "column 'AS', value '4'" in error
+        return
     assert_one_line_error(invoke(*args), fragment)
 
 

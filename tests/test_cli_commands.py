@@ -364,19 +364,41 @@ def test_report_needs_input_and_output(tmp_path):
 
 BROKEN_PLUGIN = "raise RuntimeError('plugin exploded')\n"
 
+# A third-party framework: a command that uses it loads the installed plugins, the broken one too.
+NEIGHBOUR_PLUGIN = """
+import policyquant as pq
+
+@pq.hookimpl
+def policyquant_register_frameworks(register):
+    register(pq.Framework("neighbour", "A good neighbour", families=[pq.InstrumentFamily("soft", "Soft")],
+                          instruments=[pq.Instrument("info", "Information", family="soft")]))
+"""
+
+
+@pytest.mark.filterwarnings("default::policyquant.errors.PluginWarning")
+@pytest.mark.parametrize(
+    "args", [["codebook", "wang2026"], ["template", "peng2008", "-o", "{tmp}/coding.xlsx"]]
+)
+def test_a_broken_plugin_is_not_even_loaded_for_a_builtin_framework(args, plugin_distribution, tmp_path):
+    plugin_distribution(BROKEN_PLUGIN, ep_name="exploding_plugin")
+    result = invoke(*(arg.format(tmp=tmp_path) for arg in args))
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+
 
 @pytest.mark.filterwarnings("default::policyquant.errors.PluginWarning")
 @pytest.mark.parametrize(
     ("args", "shows"),
     [
-        (["codebook", "wang2026"], "Standards and Norms"),
-        (["template", "peng2008", "-o", "{tmp}/coding.xlsx"], "coding.xlsx"),
+        (["codebook", "neighbour"], "Information"),
+        (["template", "neighbour", "-o", "{tmp}/coding.xlsx"], "coding.xlsx"),
     ],
 )
 def test_a_broken_plugin_is_one_warning_line_and_the_command_still_works(
     args, shows, plugin_distribution, tmp_path
 ):
     broken = plugin_distribution(BROKEN_PLUGIN, ep_name="exploding_plugin")
+    plugin_distribution(NEIGHBOUR_PLUGIN, ep_name="neighbour_plugin")
     before = warnings.showwarning
     result = invoke(*(arg.format(tmp=tmp_path) for arg in args))
     assert result.exit_code == 0, result.output
@@ -391,14 +413,15 @@ def test_a_broken_plugin_is_one_warning_line_and_the_command_still_works(
 @pytest.mark.parametrize("debug", [False, True])
 def test_what_a_user_sees_of_a_broken_plugin_in_a_real_process(debug, plugin_distribution):
     broken = plugin_distribution(BROKEN_PLUGIN, ep_name="exploding_plugin")
+    plugin_distribution(NEIGHBOUR_PLUGIN, ep_name="neighbour_plugin")
     environment = {**os.environ, "PYTHONPATH": os.pathsep.join([str(broken.path), *sys.path])}
     environment.pop("PYTHONWARNINGS", None)
-    command = [sys.executable, "-m", "policyquant", *(["--debug"] if debug else []), "codebook", "wang2026"]
+    command = [sys.executable, "-m", "policyquant", *(["--debug"] if debug else []), "codebook", "neighbour"]
     result = subprocess.run(
         command, capture_output=True, text=True, env=environment, timeout=120, check=False
     )
     assert result.returncode == 0, result.stderr
-    assert "Standards and Norms" in result.stdout
+    assert "Information" in result.stdout
     cause = f"policyquant plugin 'exploding_plugin' ({broken.source}) failed at import: RuntimeError: plugin exploded"
     if debug:
         # --debug keeps Python's format: the file and line that issued the warning, for a bug report.
@@ -430,7 +453,8 @@ def test_another_librarys_warning_is_left_as_python_shows_it(plugin_distribution
         ep_name="chatty_plugin",
     )
     with pytest.warns(FutureWarning, match="deprecated setting in the plugin"):
-        result = invoke("codebook", "wang2026")
+        # Listing every framework loads the plugins (codebook wang2026 would not).
+        result = invoke("frameworks")
     assert result.exit_code == 0, result.output
     assert "policyquant: warning:" not in result.stderr
 

@@ -645,9 +645,9 @@ def test_unwritable_destination_is_a_clear_error(tmp_path):
         locked.mkdir()
         locked.chmod(0o500)
         try:
-            with pytest.raises(ValidationError, match="(?i)permission denied"):
+            with pytest.raises(ValidationError, match=r"(?i)permission denied"):
                 export(built("fit"), locked / "t.md")
-            with pytest.raises(ValidationError, match="(?i)permission denied"):
+            with pytest.raises(ValidationError, match=r"(?i)permission denied"):
                 export(fig, locked / "f.png")
         finally:
             locked.chmod(0o700)

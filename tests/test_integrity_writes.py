@@ -546,6 +546,13 @@ def test_concurrent_reports_into_one_folder_leave_one_whole_report(tmp_path):
     assert sorted(p.name for p in shared.iterdir()) == ["report.html"]
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:  # a temporary file renamed into place meanwhile
+        return 0
+
+
 CTRL_C_SCRIPT = """
 import sys, pandas as pd, policyquant as pq
 corpus = pq.datasets.load_genai_china()
@@ -570,7 +577,8 @@ def test_ctrl_c_in_the_middle_of_write_coding_leaves_the_old_tables(tmp_path, sm
     try:
         deadline = time.monotonic() + 240
         while time.monotonic() < deadline and process.poll() is None:
-            partial = [p for p in folder.glob(".units.*") if p.stat().st_size > 5_000_000]
+            # The temporary file (or, written in place, the table itself) is well under way.
+            partial = [p for p in folder.glob("*units*") if _size(p) > 5_000_000]
             if partial:
                 break
             time.sleep(0.02)

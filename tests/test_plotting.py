@@ -212,21 +212,21 @@ def test_font_argument_forces_the_family(tmp_path):
         _save(fig, tmp_path / "fallback.png")
 
 
-def test_without_a_cjk_font_one_warning_and_figures_still_render(monkeypatch, tmp_path):
+def test_without_a_cjk_font_each_chinese_figure_warns_and_still_renders(monkeypatch, tmp_path):
     monkeypatch.setattr(plotting, "cjk_font", lambda: None)
-    monkeypatch.setattr(plotting, "_FONT_WARNED", False)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         first = plotting.crosstab_heatmap(CORPUS, language="zh")
         second = plotting.authority_plot(CORPUS, language="zh")
-        plotting.efficacy_bars(CORPUS)  # English: needs no CJK font, says nothing
+        plotting.efficacy_bars(CORPUS)  # English: every character has a glyph, nothing to say
         for i, fig in enumerate((first, second)):
             _save(fig, tmp_path / f"no-font-{i}.png")
     font_warnings = [w for w in caught if issubclass(w.category, FontWarning)]
-    assert len(font_warnings) == 1
+    assert len(font_warnings) == 2, "one warning per figure that would show boxes"
     message = str(font_warnings[0].message)
     assert "apt-get install fonts-noto-cjk" in message and "font=" in message
-    assert font_warnings[0].filename == __file__  # points at the caller's line
+    assert plotting._has_cjk(message), "the warning names the characters that show as boxes"
+    assert all(w.filename == __file__ for w in font_warnings)  # points at the caller's line
     assert first.axes[0].get_yticklabels()[0].get_text() == "标准规范"
 
 

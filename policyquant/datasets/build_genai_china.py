@@ -1057,9 +1057,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         print(f"up to date: {', '.join(str(p) for p in outputs)}")
         return 0
-    args.out.mkdir(parents=True, exist_ok=True)
+    from .._files import write_bytes
+
     for path, data in outputs.items():
-        path.write_bytes(data)
+        write_bytes(path, data)  # whole or not at all: the package data is never half a table
         rows = data.count(b"\n") - 1
         print(f"wrote {path} ({rows} rows)")
     return 0

@@ -14,6 +14,7 @@ from .refi import (
     read_qdpx,
     write_qdc,
     write_qdpx,
+    write_taguette_codebook,
 )
 from .tabular import CSV_ENCODINGS, FORMATS, SHEET_NAMES, read_coding, read_table, write_coding
 from .template import write_coding_template
@@ -36,4 +37,5 @@ __all__ = [
     "write_coding_template",
     "write_qdc",
     "write_qdpx",
+    "write_taguette_codebook",
 ]

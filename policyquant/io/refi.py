@@ -17,7 +17,8 @@ is the open standard those programs exchange codebooks and projects in:
 :func:`read_qdpx` turns a coded project into one :class:`~policyquant.Corpus`
 per coder (a :class:`QDAProject`, ready for
 :func:`policyquant.reliability.agreement_report`); :func:`write_qdpx` writes
-corpora as a project.  All XML is parsed with :mod:`defusedxml` and any
+corpora as a project.  Taguette imports no ``.qdc``: :func:`write_taguette_codebook`
+writes the CSV codebook it does import.  All XML is parsed with :mod:`defusedxml` and any
 document type declaration is refused, so no entity is expanded and nothing
 outside the file is fetched; zip members are read by name, never extracted to
 disk, within limits on their number, sizes and compression ratios.
@@ -53,12 +54,14 @@ from ..plugins import get_framework
 __all__ = [
     "CODEBOOK_NAMESPACE",
     "PROJECT_NAMESPACE",
+    "TAGUETTE_TAG_LENGTH",
     "QDAProject",
     "qdc_guid",
     "read_qdc",
     "read_qdpx",
     "write_qdc",
     "write_qdpx",
+    "write_taguette_codebook",
 ]
 
 #: The XML namespace of REFI-QDA codebooks (``.qdc``), version 1.0.
@@ -534,6 +537,171 @@ def write_qdc(
 
     # A temporary file renamed into place: never half a codebook on disk.
     return write_bytes(Path(path), _serialize(root), what="the codebook")
+
+
+#: The longest tag name Taguette accepts (its ``validate.tag_path``).
+TAGUETTE_TAG_LENGTH = 200
+
+
+def _taguette_rows(framework: Framework, language: str | None) -> list[tuple[str, str, str, str]]:
+    """(tag, description, part, key) of every codable code, named as in :func:`write_qdc`."""
+    rows = []
+    families = {family.key: family.label_in(language) for family in framework.families}
+    for instrument in framework.instruments:
+        where = f"Policy instrument (family: {families.get(instrument.family, instrument.family)})."
+        rows.append(
+            (instrument.label_in(language), instrument.description, where, "instrument", instrument.key)
+        )
+    for objective in framework.objectives:
+        rows.append(
+            (
+                objective.label_in(language),
+                objective.description,
+                "Policy objective.",
+                "objective",
+                objective.key,
+            )
+        )
+    for dimension in framework.scale.dimensions if framework.scale is not None else ():
+        per = (
+            "Scored once per document: tag any passage of the document."
+            if dimension.unit == "document"
+            else "Scored per clause: tag the clause."
+        )
+        for level in dimension.levels:
+            score = _score_text(level.score)
+            label = level.labels.get(language, level.label) if language else level.label
+            rows.append(
+                (
+                    f"{dimension.key} = {score} · {label}",
+                    level.description,
+                    f"Level of {dimension.key} · {dimension.label_in(language)}. {per}",
+                    "level",
+                    f"{dimension.key}={score}",
+                )
+            )
+    return [
+        (
+            tag,
+            _with_trailer("\n".join(t for t in (description, where) if t), [f"{part}={_escape_value(key)}"]),
+            part,
+            key,
+        )
+        for tag, description, where, part, key in rows
+    ]
+
+
+def write_taguette_codebook(
+    framework: str | Framework, path: str | os.PathLike[str], *, language: str | None = None
+) -> Path:
+    """Write a framework's codes as a codebook Taguette imports (CSV with ``tag`` and ``description``).
+
+    Taguette imports codebooks only as CSV (*Project* > *Import codebook*), not
+    as REFI-QDA ``.qdc``, and its tags are flat.  One tag is written per code a
+    coder applies: every instrument and objective, named by its label, and
+    every level of the efficacy scale, named as :func:`write_qdc` names it
+    (``DA = 5 · Administrative regulations``).  Each description is the
+    coding rule, the instrument's family or the level's dimension, and a
+    ``[policyquant] ...`` key line.
+
+    Parameters
+    ----------
+    framework : str or Framework
+        A registered framework name or a :class:`~policyquant.Framework`.
+    path : path-like
+        The file to write (conventionally ``*.csv``).
+    language : str, optional
+        Label language, e.g. ``"zh"`` for the Chinese labels where they exist.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    ValidationError
+        If the framework has nothing to code, a tag name is longer than
+        Taguette allows (:data:`~policyquant.io.refi.TAGUETTE_TAG_LENGTH`
+        characters), or a tag
+        would not read back as its own code by its name alone (two codes
+        sharing a label, say): Taguette exports tags without descriptions or
+        GUIDs, so a tag's name is all :func:`read_qdc` and :func:`read_qdpx`
+        have.  Nothing is written then.
+
+    Notes
+    -----
+    The file is UTF-8 with a byte-order mark, which Taguette's encoding
+    detection (and Excel) recognise for Chinese labels; rows are in the
+    framework's order (Taguette sorts tags by name).  A tag read back by its
+    name (from Taguette's REFI-QDA codebook export, or a project holding
+    those codes at top level) maps onto the same instrument, objective or
+    level: the function checks this before writing.
+
+    Examples
+    --------
+    >>> import csv, tempfile, pathlib
+    >>> from policyquant.io import write_taguette_codebook
+    >>> target = write_taguette_codebook("wang2026", pathlib.Path(tempfile.mkdtemp()) / "wang2026.csv")
+    >>> rows = list(csv.DictReader(target.open(encoding="utf-8-sig")))
+    >>> list(rows[0]), rows[0]["tag"], rows[-1]["tag"]
+    (['tag', 'description'], 'Standards and Norms', 'DA = 1 · Other normative documents')
+    >>> len(rows)
+    31
+    """
+    import csv
+
+    framework = get_framework(framework)
+    rows = _taguette_rows(framework, language)
+    records: list[dict[str, Any]] = []
+    if not rows:
+        records.append(
+            {
+                "file": framework.name,
+                "problem": "nothing to code: the framework has no instruments, objectives or scale levels",
+                "expected": "a framework with instruments, objectives or a scale with dimensions",
+            }
+        )
+    # Taguette keeps a tag's name and nothing else of policyquant's: check that each name alone,
+    # as a top-level code of a flat codebook, reads back as its own code.
+    codes = {f"{n:032X}": _Code(f"{n:032X}", tag, True, "", None, "") for n, (tag, *_) in enumerate(rows)}
+    mapper = _Mapper(framework, codes, {})
+    for (tag, _, part, key), guid in zip(rows, codes, strict=True):
+        if len(tag) > TAGUETTE_TAG_LENGTH:
+            records.append(
+                {
+                    "file": framework.name,
+                    "column": part,
+                    "value": key,
+                    "problem": f"its tag name is {len(tag)} characters long: {tag[:40]!r}...",
+                    "expected": f"a label of at most {TAGUETTE_TAG_LENGTH} characters (Taguette's limit)",
+                }
+            )
+        target, reason = mapper.target(guid)
+        if target is None or (target.part, target.key) != (part, key):
+            reads_as = f"the {target.part} {target.key!r}" if target is not None else reason
+            records.append(
+                {
+                    "file": framework.name,
+                    "column": part,
+                    "value": key,
+                    "problem": f"its tag {tag!r} would read back by name as {reads_as}",
+                    "expected": f"a label naming only the {part} {key!r}: give it a label of its own",
+                }
+            )
+    if records:
+        raise ValidationError(
+            f"framework {framework.name!r} cannot be written as a Taguette codebook ({len(records)} problem(s))",
+            records,
+        )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["tag", "description"])
+    writer.writerows((tag, description) for tag, description, _, _ in rows)
+    from .._files import write_bytes
+
+    # A byte-order mark: Taguette guesses the encoding, and a short Chinese file may fool it.
+    return write_bytes(Path(path), buffer.getvalue().encode("utf-8-sig"), what="the codebook")
 
 
 # --------------------------------------------------------------------------
@@ -1383,11 +1551,43 @@ class _Mapper:
             self.cache[guid] = self._target(guid)
         return self.cache[guid]
 
+    def _keyed(self, code: _Code) -> _Target | None:
+        """What the ``[policyquant]`` key line of the code's description names in the framework.
+
+        QDA programs that give codes new GUIDs on export (QualCoder does, every time) keep
+        descriptions: the key there identifies a code written by :func:`write_qdc` however it
+        was renamed.  None when the description has no key, or one the framework does not hold.
+        """
+        trailer = _read_trailer(code.description)
+        framework, kind, key = self.framework, trailer.kind, trailer.key
+        if kind == "objectives":
+            return _Target("objectives", "objectives") if framework.objectives else None
+        if key is None:
+            return None
+        if kind in ("family", "instrument", "objective"):
+            return _Target(kind, key) if key in getattr(framework, f"{kind}_keys") else None
+        if kind == "dimension":
+            dimension = self.dimensions.get(key.casefold())
+            return _Target("dimension", dimension.key, dimension) if dimension is not None else None
+        if kind == "level":
+            name, _, score = key.rpartition("=")
+            dimension = self.dimensions.get(name.casefold())
+            try:
+                value = float(score)
+            except ValueError:
+                return None
+            return self._level(dimension, value) if dimension is not None else None
+        return None
+
     def _target(self, guid: str) -> tuple[_Target | None, str]:
         target = self.guids.get(guid)
         if target is not None:
             return self._usable(target)
         code = self.codes[guid]
+        # Like a GUID write_qdc gave, the key it wrote is trusted wherever the code sits.
+        target = self._keyed(code)
+        if target is not None:
+            return self._usable(target)
         trailer = _read_trailer(code.description)
         names = [code.name, *([trailer.label] if trailer.label else [])]
         found: dict[str, _Target] = {}
@@ -1423,6 +1623,10 @@ class _Mapper:
             if not agreeing:
                 return None, self._disagreement(found, path)
             found = agreeing
+        if len(found) > 1 and "family" in found and not code.children:
+            # A code without sub-codes is coded, and a family is not: frameworks that give a
+            # family one instrument often name both alike (Hood's "Nodality").
+            del found["family"]
         if len(found) > 1:
             return None, "the name is ambiguous: it names " + " and ".join(
                 f"the {part} {t.key!r}" for part, t in found.items()
@@ -1436,7 +1640,7 @@ class _Mapper:
         """
         if code.guid in self.roles:
             return self.roles[code.guid]
-        target = self.guids.get(code.guid)
+        target = self.guids.get(code.guid) or self._keyed(code)
         roles: set[tuple[str, str]] = set()
         if target is not None:
             roles.add((target.part, target.key if target.part != "objectives" else ""))
@@ -1809,7 +2013,10 @@ def read_qdpx(
     Notes
     -----
     *Codes.* A code maps onto the framework by the GUID :func:`write_qdc`
-    gave it, else by its name: any key, label, localized label or alias of an
+    gave it, else by the key on the ``[policyquant] ...`` line that
+    :func:`write_qdc` appended to its description (so a code renamed in the
+    QDA program, or given a new GUID on export as QualCoder does every time,
+    still maps), else by its name: any key, label, localized label or alias of an
     instrument or objective (case-, width- and space-insensitively, Chinese
     too), and for levels a name such as ``DA = 5 · ...`` or a level's name
     under its dimension's code.  Family and other parent codes are not
@@ -1823,7 +2030,7 @@ def read_qdpx(
     the framework only group codes and are looked through; the nearest one
     that stands for something decides.  A code under another branch
     (``Memo flags > Public safety``) is unmapped, with the reason.  A code
-    with a GUID :func:`write_qdc` gave is trusted wherever it sits.
+    with a GUID or key line :func:`write_qdc` gave is trusted wherever it sits.
 
     *Units.* Each coded span (source, start, end) is one unit, with the same
     ``unit_id`` for every coder who coded that span, so that coders align;
@@ -2427,15 +2634,20 @@ def write_qdpx(
     -----
     The codebook is the one :func:`write_qdc` writes.  Each document becomes
     a text source whose text is its units' texts (in unit order, separated
-    by blank lines), stored as UTF-8 in ``sources/<guid>.txt``; each unit is
-    one selection named by its ``unit_id``, holding one coding per coder and
-    code (instrument, objectives, clause-level scores).  A unit's text is
+    by blank lines), stored as UTF-8 in ``sources/<guid>.txt``; each unit
+    coded by a coder is one selection of that coder, named by its
+    ``unit_id``, whose ``creatingUser`` is the coder (as are its codings'),
+    holding one coding per code (instrument, objectives, clause-level
+    scores).  Two coders of a unit therefore give two selections of the same
+    span: QualCoder takes a coding's user from its selection alone, and a
+    selection shared by several coders would reach it as one user's, with
+    identical codings merged.  A unit's text is
     written exactly as it is: whitespace only, line breaks of any kind
     (``\\r\\n``, ``\\r``), control characters and U+FFFE or U+FFFF included,
     since the text lives in the source file and not in the XML; a unit
     without text is an empty selection, read back as missing text.
-    Document-level scores are coded on a selection of the whole text.
-    Document metadata other than the id (title, issuers, dates) is not
+    Document-level scores are coded on a selection of the whole text (the
+    coder's own).  Document metadata other than the id (title, issuers, dates) is not
     written.  GUIDs are name-based and no timestamps are written, so the same
     corpora give the same bytes; the ``project.qde`` validates against the
     standard's ``Project.xsd``.
@@ -2557,6 +2769,31 @@ def write_qdpx(
         )
         ET.SubElement(element, ns + "CodeRef", {"targetGUID": qdc_guid(framework, part, key)})
 
+    def selection(
+        source: ET.Element,
+        made: dict[str, ET.Element],
+        coder: str,
+        key: str,
+        name: str,
+        span: tuple[int, int],
+    ) -> ET.Element:
+        """The coder's selection of a span of ``source`` (made on first use), owned by the coder."""
+        if key not in made:
+            made[key] = ET.SubElement(
+                source,
+                ns + "PlainTextSelection",
+                {
+                    "guid": str(
+                        uuid.uuid5(_GUID_NAMESPACE, f"selection\x1f{source.get('name')}\x1f{key}\x1f{coder}")
+                    ).upper(),
+                    "name": name,
+                    "startPosition": str(span[0]),
+                    "endPosition": str(span[1]),
+                    "creatingUser": user_guids[coder],
+                },
+            )
+        return made[key]
+
     for doc_id in doc_order:
         unit_list = list(doc_units.get(doc_id, {}))
         pieces, spans, offset = [], {}, 0
@@ -2580,58 +2817,39 @@ def write_qdpx(
             {"guid": source_guid, "name": doc_id, "plainTextPath": f"internal://{member}"},
         )
         whole = next((u for u, s in spans.items() if s == (0, len(text))), None)
-        selections: dict[str, ET.Element] = {}
-        for unit_id in unit_list:
-            start, end = spans[unit_id]
-            selections[unit_id] = ET.SubElement(
-                source,
-                ns + "PlainTextSelection",
-                {
-                    "guid": str(uuid.uuid5(_GUID_NAMESPACE, f"selection\x1f{doc_id}\x1f{unit_id}")).upper(),
-                    "name": unit_id,
-                    "startPosition": str(start),
-                    "endPosition": str(end),
-                },
-            )
-        if doc_dims and whole is None:
-            selections["\x00whole"] = ET.SubElement(
-                source,
-                ns + "PlainTextSelection",
-                {
-                    "guid": str(uuid.uuid5(_GUID_NAMESPACE, f"selection\x1f{doc_id}\x1f(document)")).upper(),
-                    "name": doc_id,
-                    "startPosition": "0",
-                    "endPosition": str(len(text)),
-                },
-            )
-            whole = "\x00whole"
         for coder in coders:
+            # One selection per coder and unit, owned by the coder: QualCoder takes a coding's
+            # user from its selection alone, and merges identical codings of one user.
             units = by_coder_units[coder]
+            made: dict[str, ET.Element] = {}
             for unit_id in unit_list:
                 if unit_id not in units.index:
                     continue
                 row = units.loc[unit_id]
                 here = f"{doc_id}\x1f{unit_id}"
+                element = selection(source, made, coder, unit_id, unit_id, spans[unit_id])
                 if framework.instruments:
-                    coding(selections[unit_id], coder, "instrument", row["instrument"], here)
+                    coding(element, coder, "instrument", row["instrument"], here)
                 for key in row["objectives"] if framework.objectives else ():
-                    coding(selections[unit_id], coder, "objective", key, here)
+                    coding(element, coder, "objective", key, here)
                 for dimension in unit_dims:
                     if dimension.key in units.columns and pd.notna(row[dimension.key]):
                         score = _score_text(row[dimension.key])
-                        coding(selections[unit_id], coder, "level", f"{dimension.key}={score}", here)
+                        coding(element, coder, "level", f"{dimension.key}={score}", here)
             documents = by_coder_docs[coder]
-            if doc_id in documents.index:
-                for dimension in doc_dims:
-                    if dimension.key in documents.columns and pd.notna(documents.loc[doc_id, dimension.key]):
-                        score = _score_text(documents.loc[doc_id, dimension.key])
-                        coding(
-                            selections[whole],
-                            coder,
-                            "level",
-                            f"{dimension.key}={score}",
-                            f"{doc_id}\x1f(document)",
-                        )
+            if doc_id not in documents.index:
+                continue
+            for dimension in doc_dims:
+                if dimension.key in documents.columns and pd.notna(documents.loc[doc_id, dimension.key]):
+                    score = _score_text(documents.loc[doc_id, dimension.key])
+                    # On the coder's selection of a unit spanning the whole text, else on a
+                    # selection of the whole text of its own.
+                    element = (
+                        selection(source, made, coder, whole, whole, (0, len(text)))
+                        if whole is not None and whole in units.index
+                        else selection(source, made, coder, "\x00(document)", doc_id, (0, len(text)))
+                    )
+                    coding(element, coder, "level", f"{dimension.key}={score}", f"{doc_id}\x1f(document)")
     target = Path(path)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

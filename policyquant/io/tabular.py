@@ -602,7 +602,8 @@ def _arrow_csv(path: Path, layout: _Layout) -> pd.DataFrame | None:
                 delimiter=layout.separator, newlines_in_values=True, ignore_empty_lines=False
             ),
             convert_options=arrow_csv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()),
+                # large_string is what pandas' str dtype stores: no cast on the way.
+                column_types=dict.fromkeys(names, pa.large_string()),
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
                 null_values=[],
@@ -1515,7 +1516,16 @@ def _records_frame(records: Any, path: Path, what: str, columns: list[str] | Non
             )
     if problems:
         raise ValidationError(f"{path}: {len(problems)} cell(s) of the {what} hold nested objects", problems)
-    return frame.astype({c: "string" for c in frame.columns if frame[c].dtype == object})
+    # A number or true/false in an id column stays what it is, for the corpus to report (a JSON
+    # number has no leading zeros); elsewhere, and text in id columns, is read as text.
+    ids = _id_headers()
+    kept = {
+        c
+        for c in frame.columns
+        if normalize_name(str(c)) in ids
+        and frame[c].map(lambda v: isinstance(v, (bool, int, float)) and v == v).any()
+    }
+    return frame.astype({c: "string" for c in frame.columns if frame[c].dtype == object and c not in kept})
 
 
 def read_table(
