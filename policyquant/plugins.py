@@ -620,11 +620,14 @@ class FrameworkRegistry:
         self.load()
         return list(self._failures)
 
-    def entry(self, name: str | Framework) -> RegisteredFramework:
+    def entry(self, name: str | Framework, *, load_entry_points: bool = True) -> RegisteredFramework:
         """The registry entry of a framework, by name or alias.
 
         The built-in plugins are searched first; the entry points are loaded
-        only if no built-in framework has the name.
+        only if no built-in framework has the name, and never with
+        ``load_entry_points=False`` (which searches what is loaded already:
+        a framework object that came from a third-party plugin was loaded
+        with it).
 
         Raises
         ------
@@ -638,7 +641,7 @@ class FrameworkRegistry:
         self._load_builtins()
         normal = normalize_name(name) if isinstance(name, str) else None
         key = self._names.get(normal) if normal is not None else None
-        if key is None and not self._loaded:
+        if key is None and not self._loaded and load_entry_points:
             self.load()
             key = self._names.get(normal) if normal is not None else None
         if key is None:

@@ -1114,7 +1114,9 @@ def _provenance(ctx: _Context, sources: list[tuple[str, int, str]], written: str
 
     framework = ctx.framework
     try:
-        entry = get_registry().entry(framework.name)
+        # A framework from a third-party plugin was loaded with its plugin: looking up any
+        # other name must not wait for the entry points (a TOML framework of a new name).
+        entry = get_registry().entry(framework.name, load_entry_points=False)
         plugin = entry.plugin if entry.framework == framework else ctx.s("unregistered")
     except PolicyQuantError:
         plugin = ctx.s("unregistered")

@@ -27,15 +27,16 @@ from hypothesis import strategies as st
 
 import policyquant as pq
 from policyquant.cli import main
-from policyquant.io import read_table
-from policyquant.io import tabular
+from policyquant.io import read_table, tabular
 
 HEADER = ["unit_id", "doc_id", "instrument", "objectives", "AS", "MI"]
 UNIT = ["P01-1-1", "P01", "标准规范", "公共安全与利益", "3", "5"]
 DOCUMENTS = "doc_id,DA\nP01,5\n"
 
-#: Past pandas' C parser chunk of 2**17 rows, where its type guessing started over.
-LARGE = 140_000
+#: Text ids first (more than the old reader's 1,000-row sample), then more numeric-looking
+#: ids than pandas' C parser guesses types for at once (it guessed chunk by chunk).
+TEXT_ROWS = 1_000
+LARGE = 300_000
 
 
 def write_csv(path: Path, rows: list[list[str]], encoding: str = "utf-8", separator: str = ",") -> Path:
@@ -53,23 +54,21 @@ def no_arrow(monkeypatch: pytest.MonkeyPatch) -> None:
 # Item 1: ids changed past 131,072 rows ------------------------------------------------
 
 
-def numeric_looking_tail(count: int) -> list[list[str]]:
-    return [[f"{i:07d}", f"{i:03d}", "05", "1e3", "TRUE", "NaN"] for i in range(LARGE, LARGE + count)]
-
-
 @pytest.mark.parametrize("route", ["arrow", "pandas", "decoded"])
 def test_ids_that_look_numeric_past_row_131072_stay_text(tmp_path, monkeypatch, route):
     header = ["unit_id", "doc_id", "score", "note", "flag", "gap"]
-    head = [[f"U{i}", f"D{i}", "x", "t", "no", "-"] for i in range(LARGE)]
-    tail = numeric_looking_tail(2_000)
+    # Chinese text: in GB18030 it is no UTF-8, so the file takes the careful path.
+    head = [[f"U{i}", f"D{i}", "x", "政策", "no", "-"] for i in range(TEXT_ROWS)]
+    tail = [[f"{i:07d}", f"{i:03d}", "05", "1e3", "TRUE", "NaN"] for i in range(TEXT_ROWS, LARGE)]
     if route == "pandas":
         no_arrow(monkeypatch)
     # GB18030 is no UTF-8: the careful path decodes it and parses the text.
-    path = write_csv(tmp_path / "units.csv", [header, *head, *tail], "gb18030" if route == "decoded" else "utf-8")
+    path = write_csv(
+        tmp_path / "units.csv", [header, *head, *tail], "gb18030" if route == "decoded" else "utf-8"
+    )
     frame = read_table(path)
-    assert len(frame) == LARGE + len(tail)
-    assert frame.iloc[LARGE:].to_numpy().tolist() == tail
-    assert frame.iloc[:3].to_numpy().tolist() == head[:3]
+    assert frame.to_numpy().tolist() == head + tail
+    assert frame.loc[LARGE - 131_072 + 1 :, "unit_id"].str.startswith("0").all()
     assert all(pd_is_text(frame[c]) for c in frame.columns)
 
 
@@ -78,24 +77,28 @@ def pd_is_text(column) -> bool:
 
 
 def test_read_coding_keeps_leading_zeros_of_ids_past_row_131072(tmp_path):
-    rows = [HEADER] + [[f"A{i}", "P01", *UNIT[2:]] for i in range(LARGE)]
-    rows += [[f"{i:07d}", "P01", *UNIT[2:]] for i in range(LARGE, LARGE + 10)]
-    units = write_csv(tmp_path / "units.csv", rows)
+    ids = [f"A{i}" for i in range(TEXT_ROWS)] + [f"{i:07d}" for i in range(TEXT_ROWS, LARGE)]
+    units = write_csv(tmp_path / "units.csv", [HEADER] + [[i, "P01", *UNIT[2:]] for i in ids])
     (tmp_path / "documents.csv").write_text(DOCUMENTS, encoding="utf-8")
     corpus = pq.read_coding(units, tmp_path / "documents.csv")
-    assert corpus.units["unit_id"].iloc[-10:].tolist() == [f"{i:07d}" for i in range(LARGE, LARGE + 10)]
+    assert corpus.units["unit_id"].tolist() == ids
 
 
 TRICKY_IDS = st.sampled_from(
     ["007", "0131072", "1e3", "1E3", "TRUE", "false", "NaN", "nan", "N/A", "NULL", "1.0", "1.50", "-0",
      "+1", "0x1F", "1,000", "2024-01-01", " 7 ", "inf", "", "\"q\"", "a;b", "1\n2"]
 )  # fmt: skip
-IDS = st.one_of(TRICKY_IDS, st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r"), max_size=8))
+IDS = st.one_of(
+    TRICKY_IDS,
+    st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r"), max_size=8),
+)
 
 
 @pytest.fixture(scope="module")
 def large_prefix() -> list[list[str]]:
-    return [[f"T{i}", "text"] for i in range(LARGE)]
+    return [[f"T{i}", "text"] for i in range(TEXT_ROWS)] + [
+        [f"{i:07d}", "1"] for i in range(TEXT_ROWS, LARGE)
+    ]
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -112,7 +115,7 @@ def test_ids_of_any_shape_survive_a_small_file(tmp_path, ids):
 def test_ids_of_any_shape_survive_past_row_131072(tmp_path, large_prefix, ids):
     path = write_csv(tmp_path / "ids.csv", [["unit_id", "note"], *large_prefix, *([i, "n"] for i in ids)])
     frame = read_table(path)
-    assert frame["unit_id"].iloc[LARGE:].tolist() == ids
+    assert frame["unit_id"].tolist() == [row[0] for row in large_prefix] + ids
 
 
 # Item 11: bounded by the data ----------------------------------------------------------
@@ -170,7 +173,14 @@ def test_data_far_out_under_a_blank_header_is_reported_with_its_column(tmp_path)
     far = 500_000  # zero-based: column 500,001, beyond ZZZ (18,278)
     row = [*UNIT, *[""] * (far - len(UNIT)), "x", *[""] * 10]
     path.write_text(
-        ",".join(HEADER) + "," * (len(row) - len(HEADER)) + "\n" + ",".join(UNIT) + "," * (len(row) - 6) + "\n" + ",".join(row) + "\n",
+        ",".join(HEADER)
+        + "," * (len(row) - len(HEADER))
+        + "\n"
+        + ",".join(UNIT)
+        + "," * (len(row) - 6)
+        + "\n"
+        + ",".join(row)
+        + "\n",
         encoding="utf-8",
     )
     outcome = read_in_subprocess(path)
@@ -200,7 +210,9 @@ def test_as_many_columns_as_a_spreadsheet_has_are_read(tmp_path):
 def test_column_letters_are_bijective_base_26_past_zzz():
     from openpyxl.utils import get_column_letter
 
-    assert [tabular._column_letter(p) for p in range(18_278)] == [get_column_letter(p + 1) for p in range(18_278)]
+    assert [tabular._column_letter(p) for p in range(18_278)] == [
+        get_column_letter(p + 1) for p in range(18_278)
+    ]
     assert tabular._column_letter(18_278) == "AAAA"
     assert tabular._column_letter(26**4 + 26**3 + 26**2 + 26 - 1) == "ZZZZ"
     assert tabular._column_letter(26**4 + 26**3 + 26**2 + 26) == "AAAAA"

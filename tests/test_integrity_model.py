@@ -554,3 +554,23 @@ def test_listing_frameworks_names_the_plugin_that_did_not_finish(hanging_site):
     (row,) = [line for line in result.stderr.splitlines() if line.startswith("failed: ")]
     assert f"plugin {HANGING_EP!r} ({HANGING_EP} = pq_hanging_module) failed at import: TimeoutError" in row
     assert "did not finish importing within 3 s" in row
+
+
+def test_a_report_on_a_toml_framework_of_a_new_name_does_not_wait(hanging_site, tmp_path):
+    # The report's provenance looks the framework up among the registered ones; a TOML
+    # framework of a name no built-in has must not make it load (and wait for) the plugins.
+    code = (
+        "import sys, pathlib, policyquant as pq\n"
+        "toml = pq.get_framework('wang2026').to_toml().replace('name = \"wang2026\"', 'name = \"my-copy\"', 1)\n"
+        "framework = pq.load_framework(toml)\n"
+        "assert framework.name == 'my-copy'\n"
+        "corpus = pq.read_coding(pq.datasets.data_path('genai_china_units.csv'),\n"
+        "                        pq.datasets.data_path('genai_china_documents.csv'), framework=framework)\n"
+        "pq.report(corpus, pathlib.Path(sys.argv[1]) / 'report.html')\n"
+        "assert 'pq_hanging_module' not in sys.modules\n"
+        "print('done')\n"
+    )
+    result = _run(hanging_site, "-c", code, str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("done")
+    assert (tmp_path / "report.html").stat().st_size > 10_000

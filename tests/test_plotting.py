@@ -234,7 +234,7 @@ def test_font_context_for_own_code():
     before = list(matplotlib.rcParams["font.family"])
     with plotting.font_context(cjk=False) as family:
         assert family is None
-    with plotting.font_context(font="DejaVu Sans") as family:
+    with plotting.font_context(font="DejaVu Sans", cjk=False) as family:  # Latin text: no CJK glyphs needed
         assert family[0] == "DejaVu Sans"
         assert matplotlib.rcParams["font.family"][0] == "DejaVu Sans"
     assert list(matplotlib.rcParams["font.family"]) == before

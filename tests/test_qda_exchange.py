@@ -46,6 +46,18 @@ from policyquant.testing.strategies import corpora, frameworks
 SCHEMAS = Path(pq.io.__file__).parent / "schemas"
 WANG = pq.get_framework("wang2026")
 
+# Codes named as wang2026 names them, enough for one complete clause: the projects below need
+# one usable unit, or read_qdpx refuses them as holding nothing.
+COMPLETE_UNIT = [f"E0000000-0000-4000-8000-00000000000{n}" for n in range(1, 6)]
+COMPLETE_UNIT_CODES = "".join(
+    f'<Code guid="{guid}" name="{name}" isCodable="true"/>'
+    for guid, name in zip(
+        COMPLETE_UNIT,
+        ["Infrastructure", "Public Safety and Interests", "AS = 5", "MI = 3", "DA = 4"],
+        strict=True,
+    )
+)
+
 
 @pytest.fixture(scope="module")
 def project_schema() -> xmlschema.XMLSchema:
@@ -366,23 +378,29 @@ def test_a_renamed_family_still_places_a_hand_made_code_under_it(tmp_path, genai
             "Standards and Norms",
             "standards_and_norms",
         ),  # falls back on the name
-        ("level=DA=9", "DA = 5 · Administrative regulations", "DA=5"),  # a score off the scale
-        ("level=XX=5", "DA = 5 · whatever", "DA=5"),  # a dimension the framework lacks
-        ("level=DA=five", "DA = 5", "DA=5"),  # not a number
+        ("level=AS=9", "AS = 5 · All departments", "AS=5"),  # a score off the scale
+        ("level=XX=5", "AS = 3 · whatever", "AS=3"),  # a dimension the framework lacks
+        ("level=AS=five", "AS = 1", "AS=1"),  # not a number
         ("instrument=no_such_instrument", "Something else", None),
     ],
 )
 def test_a_key_line_the_framework_does_not_hold_falls_back_on_the_name(tmp_path, line, name, maps_to):
-    codes = f'<Code guid="C0000000-0000-4000-8000-000000000001" name="{name}" isCodable="true"><Description>Rule.\n\n[policyquant] {line}</Description></Code>'
+    tested = "C0000000-0000-4000-8000-000000000001"
+    codes = (
+        f'<Code guid="{tested}" name="{name}" isCodable="true">'
+        f"<Description>Rule.\n\n[policyquant] {line}</Description></Code>" + COMPLETE_UNIT_CODES
+    )
     path = build_project(
-        tmp_path / "p.qdpx", codes, "A clause.", [(0, 9, ["C0000000-0000-4000-8000-000000000001"])]
+        tmp_path / "p.qdpx", codes, "A clause. Another.", [(0, 9, COMPLETE_UNIT), (10, 18, [tested])]
     )
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
+        warnings.simplefilter("ignore", UserWarning)  # the second clause is incomplete on purpose
         project = read_qdpx(path, "wang2026")
-    row = project.codes.iloc[0]
-    assert row["key"] == maps_to
-    if maps_to is None:
+    row = project.codes.set_index("guid").loc[tested]
+    if maps_to is not None:
+        assert row["key"] == maps_to
+    else:
+        assert pd.isna(row["key"])
         assert row["reason"] == "no instrument, objective or level of the framework has this name"
         assert project.unmapped["code"].tolist() == [name]
 
@@ -480,14 +498,27 @@ def test_taguette_imports_the_codebook_and_its_tags_read_back(tmp_path, language
         f'<Code guid="{c.get("guid")}" name="{c.get("name").replace("&", "&amp;")}" isCodable="true"/>'
         for c in codes
     )
-    text = "Clause. " * len(codes)
-    selections = [(8 * n, 8 * n + 7, [c.get("guid")]) for n, c in enumerate(codes)]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # the units are incomplete on purpose
-        project = read_qdpx(build_project(tmp_path / "taguette.qdpx", code_xml, text, selections), "wang2026")
-    assert project.unmapped.empty
+    guids = {c.get("name"): c.get("guid") for c in codes}
+    expected_names = {(part, key): tag for tag, part, key in expected}
+    clause = [
+        guids[expected_names[target]]
+        for target in [
+            ("instrument", "infrastructure"),
+            ("objective", "public_safety"),
+            ("level", "AS=5"),
+            ("level", "MI=3"),
+            ("level", "DA=4"),
+        ]
+    ]
+    project = read_qdpx(
+        build_project(tmp_path / "taguette.qdpx", code_xml, "A clause.", [(0, 9, clause)]), "wang2026"
+    )
+    assert project.unmapped.empty and project.problems.empty
+    assert project["Li Hua"].units[["instrument", "objectives", "AS", "MI"]].to_numpy().tolist() == [
+        ["infrastructure", ("public_safety",), 5, 3]
+    ]
     read = {(row.name, row.part, row.key) for row in project.codes.itertuples()}
-    assert read == set(expected)
+    assert read == set(expected)  # every tag, by its name alone
 
 
 def test_taguette_codebook_file_is_utf8_with_a_bom_and_two_columns(tmp_path):

@@ -297,7 +297,12 @@ def _read_records(
         return None
     separator = _guess_separator(line, default)
     skip = _leading_blank_lines(source if isinstance(source, str) else head, separator)
-    records = _first_records(source, separator, skip, 6)
+    try:
+        records = _first_records(source, separator, skip, 6)
+    except csv.Error as error:
+        if isinstance(source, Path):
+            return None
+        raise ReadError(f"{path}: not a valid CSV file: {error}") from None
     if not records:
         return None
     header = records[0]
@@ -1046,6 +1051,10 @@ _SPAN_CELLS = 1 << 22
 _SPAN_FACTOR = 8
 _CELL_COLUMN = re.compile(rb'r="([A-Z]+)\d')
 _LONG_ROW = re.compile(rb'r="[A-Z]*(\d{7,})"')
+# Cells and rows whose first attribute is not their reference: cheap to look for, and rare (every
+# writer puts r first); only where there are some are they told apart from those without one.
+_UNUSUAL_START = re.compile(rb'<(?:c|row)(?:[>/]| (?!r="))')
+_NO_REFERENCE = re.compile(rb'<(c|row)(?:>|/>| (?![^>]*\br=")[^>]*>)')
 
 
 def _xml_chunks(archive: zipfile.ZipFile, member: str) -> Any:
@@ -1097,19 +1106,23 @@ def _check_extent(path: Path, part: str | None, name: str) -> None:
 
 def _check_part_extent(path: Path, archive: zipfile.ZipFile, member: str, name: str) -> None:
     letters: set[bytes] = set()
-    references = cells = rows = bare_rows = 0
+    references = bare_cells = bare_rows = 0
     long_rows: list[bytes] = []
     for data in _xml_chunks(archive, member):
         found = _CELL_COLUMN.findall(data)
         references += len(found)
         letters.update(found)
-        cells += data.count(b"<c ") + data.count(b"<c>") + data.count(b"<c/>")
-        rows += data.count(b"<row ")
-        bare_rows += data.count(b"<row>")
         long_rows += _LONG_ROW.findall(data)
+        if _UNUSUAL_START.search(data):
+            for element in _NO_REFERENCE.findall(data):
+                if element == b"c":
+                    bare_cells += 1
+                else:
+                    bare_rows += 1
     # A cell without a reference goes after the one before it, a row without one after the last.
-    width = max((_column_number(x) for x in letters), default=0) + max(cells - references, 0)
-    budget = max(_SPAN_CELLS, _SPAN_FACTOR * (cells + rows + bare_rows))
+    width = max((_column_number(x) for x in letters), default=0) + bare_cells
+    cells = references + bare_cells
+    budget = max(_SPAN_CELLS, _SPAN_FACTOR * cells)
     if long_rows:
         height = max(map(int, long_rows))
     else:
