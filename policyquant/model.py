@@ -590,6 +590,15 @@ class Dimension:
             rows = series.index[bad]
             offenders = series[bad]
             problems = []
+            names = [n for lv in self.levels for n in lv.names()]
+            suggestions: dict[str, str | None] = {}
+
+            def suggest(value: str) -> str | None:
+                # A wrong value typed on many rows is looked up once: closest() is a string search.
+                if value not in suggestions:
+                    suggestions[value] = ", ".join(closest(value, names)) or None
+                return suggestions[value]
+
             for row, value in zip(rows, offenders, strict=True):
                 missing = (
                     value is None
@@ -607,9 +616,7 @@ class Dimension:
                         if missing
                         else f"not a level of {self.key} ({self.label})",
                         "expected": self.describe_levels(),
-                        "suggestions": None
-                        if missing or not isinstance(value, str)
-                        else ", ".join(closest(value, [n for lv in self.levels for n in lv.names()])) or None,
+                        "suggestions": None if missing or not isinstance(value, str) else suggest(value),
                     }
                 )
             count = len(problems)

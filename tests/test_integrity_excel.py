@@ -542,3 +542,20 @@ def test_a_wide_but_full_sheet_is_read(tmp_path):
     path = write_workbook(tmp_path / "units.xlsx", {"units": sheet_xml(rows)})
     corpus = pq.read_coding(path)
     assert corpus.units["note 59"].tolist() == ["n59"] * 500
+
+
+def test_cells_without_references_count_towards_the_width(tmp_path):
+    # A reference ("A1") is optional: calamine places a cell without one after the one before it.
+    rows = [UNITS_HEADER, *unit_rows(5, 1)]
+    plain = "".join(
+        "<row>" + "".join(f'<c t="inlineStr"><is><t>{escape(str(v))}</t></is></c>' for v in row) + "</row>"
+        for row in rows
+    )
+    namespace = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    xml = f'<worksheet xmlns="{namespace}"><sheetData>{plain}</sheetData></worksheet>'
+    assert len(pq.read_coding(write_workbook(tmp_path / "plain.xlsx", {"units": xml})).units) == 5
+    wide = "<row>" + "<c><v>1</v></c>" * 16_384 + "</row>"
+    wide += "".join(f'<row r="{i}"><c s="0" r="A{i}"><v>1</v></c></row>' for i in range(2, 20_001))
+    xml = f'<worksheet xmlns="{namespace}"><sheetData>{wide}</sheetData></worksheet>'
+    out = read_with_a_memory_limit(write_workbook(tmp_path / "wide.xlsx", {"units": xml}))
+    assert out.startswith("refused:") and "columns by 20,001 rows" in out, out

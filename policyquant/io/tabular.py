@@ -175,12 +175,12 @@ def _undecodable(path: Path, data: bytes, tried: list[str], error: UnicodeDecode
         start += len(codecs.BOM_UTF8)
     before = data[:start].decode(name, errors="replace")
     line = len(re.findall(r"\r\n|\r|\n", before)) + 1
-    bad = data[start : start + max(error.end - error.start, 1)]
+    bad = data[start : start + 4]  # the bytes that failed, and a little after them to find them by
     # ASCII text in UTF-16 is every other byte NUL: name the likely culprit.
     hint = " (it looks like UTF-16 without a byte-order mark)" if data[:400].count(0) > 20 else ""
     return ReadError(
         f"{path}: cannot decode the file as {' or '.join(tried)}{hint} (byte {start:,} of the file, "
-        f"on line {line}: {bad!r} is not {name.removesuffix('-sig')}); save it as UTF-8, or give its encoding "
+        f"on line {line}, is not {name.removesuffix('-sig')}: {bad!r}); save it as UTF-8, or give its encoding "
         "(encoding=... in Python, --encoding on the command line)"
     )
 
@@ -399,11 +399,8 @@ def _long_cells() -> Any:
 
 def _first_records(source: Path | str, separator: str, skip: int, count: int) -> list[list[str]]:
     """The first ``count`` records from the header row on, as the csv module reads them."""
-    try:
-        with _long_cells(), _records(source) as stream:
-            return list(itertools.islice(csv.reader(stream, delimiter=separator), skip, skip + count))
-    except csv.Error:
-        return []
+    with _long_cells(), _records(source) as stream:
+        return list(itertools.islice(csv.reader(stream, delimiter=separator), skip, skip + count))
 
 
 def _title_row(
@@ -1139,7 +1136,8 @@ def _check_part_extent(path: Path, archive: zipfile.ZipFile, member: str, name: 
     height += bare_rows
     if width * height <= budget:
         return
-    far = max(letters, key=lambda x: (len(x), x), default=b"")
+    # Cells without a reference have none to name.
+    far = max(letters, key=lambda x: (len(x), x), default=b"") if not bare_cells else b""
     example = None
     for data in _xml_chunks(archive, member):
         match = re.search(rb'r="(' + far + rb'\d+)"', data) if far else None
