@@ -28,6 +28,7 @@ __all__ = [
     "PolicyQuantError",
     "ReadError",
     "ScoreError",
+    "SheetWarning",
     "UnknownCategoryError",
     "UnknownFrameworkError",
     "ValidationError",
@@ -262,6 +263,36 @@ class WriteError(ValidationError):
 
 class PluginWarning(UserWarning):
     """A third-party plugin failed to load; the other frameworks still work."""
+
+
+class SheetWarning(UserWarning):
+    """A workbook's sheet was chosen by its headers, not its name, or holds data that was not read.
+
+    :func:`read_coding` recognises the units and documents sheets of a
+    workbook by their names (``units``, ``documents``, 条款, 文件 ...).  When the
+    names say nothing (``Sheet1``, ``Sheet2``), it reads each sheet's headers
+    and says which sheet it read as what; a sheet holding data that it did
+    not read is named too, so that no sheet is left out silently.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile, warnings
+    >>> import pandas as pd
+    >>> import policyquant as pq
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "study.xlsx"
+    >>> units = pd.DataFrame({"unit_id": ["P01-1-1"], "doc_id": ["P01"], "instrument": ["标准规范"],
+    ...                       "objectives": ["公共安全"], "AS": ["5"], "MI": ["3"]})
+    >>> with pd.ExcelWriter(path) as writer:
+    ...     pd.DataFrame({"doc_id": ["P01"], "DA": ["3"]}).to_excel(writer, sheet_name="Sheet1", index=False)
+    ...     units.to_excel(writer, sheet_name="Sheet2", index=False)
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     corpus = pq.read_coding(path)
+    >>> print(caught[0].message)
+    /...study.xlsx: read sheet 'Sheet2' as the units and sheet 'Sheet1' as the documents, by their headers (name the sheets 'units' and 'documents' to choose them yourself)
+    >>> len(corpus.documents), len(corpus.units)
+    (1, 1)
+    """
 
 
 def problem_table(problems: Iterable[Mapping[str, Any]] | pd.DataFrame) -> pd.DataFrame:

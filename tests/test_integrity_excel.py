@@ -32,7 +32,7 @@ from hypothesis import strategies as st
 
 import policyquant as pq
 from policyquant.cli import main
-from policyquant.io.tabular import SheetWarning
+from policyquant.errors import SheetWarning
 
 # --------------------------------------------------------------------------
 # Workbooks written cell by cell: hostile shapes openpyxl would not write.

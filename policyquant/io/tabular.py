@@ -45,7 +45,7 @@ import pandas as pd
 from .._checks import require_read_sources, require_write_target
 from .._text import closest, format_choices, normalize_name
 from ..corpus import Corpus
-from ..errors import ReadError, ValidationError
+from ..errors import ReadError, SheetWarning, ValidationError
 from ..model import Framework
 from ..plugins import get_framework
 from .columns import HEADER_ALIASES, standardize_columns
@@ -918,36 +918,6 @@ def _has_data(values: pd.Series) -> bool:
     return bool((text.notna() & (text.str.strip() != "")).any())
 
 
-class SheetWarning(UserWarning):
-    """A workbook's sheet was chosen by its headers, not its name, or holds data that was not read.
-
-    :func:`read_coding` recognises the units and documents sheets of a
-    workbook by their names (``units``, ``documents``, 条款, 文件 ...).  When the
-    names say nothing (``Sheet1``, ``Sheet2``), it reads each sheet's headers
-    and says which sheet it read as what; a sheet holding data that it did
-    not read is named too, so that no sheet is left out silently.
-
-    Examples
-    --------
-    >>> import pathlib, tempfile, warnings
-    >>> import pandas as pd
-    >>> import policyquant as pq
-    >>> path = pathlib.Path(tempfile.mkdtemp()) / "study.xlsx"
-    >>> units = pd.DataFrame({"unit_id": ["P01-1-1"], "doc_id": ["P01"], "instrument": ["标准规范"],
-    ...                       "objectives": ["公共安全"], "AS": ["5"], "MI": ["3"]})
-    >>> with pd.ExcelWriter(path) as writer:
-    ...     pd.DataFrame({"doc_id": ["P01"], "DA": ["3"]}).to_excel(writer, sheet_name="Sheet1", index=False)
-    ...     units.to_excel(writer, sheet_name="Sheet2", index=False)
-    >>> with warnings.catch_warnings(record=True) as caught:
-    ...     warnings.simplefilter("always")
-    ...     corpus = pq.read_coding(path)
-    >>> print(caught[0].message)
-    /...study.xlsx: read sheet 'Sheet2' as the units and sheet 'Sheet1' as the documents, by their headers (name the sheets 'units' and 'documents' to choose them yourself)
-    >>> len(corpus.documents), len(corpus.units)
-    (1, 1)
-    """
-
-
 class _Workbook:
     """An open workbook: python-calamine reads its cells, each sheet once, bounded by its cells.
 
@@ -1243,7 +1213,7 @@ def _choose_sheets(
     headers are a documents sheet's (a ``doc_id`` and document fields such as
     ``DA`` or ``title``, no unit fields) is the documents; failing that, the
     tables in ``fallback`` are the first of them not recognised as the other
-    table, as before.  Warns (:class:`SheetWarning`) which sheet was read as
+    table, as before.  Warns (:class:`~policyquant.errors.SheetWarning`) which sheet was read as
     what when headers decided it, and names any other sheet that holds data.
     Returns the sheet of each table (None if there is none) and those that
     their headers chose.
@@ -1461,6 +1431,9 @@ def _read_json(path: Path, encoding: str | None) -> Any:
                         }
                     ],
                 )
+            for part in value if isinstance(value, list) else (value,):
+                if isinstance(part, str) and _LONE_SURROGATE.search(part):
+                    raise _surrogate_error(str(path), None, key, part)
             record[key] = value
         return record
 
@@ -1894,6 +1867,52 @@ def _check_user_columns(columns: Mapping[str, str] | None, frames: Mapping[str, 
 # Writing -------------------------------------------------------------------------
 
 
+#: Half of a UTF-16 surrogate pair on its own: no character, and no UTF-8 file can hold it.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _surrogate_error(where: str | None, row: Any, column: str, value: str) -> ValidationError:
+    """The problem of a text holding a lone surrogate, which JSON escapes (``\\ud800``) can carry."""
+    code = ord(_LONE_SURROGATE.search(value).group())
+    shown = value.encode("utf-8", "backslashreplace").decode("utf-8")
+    located = ", ".join(part for part in (where, None if row is None else f"row {row}", f"column {column!r}") if part)
+    return ValidationError(
+        f"{located}: the text holds U+{code:04X}, half of a surrogate pair on its own, which is no character",
+        [
+            {
+                "file": where,
+                "row": row,
+                "column": column,
+                "value": shown[:100],
+                "problem": f"lone surrogate U+{code:04X}",
+                "expected": "text of whole characters: decode the original bytes with their real encoding, "
+                "or replace the character (for example with U+FFFD)",
+            }
+        ],
+    )
+
+
+def _refuse_lone_surrogates(frame: pd.DataFrame, table: str) -> None:
+    """Refuse to write a text no file format can hold, naming the row (by id) and column."""
+    key = "unit_id" if table == "units" else "doc_id"
+    for column in frame.columns:
+        values = frame[column]
+        if not (pd.api.types.is_object_dtype(values.dtype) or pd.api.types.is_string_dtype(values.dtype)):
+            continue
+        if getattr(values.dtype, "storage", None) == "pyarrow":
+            continue  # Arrow strings are UTF-8 and cannot hold one.
+        texts = [v for v in values.to_numpy(dtype=object) if isinstance(v, str)]
+        # One search over the joined texts (C speed); the row is looked for only if one is found.
+        if not _LONE_SURROGATE.search("\n".join(texts)):
+            continue
+        found = values.map(lambda v: isinstance(v, str) and _LONE_SURROGATE.search(v) is not None, na_action="ignore")
+        found = found.fillna(False).to_numpy(dtype=bool)
+        if found.any():
+            first = int(np.flatnonzero(found)[0])
+            ident = frame[key].iloc[first] if key in frame.columns else first
+            raise _surrogate_error(f"{table} {key} {ident!r}", None, str(column), values.iloc[first])
+
+
 def _text_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """The canonical on-disk form: every value as text, tuples joined with '; '."""
     out = {}
@@ -2081,6 +2100,8 @@ def write_coding(corpus: Corpus, path: str | os.PathLike[str], format: str | Non
         format = "csv" if not path.suffix else _format_of(path)
     if format not in FORMATS:
         raise ValidationError(f"format must be one of {', '.join(FORMATS)}, got {format!r}")
+    _refuse_lone_surrogates(corpus.documents, "documents")
+    _refuse_lone_surrogates(corpus.units, "units")
     documents, units = _text_frame(corpus.documents), _text_frame(corpus.units)
     from .._files import atomic_path, in_memory, write_bytes, write_error, write_manifest, write_text
 
