@@ -1432,7 +1432,7 @@ def _read_json(path: Path, encoding: str | None) -> Any:
                     ],
                 )
             for part in value if isinstance(value, list) else (value,):
-                if isinstance(part, str) and _LONE_SURROGATE.search(part):
+                if isinstance(part, str) and _SURROGATE.search(part):
                     raise _surrogate_error(str(path), None, key, part)
             record[key] = value
         return record
@@ -1867,13 +1867,9 @@ def _check_user_columns(columns: Mapping[str, str] | None, frames: Mapping[str, 
 # Writing -------------------------------------------------------------------------
 
 
-#: Half of a UTF-16 surrogate pair on its own: no character, and no UTF-8 file can hold it.
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 def _surrogate_error(where: str | None, row: Any, column: str, value: str) -> ValidationError:
     """The problem of a text holding a lone surrogate, which JSON escapes (``\\ud800``) can carry."""
-    code = ord(_LONE_SURROGATE.search(value).group())
+    code = ord(_SURROGATE.search(value).group())
     shown = value.encode("utf-8", "backslashreplace").decode("utf-8")
     located = ", ".join(part for part in (where, None if row is None else f"row {row}", f"column {column!r}") if part)
     return ValidationError(
@@ -1903,9 +1899,9 @@ def _refuse_lone_surrogates(frame: pd.DataFrame, table: str) -> None:
             continue  # Arrow strings are UTF-8 and cannot hold one.
         texts = [v for v in values.to_numpy(dtype=object) if isinstance(v, str)]
         # One search over the joined texts (C speed); the row is looked for only if one is found.
-        if not _LONE_SURROGATE.search("\n".join(texts)):
+        if not _SURROGATE.search("\n".join(texts)):
             continue
-        found = values.map(lambda v: isinstance(v, str) and _LONE_SURROGATE.search(v) is not None, na_action="ignore")
+        found = values.map(lambda v: isinstance(v, str) and _SURROGATE.search(v) is not None, na_action="ignore")
         found = found.fillna(False).to_numpy(dtype=bool)
         if found.any():
             first = int(np.flatnonzero(found)[0])
@@ -1946,7 +1942,7 @@ def _excel_text_problems(
     for column in frame.columns:
         values = frame[column]
         lengths = values.str.len().fillna(0).to_numpy()
-        for position in np.flatnonzero(lengths > _EXCEL_CELL_LIMIT)[:20]:
+        for position in np.flatnonzero(lengths > _EXCEL_CELL_LIMIT):
             problems.append(
                 {
                     "file": f"sheet {sheet}",
@@ -1962,7 +1958,7 @@ def _excel_text_problems(
             # Half a surrogate pair cannot reach Arrow-backed text (UTF-8) at all, only Python strings.
             bad |= values.astype(object).map(_has_surrogate).to_numpy(dtype=bool)
         bad |= values.str.contains(_XML_NONCHARACTERS, regex=True, na=False).to_numpy(dtype=bool)
-        for position, value in zip(np.flatnonzero(bad)[:20], values[bad], strict=False):
+        for position, value in zip(np.flatnonzero(bad), values[bad], strict=True):
             char = _EXCEL_ILLEGAL.search(value).group()
             if ord(char) < 0x20:
                 what, without = f"control character U+{ord(char):04X}", "control characters"
@@ -1987,6 +1983,7 @@ def _excel_text_problems(
 # them, and Excel, openpyxl and calamine then cannot read the sheet, or read it otherwise).
 _XML_NONCHARACTERS = "[\ufffe\uffff]"
 _EXCEL_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+#: Half of a UTF-16 surrogate pair on its own: no character, and no UTF-8 file or XML can hold it.
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
