@@ -16,7 +16,12 @@ one that is broken, slow or hangs cannot hold them up.
 Each entry point is loaded in isolation: a third-party plugin that fails to
 import, whose hook raises, or that registers something invalid produces a
 :class:`~policyquant.errors.PluginWarning` naming the plugin and the cause,
-and everything else keeps working.  Its import runs in a background thread:
+and everything else keeps working.  A plugin whose hooks do not match the
+hook specifications (:mod:`policyquant.hookspecs`) is one that registers
+something invalid: a misspelt hook name, a hook function without the
+:data:`policyquant.hookimpl` marker, or no hook at all.  A built-in plugin,
+or one registered at run time with :func:`register_plugin`, raises a
+:class:`~policyquant.errors.PluginError` instead.  Its import runs in a background thread:
 when it takes more than :data:`NOTICE_AFTER` seconds, a line on the
 ``policyquant.plugins`` logger (shown on stderr when logging is not set up)
 names the plugin being waited for; when it takes more than the timeout, the
@@ -41,6 +46,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import importlib.metadata
+import inspect
 import logging
 import os
 import threading
@@ -129,12 +135,20 @@ class RegisteredFramework:
         Whether that plugin ships with policyquant.
     aliases : tuple of str
         Other names it can be fetched by.
+    distribution : str
+        The installed distribution (the package on PyPI) whose entry point
+        is the plugin, as its metadata spells it; empty for a built-in plugin
+        and for one registered at run time.
+    distribution_version : str
+        That distribution's version; empty when ``distribution`` is.
     """
 
     framework: Framework
     plugin: str
     builtin: bool
     aliases: tuple[str, ...] = ()
+    distribution: str = ""
+    distribution_version: str = ""
 
 
 @attrs.frozen
@@ -149,7 +163,8 @@ class PluginFailure:
         Where it came from: ``"name = module"`` for an entry point, the module
         name for a built-in, or ``"runtime"``.
     stage : str
-        ``"import"``, ``"hook"`` or ``"register"``.
+        ``"import"`` (the import failed, or the plugin's hooks do not match
+        the hook specifications), ``"hook"`` or ``"register"``.
     error : str
         The cause, as ``ExceptionType: message``.
     """
@@ -168,6 +183,83 @@ def _describe_error(error: BaseException) -> str:
     # validation errors span several.
     text = " ".join(str(error).split())
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+def _distribution_of(point: importlib.metadata.EntryPoint) -> tuple[str, str]:
+    """The name and version of the distribution that installed ``point``, or empty text."""
+    dist = getattr(point, "dist", None)
+    if dist is None:
+        return "", ""
+    try:
+        # Metadata is a stranger's file too: unreadable metadata must not stop the plugin loading.
+        return str(dist.metadata["Name"] or ""), str(dist.version or "")
+    except Exception:  # noqa: BLE001
+        return "", ""
+
+
+def _hook_problems(manager: pluggy.PluginManager, plugin: Any, name: str) -> list[str]:
+    """What is wrong with the hooks of ``plugin``, registered in ``manager`` as ``name``.
+
+    pluggy accepts a hook implementation of any name (``check_pending`` reports
+    it later, for every plugin at once) and silently skips a function without
+    the marker; either way the plugin would load and do nothing.  This is
+    ``check_pending`` for one plugin, plus the two mistakes pluggy cannot see.
+    """
+    hooks = sorted(
+        hook_name
+        for hook_name, caller in vars(manager.hook).items()
+        if not hook_name.startswith("_") and caller.has_spec()
+    )
+
+    def hint(wrong: str) -> str:
+        suggestions = closest(wrong, hooks, n=1)
+        if suggestions:
+            return f"did you mean {suggestions[0]}?"
+        return f"policyquant's hooks are {', '.join(hooks)}"
+
+    problems = []
+    implemented = 0
+    for caller in manager.get_hookcallers(manager.get_plugin(name)) or []:
+        for impl in caller.get_hookimpls():
+            if impl.plugin_name != name:
+                continue
+            if caller.has_spec():
+                implemented += 1
+            elif not impl.optionalhook:
+                problems.append(
+                    f"its function {caller.name!r} is marked as a hook, but policyquant has no hook "
+                    f"of that name; {hint(caller.name)}"
+                )
+    try:
+        attributes = dir(plugin)
+    except Exception:  # noqa: BLE001 - an object whose dir() fails has no functions to check
+        attributes = []
+    prefix = f"{hookspecs.PROJECT_NAME}_"
+    for attribute in attributes:
+        if not attribute.startswith(prefix) or manager.parse_hookimpl_opts(plugin, attribute) is not None:
+            continue
+        try:
+            value = inspect.getattr_static(plugin, attribute)
+        except AttributeError:
+            continue
+        if isinstance(value, (staticmethod, classmethod)):
+            value = value.__func__
+        if not callable(value) or hasattr(value, f"{hookspecs.PROJECT_NAME}_spec"):
+            # A constant, or a hook specification imported from policyquant.hookspecs.
+            continue
+        problem = (
+            f"its function {attribute!r} is not marked with @policyquant.hookimpl, "
+            "so policyquant would never call it"
+        )
+        if attribute not in hooks:
+            problem += f"; {hint(attribute)}"
+        problems.append(problem)
+    if not implemented and not problems:
+        problems.append(
+            f"it implements no hook: a plugin needs a function named {' or '.join(hooks)}, "
+            "marked with @policyquant.hookimpl"
+        )
+    return problems
 
 
 def _blocked_from_environment() -> set[str]:
@@ -337,7 +429,9 @@ class FrameworkRegistry:
             except (Exception, SystemExit) as error:  # noqa: BLE001
                 self._fail(point.name, source, "import", error)
                 continue
-            self._add(plugin, point.name, source=source, builtin=False, strict=False)
+            self._add(
+                plugin, point.name, source=source, builtin=False, strict=False, distribution=_distribution_of(point)
+            )
 
     def _import(self, point: importlib.metadata.EntryPoint, source: str, timeout: float) -> Any:
         """Load an entry point in a daemon thread, naming it while it is slow and giving up after ``timeout``.
@@ -383,8 +477,17 @@ class FrameworkRegistry:
         self._failures.append(failure)
         warnings.warn(f"policyquant {failure}; the other frameworks still work", PluginWarning, stacklevel=4)
 
-    def _add(self, plugin: Any, name: str, *, source: str, builtin: bool, strict: bool) -> None:
-        """Register ``plugin`` with the manager and run its hook."""
+    def _add(
+        self,
+        plugin: Any,
+        name: str,
+        *,
+        source: str,
+        builtin: bool,
+        strict: bool,
+        distribution: tuple[str, str] = ("", ""),
+    ) -> None:
+        """Register ``plugin`` with the manager, check its hooks against the specifications, and run them."""
         try:
             registered = self.manager.register(plugin, name=name)
         except Exception as error:
@@ -398,16 +501,34 @@ class FrameworkRegistry:
             if strict and not builtin:
                 raise PluginError(f"plugin {name!r} is blocked (environment variable {ENV_BLOCK_PLUGINS})")
             return
+        problems = _hook_problems(self.manager, plugin, name)
+        if problems:
+            # Accepted, a plugin with a misspelt or unmarked hook would load and register
+            # nothing, without a word: the framework it was meant to add would just be missing.
+            self.manager.unregister(name=name)
+            error = PluginError(f"plugin {name!r} cannot be registered: " + "; ".join(problems))
+            if strict:
+                raise error
+            self._fail(name, source, "import", error)
+            return
         self._sources[name] = (source, builtin)
-        self._run_hooks(name, source=source, builtin=builtin, strict=strict)
+        self._run_hooks(name, source=source, builtin=builtin, strict=strict, distribution=distribution)
 
-    def _run_hooks(self, plugin_name: str, *, source: str, builtin: bool, strict: bool) -> None:
+    def _run_hooks(
+        self,
+        plugin_name: str,
+        *,
+        source: str,
+        builtin: bool,
+        strict: bool,
+        distribution: tuple[str, str] = ("", ""),
+    ) -> None:
         staged: list[RegisteredFramework] = []
         staged_types: dict[str, Callable[..., Any]] = {}
 
         def register(framework: Framework, aliases: Iterable[str] = ()) -> None:
             entry = self._check_registration(framework, aliases, plugin_name, builtin, staged)
-            staged.append(entry)
+            staged.append(attrs.evolve(entry, distribution=distribution[0], distribution_version=distribution[1]))
 
         def register_scale_type(name: str, factory: Callable[..., Any]) -> None:
             if not isinstance(name, str) or not name.strip() or not callable(factory):
@@ -509,7 +630,8 @@ class FrameworkRegistry:
         """Register a plugin object or module now, and run its hook.
 
         Unlike entry points, a plugin registered this way fails loudly: a
-        duplicate name or an invalid registration raises.
+        duplicate name, an invalid registration or hooks that do not match
+        the hook specifications raise.
 
         Parameters
         ----------
@@ -528,7 +650,12 @@ class FrameworkRegistry:
         DuplicateFrameworkError
             If it registers a name or alias that is already taken.
         PluginError
-            If it is already registered, or its hook fails.
+            If it is already registered, or its hook fails, or its hooks do
+            not match the specifications of :mod:`policyquant.hookspecs`: a
+            function marked as a hook under a name that is no hook (a
+            misspelling), a function named like a hook (``policyquant_...``)
+            without the :data:`policyquant.hookimpl` marker, or no hook at
+            all.  The message names the function and the closest hook name.
         """
         self.load()
         with self._locked():
@@ -677,6 +804,8 @@ class FrameworkRegistry:
                     "plugin": entry.plugin,
                     "version": framework.version,
                     "builtin": entry.builtin,
+                    "distribution": entry.distribution,
+                    "distribution_version": entry.distribution_version,
                     "families": len(framework.families),
                     "instruments": len(framework.instruments),
                     "objectives": len(framework.objectives),
@@ -691,6 +820,8 @@ class FrameworkRegistry:
             "plugin",
             "version",
             "builtin",
+            "distribution",
+            "distribution_version",
             "families",
             "instruments",
             "objectives",
@@ -789,8 +920,11 @@ def list_frameworks() -> pd.DataFrame:
     pandas.DataFrame
         One row per framework with the columns ``name``, ``title``,
         ``aliases`` (comma-separated), ``plugin`` (the plugin that registered
-        it), ``version``, ``builtin`` (whether it ships with policyquant),
-        ``families``, ``instruments`` and ``objectives`` (counts), ``scale``
+        it), ``version`` (the framework's), ``builtin`` (whether it ships
+        with policyquant), ``distribution`` and ``distribution_version`` (the
+        installed package whose entry point is the plugin, and its version;
+        empty for built-in and run-time plugins), ``families``,
+        ``instruments`` and ``objectives`` (counts), ``scale``
         (the score's name, or missing) and ``parts`` (which of instruments,
         objectives and scale it has).
 
@@ -800,6 +934,8 @@ def list_frameworks() -> pd.DataFrame:
     >>> table = pq.list_frameworks().set_index("name")
     >>> table.loc["wang2026", ["instruments", "objectives", "scale", "builtin"]].to_dict()
     {'instruments': 16, 'objectives': 4, 'scale': 'APE', 'builtin': True}
+    >>> table.loc["wang2026", ["plugin", "distribution", "distribution_version"]].to_dict()
+    {'plugin': 'policyquant.frameworks.howlett_ramesh', 'distribution': '', 'distribution_version': ''}
     """
     return get_registry().to_frame()
 
