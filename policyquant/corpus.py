@@ -503,8 +503,12 @@ def _report_duplicates(ids: pd.Series, column: str, problems: _Problems) -> None
     codes, distinct = _distinct_text(ids)
     if not len(distinct):
         return
-    key_of, _ = pd.factorize(np.array([_nfc(value) for value in distinct], dtype=object))
-    keys = _spread(key_of.astype(np.intp), codes, -1)
+    if "".join(distinct).isascii():
+        # ASCII text is in NFC already: the distinct values are the keys (the usual case, at C speed).
+        keys = codes.astype(np.intp, copy=False)
+    else:
+        key_of, _ = pd.factorize(np.array([_nfc(value) for value in distinct], dtype=object))
+        keys = _spread(key_of.astype(np.intp), codes, -1)
     duplicated = pd.Series(keys).duplicated(keep=False).to_numpy() & (keys >= 0)
     if not duplicated.any():
         return

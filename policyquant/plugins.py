@@ -214,8 +214,8 @@ def _hook_problems(manager: pluggy.PluginManager, plugin: Any, name: str) -> lis
     def hint(wrong: str) -> str:
         suggestions = closest(wrong, hooks, n=1)
         if suggestions:
-            return f"did you mean {suggestions[0]}?"
-        return f"policyquant's hooks are {', '.join(hooks)}"
+            return f"(did you mean {suggestions[0]}?)"
+        return f"(policyquant's hooks are {', '.join(hooks)})"
 
     problems = []
     implemented = 0
@@ -228,7 +228,7 @@ def _hook_problems(manager: pluggy.PluginManager, plugin: Any, name: str) -> lis
             elif not impl.optionalhook:
                 problems.append(
                     f"its function {caller.name!r} is marked as a hook, but policyquant has no hook "
-                    f"of that name; {hint(caller.name)}"
+                    f"of that name {hint(caller.name)}"
                 )
     try:
         attributes = dir(plugin)
@@ -252,7 +252,7 @@ def _hook_problems(manager: pluggy.PluginManager, plugin: Any, name: str) -> lis
             "so policyquant would never call it"
         )
         if attribute not in hooks:
-            problem += f"; {hint(attribute)}"
+            problem += f" {hint(attribute)}"
         problems.append(problem)
     if not implemented and not problems:
         problems.append(

@@ -1118,6 +1118,9 @@ def _provenance(ctx: _Context, sources: list[tuple[str, int, str]], written: str
         # other name must not wait for the entry points (a TOML framework of a new name).
         entry = get_registry().entry(framework.name, load_entry_points=False)
         plugin = entry.plugin if entry.framework == framework else ctx.s("unregistered")
+        if entry.framework == framework and entry.distribution:
+            # The installed package and its version, so that the run can be repeated with the same codebook.
+            plugin += f" ({' '.join(filter(None, (entry.distribution, entry.distribution_version)))})"
     except PolicyQuantError:
         plugin = ctx.s("unregistered")
     try:

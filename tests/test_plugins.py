@@ -45,6 +45,8 @@ COLUMNS = [
     "plugin",
     "version",
     "builtin",
+    "distribution",
+    "distribution_version",
     "families",
     "instruments",
     "objectives",

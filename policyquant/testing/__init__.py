@@ -1,6 +1,6 @@
 """A kit for testing frameworks and framework plugins.
 
-Two halves:
+Three parts:
 
 :func:`check_framework`
     The conformance checks every framework must pass (unique keys, families
@@ -8,6 +8,12 @@ Two halves:
     combination of levels, a complete codebook, a TOML round trip), run
     together and reported together in one :class:`FrameworkCheckError`.
     Needs nothing beyond policyquant itself.
+:func:`check_plugin`
+    The same checks on every framework a plugin registers, after checking
+    the plugin's hooks against the hook specifications (a misspelt hook, a
+    hook without :data:`policyquant.hookimpl`, no hook at all), that its
+    hooks run and what they register is accepted, and that its scale types
+    can be called; every problem reported in one :class:`PluginCheckError`.
 :func:`frameworks` and :func:`corpora`
     `Hypothesis <https://hypothesis.readthedocs.io>`_ strategies drawing
     random valid frameworks and corpora coded against them, for
@@ -16,9 +22,15 @@ Two halves:
     "policyquant[test]"``); it is imported only when one of them is first
     used, so ``check_framework`` works without it.
 
-A plugin's test suite needs one line per framework::
+A plugin's test suite needs one line for the whole plugin::
 
-    from policyquant.testing import check_framework
+    import my_frameworks
+    from policyquant.testing import check_plugin
+
+    def test_my_plugin_conforms():
+        check_plugin(my_frameworks)
+
+or one line per framework, with :func:`check_framework`::
 
     def test_my_framework_conforms():
         check_framework(pq.get_framework("my-taxonomy"))
@@ -43,6 +55,7 @@ from .checks import (
     FrameworkReport,
     check_framework,
 )
+from .plugins import PluginCheckError, PluginReport, check_plugin
 
 __all__ = [
     "CHECKS",
@@ -50,7 +63,10 @@ __all__ = [
     "CheckFailure",
     "FrameworkCheckError",
     "FrameworkReport",
+    "PluginCheckError",
+    "PluginReport",
     "check_framework",
+    "check_plugin",
     "corpora",
     "formulas",
     "frameworks",
