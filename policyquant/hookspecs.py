@@ -10,6 +10,19 @@ time with :func:`policyquant.plugins.register_plugin`.
 Hooks take a ``register`` callback instead of returning values, so that one
 hook call can contribute any number of items and policyquant knows which plugin
 contributed each of them.
+
+Every plugin is checked against these specifications as it is registered: a
+function marked as a hook under a name that is none of them (a misspelling),
+a function named like a hook (``policyquant_...``) without the
+:data:`hookimpl` marker, and a plugin without any hook are refused, naming
+the function and the closest hook.  A hook marked ``optionalhook=True`` (one a
+later policyquant may add) is allowed.  A built-in plugin, or one registered
+with :func:`~policyquant.plugins.register_plugin`, raises a
+:class:`~policyquant.errors.PluginError`; an installed one is skipped with a
+:class:`~policyquant.errors.PluginWarning` and recorded in
+:func:`~policyquant.plugins.plugin_failures`.
+:func:`policyquant.testing.check_plugin` runs the same check in a plugin's
+test suite.
 """
 
 from __future__ import annotations

@@ -210,11 +210,14 @@ def _hook_problems(manager: pluggy.PluginManager, plugin: Any, name: str) -> lis
         for hook_name, caller in vars(manager.hook).items()
         if not hook_name.startswith("_") and caller.has_spec()
     )
+    prefix = f"{hookspecs.PROJECT_NAME}_"
 
     def hint(wrong: str) -> str:
-        suggestions = closest(wrong, hooks, n=1)
+        # Compared without the prefix every hook shares, which would make any policyquant_ name "close".
+        stems = {hook[len(prefix) :]: hook for hook in hooks}
+        suggestions = closest(wrong.removeprefix(prefix), list(stems), n=1)
         if suggestions:
-            return f"(did you mean {suggestions[0]}?)"
+            return f"(did you mean {stems[suggestions[0]]}?)"
         return f"(policyquant's hooks are {', '.join(hooks)})"
 
     problems = []
@@ -234,7 +237,6 @@ def _hook_problems(manager: pluggy.PluginManager, plugin: Any, name: str) -> lis
         attributes = dir(plugin)
     except Exception:  # noqa: BLE001 - an object whose dir() fails has no functions to check
         attributes = []
-    prefix = f"{hookspecs.PROJECT_NAME}_"
     for attribute in attributes:
         if not attribute.startswith(prefix) or manager.parse_hookimpl_opts(plugin, attribute) is not None:
             continue
@@ -430,7 +432,12 @@ class FrameworkRegistry:
                 self._fail(point.name, source, "import", error)
                 continue
             self._add(
-                plugin, point.name, source=source, builtin=False, strict=False, distribution=_distribution_of(point)
+                plugin,
+                point.name,
+                source=source,
+                builtin=False,
+                strict=False,
+                distribution=_distribution_of(point),
             )
 
     def _import(self, point: importlib.metadata.EntryPoint, source: str, timeout: float) -> Any:
@@ -528,7 +535,9 @@ class FrameworkRegistry:
 
         def register(framework: Framework, aliases: Iterable[str] = ()) -> None:
             entry = self._check_registration(framework, aliases, plugin_name, builtin, staged)
-            staged.append(attrs.evolve(entry, distribution=distribution[0], distribution_version=distribution[1]))
+            staged.append(
+                attrs.evolve(entry, distribution=distribution[0], distribution_version=distribution[1])
+            )
 
         def register_scale_type(name: str, factory: Callable[..., Any]) -> None:
             if not isinstance(name, str) or not name.strip() or not callable(factory):

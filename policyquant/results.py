@@ -17,7 +17,6 @@ import inspect
 import math
 import numbers
 import re
-import unicodedata
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from os import PathLike
@@ -27,6 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._excel import _cell_problems, _column_letters, _display_width, _put_text
 from ._text import closest
 from .errors import ValidationError
 
@@ -47,9 +47,6 @@ _SHEET_NAME_LENGTH = 31
 
 #: The largest magnitude of an Excel number.
 _EXCEL_LARGEST = 9.99999999999999e307
-
-#: Control characters an XLSX cell cannot hold (the XML 1.0 restriction openpyxl enforces).
-_EXCEL_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def flatten_columns(frame: pd.DataFrame, separator: str = " ") -> pd.DataFrame:
@@ -235,11 +232,6 @@ def _index_names(frame: pd.DataFrame) -> list[str]:
     return ["" if name is None else str(name) for name in frame.index.names]
 
 
-def _display_width(text: str) -> int:
-    """Width in Excel character units: CJK and other wide characters count twice."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
 def _excel_value(value: object) -> object:
     """A cell value openpyxl stores natively: numbers as numbers, text as text."""
     if _is_missing(value):
@@ -261,47 +253,92 @@ def _excel_value(value: object) -> object:
     return str(value)
 
 
-def _check_excel_frame(frame: pd.DataFrame, path: Path, sheet_name: str) -> None:
-    """Report every label or cell an XLSX sheet cannot hold, all at once."""
-    problems = []
+def _stored_values(values: pd.Series) -> pd.Series:
+    """The values of a column as :func:`_excel_value` stores them (text stays text)."""
+    if isinstance(values.dtype, pd.StringDtype):
+        return values
+    return pd.Series([_excel_value(v) for v in values.tolist()], index=values.index, dtype=object)
 
-    def check(value: object, row: object, column: object) -> None:
-        if isinstance(value, str) and (match := _EXCEL_ILLEGAL.search(value)):
-            problems.append(
-                {
-                    "file": str(path),
-                    "row": row,
-                    "column": column,
-                    "value": value[:40],
-                    "problem": f"control character U+{ord(match.group()):04X}, which an Excel cell cannot hold",
-                    "expected": "text without control characters; or export to CSV instead",
-                }
-            )
 
-    for column in frame.columns:
-        for part in column if isinstance(column, tuple) else (column,):
-            check(part, "header", column)
-    for labels in _index_levels(frame):
-        for row, label in zip(frame.index, labels, strict=True):
-            check(label, row, "index")
+def _column_name(column: object) -> object:
+    """A column label as problems name it: the levels of a MultiIndex label joined."""
+    return " ".join(str(p) for p in column if str(p)) if isinstance(column, tuple) else column
+
+
+def _put_value(cell: Any, value: object) -> Any:
+    """Store a value in an openpyxl cell as :func:`_excel_value` has it; text through policyquant._excel.
+
+    Text is escaped as Excel escapes it and stored as text, never as a formula
+    (``=SUM(A1)``) or an error cell (``#N/A``), and never cut.
+    """
+    stored = _excel_value(value)
+    if isinstance(stored, str):
+        return _put_text(cell, stored)
+    cell.value = stored
+    return cell
+
+
+def _check_excel_frame(frame: pd.DataFrame, path: Path, sheet_name: str, index: bool = True) -> None:
+    """Report every label or cell an XLSX sheet cannot hold, all at once, each by its cell.
+
+    The cells are located as :meth:`TableResult.to_excel` lays the table out:
+    one header row per column level, the index levels (when written) in the
+    first columns.  Text is held to the rule of :mod:`policyquant._excel`:
+    nothing is cut, a text longer than a cell holds is refused.
+    """
+    problems: list[dict[str, Any]] = []
+    sheet = str(sheet_name)
+    common: dict[str, Any] = {"sheet": sheet, "file": str(path), "instead": "; or export to CSV instead"}
+    levels = _index_levels(frame) if index else []
+    offset = len(levels)
+    spans = _header_spans(frame.columns)
+    first_row = len(spans) + 1
+    rows = np.arange(first_row, first_row + len(frame))
+    labels = [" / ".join(_label_text(label) for label in key) for key in zip(*_index_levels(frame), strict=True)]
+
+    def naming(position: int) -> str:
+        return f", row {labels[position]!r}"
+
+    def header(position: int) -> str:
+        return ", in the header"
+
+    for row, runs in enumerate(spans, start=1):
+        values = pd.Series([_excel_value(label) for label, _, _ in runs], dtype=object)
+        numbers = np.array([offset + first + 1 for _, first, _ in runs], dtype=np.int64)
+        names = [_column_name(frame.columns[first]) for _, first, _ in runs]
+        problems += _cell_problems(values, column=names, number=numbers, rows=row, naming=header, **common)
+    if levels:
+        names = pd.Series(_index_names(frame), dtype=object)
+        problems += _cell_problems(
+            names, column="index", number=np.arange(1, offset + 1), rows=len(spans), naming=header, **common
+        )
+    for level, values in enumerate(levels):
+        name = _index_names(frame)[level] or "index"
+        stored = pd.Series([_excel_value(label) for label in values], dtype=object)
+        problems += _cell_problems(stored, column=name, number=level + 1, rows=rows, naming=naming, **common)
     for position, column in enumerate(frame.columns):
         values = frame.iloc[:, position]
-        if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
-            for row, value in zip(frame.index, values.tolist(), strict=True):
-                check(value, row, column)
-        elif pd.api.types.is_float_dtype(values.dtype):
+        number = offset + position + 1
+        if pd.api.types.is_float_dtype(values.dtype):
             magnitude = np.abs(values.to_numpy(dtype=np.float64, na_value=np.nan))
-            for row in frame.index[np.isfinite(magnitude) & (magnitude > _EXCEL_LARGEST)]:
+            for at in np.flatnonzero(np.isfinite(magnitude) & (magnitude > _EXCEL_LARGEST)):
                 problems.append(
                     {
-                        "file": str(path),
-                        "row": row,
-                        "column": column,
-                        "value": values.loc[row] if values.index.is_unique else None,
-                        "problem": "beyond the largest number an Excel cell holds",
+                        "file": f"{path}, sheet {sheet}",
+                        "row": int(rows[at]),
+                        "column": _column_name(column),
+                        "value": values.iloc[at],
+                        "problem": "beyond the largest number an Excel cell holds "
+                        f"(cell {_column_letters(number)}{int(rows[at])}{naming(int(at))})",
                         "expected": f"a number of at most {_EXCEL_LARGEST:g} in magnitude; or export to CSV",
                     }
                 )
+        elif not (
+            pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_datetime64_any_dtype(values.dtype)
+        ):
+            problems += _cell_problems(
+                _stored_values(values), column=_column_name(column), number=number, rows=rows, naming=naming, **common
+            )
     if not isinstance(sheet_name, str) or not sheet_name.strip():
         problems.append(
             {"file": str(path), "column": "sheet_name", "value": sheet_name, "problem": "empty sheet name"}
@@ -645,7 +682,7 @@ class TableResult(abc.ABC):
             frame = frame.copy()
             if isinstance(frame.columns, pd.MultiIndex):
                 frame.columns = flatten_columns(frame.iloc[:0]).columns
-        _check_excel_frame(frame, path, sheet_name)
+        _check_excel_frame(frame, path, sheet_name, index=index)
 
         if mode == "a" and path.exists():
             try:
@@ -675,12 +712,10 @@ class TableResult(abc.ABC):
         for row, runs in enumerate(spans, start=1):
             if row == len(spans):
                 for column, name in enumerate(_index_names(frame) if levels else [], start=1):
-                    sheet.cell(row, column, name or None).font = bold
+                    _put_value(sheet.cell(row, column), name or None).font = bold
                     widths[column - 1] = max(widths[column - 1], _display_width(name))
             for label, first, width in runs:
-                cell = sheet.cell(
-                    row, offset + first + 1, None if _label_text(label) == "" else _excel_value(label)
-                )
+                cell = _put_value(sheet.cell(row, offset + first + 1), None if _label_text(label) == "" else label)
                 cell.font = bold
                 if width > 1:
                     sheet.merge_cells(
@@ -696,14 +731,13 @@ class TableResult(abc.ABC):
         first_row = len(spans) + 1
         for column, labels in enumerate(levels, start=1):
             for row, label in enumerate(labels, start=first_row):
-                sheet.cell(row, column, _excel_value(label)).font = bold
+                _put_value(sheet.cell(row, column), label).font = bold
                 widths[column - 1] = max(widths[column - 1], _display_width(_cell_text(label, digits)))
         for position in range(frame.shape[1]):
             column = offset + position + 1
             for row, value in enumerate(frame.iloc[:, position].tolist(), start=first_row):
-                stored = _excel_value(value)
-                cell = sheet.cell(row, column, stored)
-                if isinstance(stored, float):
+                cell = _put_value(sheet.cell(row, column), value)
+                if isinstance(cell.value, float):
                     cell.number_format = float_format
                 widths[column - 1] = max(widths[column - 1], _display_width(_cell_text(value, digits)))
         for column, width in enumerate(widths, start=1):

@@ -289,7 +289,9 @@ def test_xlsx_reports_every_cell_it_cannot_hold(tmp_path):
     assert not (tmp_path / "bad.xlsx").exists()
     with pytest.raises(ValidationError, match="largest number") as caught:
         export(pd.DataFrame({"x": [1.0, 1.7e308]}), tmp_path / "big.xlsx")
-    assert caught.value.problems[["row", "column"]].to_numpy().tolist() == [[1, "x"]]
+    # The sheet's row (the header is row 1), as every Excel writer names a cell; the label is in the text.
+    assert caught.value.problems[["row", "column"]].to_numpy().tolist() == [[3, "x"]]
+    assert "(cell B3, row '1')" in caught.value.problems.loc[0, "problem"]
     for bad in ("", "a" * 32, "a/b", "[x]"):
         with pytest.raises(ValidationError, match="sheet"):
             export(frame.iloc[[0]], tmp_path / "bad.xlsx", sheet_name=bad)

@@ -643,9 +643,12 @@ def write_taguette_codebook(
     >>> import csv, tempfile, pathlib
     >>> from policyquant.io import write_taguette_codebook
     >>> target = write_taguette_codebook("wang2026", pathlib.Path(tempfile.mkdtemp()) / "wang2026.csv")
-    >>> rows = list(csv.DictReader(target.open(encoding="utf-8-sig")))
+    >>> with target.open(encoding="utf-8-sig", newline="") as handle:
+    ...     rows = list(csv.DictReader(handle))
     >>> list(rows[0]), rows[0]["tag"], rows[-1]["tag"]
-    (['tag', 'description'], 'Standards and Norms', 'DA = 1 · Other normative documents')
+    (['tag', 'description'], 'Standards and Norms', 'MI = 1 · Macro-level only')
+    >>> rows[0]["description"].splitlines()[-1]
+    '[policyquant] instrument=standards_and_norms'
     >>> len(rows)
     31
     """

@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from .._checks import require_read_sources, require_write_target
+from .._excel import _SURROGATE, _check_excel_text, _excel_text_problems, _write_sheet  # noqa: F401 - shared names
 from .._text import closest, format_choices, normalize_name
 from ..corpus import Corpus
 from ..errors import ReadError, SheetWarning, ValidationError
@@ -1372,42 +1373,7 @@ def _read_sheet(
     return _check_headers(frame, header, path, name)
 
 
-# Excel (OOXML) writes a character XML would not keep, such as a carriage return, as
-# "_xHHHH_", and the "_" of a literal "_xHHHH_" as "_x005F_"; openpyxl does neither.  A "_"
-# before "xHHHH" and a carriage return is escaped too: the return's own escape starts with "_".
-# calamine undoes the escapes of U+0000 to U+00FF (and "_x005F_") when it reads a sheet.
-_EXCEL_TO_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4}[_\r])|\r")
-
-
-def _excel_escape_match(match: re.Match[str]) -> str:
-    return "_x000D_" if match.group() == "\r" else "_x005F_"
-
-
-# A text of nothing but spaces, tabs and line breaks is dropped by calamine (XML parsers may
-# drop such text); its first character is escaped ("_x0020_"), as Excel may write it.
-_XML_BLANK = re.compile(r"^[ \t\n](?=[ \t\n]*$)")
-
-
-def _excel_blank_match(match: re.Match[str]) -> str:
-    return f"_x{ord(match.group()):04X}_"
-
-
-def _escape_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """Escape carriage returns (and text that reads like an escape) as Excel does, for :func:`_read_sheet`."""
-    out = frame.copy()
-    for position, column in enumerate(frame.columns):
-        values = frame[column].astype("string")
-        changed = False
-        if values.str.contains(_EXCEL_TO_ESCAPE, regex=True, na=False).any():
-            values = values.str.replace(_EXCEL_TO_ESCAPE, _excel_escape_match, regex=True)
-            changed = True
-        if values.str.contains(_XML_BLANK, regex=True, na=False).any():
-            values = values.str.replace(_XML_BLANK, _excel_blank_match, regex=True)
-            changed = True
-        if changed:
-            out.isetitem(position, values)
-    names = [_XML_BLANK.sub(_excel_blank_match, _EXCEL_TO_ESCAPE.sub(_excel_escape_match, str(c))) for c in frame.columns]
-    return out.set_axis(names, axis=1)
+# Excel's _xHHHH_ escapes of what a sheet is written with: policyquant._excel (_escape_frame).
 
 
 def _read_json(path: Path, encoding: str | None) -> Any:
@@ -1924,124 +1890,8 @@ def _text_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, index=frame.index)
 
 
-#: The most characters an Excel cell holds.
-_EXCEL_CELL_LIMIT = 32_767
-
-
-def _excel_text_problems(
-    frame: pd.DataFrame, sheet: str, instead: str = "; or write CSV, Parquet or JSON instead"
-) -> list[dict[str, Any]]:
-    """Text that an Excel cell cannot hold (control characters, too long), located by row and column.
-
-    ``frame`` holds text columns (``str`` or missing values) on spreadsheet
-    rows from 2; ``instead`` ends the ``expected`` of each problem.
-    """
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    problems = []
-    for column in frame.columns:
-        values = frame[column]
-        lengths = values.str.len().fillna(0).to_numpy()
-        for position in np.flatnonzero(lengths > _EXCEL_CELL_LIMIT):
-            problems.append(
-                {
-                    "file": f"sheet {sheet}",
-                    "row": int(position) + 2,
-                    "column": column,
-                    "value": values.iloc[position][:40],
-                    "problem": f"{lengths[position]:,} characters, more than an Excel cell holds",
-                    "expected": f"at most {_EXCEL_CELL_LIMIT:,} characters{instead}",
-                }
-            )
-        bad = values.str.contains(ILLEGAL_CHARACTERS_RE.pattern, regex=True, na=False).to_numpy(dtype=bool)
-        if not (isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"):
-            # Half a surrogate pair cannot reach Arrow-backed text (UTF-8) at all, only Python strings.
-            bad |= values.astype(object).map(_has_surrogate).to_numpy(dtype=bool)
-        bad |= values.str.contains(_XML_NONCHARACTERS, regex=True, na=False).to_numpy(dtype=bool)
-        for position, value in zip(np.flatnonzero(bad), values[bad], strict=True):
-            char = _EXCEL_ILLEGAL.search(value).group()
-            if ord(char) < 0x20:
-                what, without = f"control character U+{ord(char):04X}", "control characters"
-            elif 0xD800 <= ord(char) <= 0xDFFF:
-                what, without = f"U+{ord(char):04X}, half a surrogate pair (no character)", "it"
-            else:
-                what, without = f"U+{ord(char):04X}, a noncharacter", "it"
-            problems.append(
-                {
-                    "file": f"sheet {sheet}",
-                    "row": int(position) + 2,
-                    "column": column,
-                    "value": value[:40],
-                    "problem": f"{what}, which an Excel cell cannot hold{_naming(frame, position)}",
-                    "expected": f"text without {without}{instead}",
-                }
-            )
-    return problems
-
-
-# An Excel cell is XML text: U+FFFE, U+FFFF and surrogates are no XML characters (openpyxl writes
-# them, and Excel, openpyxl and calamine then cannot read the sheet, or read it otherwise).
-_XML_NONCHARACTERS = "[\ufffe\uffff]"
-_EXCEL_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-#: Half of a UTF-16 surrogate pair on its own: no character, and no UTF-8 file or XML can hold it.
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _has_surrogate(value: Any) -> bool:
-    return isinstance(value, str) and _SURROGATE.search(value) is not None
-
-
-def _naming(frame: pd.DataFrame, position: int) -> str:
-    """`` (unit P01-1-1)``: the row's id, when the table has one."""
-    for column, what in (("unit_id", "unit"), ("doc_id", "document")):
-        if column in frame.columns:
-            value = frame[column].iloc[position]
-            if isinstance(value, str) and value:
-                return f" (in {what} {value[:40]})"
-    return ""
-
-
-def _check_excel_text(frame: pd.DataFrame, sheet: str) -> None:
-    """Refuse text that an Excel cell cannot hold, naming where it is."""
-    problems = _excel_text_problems(frame, sheet)
-    if problems:
-        raise ValidationError(f"cannot write the {sheet} sheet to Excel", problems)
-
-
-def _write_sheet(writer: pd.ExcelWriter, name: str, frame: pd.DataFrame) -> None:
-    """Write a text frame to a sheet so that :func:`_read_sheet` reads back every character."""
-    escaped = _escape_frame(frame)
-    # Excel's limit of 32,767 characters a cell (checked by _check_excel_text) counts characters,
-    # not their escapes; openpyxl would cut an escaped text that is longer, so it is set after.
-    lengths = escaped.apply(lambda column: column.astype("string").str.len().fillna(0))
-    long = (lengths > _EXCEL_CELL_LIMIT).to_numpy(dtype=bool)
-    escaped.mask(long, "").to_excel(writer, sheet_name=name, index=False)
-    sheet = writer.sheets[name]
-    _keep_as_text(sheet, escaped)
-    for row, position in zip(*np.nonzero(long), strict=True):
-        cell = sheet.cell(row=int(row) + 2, column=int(position) + 1)
-        cell._value = str(escaped.iloc[row, position])
-        cell.data_type = "s"
-
-
-def _keep_as_text(sheet: Any, frame: pd.DataFrame) -> None:
-    """Store text that openpyxl would take for a formula or an error code as text.
-
-    openpyxl writes text starting with ``=`` as a formula and text equal to an
-    error code (``#N/A``, ``#REF!``, ...) as an error cell; both would read
-    back as empty cells, and a title such as ``=HYPERLINK(...)`` in a coding
-    sheet is a spreadsheet-injection risk.
-    """
-    from openpyxl.cell.cell import ERROR_CODES
-
-    for position, column in enumerate(frame.columns, start=1):
-        values = frame[column]
-        if not (pd.api.types.is_object_dtype(values.dtype) or pd.api.types.is_string_dtype(values.dtype)):
-            continue
-        text = values.astype("string")
-        literal = text.str.startswith("=").fillna(False) | text.isin(ERROR_CODES).fillna(False)
-        for row in np.flatnonzero(literal.to_numpy(dtype=bool)):
-            sheet.cell(row=int(row) + 2, column=position).data_type = "s"
+# What an Excel cell holds, and how text is written into it, is one rule for every workbook
+# policyquant writes: policyquant._excel (_check_excel_text, _write_sheet, imported above).
 
 
 def write_coding(corpus: Corpus, path: str | os.PathLike[str], format: str | None = None) -> list[Path]:
@@ -2124,15 +1974,17 @@ def write_coding(corpus: Corpus, path: str | os.PathLike[str], format: str | Non
         write_manifest(path, {written[0]: len(documents), written[1]: len(units)})
         return written
     if format == "excel":
-        _check_excel_text(documents, "documents")
-        _check_excel_text(units, "units")
+        codebook = corpus.framework.codebook()
+        for frame, sheet in ((documents, "documents"), (units, "units"), (codebook, "codebook")):
+            _check_excel_text(frame, sheet, file=str(path))
+
         # Built in memory: a zip archive that fails half-way on disk (a full disk) would
         # complain again from ZipFile.__del__; the bytes are then written atomically.
         def build(buffer: io.BytesIO) -> None:
             with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
                 _write_sheet(writer, "documents", documents)
                 _write_sheet(writer, "units", units)
-                corpus.framework.codebook().to_excel(writer, sheet_name="codebook", index=False)
+                _write_sheet(writer, "codebook", codebook)
 
         write_bytes(path, in_memory(build, path))
         return [path]

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -31,6 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._excel import _EXCEL_ILLEGAL, _display_width, _excel_text_problems, _put_text
 from .._text import closest, format_choices, normalize_name
 from ..corpus import DOCUMENT_FIELDS, LEVELS, UNIT_FIELDS, Corpus, split_multi
 from ..errors import ScoreError, ValidationError
@@ -213,7 +213,6 @@ _TITLE_LIMIT = 32
 _MAX_ROWS = 1_048_575  # data rows below the header
 
 _HEADER_FILL = "DDEBF7"
-_WIDE = {"W", "F"}
 
 
 @dataclasses.dataclass
@@ -293,11 +292,6 @@ def _ui(language: str, key: str, **values: Any) -> str:
 def _clip(text: str, limit: int) -> str:
     text = _shown(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _display_width(text: Any) -> int:
-    """Characters as Excel shows them: CJK and other wide characters take two columns."""
-    return sum(2 if unicodedata.east_asian_width(c) in _WIDE else 1 for c in str(text))
 
 
 def _maps_to(header: str, table: str, framework: Framework) -> str:
@@ -570,17 +564,17 @@ def _sheet_ref(sheet: str, column: int, first: int, last: int) -> str:
 
 
 def _shown(text: str) -> str:
-    """Framework text for people to read, with the control characters no Excel cell can hold made visible."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
+    """Framework text for people to read, with the characters no Excel cell can hold made visible."""
+    return _EXCEL_ILLEGAL.sub("\ufffd", text)
 
 
 def _put(cell: Any, value: Any) -> None:
-    """Write a value; text that starts with '=' stays text instead of becoming a formula."""
-    cell.value = _shown(value) if isinstance(value, str) else value
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"
+    """Write a value; text stays text (never a formula or an error code), escaped as Excel does."""
+    if isinstance(value, str):
+        # _put_text refuses, naming the cell, a text longer than a cell holds (openpyxl cuts it).
+        _put_text(cell, _shown(value))
+    else:
+        cell.value = value
 
 
 def _style_header(sheet: Any, widths: Sequence[float]) -> None:
@@ -666,8 +660,6 @@ def _write_data_sheet(
 
 def _check_excel_text(values: pd.DataFrame, fields: Sequence[str], sheet: str) -> None:
     """Refuse pre-filled text that an Excel cell cannot hold (control characters, too long)."""
-    from .tabular import _excel_text_problems
-
     # Several names in one cell (issuers) are written joined, so they are checked joined.
     text = pd.DataFrame(
         {
@@ -677,7 +669,8 @@ def _check_excel_text(values: pd.DataFrame, fields: Sequence[str], sheet: str) -
         },
         index=values.index,
     )
-    problems = _excel_text_problems(text, sheet, instead="")
+    positions = {field: number for number, field in enumerate(fields, start=1)}
+    problems = _excel_text_problems(text, sheet, instead="", positions=positions)
     if problems:
         raise ValidationError(f"cannot pre-fill the {sheet} sheet", problems)
 

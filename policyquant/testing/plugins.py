@@ -207,7 +207,11 @@ def check_plugin(
     except PolicyQuantError as error:
         text = " ".join(str(error).split())
         # The registry's own words: what a user would read in the warning for the installed plugin.
-        problem = f"hooks: {text}" if "cannot be registered" in text else f"register: {type(error).__name__}: {text}"
+        problem = (
+            f"hooks: {text}"
+            if "cannot be registered" in text
+            else f"register: {type(error).__name__}: {text}"
+        )
         raise PluginCheckError(label, [problem]) from error
     problems: list[str] = []
     reports: list[FrameworkReport] = []
