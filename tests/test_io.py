@@ -1299,7 +1299,8 @@ def test_excel_refuses_text_longer_than_a_cell_holds(tmp_path):
     corpus = small_units_corpus(["短", "长" * 32_768])
     with pytest.raises(pq.ValidationError) as info:
         corpus.to_excel(tmp_path / "study.xlsx")
-    assert info.value.problems[["file", "row", "column"]].to_numpy().tolist() == [["sheet units", 3, "text"]]
+    target = f"{tmp_path / 'study.xlsx'}, sheet units"
+    assert info.value.problems[["file", "row", "column"]].to_numpy().tolist() == [[target, 3, "text"]]
     assert "32,768 characters" in str(info.value)
     assert not (tmp_path / "study.xlsx").exists()
     # Exactly as much as a cell holds is written and read back whole.
