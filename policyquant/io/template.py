@@ -660,14 +660,16 @@ def _write_data_sheet(
 
 def _check_excel_text(values: pd.DataFrame, fields: Sequence[str], sheet: str) -> None:
     """Refuse pre-filled text that an Excel cell cannot hold (control characters, too long)."""
-    # Several names in one cell (issuers) are written joined, so they are checked joined.
+    # Several names in one cell (issuers) are written joined, so they are checked joined.  Python
+    # strings (object), not Arrow's: half a surrogate pair is reported, not a UnicodeEncodeError.
     text = pd.DataFrame(
         {
-            field: values[field].map(lambda v: "; ".join(v) if isinstance(v, tuple) else v).astype("string")
+            field: [("; ".join(v) if isinstance(v, tuple) else v) for v in values[field].to_numpy(dtype=object)]
             for field in fields
             if field in values.columns
         },
         index=values.index,
+        dtype=object,
     )
     positions = {field: number for number, field in enumerate(fields, start=1)}
     problems = _excel_text_problems(text, sheet, instead="", positions=positions)

@@ -420,6 +420,6 @@ def test_a_project_says_how_many_units_each_coder_has(tmp_path):
     )
     with zipfile.ZipFile(path) as archive:
         qde = archive.read("project.qde").decode("utf-8")
-    # One selection per unit, plus one over the whole document for its DA score.
+    # Each coder owns a selection per unit, plus one over the whole document for its DA score.
     names = re.findall(r'<PlainTextSelection [^>]*name="([^"]*)"', qde)
-    assert sorted(names) == sorted([*corpus.units["unit_id"], "N01"])
+    assert sorted(names) == sorted([*corpus.units["unit_id"], "N01"] * 2)
