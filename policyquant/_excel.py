@@ -168,7 +168,9 @@ def _cell_problems(
         else:
             what, without = f"U+{ord(char):04X}, a noncharacter", "it"
         problems.append(
-            located(int(position), value, f"{what}, which an Excel cell cannot hold", f"text without {without}")
+            located(
+                int(position), value, f"{what}, which an Excel cell cannot hold", f"text without {without}"
+            )
         )
     problems.sort(key=lambda problem: problem["row"])
     return problems
@@ -349,7 +351,11 @@ def _put_text(cell: Any, text: str) -> Any:
         sheet = cell.parent.title
         letters = _column_letters(cell.column)
         problems = _cell_problems(
-            pd.Series([text], dtype=object), sheet=sheet, column=letters, number=cell.column, rows=np.array([cell.row])
+            pd.Series([text], dtype=object),
+            sheet=sheet,
+            column=letters,
+            number=cell.column,
+            rows=np.array([cell.row]),
         )
         raise ValidationError(f"cannot write cell {letters}{cell.row} of sheet {sheet} to Excel", problems)
     cell._value = _escape_text(text)

@@ -432,16 +432,17 @@ def refuse_overwriting_inputs(
     >>> refuse_overwriting_inputs({"--problems": folder / "units.csv"}, {"the units file": folder / "units.csv"})
     Traceback (most recent call last):
     ...
-    policyquant.errors.WriteError: --problems .../units.csv is the units file being read; writing it would replace that input: give another file name
+    policyquant.errors.WriteError: --problems .../units.csv is the units file .../units.csv: writing it would replace that input; give another file name
     """
     sources = _labelled(inputs)
     for out_label, output in _labelled(outputs):
         for in_label, source in sources:
             if _same(output, source):
-                what = f"{out_label} {output}" if out_label else str(output)
-                was = in_label or f"the input {source}"
+                # A label may name its path already (the command line's "--problems FILE").
+                what = out_label if str(output) in out_label else f"{out_label} {output}".strip()
+                was = in_label if str(source) in in_label else f"{in_label or 'the input'} {source}"
                 raise WriteError(
-                    f"{what} is {was} being read; writing it would replace that input: give another file name",
+                    f"{what} is {was}: writing it would replace that input; give another file name",
                     path=output,
                     input=source,
                 )

@@ -345,7 +345,7 @@ def _save_problems(path: Path | None, run: Callable[[], Any]) -> Any:
         raise
 
 
-def _input_files(files: Iterable[Path], what: str = "an input file") -> dict[str, Path]:
+def _input_files(files: Iterable[Path], what: str = "the input file") -> dict[str, Path]:
     """The files a command reads, a folder's tables included, each with what it is for messages."""
     from ._text import normalize_name
     from .io.tabular import FORMATS, SHEET_NAMES
@@ -357,14 +357,14 @@ def _input_files(files: Iterable[Path], what: str = "an input file") -> dict[str
         if path.is_dir():
             for inner in sorted(path.iterdir()):
                 if inner.suffix.lower() in suffixes and normalize_name(inner.stem) in wanted:
-                    found[f"{what} ({inner})"] = inner
+                    found[f"{what} {inner}"] = inner
         else:
-            found[f"{what} ({path})"] = path
+            found[f"{what} {path}"] = path
     return found
 
 
 def _refuse_inputs(
-    outputs: Mapping[str, Path | None], files: Iterable[Path], what: str = "an input file"
+    outputs: Mapping[str, Path | None], files: Iterable[Path], what: str = "the input file"
 ) -> None:
     """Stop before reading anything when an output file is one of the inputs: it would replace it."""
     from ._files import refuse_overwriting_inputs

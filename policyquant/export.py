@@ -239,6 +239,10 @@ def export(obj: Any, path: str | PathLike[str], format: str | None = None, **opt
         For an unknown format (with the closest known one), a table asked for a
         figure format or the other way round, an object that is neither, an
         unknown option, or a file that cannot be written (unwritable folder).
+        For ``.xlsx``, also for text an Excel cell cannot hold (more than
+        32,767 characters, control characters, U+FFFE, U+FFFF), every such
+        cell named; nothing is cut and no file is written
+        (:meth:`~policyquant.results.TableResult.to_excel`).
 
     Examples
     --------

@@ -653,8 +653,19 @@ class TableResult(abc.ABC):
         Raises
         ------
         ValidationError
-            For a cell or label holding a control character (which XLSX cannot
-            store), a bad sheet name or ``mode``, or a file that cannot be written.
+            For a cell or label an Excel cell cannot hold (more than 32,767
+            characters, a control character, U+FFFE, U+FFFF, half a surrogate
+            pair), every such cell named by sheet, row, column, cell reference
+            and row label, before anything is written (nothing is ever cut);
+            a bad sheet name or ``mode``; or a file that cannot be written.
+
+        Notes
+        -----
+        Text is stored as text: ``=SUM(A1)`` is not a formula and ``#N/A`` no
+        error cell.  Carriage returns and text that reads like one of Excel's
+        ``_xHHHH_`` escapes are escaped as Excel escapes them, so that Excel,
+        pandas and calamine read back every character.  The rule is the one of
+        every workbook policyquant writes (``policyquant._excel``).
 
         Examples
         --------

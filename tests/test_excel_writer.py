@@ -65,7 +65,9 @@ def units_corpus(texts: list[str]) -> pq.Corpus:
 
 
 def documents(texts: list[str]) -> pd.DataFrame:
-    return pd.DataFrame({"doc_id": [f"D{n}" for n in range(len(texts))], "title": pd.Series(texts, dtype=object)})
+    return pd.DataFrame(
+        {"doc_id": [f"D{n}" for n in range(len(texts))], "title": pd.Series(texts, dtype=object)}
+    )
 
 
 def as_cells(values: pd.Series) -> list[str]:
@@ -111,7 +113,7 @@ WRITERS = [
     Writer(
         "TableResult.to_excel",
         lambda texts, path: FrameResult(
-            pd.DataFrame({"text": pd.Series(texts, dtype=object)}, index=[f"u{n}" for n in range(len(texts))])
+            pd.DataFrame({"text": pd.Series(texts, index=[f"u{n}" for n in range(len(texts))], dtype=object)})
         ).to_excel(path),
         "Sheet1",
         "text",
@@ -187,7 +189,10 @@ def test_the_long_cell_is_refused_by_the_codebook_command_naming_it(tmp_path):
     result = codebook(framework, tmp_path / "codebook.xlsx")
     assert result.exit_code == 2
     assert result.output.startswith("policyquant: error: ")
-    assert "40,000 characters, more than an Excel cell holds (cell G3, row 'family / voluntary')" in result.output
+    assert (
+        "40,000 characters, more than an Excel cell holds (cell G3, row 'family / voluntary')"
+        in result.output
+    )
     assert "sheet Sheet1, row 3, column 'description'" in result.output
     assert not (tmp_path / "codebook.xlsx").exists()
 
@@ -207,7 +212,9 @@ def test_characters_no_cell_holds_are_refused_by_every_writer_naming_the_cell(tm
     assert f"U+{ord(character):04X}" in problem["problem"]
 
 
-@pytest.mark.parametrize("writer", [w for w in WRITERS if not w.name.startswith(("write_coding", "Corpus"))], ids=repr)
+@pytest.mark.parametrize(
+    "writer", [w for w in WRITERS if not w.name.startswith(("write_coding", "Corpus"))], ids=repr
+)
 def test_half_a_surrogate_pair_is_refused_naming_the_cell(tmp_path, writer):
     # A Corpus refuses it earlier, for every format, naming the unit (test_integrity_surrogates).
     path = tmp_path / "out.xlsx"
@@ -228,7 +235,9 @@ def test_characters_no_cell_holds_are_refused_by_the_codebook_command(tmp_path, 
 
 def test_every_bad_cell_is_reported_at_once_labels_and_headers_too(tmp_path):
     columns = pd.MultiIndex.from_tuples([("group\x01", "n"), ("group\x01", "text")])
-    frame = pd.DataFrame([[1, "x" * 32_768], [2, "ok\ufffe"]], index=pd.Index(["a", "b\x02"], name="who"), columns=columns)
+    frame = pd.DataFrame(
+        [[1, "x" * 32_768], [2, "ok\ufffe"]], index=pd.Index(["a", "b\x02"], name="who"), columns=columns
+    )
     with pytest.raises(ValidationError) as info:
         FrameResult(frame).to_excel(tmp_path / "t.xlsx")
     problems = info.value.problems
@@ -240,7 +249,11 @@ def test_every_bad_cell_is_reported_at_once_labels_and_headers_too(tmp_path):
     # The row labels are not written with index=False, and are not checked then.
     with pytest.raises(ValidationError) as info:
         FrameResult(frame).to_excel(tmp_path / "t.xlsx", index=False)
-    assert sorted(re.search(r"\(cell (\w+)", t).group(1) for t in info.value.problems["problem"]) == ["A1", "B3", "B4"]
+    assert sorted(re.search(r"\(cell (\w+)", t).group(1) for t in info.value.problems["problem"]) == [
+        "A1",
+        "B3",
+        "B4",
+    ]
 
 
 def test_a_refusal_leaves_the_file_that_was_there_as_it_was(tmp_path):
@@ -249,7 +262,9 @@ def test_a_refusal_leaves_the_file_that_was_there_as_it_was(tmp_path):
     before = path.read_bytes()
     for write in (
         lambda: FrameResult(pd.DataFrame({"text": ["y" * 40_000]})).to_excel(path),
-        lambda: FrameResult(pd.DataFrame({"text": ["y" * 40_000]})).to_excel(path, sheet_name="More", mode="a"),
+        lambda: FrameResult(pd.DataFrame({"text": ["y" * 40_000]})).to_excel(
+            path, sheet_name="More", mode="a"
+        ),
         lambda: export(pd.DataFrame({"text": ["bell\x07"]}), path),
         lambda: units_corpus(["y" * 40_000]).to_excel(path),
     ):
@@ -261,7 +276,7 @@ def test_a_refusal_leaves_the_file_that_was_there_as_it_was(tmp_path):
 
 # -- Text kept as text ----------------------------------------------------------------------------
 
-LITERALS = ["=SUM(A1)", "#N/A", "#REF!", "=", "=HYPERLINK(\"http://x\")"]
+LITERALS = ["=SUM(A1)", "#N/A", "#REF!", "=", '=HYPERLINK("http://x")']
 
 
 @pytest.mark.parametrize("writer", WRITERS, ids=repr)
@@ -280,9 +295,16 @@ def test_formula_and_error_code_text_reads_back_as_text_from_the_codebook_comman
     framework = framework_file(tmp_path, ["=SUM(A1)", "#N/A", "a\rb _x0041_"])
     result = codebook(framework, tmp_path / "codebook.xlsx")
     assert result.exit_code == 0, result.output
-    assert read_column(tmp_path / "codebook.xlsx", "Sheet1", "description")[:3] == ["=SUM(A1)", "#N/A", "a\rb _x0041_"]
+    assert read_column(tmp_path / "codebook.xlsx", "Sheet1", "description")[:3] == [
+        "=SUM(A1)",
+        "#N/A",
+        "a\rb _x0041_",
+    ]
     sheet = openpyxl.load_workbook(tmp_path / "codebook.xlsx")["Sheet1"]
-    assert [(sheet[f"G{row}"].value, sheet[f"G{row}"].data_type) for row in (2, 3)] == [("=SUM(A1)", "s"), ("#N/A", "s")]
+    assert [(sheet[f"G{row}"].value, sheet[f"G{row}"].data_type) for row in (2, 3)] == [
+        ("=SUM(A1)", "s"),
+        ("#N/A", "s"),
+    ]
 
 
 def test_the_codebook_sheet_of_a_coding_workbook_keeps_text_as_text(tmp_path):
@@ -297,7 +319,9 @@ def test_the_codebook_sheet_of_a_coding_workbook_keeps_text_as_text(tmp_path):
 
 def test_adding_a_sheet_keeps_the_text_of_the_others(tmp_path):
     path = tmp_path / "paper.xlsx"
-    FrameResult(pd.DataFrame({"text": ["a\rb", "=SUM(A1)", " ", "_x0041_"]})).to_excel(path, sheet_name="Table 1")
+    FrameResult(pd.DataFrame({"text": ["a\rb", "=SUM(A1)", " ", "_x0041_"]})).to_excel(
+        path, sheet_name="Table 1"
+    )
     FrameResult(pd.DataFrame({"text": ["#N/A"]})).to_excel(path, sheet_name="Table 2", mode="a")
     assert read_column(path, "Table 1", "text") == ["a\rb", "=SUM(A1)", " ", "_x0041_"]
     assert read_column(path, "Table 2", "text") == ["#N/A"]
@@ -306,7 +330,9 @@ def test_adding_a_sheet_keeps_the_text_of_the_others(tmp_path):
 # -- Any text a cell holds round-trips; anything else is refused ----------------------------------
 
 CELL_TEXT = st.one_of(
-    st.sampled_from(["=SUM(A1)", "#N/A", "#DIV/0!", "=", "_x000D_", "_x005F_", "_x0041_", " ", "\t", "\r\n", ""]),
+    st.sampled_from(
+        ["=SUM(A1)", "#N/A", "#DIV/0!", "=", "_x000D_", "_x005F_", "_x0041_", " ", "\t", "\r\n", ""]
+    ),
     st.text(
         alphabet=st.one_of(
             st.sampled_from(list(" \t\n\r_x0DF5=#N/A!\u3000\u00a0\ufdd0\ufffd\U0001fffe\U0010ffff标")),
@@ -327,7 +353,7 @@ def test_any_text_a_cell_holds_round_trips_through_every_writer(tmp_path, writer
 
 
 BAD = st.one_of(
-    st.sampled_from(BAD_CHARACTERS + ["\x08", "\x0b", "\x0c", "\x0e"]),
+    st.sampled_from([*BAD_CHARACTERS, "\x08", "\x0b", "\x0c", "\x0e"]),
     st.integers(32_768, 33_000).map(lambda n: "x" * n),
 )
 
@@ -335,7 +361,9 @@ BAD = st.one_of(
 @pytest.mark.parametrize("writer", WRITERS, ids=repr)
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(texts=st.lists(CELL_TEXT, min_size=1, max_size=4), bad=BAD, at=st.integers(0, 4))
-def test_text_no_cell_holds_is_refused_naming_the_cell_and_nothing_is_written(tmp_path, writer, texts, bad, at):
+def test_text_no_cell_holds_is_refused_naming_the_cell_and_nothing_is_written(
+    tmp_path, writer, texts, bad, at
+):
     k = min(at, len(texts))
     texts = [*texts[:k], f"a{bad}b", *texts[k:]]
     path = tmp_path / "refused.xlsx"
@@ -378,13 +406,17 @@ def test_one_module_holds_the_excel_cell_rule():
 
 def toml_string(text: str) -> str:
     """A TOML basic string holding ``text`` exactly (every other character escaped)."""
-    return '"' + "".join(c if 0x20 <= ord(c) < 0x7F and c not in '"\\' else f"\\U{ord(c):08X}" for c in text) + '"'
+    return (
+        '"'
+        + "".join(c if 0x20 <= ord(c) < 0x7F and c not in '"\\' else f"\\U{ord(c):08X}" for c in text)
+        + '"'
+    )
 
 
 def framework_file(folder: Path, descriptions: list[str]) -> Path:
     """wang2026 as a TOML file whose first families' descriptions are ``descriptions``."""
     lines = pq.get_framework("wang2026").to_toml().split("\n")
-    family = [i for i, line in enumerate(lines) if line == "[[families]]"][0]
+    family = next(i for i, line in enumerate(lines) if line == "[[families]]")
     replaced = 0
     for i in range(family, len(lines)):
         if lines[i].startswith("description = ") and replaced < len(descriptions):

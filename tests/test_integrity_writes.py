@@ -368,7 +368,7 @@ def test_an_output_that_is_an_input_is_refused_however_it_is_named(tmp_path):
         os.link(source, tmp_path / "hard.csv")
         names += [tmp_path / "link.csv", tmp_path / "hard.csv"]
     for name in names:
-        with pytest.raises(pq.WriteError, match="is the units file being read") as caught:
+        with pytest.raises(pq.WriteError, match="is the units file .*: writing it would replace that input") as caught:
             refuse_overwriting_inputs({"--problems": name}, {"the units file": source})
         assert caught.value.input == source and caught.value.path == name
     refuse_overwriting_inputs([tmp_path / "problems.csv"], [source, None, pd.DataFrame()])
@@ -389,26 +389,26 @@ def test_validate_refuses_to_save_problems_over_the_coding_sheet(study):
         one_error_line(
             invoke("validate", units, documents, "--problems", name),
             "--problems",
-            "being read",
+            "would replace that input",
             "another file",
         )
         assert units.read_bytes() == before
-    one_error_line(invoke("validate", units.parent, "--problems", units), "being read")
+    one_error_line(invoke("validate", units.parent, "--problems", units), "would replace that input")
     assert units.read_bytes() == before
 
 
 def test_every_command_refuses_an_output_that_is_an_input(tmp_path, study, small):
     units, documents, before = study
-    one_error_line(invoke("tables", units, documents, "--problems", documents), "being read")
+    one_error_line(invoke("tables", units, documents, "--problems", documents), "would replace that input")
     crosstab = tmp_path / "out" / "crosstab.csv"
     crosstab.parent.mkdir()
     shutil.copy(units, crosstab)
     one_error_line(
-        invoke("tables", crosstab, documents, "-o", crosstab.parent), "-o", "crosstab.csv", "being read"
+        invoke("tables", crosstab, documents, "-o", crosstab.parent), "-o", "crosstab.csv", "would replace that input"
     )
     page = tmp_path / "page.html"
     page.write_text("<p>the coders' notes</p>")
-    one_error_line(invoke("report", page, documents, "-o", page), "-o", "being read")
+    one_error_line(invoke("report", page, documents, "-o", page), "-o", "would replace that input")
     assert page.read_text() == "<p>the coders' notes</p>"
     coder = tmp_path / "coder_a.xlsx"
     small.to_excel(coder)
@@ -421,7 +421,7 @@ def test_every_command_refuses_an_output_that_is_an_input(tmp_path, study, small
     assert coder.read_bytes() == saved
     scores = tmp_path / "scores.csv"
     scores.write_text("policy,X1_1\nP1,1\n")
-    one_error_line(invoke("pmc", scores, "--problems", scores), "being read")
+    one_error_line(invoke("pmc", scores, "--problems", scores), "would replace that input")
     toml = tmp_path / "mine.toml"
     toml.write_text(pq.get_framework("wang2026").to_toml(), encoding="utf-8")
     text = toml.read_text(encoding="utf-8")
@@ -442,7 +442,7 @@ def test_the_library_refuses_an_output_that_is_an_input(tmp_path, small):
     assert target.read_text() == "mine"
     book = tmp_path / "documents.xlsx"
     small.to_excel(book)
-    with pytest.raises(pq.WriteError, match="is the documents file being read"):
+    with pytest.raises(pq.WriteError, match="is the documents file .*: writing it would replace that input"):
         write_coding_template("wang2026", book, documents=book, force=True)
 
 
