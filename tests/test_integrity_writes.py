@@ -368,7 +368,7 @@ def test_an_output_that_is_an_input_is_refused_however_it_is_named(tmp_path):
         os.link(source, tmp_path / "hard.csv")
         names += [tmp_path / "link.csv", tmp_path / "hard.csv"]
     for name in names:
-        with pytest.raises(pq.WriteError, match="is the units file .*: writing it would replace that input") as caught:
+        with pytest.raises(pq.WriteError, match=r"is the units file .*: writing it would replace that input") as caught:
             refuse_overwriting_inputs({"--problems": name}, {"the units file": source})
         assert caught.value.input == source and caught.value.path == name
     refuse_overwriting_inputs([tmp_path / "problems.csv"], [source, None, pd.DataFrame()])
@@ -442,7 +442,7 @@ def test_the_library_refuses_an_output_that_is_an_input(tmp_path, small):
     assert target.read_text() == "mine"
     book = tmp_path / "documents.xlsx"
     small.to_excel(book)
-    with pytest.raises(pq.WriteError, match="is the documents file .*: writing it would replace that input"):
+    with pytest.raises(pq.WriteError, match=r"is the documents file .*: writing it would replace that input"):
         write_coding_template("wang2026", book, documents=book, force=True)
 
 
