@@ -356,6 +356,7 @@ def _put_text(cell: Any, text: str) -> Any:
             column=letters,
             number=cell.column,
             rows=np.array([cell.row]),
+            instead="",
         )
         raise ValidationError(f"cannot write cell {letters}{cell.row} of sheet {sheet} to Excel", problems)
     cell._value = _escape_text(text)

@@ -32,6 +32,7 @@ from hypothesis import strategies as st
 
 import policyquant as pq
 from policyquant.cli import main
+from policyquant.declarative import load_framework
 from policyquant.errors import ValidationError
 from policyquant.export import export
 from policyquant.io import write_coding_template
@@ -195,6 +196,20 @@ def test_the_long_cell_is_refused_by_the_codebook_command_naming_it(tmp_path):
     )
     assert "sheet Sheet1, row 3, column 'description'" in result.output
     assert not (tmp_path / "codebook.xlsx").exists()
+
+
+def test_framework_text_of_a_template_is_never_cut_and_stays_text(tmp_path):
+    """Before, the template's codebook sheet cut a long coding rule and stored '#N/A' as an error cell."""
+    framework = load_framework(framework_file(tmp_path, ["=SUM(A1)", "#N/A", "y" * 40_000]))
+    with pytest.raises(ValidationError, match="40,000 characters") as info:
+        write_coding_template(framework, tmp_path / "t.xlsx")
+    (problem,) = info.value.problems.to_dict("records")
+    assert (problem["file"], problem["row"], problem["column"]) == ("sheet codebook", 4, "G")
+    assert not (tmp_path / "t.xlsx").exists()
+    framework = load_framework(framework_file(tmp_path, ["=SUM(A1)", "#N/A", "a\rb"]))
+    path = write_coding_template(framework, tmp_path / "t.xlsx")
+    assert read_column(path, "codebook", "description")[:3] == ["=SUM(A1)", "#N/A", "a\rb"]
+    assert {openpyxl.load_workbook(path)["codebook"][f"G{row}"].data_type for row in (2, 3, 4)} == {"s"}
 
 
 # -- Characters no cell holds -------------------------------------------------------------------
