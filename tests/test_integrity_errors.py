@@ -240,9 +240,14 @@ CORPUS_FUNCTIONS = sorted(_corpus_functions(Path(".")))
 @pytest.mark.parametrize(("value", "described"), WRONG)
 @pytest.mark.parametrize("name", CORPUS_FUNCTIONS)
 def test_every_corpus_function_refuses_what_is_not_a_corpus(tmp_path, name, value, described):
-    if name == "portfolio_measures" and isinstance(value, pd.DataFrame):
-        pytest.skip("a tidy DataFrame is portfolio_measures' other input")
     function = _corpus_functions(tmp_path)[name]
+    if name == "portfolio_measures" and isinstance(value, pd.DataFrame):
+        # A tidy DataFrame is portfolio_measures' other input: a units table is read as one
+        # and its missing columns are named, not refused for its type.
+        with pytest.raises(pq.ValidationError, match="lacks 3 columns") as caught:
+            function(value)
+        assert not isinstance(caught.value, pq.InputTypeError)
+        return
     with pytest.raises(pq.InputTypeError) as caught:
         function(value)
     error = caught.value
