@@ -55,7 +55,7 @@ def run(quick: bool = False) -> list[str]:
         + (" (quick: France and the United States)" if quick else "")
     ]
 
-    ours = portfolio_measures(data, by=BY, space_by="Sector")
+    ours = portfolio_measures(data, by=BY, space_by="Sector").to_frame()
     theirs = with_port(data).loc[ours.index]
     agree = all(
         np.allclose(

@@ -3,6 +3,14 @@
 Build with ``python -m sphinx -W --keep-going -b html docs docs/_build/html`` and run
 every example with ``python -m sphinx -W --keep-going -b doctest docs docs/_build/doctest``.
 Nothing here needs the network: there is no intersphinx.
+
+The doctest build runs hidden ``testsetup`` blocks and ``doctest_global_setup`` (below)
+first; a reader does not.  ``python docs/run_visible_code.py`` runs the visible code of
+every tutorial and how-to alone, in order, in an empty folder, as CI does.  So in those
+pages, a ``testsetup`` may only prepare what a reader has anyway (a scratch working
+folder, the files the page shows in full) and never define a name the examples use;
+import ``pandas as pd`` and ``policyquant as pq`` visibly; and mark a shell block that
+cannot run offline with ``.. run-as-shown: skip -- <why>`` (see that script).
 """
 
 from __future__ import annotations

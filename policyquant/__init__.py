@@ -52,6 +52,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time the names l
     from .hookspecs import hookimpl
     from .io import read_coding, write_coding
     from .model import (
+        AdministrativeLevel,
         Dimension,
         EfficacyScale,
         FormulaScale,
@@ -114,6 +115,7 @@ _LAZY = {
     **{
         name: "model"
         for name in (
+            "AdministrativeLevel",
             "Dimension",
             "EfficacyScale",
             "FormulaScale",
@@ -163,6 +165,7 @@ def __dir__() -> list[str]:
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "AdministrativeLevel",
     "Corpus",
     "CrosstabResult",
     "Dimension",

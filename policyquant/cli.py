@@ -261,14 +261,32 @@ def _framework_option(default: str | None = "wang2026") -> Callable[[Callable[..
     )
 
 
+class _LanguageType(click.ParamType):
+    """``--lang``: resolved by the package's one resolver, so ``zh-CN`` is ``zh`` here too."""
+
+    name = "language"
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return "[" + "|".join(_LANGUAGES) + "]"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from ._language import resolve_language
+
+        try:
+            return resolve_language(value)
+        except ValidationError as error:
+            self.fail(error.summary, param, ctx)
+
+
 _lang_option = click.option(
     "--lang",
     "--language",
     "-l",
     "language",
-    type=click.Choice(_LANGUAGES, case_sensitive=False),
+    type=_LanguageType(),
     default=None,
-    help="Language of labels and headings (default: English).",
+    help="Language of labels and headings: en or zh (en-US, zh-CN, zh-Hans and the like are accepted; "
+    "default: English).",
 )
 _encoding_option = click.option(
     "--encoding", default=None, help="Encoding of CSV files (detected when omitted)."
@@ -285,8 +303,11 @@ _format_option = click.option(
 
 
 def _language(value: str | None) -> str | None:
-    """``None`` and ``"en"`` both mean the default (English) labels."""
-    return None if value in (None, "en") else value.lower()
+    """``None`` and English both mean the default (English) labels; Chinese is ``"zh"``."""
+    from ._language import resolve_language
+
+    code = resolve_language(value)
+    return None if code in (None, "en") else code
 
 
 def _load_framework(value: str | Framework) -> Framework:
@@ -458,7 +479,7 @@ def _analysis_tables(corpus: Corpus) -> list[tuple[str, str, Any]]:
         try:
             # Everything is computed before anything is printed: no half-printed output on an error.
             tables += [
-                (f"efficacy_by_{by}", f"Mean {scale} by {what}", efficacy_summary(corpus, by=by))
+                (f"efficacy_by_{by}", f"Mean {scale} by {what}", efficacy_summary(corpus, by=by).to_frame())
                 for by, what in groupings
             ]
         except ValidationError as error:
@@ -634,7 +655,7 @@ def reliability(
         from ._files import atomic_path
         from .reliability import disagreements as find_disagreements
 
-        table = find_disagreements(corpora)
+        table = find_disagreements(corpora).to_frame()
         with atomic_path(disagreements, what="the disagreements") as temporary:
             table.to_csv(temporary, index=False, encoding="utf-8-sig")
         click.echo(f"policyquant: {len(table)} disagreements saved to {disagreements}", err=True)

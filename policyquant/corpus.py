@@ -5,7 +5,8 @@ A :class:`Corpus` is what a coding study produces, validated against a
 
 ``documents``
     One row per policy document: ``doc_id``, ``title``, ``issuers`` (a tuple of
-    issuing bodies), ``level`` (``"national"`` or ``"provincial"``), ``region``,
+    issuing bodies), ``level`` (one of the framework's administrative levels,
+    such as ``"national"`` or ``"provincial"``), ``region``,
     ``year``, ``date``, and the document-level dimension scores (``DA`` in the
     study's framework).
 ``units``
@@ -38,7 +39,7 @@ import pandas as pd
 
 from ._text import closest, format_choices, normalize_name
 from .errors import PROBLEM_COLUMNS, ScoreError, ValidationError, problem_table
-from .model import Framework, score_numbers
+from .model import ADMINISTRATIVE_LEVELS, Framework, score_numbers
 from .plugins import get_framework
 
 __all__ = [
@@ -56,7 +57,10 @@ DOCUMENT_FIELDS = ("doc_id", "title", "issuers", "level", "region", "year", "dat
 #: The unit (clause) fields policyquant knows (besides unit-level scores).
 UNIT_FIELDS = ("unit_id", "doc_id", "text", "instrument", "objectives")
 
-#: The administrative levels of a document, in order.
+#: The administrative levels of the ``wang2026`` framework's documents, in order.  Other
+#: frameworks and studies choose theirs (:attr:`policyquant.Framework.levels`, the
+#: ``levels=`` of :class:`Corpus` and :func:`policyquant.read_coding`); a corpus's
+#: are ``corpus.framework.level_keys``.
 LEVELS = ("national", "provincial")
 
 #: A guard on memory, not a limit on the report: a validation collects every problem of a
@@ -75,15 +79,6 @@ _MAX_VALUE_LENGTH = 100
 #: The dtype of every text column (ids, titles, clause texts, the user's own columns):
 #: one fixed storage so that corpora read from any format compare equal.
 TEXT = pd.StringDtype("python")
-
-_LEVEL_NAMES = {
-    normalize_name(name): level
-    for level, names in {
-        "national": ("national", "central", "nation", "国家级", "国家", "中央", "全国", "中央级"),
-        "provincial": ("provincial", "province", "local", "省级", "省", "地方", "省级地方"),
-    }.items()
-    for name in names
-}
 
 #: Separators accepted between several objectives or issuers in one cell.
 MULTI_SEPARATORS = ";；、,，|\n\r"
@@ -601,8 +596,9 @@ class Corpus:
     documents : pandas.DataFrame or None
         One row per policy document, with at least ``doc_id``.  Optional
         columns: ``title``, ``issuers`` (several bodies separated by ``;``,
-        ``、``, ``|``, not commas, or given as a list), ``level`` (``national`` /
-        ``provincial``, also 中央 / 省级 ...), ``region``, ``year``, ``date``
+        ``、``, ``|``, not commas, or given as a list), ``level`` (one of the
+        framework's :attr:`~policyquant.Framework.levels`, by any of its names:
+        ``national``, 中央, 省级, 市级 ...), ``region``, ``year``, ``date``
         and the framework's document-level scores (as scores or level names).
         Other columns are kept as text.  ``None`` builds a document table
         from the units' ``doc_id`` values (without metadata).
@@ -619,6 +615,11 @@ class Corpus:
         ``{"documents": name, "units": name}``: file names to report in
         problems.  Problems report the frames' index labels as rows;
         :func:`policyquant.read_coding` sets them to spreadsheet row numbers.
+    levels : iterable of str or AdministrativeLevel, optional
+        The study's administrative levels, from the top down, instead of the
+        framework's (``["municipal", "county"]`` for a city-level study; see
+        :meth:`~policyquant.Framework.with_levels`).  The corpus's framework
+        is then the framework with these levels.
 
     Raises
     ------
@@ -656,8 +657,11 @@ class Corpus:
         framework: str | Framework = "wang2026",
         *,
         sources: Mapping[str, str | None] | None = None,
+        levels: Iterable[Any] | None = None,
     ) -> None:
         self._framework = get_framework(framework)
+        if levels is not None:
+            self._framework = self._framework.with_levels(levels)
         sources = dict(sources or {})
         if not isinstance(units, pd.DataFrame):
             raise ValidationError(f"units must be a pandas.DataFrame, got {type(units).__name__}")
@@ -955,22 +959,42 @@ class Corpus:
         integral = all(float(s).is_integer() for s in dimension.scores)
         return pd.Series(scores, index=values.index).astype("Int64" if integral else "Float64")
 
-    @staticmethod
-    def _levels(values: pd.Series, problems: _Problems) -> pd.Categorical:
+    def _levels(self, values: pd.Series, problems: _Problems) -> pd.Categorical:
+        framework = self._framework
+        keys = framework.level_keys
+        names = framework.name_lookup("level")
         text = values.astype(TEXT)
-        mapping = {value: _LEVEL_NAMES.get(normalize_name(value)) for value in pd.unique(text.dropna())}
+        mapping = {value: names.get(normalize_name(value)) for value in pd.unique(text.dropna())}
         resolved = text.map(mapping)
         unknown = text[resolved.isna() & ~_is_blank(text)]
         codes, distinct = _distinct_text(unknown)
+        expected = " or ".join(keys) if len(keys) <= 2 else "one of " + format_choices(keys)
+        known = {normalize_name(name): level.key for level in ADMINISTRATIVE_LEVELS for name in level.names()}
+        rank = {level.key: position for position, level in enumerate(ADMINISTRATIVE_LEVELS)}
+
+        def suggest(value: str) -> list[str]:
+            # 市级 in a national/provincial study is no typo: say how the study takes that level.
+            other = known.get(normalize_name(value))
+            if other is not None and other not in keys:
+                wanted = [*keys, other]
+                if all(key in rank for key in keys):
+                    wanted.sort(key=rank.__getitem__)
+                return [
+                    f"{other}, a level that framework {framework.name!r} does not hold: "
+                    f"read the coding with levels={wanted!r}"
+                ]
+            # By key, as the drop-down lists them: the closest of every name of the study's levels.
+            return list(dict.fromkeys(names[normalize_name(m)] for m in closest(value, list(names), n=6)))[:3]
+
         problems.add_many(
             unknown.index,
             "level",
             distinct[codes],
             "unknown administrative level",
-            "national or provincial",
-            _suggested(distinct, codes, lambda value: closest(value, LEVELS)),
+            expected,
+            _suggested(distinct, codes, suggest),
         )
-        return pd.Categorical(resolved.astype(object).where(resolved.notna(), None), categories=LEVELS)
+        return pd.Categorical(resolved.astype(object).where(resolved.notna(), None), categories=keys)
 
     @staticmethod
     def _dates(values: pd.Series, problems: _Problems) -> pd.Series:

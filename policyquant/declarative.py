@@ -45,7 +45,13 @@ The tables and their keys:
 
 Top level
     ``name`` and ``title`` (required), ``version``, ``citation``,
-    ``description``.
+    ``description``, and ``levels``: the administrative levels a document's
+    ``level`` may take, from the top down, by the name of a level
+    policyquant knows (``national``, ``provincial``, ``municipal``,
+    ``county``, or 市级, 区县 ...) or as a table of a new one with
+    ``key``, ``label`` (required), ``description``, ``labels``, ``aliases``:
+    ``levels = ["municipal", "county", { key = "township", label = "Township",
+    labels = { zh = "乡镇级" } }]``.  Without it, all four known levels.
 ``[[families]]``
     ``key``, ``label`` (required), ``description``, ``labels``.
 ``[[instruments]]``
@@ -109,6 +115,8 @@ import numpy as np
 from ._text import closest, format_choices, normalize_name
 from .errors import FormulaError, InvalidFrameworkError, PolicyQuantError
 from .model import (
+    ADMINISTRATIVE_LEVELS,
+    AdministrativeLevel,
     Dimension,
     EfficacyScale,
     FormulaScale,
@@ -295,7 +303,16 @@ _TOP = {
     "families": "tables",
     "instruments": "tables",
     "objectives": "tables",
+    "levels": "list",
     "scale": "table",
+}
+#: An administrative level given as a table (one policyquant does not know by name).
+_ADMIN_LEVEL = {
+    "key": "key",
+    "label": "label",
+    "description": "text",
+    "labels": "labels",
+    "aliases": "aliases",
 }
 _FAMILY = {"key": "key", "label": "label", "description": "text", "labels": "labels"}
 _INSTRUMENT = {
@@ -321,7 +338,6 @@ _FORMULA_KEYS = {"formula": "text", "name": "key", "label": "text"}
 #: Where a key that is unknown at the top level belongs instead.
 _MISPLACED = {
     "dimensions": "dimensions belong to the scale: write [[scale.dimensions]]",
-    "levels": "levels belong to a dimension: write [[scale.dimensions.levels]]",
     "formula": "the formula belongs to the scale: write it under [scale]",
     "type": "the scale type belongs to the scale: write it under [scale]",
     "family": "write each family as a [[families]] table",
@@ -539,6 +555,14 @@ class _Reader:
                 )
                 return _INVALID
             return value
+        if kind == "list":
+            if not isinstance(value, list):
+                self.problem(
+                    path,
+                    f'must be a list, e.g. levels = ["national", "provincial"]; got {_toml_type(value)}',
+                )
+                return _INVALID
+            return value
         if kind == "table":
             if not isinstance(value, dict):
                 self.problem(path, f"must be a table, written [{path}]; got {_toml_type(value)}")
@@ -743,6 +767,62 @@ class _Reader:
             return None
         return tuple(level for _, level in built)
 
+    def administrative_levels(self, items: list[Any], path: str) -> tuple[AdministrativeLevel, ...] | None:
+        """The top-level ``levels``: names of levels policyquant knows, or tables of new ones."""
+        if not items:
+            self.problem(path, 'must name at least one level, e.g. levels = ["municipal", "county"]')
+            return None
+        known = {normalize_name(name): level for level in ADMINISTRATIVE_LEVELS for name in level.names()}
+        names = [name for level in ADMINISTRATIVE_LEVELS for name in level.names()]
+        built: list[tuple[str, AdministrativeLevel]] = []
+        first: dict[str, str] = {}
+        ok = True
+        for index, item in enumerate(items):
+            here = f"{path}[{index}]"
+            level = None
+            if isinstance(item, str):
+                level = known.get(normalize_name(item))
+                if level is None:
+                    nearest = list(
+                        dict.fromkeys(known[normalize_name(m)].key for m in closest(item, names, n=6))
+                    )
+                    hint = f"did you mean {' or '.join(nearest)}? " if nearest else ""
+                    self.problem(
+                        here,
+                        f"{item!r} is not an administrative level policyquant knows "
+                        f"({format_choices([lv.key for lv in ADMINISTRATIVE_LEVELS])}); {hint}"
+                        'a new level is a table: { key = "township", label = "Township", labels = { zh = "乡镇级" } }',
+                    )
+            elif isinstance(item, dict):
+                if "score" in item:
+                    self.problem(
+                        here,
+                        "an administrative level has no score; "
+                        "the levels of a score belong to a dimension: write [[scale.dimensions.levels]]",
+                    )
+                else:
+                    values, good = self.table(
+                        item, here, _ADMIN_LEVEL, ["key", "label"], "an administrative level"
+                    )
+                    if good:
+                        level = self.build(here, AdministrativeLevel, list(_ADMIN_LEVEL), **values)
+            else:
+                self.problem(
+                    here,
+                    f"must be a level's name in quotes or a table of a new level; got {_toml_type(item)}",
+                )
+            if level is None:
+                ok = False
+            elif self.unique_key(level.key, here, "administrative level", first):
+                built.append((here, level))
+            else:
+                ok = False
+        before = len(self.problems)
+        self.ambiguous(built, "the administrative level", lambda level: level.key)
+        if not ok or len(self.problems) > before:
+            return None
+        return tuple(level for _, level in built)
+
     def framework(self, data: dict[str, Any]) -> Framework | None:
         values, _ = self.table(data, "", _TOP, ["name", "title"], "every framework", misplaced=_MISPLACED)
         # Keys of every [[families]] table, valid or not, so that instruments are checked against them all.
@@ -760,6 +840,7 @@ class _Reader:
             parts[part] = self.items(values.get(path, []), part, path, fields, kind, family_keys)
             self.ambiguous(parts[part], f"the {part}", lambda item: item.key)
         scale = self.scale(values["scale"]) if "scale" in values else None
+        levels = self.administrative_levels(values["levels"], "levels") if "levels" in values else None
         if self.problems:
             return None
         try:
@@ -773,6 +854,7 @@ class _Reader:
                 citation=values.get("citation"),
                 version=values.get("version"),
                 description=values.get("description", ""),
+                levels=levels,
             )
         except InvalidFrameworkError as error:
             field = _field_from_message(str(error), list(_TOP))
@@ -1100,6 +1182,14 @@ def framework_to_dict(framework: Framework) -> dict[str, Any]:
         data["citation"] = framework.citation
     if framework.description:
         data["description"] = framework.description
+    if framework.levels != ADMINISTRATIVE_LEVELS:
+        # A level policyquant knows is written by its key; a new one as a table of its own.
+        data["levels"] = [
+            level.key
+            if level in ADMINISTRATIVE_LEVELS
+            else _item(level, "key", "label", "description", "labels", "aliases")
+            for level in framework.levels
+        ]
     if framework.families:
         data["families"] = [_item(f, "key", "label", "description", "labels") for f in framework.families]
     if framework.instruments:

@@ -312,10 +312,11 @@ def _save_figure(figure: Any, path: Path, format: str, options: Mapping[str, Any
     import matplotlib
     from matplotlib.text import Text
 
-    from .plotting import _has_cjk, font_context
+    from ._language import has_cjk
+    from .plotting import font_context
 
     settings = _figure_options(options, path)
-    chinese = [text for text in figure.findobj(Text) if _has_cjk(text.get_text())]
+    chinese = [text for text in figure.findobj(Text) if has_cjk(text.get_text())]
     metadata = settings["metadata"]
     if metadata is None:
         # No time stamps: the same figure writes the same file.

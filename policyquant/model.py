@@ -32,6 +32,8 @@ from .errors import InvalidFrameworkError, ScoreError, UnknownCategoryError, Val
 from .formula import Formula
 
 __all__ = [
+    "ADMINISTRATIVE_LEVELS",
+    "AdministrativeLevel",
     "Dimension",
     "EfficacyScale",
     "FormulaScale",
@@ -44,7 +46,7 @@ __all__ = [
 ]
 
 #: The parts of a framework that :meth:`Framework.resolve` looks names up in.
-Part = Literal["family", "instrument", "objective"]
+Part = Literal["family", "instrument", "objective", "level"]
 
 # --------------------------------------------------------------------------
 # Validators and converters shared by the model classes.
@@ -198,17 +200,27 @@ class _Named:
         ----------
         language : str, optional
             A language code such as ``"zh"``; ``None`` gives the default label.
+            Looked up as the package resolves languages everywhere: case and
+            ``-``/``_`` do not matter and a regional or script tag falls back
+            to its language (``"zh-CN"``, ``"zh_Hans"`` and ``"中文"`` find the
+            ``"zh"`` label).  A language with no label gives the default label.
+
+        Raises
+        ------
+        ValidationError
+            When ``language`` is neither None nor a non-blank text.
 
         Examples
         --------
         >>> from policyquant import Objective
         >>> goal = Objective("safety", "Public safety", labels={"zh": "公共安全"})
-        >>> goal.label_in("zh"), goal.label_in("fr")
-        ('公共安全', 'Public safety')
+        >>> goal.label_in("zh"), goal.label_in("zh-CN"), goal.label_in("fr")
+        ('公共安全', '公共安全', 'Public safety')
         """
-        if language is None:
-            return self.label
-        return self.labels.get(language, self.label)
+        from ._language import label_lookup
+
+        found = label_lookup(self.labels, language)
+        return self.label if found is None else found
 
     def names(self) -> tuple[str, ...]:
         """Every name a coder may use for this item: key, label, localized labels, aliases.
@@ -322,6 +334,88 @@ class Objective(_Named):
     description: str = _description_field()
     labels: LabelMap = _labels_field()
     aliases: tuple[str, ...] = _aliases_field()
+
+
+@attrs.frozen
+class AdministrativeLevel(_Named):
+    """An administrative level of the government that issues a document: national, provincial ...
+
+    A framework's :attr:`Framework.levels` are the values a document's
+    ``level`` column may take; coders may write any of a level's names.
+
+    Parameters
+    ----------
+    key : str
+        Identifier, unique within the framework (no whitespace).
+    label : str
+        Human-readable name.
+    description : str, optional
+        Which documents the level covers.
+    labels : mapping of str to str, optional
+        Localized labels by language code.
+    aliases : iterable of str, optional
+        Other names coders use for it.
+
+    Examples
+    --------
+    >>> import policyquant as pq
+    >>> town = pq.AdministrativeLevel("township", "Township", labels={"zh": "乡镇级"}, aliases=["乡镇"])
+    >>> town.names()
+    ('township', 'Township', '乡镇级', '乡镇')
+    """
+
+    key: str = _key_field()
+    label: str = _label_field()
+    description: str = _description_field()
+    labels: LabelMap = _labels_field()
+    aliases: tuple[str, ...] = _aliases_field()
+
+
+#: The administrative levels policyquant knows, from the top down: the default
+#: :attr:`Framework.levels`, and what a level given by name alone (``"municipal"``,
+#: ``"市级"``) stands for.  "Municipality" is not a name of ``municipal``: China's
+#: municipalities (直辖市) are provincial-level; "local" (地方) stays a name of
+#: ``provincial``, as in the wang2026 coding.
+ADMINISTRATIVE_LEVELS = (
+    AdministrativeLevel(
+        "national",
+        "National",
+        "Documents of the central government, its ministries and national bodies.",
+        labels={"zh": "国家级"},
+        aliases=("central", "nation", "国家", "中央", "全国", "中央级"),
+    ),
+    AdministrativeLevel(
+        "provincial",
+        "Provincial",
+        "Documents of provinces, autonomous regions and the municipalities directly under the central government.",
+        labels={"zh": "省级"},
+        aliases=("province", "provincial-level", "local", "省", "地方", "省级地方"),
+    ),
+    AdministrativeLevel(
+        "municipal",
+        "Municipal",
+        "Documents of prefecture-level cities and other prefecture-level divisions.",
+        labels={"zh": "市级"},
+        aliases=(
+            "prefecture-level",
+            "prefectural",
+            "prefecture",
+            "city",
+            "地市级",
+            "地级",
+            "地级市",
+            "市",
+            "地市",
+        ),
+    ),
+    AdministrativeLevel(
+        "county",
+        "County",
+        "Documents of counties, county-level cities and urban districts.",
+        labels={"zh": "县级"},
+        aliases=("county-level", "district", "区县", "县区", "县", "区", "区县级", "县市区"),
+    ),
+)
 
 
 # --------------------------------------------------------------------------
@@ -1134,6 +1228,44 @@ def _check_scale(instance: Any, attribute: attrs.Attribute, value: Any) -> None:
         )
 
 
+def _to_administrative_levels(value: Any) -> tuple[AdministrativeLevel, ...]:
+    """Levels given as objects, or by any name of a level policyquant knows (``"市级"``)."""
+    if value is None:
+        return ADMINISTRATIVE_LEVELS
+    if isinstance(value, (str, AdministrativeLevel)):
+        value = (value,)
+    try:
+        items = tuple(value)
+    except TypeError:
+        raise InvalidFrameworkError(
+            f"Framework.levels must be a list of level names or AdministrativeLevel objects, got {value!r}"
+        ) from None
+    known = {normalize_name(name): level for level in ADMINISTRATIVE_LEVELS for name in level.names()}
+    out = []
+    for item in items:
+        if isinstance(item, AdministrativeLevel):
+            out.append(item)
+        elif isinstance(item, str) and normalize_name(item) in known:
+            out.append(known[normalize_name(item)])
+        else:
+            names = [name for level in ADMINISTRATIVE_LEVELS for name in level.names()]
+            nearest = dict.fromkeys(known[normalize_name(m)].key for m in closest(str(item), names, n=6))
+            hint = f"; did you mean {' or '.join(nearest)}?" if nearest else ""
+            raise InvalidFrameworkError(
+                f"Framework.levels: {item!r} is not an administrative level policyquant knows "
+                f"({format_choices([level.key for level in ADMINISTRATIVE_LEVELS])}){hint} "
+                "Give a new level as an AdministrativeLevel(key, label, labels=..., aliases=...)"
+            )
+    return tuple(out)
+
+
+def _check_administrative_levels(instance: Any, attribute: attrs.Attribute, value: tuple[Any, ...]) -> None:
+    if not value:
+        raise InvalidFrameworkError(
+            f"Framework {instance.name!r}: levels must name at least one administrative level"
+        )
+
+
 def _check_optional_text(instance: Any, attribute: attrs.Attribute, value: Any) -> None:
     if value is not None and not isinstance(value, str):
         raise InvalidFrameworkError(
@@ -1168,6 +1300,13 @@ class Framework:
         The framework's version.
     description : str, optional
         What the framework is for.
+    levels : iterable of str or AdministrativeLevel, optional
+        The administrative levels a document's ``level`` may take, from the
+        top down: by default :data:`ADMINISTRATIVE_LEVELS` (national,
+        provincial, municipal, county).  A level policyquant knows may be given
+        by any of its names (``"municipal"``, ``"市级"``); a new one as an
+        :class:`AdministrativeLevel`.  The order is the order of tables and
+        figures.
 
     Raises
     ------
@@ -1200,6 +1339,12 @@ class Framework:
     citation: str | None = attrs.field(default=None, validator=_check_optional_text)
     version: str | None = attrs.field(default=None, validator=_check_optional_text)
     description: str = attrs.field(default="", validator=_check_text)
+    levels: tuple[AdministrativeLevel, ...] = attrs.field(
+        default=ADMINISTRATIVE_LEVELS,
+        converter=_to_administrative_levels,
+        validator=_check_administrative_levels,
+        kw_only=True,
+    )
     _lookups: dict[str, dict[str, str]] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
@@ -1207,6 +1352,7 @@ class Framework:
             ("family", self.families),
             ("instrument", self.instruments),
             ("objective", self.objectives),
+            ("level", self.levels),
         ):
             _reject_duplicates([item.key for item in items], f"{part} key in framework {self.name!r}")
         family_keys = {family.key for family in self.families}
@@ -1226,6 +1372,7 @@ class Framework:
                 ("family", self.families),
                 ("instrument", self.instruments),
                 ("objective", self.objectives),
+                ("level", self.levels),
             )
         }
         object.__setattr__(self, "_lookups", lookups)
@@ -1246,6 +1393,37 @@ class Framework:
     def objective_keys(self) -> tuple[str, ...]:
         """Objective keys, in order."""
         return tuple(o.key for o in self.objectives)
+
+    @property
+    def level_keys(self) -> tuple[str, ...]:
+        """Administrative level keys, from the top down.
+
+        Examples
+        --------
+        >>> import policyquant as pq
+        >>> pq.get_framework("wang2026").level_keys
+        ('national', 'provincial')
+        >>> pq.Framework("city", "A city study", levels=["市级", "县级"]).level_keys
+        ('municipal', 'county')
+        """
+        return tuple(level.key for level in self.levels)
+
+    def with_levels(self, levels: Iterable[str | AdministrativeLevel]) -> Framework:
+        """This framework with other administrative levels: a study's own choice.
+
+        Parameters
+        ----------
+        levels : iterable of str or AdministrativeLevel
+            As the ``levels`` parameter of :class:`Framework`.
+
+        Examples
+        --------
+        >>> import policyquant as pq
+        >>> city = pq.get_framework("wang2026").with_levels(["municipal", "区县"])
+        >>> city.level_keys, city.instrument_keys == pq.get_framework("wang2026").instrument_keys
+        (('municipal', 'county'), True)
+        """
+        return attrs.evolve(self, levels=levels)
 
     @property
     def parts(self) -> tuple[str, ...]:
@@ -1281,8 +1459,13 @@ class Framework:
 
     def _items(self, part: str) -> tuple[Any, ...]:
         if part not in self._lookups:
-            raise ValueError(f"part must be one of family, instrument, objective; got {part!r}")
-        return {"family": self.families, "instrument": self.instruments, "objective": self.objectives}[part]
+            raise ValueError(f"part must be one of family, instrument, objective, level; got {part!r}")
+        return {
+            "family": self.families,
+            "instrument": self.instruments,
+            "objective": self.objectives,
+            "level": self.levels,
+        }[part]
 
     def get(self, part: Part, name: str) -> InstrumentFamily | Instrument | Objective:
         """Return the family, instrument or objective that ``name`` names.
@@ -1335,7 +1518,7 @@ class Framework:
         """
         lookup = self._lookups.get(part)
         if lookup is None:
-            raise ValueError(f"part must be one of family, instrument, objective; got {part!r}")
+            raise ValueError(f"part must be one of family, instrument, objective, level; got {part!r}")
         key = lookup.get(normalize_name(name)) if isinstance(name, str) else None
         if key is None:
             items = self._items(part)
@@ -1381,7 +1564,7 @@ class Framework:
         'compulsory'
         """
         if part not in self._lookups:
-            raise ValueError(f"part must be one of family, instrument, objective; got {part!r}")
+            raise ValueError(f"part must be one of family, instrument, objective, level; got {part!r}")
         return dict(self._lookups[part])
 
     # Codebook ---------------------------------------------------------------

@@ -9,6 +9,10 @@ Every function returns a :class:`matplotlib.figure.Figure` and takes
     ``None`` or ``"en"`` for English labels; ``"zh"`` for the framework's
     Chinese labels (:meth:`~policyquant.model.Framework.get` ...
     ``.label_in("zh")``), Chinese level labels, axis titles and legend titles.
+    Resolved as everywhere in the package: ``"zh-CN"``, ``"zh_Hans"``,
+    ``"ZH"`` or ``"中文"`` draw the same figure as ``"zh"``, ``"en-US"`` the
+    same as ``"en"``; Traditional Chinese (``"zh-TW"``) and other languages
+    are refused with a :class:`~policyquant.errors.ValidationError`.
 ``font``
     A font family to use for every text of the figure, overriding the automatic
     choice.
@@ -54,12 +58,18 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from . import _language
+from ._deprecation import renamed_arguments
+from ._language import category_label as _category_label
+from ._language import field_title as _field_title
+from ._language import is_chinese as _zh
+from ._language import ui as _ui
 from .analysis.authority import authority_distribution
 from .analysis.crosstab import CrosstabResult, crosstab
 from .analysis.efficacy import efficacy_summary
 from .analysis.groups import MISSING
 from .analysis.network import DEFAULT_ISSUER_ALIASES, IssuerAliases, IssuerNetwork, issuer_network
-from .analysis.trends import trends
+from .analysis.trends import TrendsResult, trends
 from .corpus import Corpus
 from .errors import ValidationError
 from .model import Framework
@@ -118,11 +128,6 @@ CJK_FONT_NAMES = (
 #: a font that maps them all to one box glyph does not pass.
 _CJK_SAMPLE = "政策工具目标计数占比年份"
 
-_CJK = re.compile(
-    "[\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3400-\u4dbf\u4e00-\u9fff"
-    "\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]"
-)
-
 _FONT_INSTALL_HINT = (
     "install a CJK font such as Noto Sans CJK (Debian/Ubuntu: apt-get install fonts-noto-cjk "
     "or fonts-wqy-microhei; macOS and Windows have one) and restart Python; or pass "
@@ -136,8 +141,7 @@ _FONT_SUFFIXES = (".ttf", ".otf", ".ttc")
 _MATH = re.compile(r"(?<!\\)\$.+?(?<!\\)\$", re.DOTALL)
 
 
-def _has_cjk(text: object) -> bool:
-    return isinstance(text, str) and _CJK.search(text) is not None
+_has_cjk = _language.has_cjk
 
 
 def _font_entries() -> list[Any]:
@@ -619,205 +623,19 @@ def _axes(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Figure, Axes]:
 
 # -- Labels ----------------------------------------------------------------------------
 
-#: Interface strings by language; other languages fall back to English.
-UI_STRINGS: dict[str, dict[str, str]] = {
-    "en": {
-        "count": "Count",
-        "share": "Share (%)",
-        "column_share": "Share of column (%)",
-        "row_share": "Share of row (%)",
-        "codings": "Codings",
-        "units": "Clauses",
-        "documents": "Documents",
-        "efficacy_total": "Total efficacy",
-        "efficacy_mean": "Mean efficacy",
-        "mean_efficacy": "Mean efficacy",
-        "sd": "s.d.",
-        "cumulative": "{} (cumulative)",
-        "per_period": "{} per {}",
-        "by": "{} by {}",
-        "cross": "{} by {} and {}",
-        "objective_share": "Share of the objective's codings (%)",
-        "region_share": "Share of the region's documents (%)",
-        "authority_title": "Documents by {} and {}",
-        "efficacy_title": "Mean policy efficacy by {}",
-        "network_title": "Co-issuance network of issuing bodies",
-        "network_title_level": "Co-issuance network of {} issuing bodies",
-        "no_issuers": "No issuing bodies",
-        "portfolio_title": "Policy portfolio",
-        "portfolio_subtitle": "Space: {space}; Size: {size:.2f}; Instruments: {n_i} ({p_i:.0f}%); "
-        "Targets: {n_t} ({p_t:.0f}%)",
-        "instrument_axis": "Instrument",
-        "target_axis": "Target",
-        "n": "n = {}",
-        "national": "national",
-        "provincial": "provincial",
-        "missing": "(missing)",
-    },
-    "zh": {
-        "count": "计数",
-        "share": "占比（%）",
-        "column_share": "列占比（%）",
-        "row_share": "行占比（%）",
-        "codings": "编码数",
-        "units": "条款数",
-        "documents": "文件数",
-        "efficacy_total": "总效力",
-        "efficacy_mean": "平均效力",
-        "mean_efficacy": "平均效力",
-        "sd": "标准差",
-        "cumulative": "累计{}",
-        "per_period": "{0}（按{1}）",
-        "by": "{1}{0}",
-        "cross": "{1} × {2}（{0}）",
-        "objective_share": "占该目标编码的比例（%）",
-        "region_share": "占该地区文件的比例（%）",
-        "authority_title": "各{}政策文件的{}分布",
-        "efficacy_title": "各{}的平均政策效力",
-        "network_title": "发文机构联合发文网络",
-        "network_title_level": "{}发文机构联合发文网络",
-        "no_issuers": "无发文机构",
-        "portfolio_title": "政策组合",
-        "portfolio_subtitle": "空间：{space}；规模：{size:.2f}；工具：{n_i}（{p_i:.0f}%）；目标：{n_t}（{p_t:.0f}%）",
-        "instrument_axis": "政策工具",
-        "target_axis": "政策目标",
-        "n": "n = {}",
-        "national": "国家级",
-        "provincial": "省级",
-        "missing": "（缺失）",
-    },
-}
-
-#: Axis and legend titles of corpus fields by language.
-FIELD_TITLES: dict[str, dict[str, str]] = {
-    "en": {
-        "instrument": "Policy instrument",
-        "family": "Instrument family",
-        "objective": "Policy objective",
-        "year": "Year",
-        "period": "Period",
-        "region": "Region",
-        "level": "Administrative level",
-        "doc_id": "Document",
-    },
-    "zh": {
-        "instrument": "政策工具",
-        "family": "工具类型",
-        "objective": "政策目标",
-        "year": "年份",
-        "period": "时期",
-        "region": "地区",
-        "level": "行政层级",
-        "doc_id": "文件",
-    },
-}
-
-_LEVEL_LABELS = {"national": ("National", "国家级"), "provincial": ("Provincial", "省级")}
-
-#: Chinese names of China's provincial-level divisions (and of the central level).
-_REGION_ZH = {
-    "china": "全国",
-    "national": "全国",
-    "central": "中央",
-    "beijing": "北京",
-    "tianjin": "天津",
-    "hebei": "河北",
-    "shanxi": "山西",
-    "inner mongolia": "内蒙古",
-    "liaoning": "辽宁",
-    "jilin": "吉林",
-    "heilongjiang": "黑龙江",
-    "shanghai": "上海",
-    "jiangsu": "江苏",
-    "zhejiang": "浙江",
-    "anhui": "安徽",
-    "fujian": "福建",
-    "jiangxi": "江西",
-    "shandong": "山东",
-    "henan": "河南",
-    "hubei": "湖北",
-    "hunan": "湖南",
-    "guangdong": "广东",
-    "guangxi": "广西",
-    "hainan": "海南",
-    "chongqing": "重庆",
-    "sichuan": "四川",
-    "guizhou": "贵州",
-    "yunnan": "云南",
-    "tibet": "西藏",
-    "xizang": "西藏",
-    "shaanxi": "陕西",
-    "gansu": "甘肃",
-    "qinghai": "青海",
-    "ningxia": "宁夏",
-    "xinjiang": "新疆",
-    "hong kong": "香港",
-    "macau": "澳门",
-    "macao": "澳门",
-    "taiwan": "台湾",
-}
+# The words of every figure come from policyquant._language, the package's one
+# translation table; these names stay importable from here for existing code.
+#: Interface strings of figures by language (the same object as ``policyquant._language.UI_STRINGS``).
+UI_STRINGS = _language.UI_STRINGS
+#: Axis and legend titles of corpus fields by language (``policyquant._language.FIELD_TITLES``).
+FIELD_TITLES = _language.FIELD_TITLES
+_REGION_ZH = _language.REGION_ZH
+_dimension = _language.scale_dimension
 
 
 def _check_language(language: object) -> str | None:
-    if language is not None and (not isinstance(language, str) or not language.strip()):
-        raise ValidationError(
-            f"language must be a language code such as 'en' or 'zh', or None; got {language!r}"
-        )
-    return language
-
-
-def _table(language: str | None, tables: Mapping[str, Mapping[str, str]]) -> Mapping[str, str]:
-    if language is None:
-        return tables["en"]
-    return tables.get(language, tables.get(language.lower().split("-")[0].split("_")[0], tables["en"]))
-
-
-def _ui(key: str, language: str | None) -> str:
-    return _table(language, UI_STRINGS).get(key, UI_STRINGS["en"][key])
-
-
-def _zh(language: str | None) -> bool:
-    return _table(language, UI_STRINGS) is UI_STRINGS["zh"]
-
-
-def _dimension(framework: Framework, field: str) -> Any:
-    scale = framework.scale
-    if scale is None:
-        return None
-    return next((d for d in scale.dimensions if d.key == field), None)
-
-
-def _field_title(framework: Framework, field: str, language: str | None) -> str:
-    """Axis or legend title of a field: "Policy instrument", "发文权威", ..."""
-    dimension = _dimension(framework, field)
-    if dimension is not None:
-        return dimension.label_in(language)
-    titles = _table(language, FIELD_TITLES)
-    return titles.get(field, FIELD_TITLES["en"].get(field, str(field)))
-
-
-def _category_label(framework: Framework, field: str, key: object, language: str | None) -> str:
-    """Label of one category of a field: an instrument's, a level's, a region's name."""
-    if isinstance(key, str) and key == MISSING:
-        return _ui("missing", language)
-    if field in ("instrument", "family", "objective") and isinstance(key, str):
-        try:
-            return framework.get(field, key).label_in(language)  # type: ignore[arg-type]
-        except Exception:  # noqa: BLE001 - a category the framework does not know keeps its text
-            return key
-    dimension = _dimension(framework, field)
-    if dimension is not None:
-        try:
-            return dimension.level(key).label_in(language)
-        except Exception:  # noqa: BLE001
-            return str(key)
-    if field == "level" and isinstance(key, str) and key in _LEVEL_LABELS:
-        return _LEVEL_LABELS[key][1 if _zh(language) else 0]
-    if field == "region" and isinstance(key, str) and _zh(language):
-        return _REGION_ZH.get(key.strip().lower(), key)
-    if isinstance(key, float) and key.is_integer():
-        return str(int(key))
-    return str(key)
+    """``language`` resolved once, at the top of every figure function."""
+    return _language.resolve_language(language)
 
 
 def _wrap(label: str, width: int) -> str:
@@ -1272,7 +1090,7 @@ def efficacy_bars(
             f"by must be one field name such as 'instrument', 'objective' or 'family', got {by!r}"
         )
     framework = corpus.framework
-    summary = efficacy_summary(corpus, by=by)
+    summary = efficacy_summary(corpus, by=by).to_frame()
     summary = summary[(summary.index != MISSING) | (summary["count"] > 0)]
     if sort:
         summary = summary.sort_values("mean", ascending=False, kind="stable")
@@ -1819,10 +1637,11 @@ def authority_plot(
 TREND_MEASURES = ("documents", "units", "codings", "efficacy_total", "efficacy_mean")
 
 
+@renamed_arguments(split="by")
 def trend_plot(
     corpus_or_frame: Corpus | pd.DataFrame,
     measure: str = "documents",
-    split: str | None = None,
+    by: str | None = None,
     cumulative: bool = False,
     *,
     periods: Mapping[str, tuple[int, int]] | Sequence[int] | None = None,
@@ -1837,15 +1656,16 @@ def trend_plot(
 
     Parameters
     ----------
-    corpus_or_frame : Corpus or pandas.DataFrame
-        A corpus, or a :func:`~policyquant.trends` table (indexed by year or
-        period, and by the split category for a split table).
+    corpus_or_frame : Corpus, TrendsResult or pandas.DataFrame
+        A corpus, or a :func:`~policyquant.trends` result or table (indexed by
+        year or period, and by the ``by`` category for a grouped table).
     measure : {"documents", "units", "codings", "efficacy_total", "efficacy_mean"}
         What to draw; default ``"documents"``.
-    split : str, optional
+    by : str, optional
         One line (or bar segment) per category of this field (``"family"``,
-        ``"objective"``, ``"level"``, ...).  A split table's second index level
-        is used without asking.
+        ``"objective"``, ``"level"``, ...).  A grouped table's second index
+        level is used without asking.  ``split=`` is a deprecated alias of
+        ``by=``.
     cumulative : bool, default False
         Running totals (with a corpus, as :func:`~policyquant.trends` computes
         them; with a table of flows, summed here).
@@ -1874,7 +1694,7 @@ def trend_plot(
     >>> import policyquant as pq
     >>> from policyquant import plotting
     >>> corpus = pq.datasets.load_genai_china()
-    >>> fig = plotting.trend_plot(corpus, split="family")
+    >>> fig = plotting.trend_plot(corpus, by="family")
     >>> ax = fig.axes[0]
     >>> len(ax.get_lines()), ax.get_xticklabels()[0].get_text()
     (3, '2017')
@@ -1887,8 +1707,12 @@ def trend_plot(
     language = _check_language(language)
     _check_choice("measure", measure, TREND_MEASURES)
     _check_choice("kind", kind, ("line", "bar"))
+    split = by
+    if isinstance(corpus_or_frame, TrendsResult):
+        framework = framework or corpus_or_frame.corpus.framework
+        corpus_or_frame = corpus_or_frame.to_frame()
     if isinstance(corpus_or_frame, Corpus):
-        frame = trends(corpus_or_frame, periods=periods, split=split, cumulative=cumulative)
+        frame = trends(corpus_or_frame, periods=periods, by=split, cumulative=cumulative).to_frame()
         framework = corpus_or_frame.framework
     elif isinstance(corpus_or_frame, pd.DataFrame):
         if periods is not None:
@@ -1907,7 +1731,7 @@ def trend_plot(
             split = table_split
         elif split is not None:
             raise ValidationError(
-                f"the table is not split (one index level); compute it with pq.trends(corpus, split={split!r})"
+                f"the table is not grouped (one index level); compute it with pq.trends(corpus, by={split!r})"
             )
         if measure not in frame.columns:
             raise ValidationError(

@@ -29,14 +29,15 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from ._text import closest, format_choices
+from . import _language
+from ._text import format_choices
 from .corpus import Corpus
 from .errors import PolicyQuantError, ReadError, ValidationError
 
 __all__ = ["LANGUAGES", "SECTIONS", "render_report", "report"]
 
 #: Languages the report's headings, notes and figure labels come in.
-LANGUAGES = ("en", "zh")
+LANGUAGES = _language.LANGUAGES
 
 #: Report sections in order: anchor -> heading key.
 SECTIONS = (
@@ -442,17 +443,13 @@ class _Context:
 
     def field_title(self, field: str, inline: bool = False) -> str:
         """A field's name; ``inline`` for use mid-sentence (lower case in English, "policy objective")."""
-        from .plotting import _field_title
-
-        title = _field_title(self.framework, field, self.plot_language)
+        title = _language.field_title(self.framework, field, self.plot_language)
         if inline and self.language == "en" and title[:1].isupper() and title[1:2].islower():
             title = title[0].lower() + title[1:]
         return title
 
     def category(self, field: str, key: object) -> str:
-        from .plotting import _category_label
-
-        return _category_label(self.framework, field, key, self.plot_language)
+        return _language.category_label(self.framework, field, key, self.plot_language)
 
     def table(
         self,
@@ -792,7 +789,7 @@ def _efficacy(ctx: _Context) -> list[_Block]:
         title = ctx.field_title(field, inline=True)
 
         def build(field: str = field, title: str = title) -> list[_Block]:
-            summary = efficacy_summary(ctx.corpus, by=field)
+            summary = efficacy_summary(ctx.corpus, by=field).to_frame()
             labels = [ctx.category(field, key) for key in summary.index]
             made = [
                 ctx.table(
@@ -893,7 +890,7 @@ def _trends(ctx: _Context) -> list[_Block]:
         years = documents["year"].dropna().unique()
         if len(years) == 1:
             raise ValidationError(ctx.s("single_year", year=int(years[0])))
-    table = trends(ctx.corpus)
+    table = trends(ctx.corpus).to_frame()
     blocks = [
         ctx.table(
             table, ctx.s("trends_caption"), index_title=ctx.field_title("year"), whole=("efficacy_total",)
@@ -907,7 +904,7 @@ def _trends(ctx: _Context) -> list[_Block]:
         blocks.append(
             ctx.figure(
                 lambda: plotting.trend_plot(
-                    ctx.corpus, "codings", split="family", language=ctx.plot_language
+                    ctx.corpus, "codings", by="family", language=ctx.plot_language
                 ),
                 ctx.s("trend_families"),
             )
@@ -978,14 +975,14 @@ def _portfolios(ctx: _Context) -> list[_Block]:
     from . import plotting
     from .analysis.portfolios import portfolio_measures
 
-    per_document = portfolio_measures(ctx.corpus)
+    per_document = portfolio_measures(ctx.corpus).to_frame()
     blocks = [ctx.text(ctx.s("portfolio_text"))]
     documents = ctx.corpus.documents
     if "level" in documents.columns and documents["level"].notna().any():
 
         def by_level() -> list[_Block]:
             # Objects keep each measure's type through the transpose: counts stay integers.
-            measures = portfolio_measures(ctx.corpus, by="level").astype(object).T
+            measures = portfolio_measures(ctx.corpus, by="level").to_frame().astype(object).T
             return [
                 ctx.table(
                     measures,
@@ -1040,7 +1037,7 @@ def _reliability(ctx: _Context, coders: Mapping[str, Corpus] | None) -> list[_Bl
     result = agreement_report(coders)
     table = result.table
     table = table.drop(columns=[c for c in ("alpha_low", "alpha_high") if table[c].isna().all()])
-    found = disagreements(coders)
+    found = disagreements(coders).to_frame()
     blocks = [
         ctx.table(
             table,
@@ -1166,17 +1163,7 @@ def _provenance(ctx: _Context, sources: list[tuple[str, int, str]], written: str
 
 
 def _check_language(language: object) -> str:
-    if language is None:
-        return "en"
-    if isinstance(language, str):
-        code = language.strip().lower().replace("_", "-").split("-")[0]
-        if code in LANGUAGES:
-            return code
-    suggestions = closest(str(language), LANGUAGES)
-    raise ValidationError(
-        f"language must be None or one of {format_choices(LANGUAGES)}, got {language!r}"
-        + (f"; did you mean {', '.join(suggestions)}?" if suggestions else "")
-    )
+    return _language.interface_language(language)
 
 
 def _check_coders(coders: object) -> Mapping[str, Corpus] | None:
@@ -1375,8 +1362,10 @@ def report(
         The report's title; by default "Report on a coded policy corpus" (in
         Chinese with ``language="zh"``).
     language : {None, "en", "zh"}, optional
-        Language of headings, notes, table headings and figure labels (``"zh-CN"``
-        and the like are read as ``"zh"``).
+        Language of headings, notes, table headings and figure labels, resolved
+        as everywhere in the package: ``"zh-CN"``, ``"zh_Hans"``, ``"ZH"`` and
+        the like are ``"zh"``, ``"en-US"`` is ``"en"``; Traditional Chinese
+        (``"zh-TW"``) and other languages are refused.
     sources : iterable of path-like, optional
         The input files the corpus was read from: their names, sizes and
         SHA-256 hashes go into the provenance section.

@@ -30,7 +30,7 @@ from ._excel import _cell_problems, _column_letters, _display_width, _put_text
 from ._text import closest
 from .errors import ValidationError
 
-__all__ = ["FrameResult", "TableResult", "flatten_columns"]
+__all__ = ["AnalysisTable", "FrameResult", "TableResult", "flatten_columns"]
 
 #: Table formats by canonical name, with the other names and suffixes that select them.
 _TABLE_FORMATS: dict[str, tuple[str, ...]] = {
@@ -910,6 +910,195 @@ class FrameResult(TableResult):
         self.frame = frame
         self.decimals = decimals
 
-    def to_frame(self) -> pd.DataFrame:
-        """The wrapped DataFrame."""
+    def to_frame(self, language: str | None = None) -> pd.DataFrame:
+        """The wrapped DataFrame (``language`` is accepted for the common contract; a plain frame has no labels)."""
         return self.frame
+
+
+
+def _translated_index(index: pd.Index, fields: tuple[str | None, ...], corpus: Any, language: str) -> pd.Index:
+    """``index`` with each level's categories labelled in ``language`` and each level named by its field's title.
+
+    A category the framework has no label for (a year, a document id) keeps
+    its value and type.
+    """
+    # The one place a table asks for labels, from the language module where it exists.
+    try:
+        from ._language import category_label as _category_label
+        from ._language import field_title as _field_title
+    except ImportError:  # pragma: no cover - before the language module
+        from .plotting import _category_label, _field_title
+
+    framework = corpus.framework
+    arrays, names = [], []
+    for level, field in enumerate(fields):
+        values = index.get_level_values(level)
+        if field is None:
+            arrays.append(values)
+            names.append(index.names[level])
+            continue
+        labels = {key: _category_label(framework, field, key, language) for key in pd.unique(values)}
+        relabelled = {key: label for key, label in labels.items() if label != str(key)}
+        arrays.append(values.map(lambda key, relabelled=relabelled: relabelled.get(key, key)))
+        names.append(_field_title(framework, field, language))
+    if isinstance(index, pd.MultiIndex):
+        return pd.MultiIndex.from_arrays(arrays, names=names)
+    return pd.Index(arrays[0], name=names[0])
+
+
+#: DataFrame attributes a deprecated access to an analysis table passes on (every public one).
+_FRAME_ATTRIBUTES = frozenset(name for name in dir(pd.DataFrame) if not name.startswith("_"))
+
+
+class AnalysisTable(FrameResult):
+    """The table an analysis computed, with the corpus it came from, as a result object.
+
+    :func:`~policyquant.efficacy_summary`, :func:`~policyquant.trends`,
+    :func:`~policyquant.portfolio_measures` and
+    :func:`~policyquant.reliability.disagreements` return subclasses of it.
+    Like every :class:`TableResult` it has :meth:`to_frame`, :meth:`save`,
+    the exports and an HTML view in Jupyter.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table, as :meth:`to_frame` returns it.
+    corpus : Corpus, optional
+        The corpus analysed: the source of the labels of
+        ``to_frame(language=...)``.
+    fields : sequence of str or None, optional
+        The corpus field each index level holds (``None`` for a level that is
+        not one, such as a year); by default the index's names.
+    decimals : int, default 2
+        Decimal places for floats in text exports.
+
+    Notes
+    -----
+    **Deprecated DataFrame access.**  These analyses returned a
+    :class:`pandas.DataFrame` before; during the transition a result still
+    answers DataFrame access (``result["mean"]``, ``result.loc[...]``,
+    ``len(result)``, ``result.columns``, iteration, ``==``, assigning a
+    column ...) on its table, with a :class:`DeprecationWarning` that names
+    the replacement, ``result.to_frame()``.  That access will be removed
+    before version 1.0.  Methods of the result (:meth:`to_csv`,
+    :meth:`to_excel`, :meth:`to_latex`, :meth:`to_markdown`,
+    :meth:`to_html`, :meth:`save`) are the result's, not pandas'.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import policyquant as pq
+    >>> result = pq.efficacy_summary(pq.datasets.load_genai_china(), by="family")
+    >>> result.to_frame()["count"].tolist()
+    [348, 147, 175]
+    >>> result.to_frame(language="zh").index.tolist()
+    ['强制型', '自愿型', '混合型']
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     counts = result["count"].tolist()
+    >>> counts, caught[0].category.__name__
+    ([348, 147, 175], 'DeprecationWarning')
+    """
+
+    #: The function that computes the table, as deprecation messages name it.
+    function: str = "the analysis"
+
+    # A table result compares by its table during the transition, so it cannot be hashed.
+    __hash__ = None  # type: ignore[assignment]
+
+    def __init__(
+        self,
+        frame: pd.DataFrame,
+        corpus: Any = None,
+        fields: tuple[str | None, ...] | list[str | None] | None = None,
+        decimals: int = 2,
+    ) -> None:
+        super().__init__(frame, decimals)
+        self.corpus = corpus
+        self.fields = tuple(frame.index.names) if fields is None else tuple(fields)
+        if len(self.fields) != frame.index.nlevels:
+            raise ValueError(f"fields names {len(self.fields)} index levels, the table has {frame.index.nlevels}")
+
+    def to_frame(self, language: str | None = None) -> pd.DataFrame:
+        """The table as a new DataFrame: keys by default, or labels in a language.
+
+        Parameters
+        ----------
+        language : str, optional
+            ``None`` for the table as computed (categories as keys, index
+            levels named by field); a language code (``"en"``, ``"zh"``,
+            ``"zh-CN"`` ...) to label each category (``"Mandatory"``,
+            ``"强制型"``) and title each index level in it.  Column names
+            stay as documented.  Categories the framework has no label for
+            (years, ids) keep their values.
+
+        Returns
+        -------
+        pandas.DataFrame
+            A copy: changing it leaves the result as it is.
+
+        Raises
+        ------
+        ValidationError
+            If ``language`` is not a language code.
+        """
+        if language is not None and (not isinstance(language, str) or not language.strip()):
+            raise ValidationError(f"language must be a language code such as 'en' or 'zh', or None; got {language!r}")
+        frame = self.frame.copy()
+        if language is not None and self.corpus is not None and any(f is not None for f in self.fields):
+            frame.index = _translated_index(frame.index, self.fields, self.corpus, language)
+        return frame
+
+    def __repr__(self) -> str:
+        # Reads as the table it holds, as the DataFrame it replaces did.
+        return repr(self.frame)
+
+    def __str__(self) -> str:
+        return str(self.frame)
+
+    # -- Deprecated DataFrame access -------------------------------------------------------
+
+    def _frame_access(self, what: str) -> pd.DataFrame:
+        from ._deprecation import deprecated
+
+        deprecated(
+            f"{self.function} returns a {type(self).__name__}, no longer a DataFrame: DataFrame access "
+            f"({what}) is deprecated and will be removed before 1.0; call .to_frame() first",
+            stacklevel=3,
+        )
+        return self.frame
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached for names the result does not have; private names (IPython's and
+        # pickle's probes) are never the DataFrame's.
+        if name.startswith("_") or name not in _FRAME_ATTRIBUTES or "frame" not in self.__dict__:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        return getattr(self._frame_access(f".{name}"), name)
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._frame_access("[...]")[key]
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        self._frame_access("[...] =")[key] = value
+
+    def __len__(self) -> int:
+        return len(self._frame_access("len()"))
+
+    def __iter__(self) -> Any:
+        return iter(self._frame_access("iteration"))
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._frame_access("in")
+
+    def __eq__(self, other: object) -> Any:  # type: ignore[override]
+        return self._frame_access("==") == (other.to_frame() if isinstance(other, TableResult) else other)
+
+    def __ne__(self, other: object) -> Any:  # type: ignore[override]
+        return self._frame_access("!=") != (other.to_frame() if isinstance(other, TableResult) else other)
+
+    def __bool__(self) -> bool:
+        # A result is a result, even of an empty table (a DataFrame refused to be a truth value).
+        return True
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        return np.asarray(self._frame_access("numpy.asarray()"), dtype=dtype)

@@ -247,7 +247,7 @@ def test_subset_by_mask(genai, kind):
     kept = genai.documents.loc[mask, "doc_id"].tolist()
     assert len(kept) == 14
     assert_is_subset(subset, kept)
-    assert pq.trends(subset)["documents"].tolist() == [14]
+    assert pq.trends(subset).to_frame()["documents"].tolist() == [14]
 
 
 @pytest.mark.parametrize("kind", ["list", "tuple", "index", "array", "generator", "series"])

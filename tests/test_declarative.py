@@ -410,7 +410,7 @@ INVALID = [
     (
         'name = "n"\ntitle = "T"\nauthor = "A"',
         "author",
-        "unknown key; every framework takes name, title, version, citation, description, families, instruments, objectives, scale",
+        "unknown key; every framework takes name, title, version, citation, description, families, instruments, objectives, levels, scale",
     ),
     (
         'name = "my taxonomy"\ntitle = "T"',

@@ -141,8 +141,9 @@ def cells(frame: pd.DataFrame) -> list[list[Any]]:
 
 
 def test_every_result_kind_is_covered():
-    # Every table-shaped kind the analyses return is in TABLES: TableResult subclasses,
-    # DataFrames, a Series, a dict of measures, and an object with to_frame().
+    # Every table-shaped kind the analyses return is in TABLES: TableResult subclasses
+    # (the similarity of two portfolios also a mapping), DataFrames, a Series, and an object
+    # with to_frame().
     kinds = {type(built(name)).__name__ for name in TABLES}
     expected = {
         "CrosstabResult",
@@ -150,7 +151,10 @@ def test_every_result_kind_is_covered():
         "IssuerNetwork",
         "DataFrame",
         "Series",
-        "dict",
+        "EfficacySummaryResult",
+        "TrendsResult",
+        "PortfolioMeasuresResult",
+        "PortfolioSimilarityResult",
         "AlphaResult",
         "CohenKappaResult",
         "FleissKappaResult",
@@ -419,7 +423,7 @@ def test_existing_text_exports_keep_their_behaviour():
 
 def test_save_dispatches_on_the_suffix_and_format_overrides_it(tmp_path):
     result = built("efficacy_summary")
-    frame = pq.efficacy_summary(CORPUS, by="objective")
+    frame = pq.efficacy_summary(CORPUS, by="objective").to_frame()
     written = {
         suffix: result_path
         for suffix in ("csv", "xlsx", "md", "tex", "html", "htm", "markdown")
@@ -453,7 +457,7 @@ FIGURES: dict[str, Callable[..., Any]] = {
     "efficacy_bars": lambda **kw: plotting.efficacy_bars(CORPUS, **kw),
     "issuer_network_plot": lambda **kw: plotting.issuer_network_plot(CORPUS, level="national", **kw),
     "authority_plot": lambda **kw: plotting.authority_plot(CORPUS, **kw),
-    "trend_plot": lambda **kw: plotting.trend_plot(CORPUS, split="family", **kw),
+    "trend_plot": lambda **kw: plotting.trend_plot(CORPUS, by="family", **kw),
     "portfolio_tiles": lambda **kw: plotting.portfolio_tiles(CORPUS.subset(["N10"]), **kw),
     "pmc_surface_plot": lambda **kw: pmc_surface_plot(PMC_FRAME.loc["P1"], **kw),
     "pmc_radar": lambda **kw: pmc_radar(PMC_FRAME, **kw),

@@ -272,7 +272,7 @@ def test_cjk_font_is_a_font_with_chinese_glyphs_and_figures_draw_without_boxes()
         plotting.efficacy_bars(CORPUS, language="zh")
         plotting.issuer_network_plot(CORPUS, level="national", language="zh")
         plotting.authority_plot(CORPUS, language="zh")
-        plotting.trend_plot(CORPUS, split="family", language="zh")
+        plotting.trend_plot(CORPUS, by="family", language="zh")
         plotting.portfolio_tiles(CORPUS.subset(["N10"]), language="zh")
 
 

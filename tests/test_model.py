@@ -703,11 +703,11 @@ def test_resolve_in_an_empty_part(classic):
 @pytest.mark.parametrize("method", ["resolve", "get"])
 def test_unknown_part_is_a_value_error(wang, method):
     with pytest.raises(
-        ValueError, match=r"^part must be one of family, instrument, objective; got 'instruments'$"
+        ValueError, match=r"^part must be one of family, instrument, objective, level; got 'instruments'$"
     ):
         getattr(wang, method)("instruments", "标准规范")
-    with pytest.raises(ValueError, match=r"got 'level'$"):
-        wang.name_lookup("level")
+    with pytest.raises(ValueError, match=r"got 'levels'$"):
+        wang.name_lookup("levels")
 
 
 def test_name_lookup(wang):

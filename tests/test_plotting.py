@@ -81,7 +81,7 @@ FIGURES: list[tuple[str, Callable[..., object], list[str], list[str]]] = [
     ),
     (
         "trend_plot",
-        lambda **kw: plotting.trend_plot(CORPUS, split="family", **kw),
+        lambda **kw: plotting.trend_plot(CORPUS, by="family", **kw),
         ["2017", "Mixed", "Documents", "Year"],
         ["2017", "混合型", "文件数", "年份"],
     ),
@@ -274,7 +274,7 @@ def test_network_from_a_result_and_an_empty_network():
 
 
 def test_trend_plot_from_a_table_and_cumulative_bars():
-    table = pq.trends(CORPUS, split="level")
+    table = pq.trends(CORPUS, by="level").to_frame()
     ax = plotting.trend_plot(table, cumulative=True, kind="bar", framework=CORPUS.framework).axes[0]
     tops = {}
     for patch in ax.patches:
@@ -321,17 +321,17 @@ def test_portfolio_tiles_from_a_tidy_frame():
         (lambda: plotting.trend_plot(CORPUS, measure="bogus"), "measure must be 'documents', 'units'"),
         (lambda: plotting.trend_plot(CORPUS, kind="pie"), "kind must be 'line' or 'bar', got 'pie'"),
         (
-            lambda: plotting.trend_plot(CORPUS, measure="efficacy_mean", split="family", kind="bar"),
+            lambda: plotting.trend_plot(CORPUS, measure="efficacy_mean", by="family", kind="bar"),
             "mean efficacies cannot be stacked",
         ),
-        (lambda: plotting.trend_plot(pq.trends(CORPUS), split="family"), "the table is not split"),
+        (lambda: plotting.trend_plot(pq.trends(CORPUS).to_frame(), by="family"), "the table is not grouped"),
         (lambda: plotting.authority_plot(CORPUS, level="county"), "level must be 'national' or 'provincial'"),
         (
             lambda: plotting.issuer_network_plot(pq.issuer_network(CORPUS), level="national"),
             "level and aliases apply only when a corpus is given",
         ),
         (lambda: plotting.crosstab_heatmap(pd.DataFrame()), "needs a policyquant Corpus or CrosstabResult"),
-        (lambda: plotting.crosstab_heatmap(CORPUS, language=3), "language must be a language code"),
+        (lambda: plotting.crosstab_heatmap(CORPUS, language=3), "unknown language 3; choose one of en, zh"),
         (lambda: plotting.crosstab_heatmap(CORPUS, ax="left"), "ax must be a matplotlib Axes"),
         (
             lambda: plotting.portfolio_tiles(pd.DataFrame({"Instrument": ["a"], "covered": [1]})),

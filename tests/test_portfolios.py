@@ -67,7 +67,7 @@ def tidy(matrix, instruments=None, targets=None, **ids) -> pd.DataFrame:
 
 def one_portfolio(matrix, **kwargs) -> pd.Series:
     """The measures of a single portfolio given as a matrix."""
-    return portfolio_measures(tidy(matrix, portfolio="P"), by="portfolio", **kwargs).loc["P"]
+    return portfolio_measures(tidy(matrix, portfolio="P"), by="portfolio", **kwargs).to_frame().loc["P"]
 
 
 def assert_measures(result: pd.Series, expected: dict[str, float]) -> None:
@@ -104,7 +104,7 @@ def test_two_by_two_by_hand():
             "covered": [1, 1, 1, 0],
         }
     )
-    result = portfolio_measures(data, by=[])
+    result = portfolio_measures(data, by=[]).to_frame()
     assert len(result) == 1
     shannon = -(1 / 3 * math.log2(1 / 3) + 2 / 3 * math.log2(2 / 3))
     assert_measures(
@@ -322,7 +322,7 @@ def test_single_target_and_single_covered_target():
 
 def test_columns_dtypes_and_index():
     data = pd.concat([tidy(np.eye(2), Country="A", Year=2000), tidy(np.ones((2, 2)), Country="B", Year=1999)])
-    result = portfolio_measures(data)  # by: every other column
+    result = portfolio_measures(data).to_frame()  # by: every other column
     assert list(result.columns) == list(MEASURES) == list(port.MEASURE_NAMES)
     assert result.index.names == ["Year", "Country"]
     assert list(result.index) == [(1999, "B"), (2000, "A")]
@@ -334,34 +334,34 @@ def test_categorical_space_keeps_unused_categories():
     # As R uses factor levels: an instrument that no row names still belongs to the space.
     data = tidy([[1, 0]], instruments=["tax"], targets=["air", "water"], portfolio="P")
     data["Instrument"] = pd.Categorical(data["Instrument"], categories=["ban", "tax"])
-    result = portfolio_measures(data, by="portfolio", fill_missing=True).loc["P"]
+    result = portfolio_measures(data, by="portfolio", fill_missing=True).to_frame().loc["P"]
     assert result["space"] == 4
     assert result["p_instruments"] == 0.5
     with pytest.raises(ValidationError, match="lacks rows for 2 cells"):
-        portfolio_measures(data, by="portfolio")
+        portfolio_measures(data, by="portfolio").to_frame()
 
 
 def test_booleans_and_consistent_duplicates():
     data = tidy([[1, 0], [0, 1]], portfolio="P")
-    expected = portfolio_measures(data, by="portfolio")
+    expected = portfolio_measures(data, by="portfolio").to_frame()
     as_bool = data.assign(covered=data["covered"].astype(bool))
-    pd.testing.assert_frame_equal(portfolio_measures(as_bool, by="portfolio"), expected)
+    pd.testing.assert_frame_equal(portfolio_measures(as_bool, by="portfolio").to_frame(), expected)
     doubled = pd.concat([data, data.iloc[:2]])
-    pd.testing.assert_frame_equal(portfolio_measures(doubled, by="portfolio"), expected)
+    pd.testing.assert_frame_equal(portfolio_measures(doubled, by="portfolio").to_frame(), expected)
 
 
 def test_space_by_gives_each_sector_its_space():
     env = tidy(np.eye(3), instruments=["a", "b", "c"], targets=["x", "y", "z"], Sector="Env", Country="F")
     soc = tidy([[1, 1]], instruments=["d"], targets=["u", "v"], Sector="Soc", Country="F")
     data = pd.concat([env, soc], ignore_index=True)
-    result = portfolio_measures(data, by=["Sector", "Country"], space_by="Sector")
+    result = portfolio_measures(data, by=["Sector", "Country"], space_by="Sector").to_frame()
     assert result["space"].tolist() == [9, 2]
     assert result["size"].tolist() == [1 / 3, 1.0]
     with pytest.raises(ValidationError, match="space_by") as raised:
-        portfolio_measures(data, by=["Sector", "Country"])
+        portfolio_measures(data, by=["Sector", "Country"]).to_frame()
     assert "pp_complete" in str(raised.value)
     with pytest.raises(ValidationError, match="among the by columns"):
-        portfolio_measures(data, by=["Country"], space_by="Sector")
+        portfolio_measures(data, by=["Country"], space_by="Sector").to_frame()
 
 
 # Bad input --------------------------------------------------------------------------
@@ -372,7 +372,7 @@ def test_covered_not_binary_names_row_column_and_value():
     data.index = [10, 11, 12, 13]
     data.loc[12, "covered"] = 2
     with pytest.raises(ValidationError) as raised:
-        portfolio_measures(data, by="portfolio")
+        portfolio_measures(data, by="portfolio").to_frame()
     problem = raised.value.problems.iloc[0]
     assert (problem["row"], problem["column"], problem["value"]) == (12, "covered", 2)
     assert "row 12, column 'covered', value 2" in str(raised.value)
@@ -383,27 +383,27 @@ def test_covered_other_values_rejected(value):
     data = tidy([[1, 0]], portfolio="P").astype({"covered": object})
     data.loc[1, "covered"] = value
     with pytest.raises(ValidationError) as raised:
-        portfolio_measures(data, by="portfolio")
+        portfolio_measures(data, by="portfolio").to_frame()
     assert raised.value.problems["row"].tolist() == [1]
 
 
 def test_missing_columns_suggest_close_headers():
     data = tidy([[1, 0]], portfolio="P").rename(columns={"Instrument": "instrument", "covered": "Covered"})
     with pytest.raises(ValidationError) as raised:
-        portfolio_measures(data, by="portfolio")
+        portfolio_measures(data, by="portfolio").to_frame()
     problems = raised.value.problems.set_index("column")
     assert set(problems.index) == {"Instrument", "covered"}
     assert problems.loc["Instrument", "suggestions"] == "instrument"
     assert problems.loc["covered", "suggestions"] == "Covered"
     with pytest.raises(ValidationError, match="Contry"):
-        portfolio_measures(tidy([[1]], Country="A"), by="Contry")
+        portfolio_measures(tidy([[1]], Country="A"), by="Contry").to_frame()
 
 
 def test_conflicting_duplicates_rejected():
     data = tidy([[1, 0]], portfolio="P")
     data = pd.concat([data, data.iloc[[0]].assign(covered=0)], ignore_index=True)
     with pytest.raises(ValidationError, match="both as covered and as not covered") as raised:
-        portfolio_measures(data, by="portfolio")
+        portfolio_measures(data, by="portfolio").to_frame()
     assert sorted(raised.value.problems["row"]) == [0, 2]
     assert "'i0'" in raised.value.problems["problem"].iloc[0]
 
@@ -411,20 +411,20 @@ def test_conflicting_duplicates_rejected():
 def test_missing_cells_and_fill_missing():
     data = tidy([[1, 0], [0, 1]], portfolio="P").iloc[:3]
     with pytest.raises(ValidationError, match="fill_missing=True"):
-        portfolio_measures(data, by="portfolio")
-    filled = portfolio_measures(data, by="portfolio", fill_missing=True)
+        portfolio_measures(data, by="portfolio").to_frame()
+    filled = portfolio_measures(data, by="portfolio", fill_missing=True).to_frame()
     assert filled.loc["P", "size"] == 0.25
 
 
 def test_other_bad_input():
     with pytest.raises(ValidationError, match=r"expects a Corpus .* or a tidy pandas DataFrame .*; got a list"):
-        portfolio_measures([[1, 0]])
+        portfolio_measures([[1, 0]]).to_frame()
     with pytest.raises(ValidationError, match="no rows"):
-        portfolio_measures(tidy([[1]], portfolio="P").iloc[:0], by="portfolio")
+        portfolio_measures(tidy([[1]], portfolio="P").iloc[:0], by="portfolio").to_frame()
     with pytest.raises(ValidationError, match="empty cells"):
-        portfolio_measures(tidy([[1, 0]], portfolio=["P", None]), by="portfolio")
+        portfolio_measures(tidy([[1, 0]], portfolio=["P", None]), by="portfolio").to_frame()
     with pytest.raises(ValidationError, match="by cannot name"):
-        portfolio_measures(tidy([[1]], portfolio="P"), by="Target")
+        portfolio_measures(tidy([[1]], portfolio="P"), by="Target").to_frame()
 
 
 # Agreement with the loop-by-loop port, and invariants ---------------------------------
@@ -445,7 +445,7 @@ def tidy_many(presence: np.ndarray) -> pd.DataFrame:
 @settings(max_examples=150, deadline=None)
 @given(portfolio_arrays())
 def test_agrees_with_the_port(presence):
-    result = portfolio_measures(tidy_many(presence), by="portfolio")
+    result = portfolio_measures(tidy_many(presence), by="portfolio").to_frame()
     for p in range(presence.shape[0]):
         expected = port.measures(presence[p].astype(np.float64))
         got = result.loc[f"P{p}"]
@@ -457,7 +457,7 @@ def test_agrees_with_the_port(presence):
 @given(portfolio_arrays(), st.randoms(use_true_random=False))
 def test_invariants_and_row_order(presence, random):
     data = tidy_many(presence)
-    result = portfolio_measures(data, by="portfolio")
+    result = portfolio_measures(data, by="portfolio").to_frame()
     for column in ("size", "p_instruments", "p_targets", "div_aid", "c_eq"):
         assert result[column].between(0, 1).all(), column
     covered = result["size"] > 0
@@ -465,14 +465,14 @@ def test_invariants_and_row_order(presence, random):
     assert (result.loc[~covered, "div_gs"] == 1).all()  # vegan's value for an all-zero vector
     order = list(range(len(data)))
     random.shuffle(order)
-    pd.testing.assert_frame_equal(portfolio_measures(data.iloc[order], by="portfolio"), result)
+    pd.testing.assert_frame_equal(portfolio_measures(data.iloc[order], by="portfolio").to_frame(), result)
 
 
 def test_port_pp_measures_matches_on_a_tidy_frame():
     rng = np.random.default_rng(7)
     presence = rng.random((6, 4, 5)) < 0.3
     data = tidy_many(presence)
-    ours = portfolio_measures(data, by="portfolio")
+    ours = portfolio_measures(data, by="portfolio").to_frame()
     theirs = port.pp_measures(data, by=["portfolio"])
     pd.testing.assert_frame_equal(ours, theirs, check_names=False, rtol=1e-12)
 
@@ -506,7 +506,7 @@ def small_corpus() -> pq.Corpus:
 
 
 def test_corpus_portfolios_by_document(small_corpus):
-    result = portfolio_measures(small_corpus)
+    result = portfolio_measures(small_corpus).to_frame()
     assert list(result.index) == ["D1", "D2", "D3"]  # D3 has no clauses: an empty portfolio
     assert result.index.name == "doc_id"
     # D1 covers (standards, public_safety), (infrastructure, public_safety), (infrastructure,
@@ -536,22 +536,22 @@ def test_corpus_matches_the_tidy_path(small_corpus):
     grid["covered"] = [
         int(key in seen) for key in zip(grid["level"], grid["Instrument"], grid["Target"], strict=True)
     ]
-    expected = portfolio_measures(grid, by="level")
-    result = portfolio_measures(small_corpus, by="level")
+    expected = portfolio_measures(grid, by="level").to_frame()
+    result = portfolio_measures(small_corpus, by="level").to_frame()
     pd.testing.assert_frame_equal(result, expected, check_index_type=False, check_categorical=False)
 
 
 def test_corpus_by_several_fields_and_errors(small_corpus):
-    result = portfolio_measures(small_corpus, by=["level", "year"])
+    result = portfolio_measures(small_corpus, by=["level", "year"]).to_frame()
     assert list(result.index) == [("national", 2020), ("provincial", 2021)]
     with pytest.raises(ValidationError, match="space_by"):
-        portfolio_measures(small_corpus, space_by="level")
+        portfolio_measures(small_corpus, space_by="level").to_frame()
     with pytest.raises(ValidationError, match="cannot group by"):
-        portfolio_measures(small_corpus, by="nonsense")
+        portfolio_measures(small_corpus, by="nonsense").to_frame()
 
 
 def test_example_corpus_by_year():
-    result = portfolio_measures(pq.datasets.load_genai_china(), by="year")
+    result = portfolio_measures(pq.datasets.load_genai_china(), by="year").to_frame()
     assert result.index.is_monotonic_increasing
     assert (result["space"] == 64).all()
     assert result["size"].between(0, 1).all()
@@ -648,14 +648,14 @@ def consensus() -> pd.DataFrame:
 
 def test_consensus_aid_matches_the_published_values(consensus):
     environmental = consensus[consensus["Sector"] == "Environmental"]
-    result = portfolio_measures(environmental, by=["Country", "Year"])
+    result = portfolio_measures(environmental, by=["Country", "Year"]).to_frame()
     for (country, year), published in PUBLISHED_AID.items():
         assert round(result.loc[(country, year), "div_aid"], 3) == published, (country, year)
 
 
 def test_consensus_all_portfolios_fast_and_as_the_port(consensus):
     start = time.perf_counter()
-    result = portfolio_measures(consensus, by=["Sector", "Country", "Year"], space_by="Sector")
+    result = portfolio_measures(consensus, by=["Sector", "Country", "Year"], space_by="Sector").to_frame()
     elapsed = time.perf_counter() - start
     assert len(result) == 1380
     assert elapsed < 2.0  # about 0.05 s; generous for loaded machines

@@ -528,7 +528,7 @@ def as_rows(frame: pd.DataFrame) -> set[tuple]:
 
 
 def test_disagreements_are_exactly_the_perturbed_pairs(two):
-    found = disagreements(two)
+    found = disagreements(two).to_frame()
     assert found.columns.tolist() == ["id", "dimension", "A", "B"]
     assert as_rows(found) == expected_disagreements(two, B_CHANGED)
     assert len(found) == sum(len(ids) for ids in B_CHANGED.values())
@@ -542,7 +542,7 @@ def test_disagreements_are_exactly_the_perturbed_pairs(two):
 
 
 def test_disagreements_show_values_as_coded(two):
-    found = disagreements(two).set_index(["id", "dimension"])
+    found = disagreements(two).to_frame().set_index(["id", "dimension"])
     position, score = next(iter(B_SCORES.items()))
     assert found.loc[(UNIT_IDS[position], "AS"), "B"] == score["AS"]
     assert isinstance(found.loc[(UNIT_IDS[position], "AS"), "A"], (int, np.integer))
@@ -552,7 +552,7 @@ def test_disagreements_show_values_as_coded(two):
 
 
 def test_disagreements_of_three_coders(three):
-    found = disagreements(three)
+    found = disagreements(three).to_frame()
     changes = {name: B_CHANGED[name] | C_CHANGED[name] for name in DIMENSIONS}
     assert as_rows(found) == expected_disagreements(three, changes)
     assert found.columns.tolist() == ["id", "dimension", "A", "B", "C"]
@@ -560,29 +560,29 @@ def test_disagreements_of_three_coders(three):
 
 @pytest.mark.parametrize("wanted", [["AS"], ["instrument", "DA"], ["objective:public_safety", "MI"]])
 def test_disagreements_dimension_filter(two, wanted):
-    found = disagreements(two, dimensions=wanted)
+    found = disagreements(two, dimensions=wanted).to_frame()
     assert set(found["dimension"]) == {d for d in wanted if B_CHANGED[d]}
     assert as_rows(found) == expected_disagreements(two, B_CHANGED, wanted)
 
 
 def test_disagreements_filter_on_a_dimension_without_any_is_empty(two):
-    found = disagreements(two, dimensions=["MI"])
+    found = disagreements(two, dimensions=["MI"]).to_frame()
     assert found.empty and found.columns.tolist() == ["id", "dimension", "A", "B"]
-    assert disagreements({"A": CORPUS, "B": CORPUS}).empty
+    assert disagreements({"A": CORPUS, "B": CORPUS}).to_frame().empty
 
 
 def test_disagreements_unknown_dimension(two):
     with pytest.raises(ValidationError, match=r"unknown dimension\(s\) objective:safety; choose from"):
-        disagreements(two, dimensions=["AS", "objective:safety"])
+        disagreements(two, dimensions=["AS", "objective:safety"]).to_frame()
 
 
 def test_a_unit_one_coder_left_out_is_no_disagreement():
     left_out = perturb(drop=[7, 8])
-    assert disagreements({"A": CORPUS, "B": left_out}).empty
-    assert disagreements({"A": CORPUS, "B": CORPUS, "C": left_out}).empty
+    assert disagreements({"A": CORPUS, "B": left_out}).to_frame().empty
+    assert disagreements({"A": CORPUS, "B": CORPUS, "C": left_out}).to_frame().empty
     # ... unless the others differ among themselves: then it shows, missing for the absent coder.
     changed_by_b = perturb(instruments=[7])
-    found = disagreements({"A": CORPUS, "B": changed_by_b, "C": left_out})
+    found = disagreements({"A": CORPUS, "B": changed_by_b, "C": left_out}).to_frame()
     assert len(found) == 1
     row = found.iloc[0]
     assert (row["id"], row["dimension"]) == (UNIT_IDS[7], "instrument")
@@ -634,7 +634,7 @@ def test_two_coders_disagreeing_tie_and_every_tie_is_listed(two):
 
 
 def test_decisions_settle_the_ties(two):
-    sheet = disagreements(two)
+    sheet = disagreements(two).to_frame()
     sheet["decision"] = sheet["A"]
     assert adjudicate(two, sheet) == CORPUS
     sheet["decision"] = sheet["B"]
@@ -647,7 +647,7 @@ def test_decisions_settle_the_ties(two):
 
 
 def test_a_decision_left_blank_is_still_a_tie(two):
-    sheet = disagreements(two)
+    sheet = disagreements(two).to_frame()
     sheet["decision"] = sheet["A"]
     sheet.loc[sheet["dimension"] == "AS", "decision"] = None
     with pytest.raises(ValidationError, match=f"^{len(B_CHANGED['AS'])} tie") as caught:
@@ -677,7 +677,7 @@ def test_decisions_override_the_majority(three):
 
 
 def test_decisions_take_labels_the_corpus_understands(two):
-    sheet = disagreements(two)
+    sheet = disagreements(two).to_frame()
     sheet["decision"] = sheet["A"].astype(object)
     instrument = sheet["dimension"] == "instrument"
     sheet.loc[instrument, "decision"] = "试点示范"
@@ -705,7 +705,7 @@ def test_decisions_naming_an_id_no_coder_coded(two):
 
 def test_a_decision_sheet_needs_its_columns(two):
     with pytest.raises(ValidationError, match="missing: decision"):
-        adjudicate(two, disagreements(two))
+        adjudicate(two, disagreements(two).to_frame())
 
 
 @pytest.mark.parametrize("rule", ["unanimous", "first", None])

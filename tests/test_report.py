@@ -140,7 +140,7 @@ def test_efficacy_fit_and_trend_numbers(english_html: str, corpus: pq.Corpus) ->
     pilots = next(row for row in residuals if row[0] == "Pilot and Demonstration")
     assert pilots[-1] == "5.16"
     years = next(iter(tables_of(section(english_html, "trends")).values()))
-    assert [row[1] for row in years[1:]] == [str(n) for n in pq.trends(corpus)["documents"]]
+    assert [row[1] for row in years[1:]] == [str(n) for n in pq.trends(corpus).to_frame()["documents"]]
 
 
 def test_network_authority_and_portfolios(english_html: str) -> None:
@@ -339,7 +339,7 @@ def test_paths(tmp_path: Path) -> None:
 
 
 def test_bad_arguments(corpus: pq.Corpus, tmp_path: Path) -> None:
-    with pytest.raises(pq.ValidationError, match=r"language must be None or one of en, zh, got 'fr'"):
+    with pytest.raises(pq.ValidationError, match=r"unknown language 'fr'; choose one of en, zh"):
         render_report(corpus, language="fr")
     with pytest.raises(pq.ValidationError, match=r"did you mean zh"):
         render_report(corpus, language="zhh")

@@ -65,7 +65,7 @@ def _by_year_and(frame: pd.DataFrame, split: str, categories, value: str | None 
 
 def test_yearly_counts_equal_pandas(genai):
     documents, units, codings = _frames(genai)
-    yearly = pq.trends(genai)
+    yearly = pq.trends(genai).to_frame()
     assert list(yearly.index) == YEARS
     assert yearly.index.name == "year"
     assert list(yearly.columns) == ["documents", "units", "codings", "efficacy_total", "efficacy_mean"]
@@ -77,7 +77,7 @@ def test_yearly_counts_equal_pandas(genai):
 
 def test_yearly_efficacy_equals_pandas(genai):
     _, units, _ = _frames(genai)
-    yearly = pq.trends(genai)
+    yearly = pq.trends(genai).to_frame()
     total = units.groupby("year")["score"].sum().reindex(YEARS)
     mean = units.groupby("year")["score"].mean().reindex(YEARS)
     np.testing.assert_allclose(yearly["efficacy_total"].to_numpy(), total.to_numpy(), rtol=1e-12)
@@ -86,8 +86,8 @@ def test_yearly_efficacy_equals_pandas(genai):
 
 
 def test_cumulative_is_the_running_sum(genai):
-    yearly = pq.trends(genai)
-    cumulative = pq.trends(genai, cumulative=True)
+    yearly = pq.trends(genai).to_frame()
+    cumulative = pq.trends(genai, cumulative=True).to_frame()
     for column in ["documents", "units", "codings", "efficacy_total"]:
         np.testing.assert_allclose(cumulative[column].to_numpy(), yearly[column].cumsum().to_numpy())
     # The mean is the mean over all clauses so far.
@@ -99,8 +99,8 @@ def test_cumulative_is_the_running_sum(genai):
 
 @pytest.mark.parametrize("split", ["family", "level", "objective"])
 def test_cumulative_split_is_the_running_sum_per_category(genai, split):
-    flows = pq.trends(genai, split=split)
-    stocks = pq.trends(genai, split=split, cumulative=True)
+    flows = pq.trends(genai, by=split).to_frame()
+    stocks = pq.trends(genai, by=split, cumulative=True).to_frame()
     assert stocks.index.equals(flows.index)
     for column in ["documents", "units", "codings", "efficacy_total"]:
         expected = flows[column].groupby(level=split, sort=False).cumsum()
@@ -117,7 +117,7 @@ def test_cumulative_split_is_the_running_sum_per_category(genai, split):
 def test_split_by_family_equals_pandas(genai):
     _, units, codings = _frames(genai)
     codings = codings.merge(units[["unit_id", "family"]], on="unit_id")
-    split = pq.trends(genai, split="family")
+    split = pq.trends(genai, by="family").to_frame()
     assert split.index.names == ["year", "family"]
     assert list(split.index) == [(y, f) for y in YEARS for f in WANG.family_keys]
     assert split["units"].tolist() == _by_year_and(units, "family", WANG.family_keys).tolist()
@@ -131,8 +131,8 @@ def test_split_by_family_equals_pandas(genai):
 
 
 def test_split_by_family_sums_to_the_unsplit_units_and_codings(genai):
-    yearly = pq.trends(genai)
-    split = pq.trends(genai, split="family").groupby(level="year").sum()
+    yearly = pq.trends(genai).to_frame()
+    split = pq.trends(genai, by="family").to_frame().groupby(level="year").sum()
     assert split["units"].tolist() == yearly["units"].tolist()
     assert split["codings"].tolist() == yearly["codings"].tolist()
     np.testing.assert_allclose(split["efficacy_total"].to_numpy(), yearly["efficacy_total"].to_numpy())
@@ -144,7 +144,7 @@ def test_split_by_family_sums_to_the_unsplit_units_and_codings(genai):
 def test_split_by_level_equals_pandas(genai):
     documents, units, codings = _frames(genai)
     codings = codings.merge(units[["unit_id", "level"]], on="unit_id")
-    split = pq.trends(genai, split="level")
+    split = pq.trends(genai, by="level").to_frame()
     levels = ["national", "provincial"]
     assert list(split.index) == [(y, v) for y in YEARS for v in levels]
     assert split["units"].tolist() == _by_year_and(units, "level", levels).tolist()
@@ -152,14 +152,14 @@ def test_split_by_level_equals_pandas(genai):
     assert split["documents"].tolist() == _by_year_and(documents, "level", levels).tolist()
     # Each document has one level: the level split partitions documents, units and codings.
     summed = split.groupby(level="year").sum()
-    yearly = pq.trends(genai)
+    yearly = pq.trends(genai).to_frame()
     assert summed[["documents", "units", "codings"]].equals(yearly[["documents", "units", "codings"]])
 
 
 def test_split_by_objective_counts_codings(genai):
     _, _, codings = _frames(genai)
     objectives = WANG.objective_keys
-    split = pq.trends(genai, split="objective")
+    split = pq.trends(genai, by="objective").to_frame()
     assert list(split.index) == [(y, o) for y in YEARS for o in objectives]
     by_cell = _by_year_and(codings, "objective", objectives)
     # With split="objective", "units" counts the clauses serving each objective: the codings.
@@ -168,7 +168,7 @@ def test_split_by_objective_counts_codings(genai):
     documents = _by_year_and(codings, "objective", objectives, "doc_id", "nunique")
     assert split["documents"].tolist() == documents.tolist()
     # Codings by objective sum to all codings of the year.
-    yearly = pq.trends(genai)
+    yearly = pq.trends(genai).to_frame()
     assert split["codings"].groupby(level="year").sum().tolist() == yearly["codings"].tolist()
     assert split["units"].sum() == 908
     # Efficacy runs over codings.
@@ -180,7 +180,7 @@ def test_split_by_objective_counts_codings(genai):
 
 def test_split_by_periods_and_family(genai):
     _, units, _ = _frames(genai)
-    split = pq.trends(genai, periods=[2017, 2023, 2026], split="family")
+    split = pq.trends(genai, periods=[2017, 2023, 2026], by="family").to_frame()
     assert split.index.names == ["period", "family"]
     assert list(split.index.get_level_values("period").unique()) == ["2017-2022", "2023-2025"]
     late = units[units["year"] >= 2023]
@@ -199,7 +199,7 @@ def test_split_by_periods_and_family(genai):
 def test_periods_as_a_mapping(genai):
     _, units, codings = _frames(genai)
     periods = {"before 2023": (2017, 2022), "2023 on": (2023, 2025)}
-    result = pq.trends(genai, periods=periods)
+    result = pq.trends(genai, periods=periods).to_frame()
     assert list(result.index) == ["before 2023", "2023 on"]
     assert result.index.name == "period"
     early = units["year"] <= 2022
@@ -208,7 +208,7 @@ def test_periods_as_a_mapping(genai):
         int((codings["year"] <= 2022).sum()),
         int((codings["year"] >= 2023).sum()),
     ]
-    yearly = pq.trends(genai)
+    yearly = pq.trends(genai).to_frame()
     assert result["documents"].tolist() == [
         yearly.loc[:2022, "documents"].sum(),
         yearly.loc[2023:, "documents"].sum(),
@@ -220,8 +220,8 @@ def test_periods_as_a_mapping(genai):
 
 
 def test_periods_as_edges(genai):
-    yearly = pq.trends(genai)
-    result = pq.trends(genai, periods=[2017, 2021, 2026])
+    yearly = pq.trends(genai).to_frame()
+    result = pq.trends(genai, periods=[2017, 2021, 2026]).to_frame()
     assert list(result.index) == ["2017-2020", "2021-2025"]
     for column in ["documents", "units", "codings"]:
         assert result[column].tolist() == [
@@ -229,7 +229,7 @@ def test_periods_as_edges(genai):
             yearly.loc[2021:2025, column].sum(),
         ]
     # A one-year bin is labelled by its year.
-    single = pq.trends(genai, periods=[2017, 2018, 2026])
+    single = pq.trends(genai, periods=[2017, 2018, 2026]).to_frame()
     assert list(single.index) == ["2017", "2018-2025"]
     assert single["documents"].tolist() == [1, 62]
 
@@ -259,28 +259,28 @@ def test_period_codes_directly():
 )
 def test_malformed_period_mappings(genai, periods):
     with pytest.raises(pq.ValidationError, match="do not overlap"):
-        pq.trends(genai, periods=periods)
+        pq.trends(genai, periods=periods).to_frame()
 
 
 @pytest.mark.parametrize("edges", [[2017], [], [2017, 2017], [2026, 2017], [2017, 2021, 2020]])
 def test_malformed_period_edges(genai, edges):
     with pytest.raises(pq.ValidationError, match="at least two increasing years"):
-        pq.trends(genai, periods=edges)
+        pq.trends(genai, periods=edges).to_frame()
 
 
 def test_a_document_outside_every_period_is_named(genai):
     # The 2020 documents fall in the gap.
     with pytest.raises(pq.ValidationError) as info:
-        pq.trends(genai, periods={"early": (2017, 2019), "late": (2021, 2025)})
+        pq.trends(genai, periods={"early": (2017, 2019), "late": (2021, 2025)}).to_frame()
     message = str(info.value)
     assert message.startswith("2 document(s) have no year or a year in no period: N06, P01")
     assert "widen the periods" in message
     # Edges that stop before the last year leave the 2025 documents out.
     with pytest.raises(pq.ValidationError, match=r"^18 document\(s\) have no year or a year in no period"):
-        pq.trends(genai, periods=[2017, 2025])
+        pq.trends(genai, periods=[2017, 2025]).to_frame()
     # Edges that start after the first year leave N01 out.
     with pytest.raises(pq.ValidationError, match=r"^1 document\(s\) .*: N01;"):
-        pq.trends(genai, periods=[2018, 2026])
+        pq.trends(genai, periods=[2018, 2026]).to_frame()
 
 
 # --------------------------------------------------------------------------
@@ -307,7 +307,7 @@ def small_corpus(years: list[object | None], clauses: list[int], **document_colu
 
 def test_empty_years_between_first_and_last_are_zeros():
     corpus = small_corpus([2015, 2018, 2018], [2, 1, 0])
-    yearly = pq.trends(corpus)
+    yearly = pq.trends(corpus).to_frame()
     assert list(yearly.index) == [2015, 2016, 2017, 2018]
     # No scores in this corpus: no efficacy columns.
     assert list(yearly.columns) == ["documents", "units", "codings"]
@@ -315,35 +315,35 @@ def test_empty_years_between_first_and_last_are_zeros():
     assert yearly["documents"].tolist() == [1, 0, 0, 2]
     assert yearly["units"].tolist() == [2, 0, 0, 1]
     assert yearly["codings"].tolist() == [4, 0, 0, 2]
-    assert pq.trends(corpus, cumulative=True)["documents"].tolist() == [1, 1, 1, 3]
+    assert pq.trends(corpus, cumulative=True).to_frame()["documents"].tolist() == [1, 1, 1, 3]
 
 
 def test_years_from_dates():
     corpus = small_corpus([None, None], [1, 1], date=["2019-03-01", "2021-12-31"])
-    assert pq.trends(corpus)["units"].tolist() == [1, 0, 1]
+    assert pq.trends(corpus).to_frame()["units"].tolist() == [1, 0, 1]
 
 
 def test_no_years_is_an_error():
     corpus = pq.Corpus(None, small_corpus([2020], [1]).units)
     with pytest.raises(pq.ValidationError, match="trends need the documents' years"):
-        pq.trends(corpus)
+        pq.trends(corpus).to_frame()
     with pytest.raises(pq.ValidationError, match="trends need the documents' years"):
-        pq.trends(small_corpus([None, None], [1, 1]))
+        pq.trends(small_corpus([None, None], [1, 1])).to_frame()
 
 
 def test_a_document_without_a_year_is_named():
     corpus = small_corpus([2020, None, 2022], [1, 1, 1])
     with pytest.raises(pq.ValidationError, match=r"^1 document\(s\) have no year: D2$"):
-        pq.trends(corpus)
+        pq.trends(corpus).to_frame()
     with pytest.raises(
         pq.ValidationError, match=r"^1 document\(s\) have no year or a year in no period: D2;"
     ):
-        pq.trends(corpus, periods=[2020, 2023])
+        pq.trends(corpus, periods=[2020, 2023]).to_frame()
 
 
 def test_unknown_split_is_an_error(genai):
     with pytest.raises(pq.ValidationError, match="cannot group by 'famly'"):
-        pq.trends(genai, split="famly")
+        pq.trends(genai, by="famly").to_frame()
 
 
 # --------------------------------------------------------------------------
@@ -360,10 +360,10 @@ SHEETS = _coding_sheets()
 CASES = [
     {},
     {"cumulative": True},
-    {"split": "family"},
-    {"split": "objective"},
-    {"split": "level", "cumulative": True},
-    {"periods": {"before 2023": (2017, 2022), "2023 on": (2023, 2025)}, "split": "instrument"},
+    {"by": "family"},
+    {"by": "objective"},
+    {"by": "level", "cumulative": True},
+    {"periods": {"before 2023": (2017, 2022), "2023 on": (2023, 2025)}, "by": "instrument"},
 ]
 
 
@@ -378,4 +378,6 @@ def test_results_do_not_depend_on_row_order(genai, seed, shuffle_documents):
     corpus = pq.Corpus(documents, units)
     assert corpus.units["unit_id"].tolist() == units["unit_id"].tolist()
     for kwargs in CASES:
-        pd.testing.assert_frame_equal(pq.trends(corpus, **kwargs), pq.trends(genai, **kwargs), rtol=1e-12)
+        pd.testing.assert_frame_equal(
+            pq.trends(corpus, **kwargs).to_frame(), pq.trends(genai, **kwargs).to_frame(), rtol=1e-12
+        )

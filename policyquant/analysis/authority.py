@@ -26,9 +26,10 @@ def authority_distribution(
     dimension : str, optional
         A document-level dimension of the framework's scale; by default its
         first (``"DA"``, authority strength, in the study's framework).
-    level : {"national", "provincial"}, optional
-        Only documents of this administrative level; the study's Figure 3 uses
-        ``"provincial"``.
+    level : str, optional
+        Only documents of this administrative level: the key of one of the
+        corpus's levels (``corpus.framework.level_keys``); the study's
+        Figure 3 uses ``"provincial"``.
 
     Returns
     -------
@@ -65,8 +66,14 @@ def authority_distribution(
     if dimension not in corpus.documents.columns:
         raise ValidationError(f"the documents have no {dimension} scores")
     if level is not None:
-        if level not in ("national", "provincial"):
-            raise ValidationError(f"level must be 'national' or 'provincial', got {level!r}")
+        keys = corpus.framework.level_keys
+        if level not in keys:
+            choices = (
+                " or ".join(map(repr, keys)) if len(keys) <= 2 else "one of " + ", ".join(map(repr, keys))
+            )
+            nearest = corpus.framework.suggest("level", level) if isinstance(level, str) else []
+            hint = f"; did you mean {' or '.join(nearest)}?" if nearest else ""
+            raise ValidationError(f"level must be {choices}, got {level!r}{hint}")
         if "level" not in corpus.documents.columns:
             raise ValidationError(
                 "filtering by level needs the documents' administrative levels: give a level column"

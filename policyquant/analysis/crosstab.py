@@ -7,8 +7,10 @@ from typing import Literal
 import attrs
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from .._checks import require_corpus
+from .._text import closest
 from ..corpus import Corpus
 from ..errors import ValidationError
 from ..results import TableResult
@@ -30,9 +32,11 @@ class CrosstabResult(TableResult):
         instrument keys in framework order) with one column per category of
         ``columns``; empty categories are rows or columns of zeros.
     rows, columns : str
-        The fields cross-tabulated.
-    count : {"codings", "units"}
-        What was counted.
+        The fields cross-tabulated; the same code field for a co-occurrence
+        matrix.
+    count : {"codings", "units", "documents"}
+        What was counted; for a co-occurrence matrix, where two codes
+        co-occur (the same clause or the same document).
     corpus : Corpus
         The corpus tabulated (used for labels and families).
     """
@@ -87,8 +91,15 @@ class CrosstabResult(TableResult):
         except Exception:  # noqa: BLE001 - "(missing)" and the like keep their own text
             return key
 
+    @property
+    def is_cooccurrence(self) -> bool:
+        """Whether this is a co-occurrence matrix (the same code on rows and columns)."""
+        return self.rows == self.columns
+
     def _export_frame(self) -> pd.DataFrame:
         frame = self.to_frame()
+        if self.is_cooccurrence:
+            return frame
         frame.index = [_study_row_label(group, row) for group, row in frame.index]
         frame.index.name = self.rows
         frame.columns = [f"{c} {v}" if c != "Total" else f"Total {v}" for c, v in frame.columns]
@@ -111,7 +122,10 @@ class CrosstabResult(TableResult):
             Index levels ``(group, row)``; columns ``(column category, "count" | "share")``
             plus ``("Total", "count")`` and ``("Total", "share")``.  Shares are
             percentages of the column total; the total column's share is of the
-            grand total.
+            grand total.  A co-occurrence matrix (:attr:`is_cooccurrence`) is
+            the square table of counts alone, its categories labelled: shares
+            and totals of co-occurrences would count a clause or document
+            several times.
 
         Examples
         --------
@@ -121,6 +135,11 @@ class CrosstabResult(TableResult):
         np.float64(51.98)
         """
         counts = self.counts
+        if self.is_cooccurrence:
+            named = [self._label(self.rows, key) if labels else str(key) for key in counts.index]
+            return counts.set_axis(pd.Index(named, name=self.rows), axis=0).set_axis(
+                pd.Index(named, name=self.columns), axis=1
+            )
         column_totals = counts.sum(axis=0)
         grand = max(int(column_totals.sum()), 1)
         shares = self.shares
@@ -202,38 +221,67 @@ def crosstab(
         ``"objective"`` always counts codings, since a clause belongs to an
         objective only through them.
 
+        **Co-occurrence.**  The same code twice (``rows="objective",
+        columns="objective"``, or ``"instrument"`` or ``"family"`` twice) gives
+        the co-occurrence matrix that QDA programs call a code relations
+        browser: cell *(a, b)* counts the clauses (``count="units"``) or
+        documents (``count="documents"``) coded with both *a* and *b*, and the
+        diagonal counts those coded with *a* at all.  By default
+        (``"codings"``) objectives co-occur in a clause (one clause serves
+        several objectives) and instruments and families in a document (a
+        clause uses one instrument).  A code used twice in one clause or
+        document counts once there.
+
     Returns
     -------
     CrosstabResult
         ``.counts``, ``.shares``, ``.to_frame()`` (the study's layout),
-        ``.to_markdown()``, ``.to_latex()``; renders in Jupyter.
+        ``.to_markdown()``, ``.to_latex()``; renders in Jupyter.  A
+        co-occurrence matrix is symmetric; its ``.to_frame()`` is the labelled
+        square matrix.
 
     Raises
     ------
     ValidationError
-        For an unknown field or ``count``.
+        For an unknown field or ``count``, or the same field twice when it is
+        not a code (``"level"`` twice).
 
     Notes
     -----
     One :func:`numpy.bincount` over the combined integer codes of the two
-    fields; no Python loop over rows.
+    fields; no Python loop over rows.  A co-occurrence matrix is
+    ``X.T @ X`` for the sparse 0/1 matrix ``X`` of clauses (or documents) by
+    codes.
 
     Examples
     --------
     >>> import policyquant as pq
-    >>> table = pq.crosstab(pq.datasets.load_genai_china())
+    >>> corpus = pq.datasets.load_genai_china()
+    >>> table = pq.crosstab(corpus)
     >>> table.counts.loc["standards_and_norms"].tolist()
     [28, 75, 40, 36]
     >>> table.shares.loc["standards_and_norms", "rights_protection"].round(2)
     np.float64(22.58)
     >>> table.total
     908
+
+    Which objectives the same clauses serve, and which instruments the same
+    documents use:
+
+    >>> objectives = pq.crosstab(corpus, rows="objective", columns="objective")
+    >>> objectives.count, objectives.counts.shape
+    ('units', (4, 4))
+    >>> bool((objectives.counts == objectives.counts.T).all().all())
+    True
+    >>> instruments = pq.crosstab(corpus, rows="instrument", columns="instrument")
+    >>> instruments.count, int(instruments.counts.loc["standards_and_norms", "standards_and_norms"])
+    ('documents', ...)
     """
     corpus = require_corpus(corpus, "crosstab")
     if count not in ("codings", "units", "documents"):
         raise ValidationError(f"count must be 'codings', 'units' or 'documents', got {count!r}")
     if rows == columns:
-        raise ValidationError(f"rows and columns must be different fields, got {rows!r} twice")
+        return _cooccurrence(corpus, rows, count)
     framework = corpus.framework
     if count == "documents":
         table = "documents"
@@ -247,3 +295,49 @@ def crosstab(
     flat = np.bincount(groups.codes, minlength=shape[0] * shape[1]).reshape(shape)
     counts = pd.DataFrame(flat, index=row_categories.rename(rows), columns=column_categories.rename(columns))
     return CrosstabResult(counts, rows, columns, table, corpus)
+
+
+#: The codes a co-occurrence matrix is made of, and where two of them co-occur by default.
+_COOCCURRING = {"objective": "units", "instrument": "documents", "family": "documents"}
+
+
+def _cooccurrence(corpus: Corpus, field: str, count: str) -> CrosstabResult:
+    """The code relations matrix of ``field``: ``X.T @ X`` of a sparse 0/1 indicator matrix.
+
+    ``X`` has one row per clause (``count="units"``) or document
+    (``"documents"``) and one column per category; a cell is 1 when the
+    category is coded there at least once, so the diagonal counts the clauses
+    or documents coded with each category.
+    """
+    if field not in _COOCCURRING:
+        raise ValidationError(
+            f"rows and columns must be different fields, got {field!r} twice; the same field twice "
+            f"gives a co-occurrence matrix of codes: {', '.join(map(repr, _COOCCURRING))}",
+            [
+                {
+                    "column": "rows, columns",
+                    "value": field,
+                    "problem": "the same field twice, and not a code",
+                    "expected": "two different fields, or one of " + ", ".join(_COOCCURRING),
+                    "suggestions": ", ".join(closest(field, list(_COOCCURRING))) or None,
+                }
+            ],
+        )
+    context = _COOCCURRING[field] if count == "codings" else count
+    table = "codings" if field == "objective" else "units"
+    groups = grouping(corpus, field, table)
+    (categories,) = groups.categories
+    units = corpus.coding_unit_positions() if table == "codings" else np.arange(len(corpus.units))
+    if context == "documents":
+        where, size = corpus.unit_document_positions()[units], len(corpus.documents)
+    else:
+        where, size = units, len(corpus.units)
+    indicator = sparse.csr_matrix(
+        (np.ones(len(where), dtype=np.int64), (where, groups.codes)), shape=(size, len(categories))
+    )
+    # A code used twice in one clause or document is there once: presence, not frequency.
+    indicator.sum_duplicates()
+    indicator.data[:] = 1
+    matrix = np.asarray((indicator.T @ indicator).toarray(), dtype=np.int64)
+    counts = pd.DataFrame(matrix, index=categories.rename(field), columns=categories.rename(field))
+    return CrosstabResult(counts, field, field, context, corpus)

@@ -10,9 +10,45 @@ import pandas as pd
 from .._checks import require_corpus
 from ..corpus import Corpus
 from ..errors import ValidationError
+from ..results import AnalysisTable
 from .groups import fields_of, grouping
 
-__all__ = ["efficacy", "efficacy_summary", "group_statistics", "histogram_statistics"]
+__all__ = ["EfficacySummaryResult", "efficacy", "efficacy_summary", "group_statistics", "histogram_statistics"]
+
+
+class EfficacySummaryResult(AnalysisTable):
+    """Efficacy statistics by group, as :func:`efficacy_summary` computes them.
+
+    :meth:`to_frame` gives one row per group (indexed by the ``by`` fields)
+    with the columns ``count``, ``mean``, ``std``, ``min``, ``max``,
+    ``total`` and ``share``; :meth:`save` and the exports write it.  DataFrame
+    access on the result itself is deprecated (see
+    :class:`~policyquant.results.AnalysisTable`).
+
+    Attributes
+    ----------
+    by : tuple of str
+        The fields grouped by.
+    over : {"units", "codings"}
+        What the statistics run over: clauses, or codings when grouped by
+        objective.
+
+    Examples
+    --------
+    >>> import policyquant as pq
+    >>> result = pq.efficacy_summary(pq.datasets.load_genai_china(), by="family")
+    >>> result.by, result.over
+    (('family',), 'units')
+    >>> print(result.to_markdown(decimals=1).splitlines()[2])
+    | mandatory |     348 |   16.4 |  11.0 |   2.0 |  50.0 |  5692.0 |    56.3 |
+    """
+
+    function = "efficacy_summary()"
+
+    def __init__(self, frame: pd.DataFrame, corpus: Corpus, by: Sequence[str], over: str) -> None:
+        super().__init__(frame, corpus, fields=tuple(by))
+        self.by = tuple(by)
+        self.over = over
 
 
 def efficacy(corpus: Corpus) -> pd.Series:
@@ -196,7 +232,7 @@ def group_statistics(values: np.ndarray, codes: np.ndarray, size: int) -> dict[s
     return {"count": count, "mean": mean, "std": std, "min": low, "max": high, "total": total}
 
 
-def efficacy_summary(corpus: Corpus, by: str | Sequence[str] = "instrument") -> pd.DataFrame:
+def efficacy_summary(corpus: Corpus, by: str | Sequence[str] = "instrument") -> EfficacySummaryResult:
     """Efficacy statistics by instrument, family, objective or any document field.
 
     Parameters
@@ -211,21 +247,25 @@ def efficacy_summary(corpus: Corpus, by: str | Sequence[str] = "instrument") -> 
 
     Returns
     -------
-    pandas.DataFrame
-        One row per group (every category of a categorical field, empty ones
-        included) with the columns ``count`` (clauses or codings), ``mean``,
-        ``std`` (sample standard deviation), ``min``, ``max``, ``total`` (sum
-        of scores) and ``share`` (the group's percentage of the total).
+    EfficacySummaryResult
+        Its :meth:`~EfficacySummaryResult.to_frame` has one row per group
+        (every category of a categorical field, empty ones included) with the
+        columns ``count`` (clauses or codings), ``mean``, ``std`` (sample
+        standard deviation), ``min``, ``max``, ``total`` (sum of scores) and
+        ``share`` (the group's percentage of the total).  Before 0.1 this
+        function returned that DataFrame itself; DataFrame access on the
+        result still works, with a :class:`DeprecationWarning`.
 
     Examples
     --------
     >>> import policyquant as pq
     >>> summary = pq.efficacy_summary(pq.datasets.load_genai_china(), by="objective")
-    >>> list(summary.columns)
+    >>> table = summary.to_frame()
+    >>> list(table.columns)
     ['count', 'mean', 'std', 'min', 'max', 'total', 'share']
-    >>> summary["count"].tolist()
+    >>> table["count"].tolist()
     [124, 365, 193, 226]
-    >>> summary["mean"].idxmax()
+    >>> table["mean"].idxmax()
     'rights_protection'
     """
     corpus = require_corpus(corpus, "efficacy_summary")
@@ -252,4 +292,4 @@ def efficacy_summary(corpus: Corpus, by: str | Sequence[str] = "instrument") -> 
     frame = pd.DataFrame(stats, index=groups.index)
     frame["share"] = frame["total"] / grand * 100.0 if grand else 0.0
     frame["count"] = frame["count"].astype("int64")
-    return frame
+    return EfficacySummaryResult(frame, corpus, fields, table)

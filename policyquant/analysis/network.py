@@ -223,8 +223,9 @@ def issuer_network(
     ----------
     corpus : Corpus
         Documents need an ``issuers`` column.
-    level : {"national", "provincial"}, optional
-        Only documents of this administrative level.
+    level : str, optional
+        Only documents of this administrative level: the key of one of the
+        corpus's levels (``corpus.framework.level_keys``).
     aliases : IssuerAliases or mapping, optional
         How to merge spellings of one body.  A mapping extends
         :data:`DEFAULT_ISSUER_ALIASES`; an :class:`IssuerAliases` replaces it.
@@ -261,8 +262,14 @@ def issuer_network(
     if "issuers" not in documents.columns:
         raise ValidationError("an issuer network needs the documents' issuers: give an issuers column")
     if level is not None:
-        if level not in ("national", "provincial"):
-            raise ValidationError(f"level must be 'national' or 'provincial', got {level!r}")
+        keys = corpus.framework.level_keys
+        if level not in keys:
+            choices = (
+                " or ".join(map(repr, keys)) if len(keys) <= 2 else "one of " + ", ".join(map(repr, keys))
+            )
+            nearest = corpus.framework.suggest("level", level) if isinstance(level, str) else []
+            hint = f"; did you mean {' or '.join(nearest)}?" if nearest else ""
+            raise ValidationError(f"level must be {choices}, got {level!r}{hint}")
         if "level" not in documents.columns:
             raise ValidationError(
                 "filtering by level needs the documents' administrative levels: give a level column"

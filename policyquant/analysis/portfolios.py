@@ -16,7 +16,7 @@ over it.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -26,9 +26,17 @@ from .._checks import describe_value, how_to_read
 from .._text import closest, format_choices
 from ..corpus import MAX_PROBLEMS, Corpus
 from ..errors import InputTypeError, ValidationError
+from ..results import AnalysisTable, TableResult
 from .groups import MISSING, group_codes
 
-__all__ = ["MEASURES", "portfolio_measures", "portfolio_similarity"]
+__all__ = [
+    "MEASURES",
+    "SIMILARITIES",
+    "PortfolioMeasuresResult",
+    "PortfolioSimilarityResult",
+    "portfolio_measures",
+    "portfolio_similarity",
+]
 
 #: The measures of :func:`portfolio_measures` in column order: name -> (R name, label).
 MEASURES: dict[str, tuple[str, str]] = {
@@ -57,6 +65,102 @@ MEASURES: dict[str, tuple[str, str]] = {
 }
 
 _COUNTS = ("space", "n_instruments", "n_targets", "unique")
+
+#: The values of :func:`portfolio_similarity`, in order: name -> label.
+SIMILARITIES: dict[str, str] = {
+    "jaccard": "Jaccard",
+    "dice": "Sørensen-Dice",
+    "overlap": "Overlap (Szymkiewicz-Simpson)",
+    "rand": "Rand (simple matching)",
+    "hamming": "Hamming distance (cells that differ)",
+    "p_hamming": "Proportion of cells that differ",
+    "both": "Cells covered in both",
+    "only_a": "Cells covered in a only",
+    "only_b": "Cells covered in b only",
+    "neither": "Cells covered in neither",
+    "cells": "Cells of the space",
+}
+
+
+class PortfolioMeasuresResult(AnalysisTable):
+    """The measures of every portfolio, as :func:`portfolio_measures` computes them.
+
+    :meth:`to_frame` gives one row per portfolio with the columns of
+    :data:`MEASURES`; :meth:`save` and the exports write it.  DataFrame access
+    on the result itself is deprecated (see
+    :class:`~policyquant.results.AnalysisTable`).
+
+    Attributes
+    ----------
+    corpus : Corpus or None
+        The corpus measured, or None for a tidy frame.
+
+    Examples
+    --------
+    >>> import policyquant as pq
+    >>> result = pq.portfolio_measures(pq.datasets.load_genai_china(), by="level")
+    >>> result.to_frame().loc["national", ["space", "n_instruments"]].tolist()
+    [64, 15]
+    >>> result.to_frame(language="zh").index.tolist()
+    ['国家级', '省级']
+    """
+
+    function = "portfolio_measures()"
+
+
+class PortfolioSimilarityResult(TableResult, Mapping[str, float | int]):
+    """The similarity of two portfolios, as :func:`portfolio_similarity` computes it.
+
+    A read-only mapping of the names of :data:`SIMILARITIES` to their values
+    (``result["jaccard"]``, ``dict(result)``), and a table result:
+    :meth:`to_frame` has one row per measure (index ``measure``, column
+    ``value``), :meth:`save` and the exports write it, and :meth:`summary`
+    gives one line.
+
+    Examples
+    --------
+    >>> from policyquant.analysis.portfolios import portfolio_similarity
+    >>> result = portfolio_similarity([[1, 1, 0], [0, 1, 0]], [[1, 0, 0], [0, 1, 1]])
+    >>> result["jaccard"], result.to_frame().loc["cells", "value"]
+    (0.5, 6)
+    >>> print(result.summary())
+    Jaccard 0.50, Dice 0.67, overlap 0.67, Rand 0.67; 2 of 6 cells differ (both 2, a only 1, b only 1, neither 2)
+    """
+
+    decimals = 3
+
+    def __init__(self, values: Mapping[str, float | int]) -> None:
+        self._values = {name: values[name] for name in SIMILARITIES}
+
+    def __getitem__(self, name: str) -> float | int:
+        return self._values[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        return f"PortfolioSimilarityResult({self._values!r})"
+
+    def to_frame(self, language: str | None = None) -> pd.DataFrame:
+        """One row per measure: index ``measure``, column ``value`` (as ``export`` laid out the dict).
+
+        ``language`` is accepted for the common contract; the measures keep their names.
+        """
+        return pd.DataFrame(
+            {"value": pd.Series(list(self._values.values()), index=list(self._values), dtype=object)}
+        ).rename_axis("measure")
+
+    def summary(self) -> str:
+        """The similarity in one line."""
+        v = self._values
+        return (
+            f"Jaccard {v['jaccard']:.2f}, Dice {v['dice']:.2f}, overlap {v['overlap']:.2f}, "
+            f"Rand {v['rand']:.2f}; {v['hamming']} of {v['cells']} cells differ (both {v['both']}, "
+            f"a only {v['only_a']}, b only {v['only_b']}, neither {v['neither']})"
+        )
 
 _BINARY = "0 or 1 (or True / False)"
 
@@ -571,7 +675,7 @@ def portfolio_measures(
     *,
     space_by: str | Sequence[str] | None = None,
     fill_missing: bool = False,
-) -> pd.DataFrame:
+) -> PortfolioMeasuresResult:
     """Measures of policy portfolios, as the R package PolicyPortfolios' ``pp_measures()``.
 
     Parameters
@@ -587,8 +691,12 @@ def portfolio_measures(
         Column names in a tidy frame (ignored for a corpus).  ``covered``
         holds 0/1 or True/False.  The space of the portfolios is every
         instrument x every target found in the frame (for a categorical
-        column, all its categories, as R uses factor levels).  For a corpus it
-        is every instrument x every objective of its framework.
+        column, all its categories, even those no row uses).  R's
+        ``pp_measures()`` differs there: it drops unused factor levels.
+        R's ``pp_complete()`` adds not-covered rows for every level, so
+        ``fill_missing=True`` gives what ``pp_complete()`` followed by
+        ``pp_measures()`` gives in R.  For a corpus the space is every
+        instrument x every objective of its framework.
     by : str or list of str, optional
         What identifies a portfolio.  For a tidy frame, columns (e.g.
         ``["Sector", "Country", "Year"]``); by default every column other than
@@ -608,8 +716,9 @@ def portfolio_measures(
 
     Returns
     -------
-    pandas.DataFrame
-        One row per portfolio, indexed by the ``by`` values: for a tidy
+    PortfolioMeasuresResult
+        Its :meth:`~PortfolioMeasuresResult.to_frame` has one row per
+        portfolio, indexed by the ``by`` values: for a tidy
         frame, the combinations present in it; for a corpus, the combinations
         found among its documents (a document, or a group of documents, without
         coded clauses is an empty portfolio), or among its coded clauses for
@@ -623,7 +732,9 @@ def portfolio_measures(
         ``burden_targets_continuous``, ``burden_targets_steep``,
         ``burden_targets_capped`` (weighted by target; R's
         ``Burden.targets.continuous`` ...).  ``space``, ``n_instruments``,
-        ``n_targets`` and ``unique`` are integers, the rest floats.
+        ``n_targets`` and ``unique`` are integers, the rest floats.  Before
+        0.1 this function returned that DataFrame itself; DataFrame access on
+        the result still works, with a :class:`DeprecationWarning`.
 
     Raises
     ------
@@ -697,7 +808,7 @@ def portfolio_measures(
     ...     "Target": ["air", "water"] * 4,
     ...     "covered": [1, 1, 1, 0, 1, 0, 0, 1],
     ... })
-    >>> m = portfolio_measures(data, by="Country")
+    >>> m = portfolio_measures(data, by="Country").to_frame()
     >>> m[["space", "size", "n_targets", "div_aid", "div_gs", "in_prep"]]
              space  size  n_targets  div_aid    div_gs  in_prep
     Country
@@ -728,7 +839,7 @@ def portfolio_measures(
         },
         index=index,
     )
-    return frame
+    return PortfolioMeasuresResult(frame, data if isinstance(data, Corpus) else None)
 
 
 # Similarity ----------------------------------------------------------------------
@@ -852,7 +963,7 @@ def portfolio_similarity(
     target: str = "Target",
     covered: str = "covered",
     fill_missing: bool = False,
-) -> dict[str, float | int]:
+) -> PortfolioSimilarityResult:
     """Similarity of two portfolios of the same instrument x target space.
 
     Parameters
@@ -872,11 +983,14 @@ def portfolio_similarity(
 
     Returns
     -------
-    dict
-        ``jaccard``, ``dice``, ``overlap`` (Szymkiewicz-Simpson), ``rand``
+    PortfolioSimilarityResult
+        A read-only mapping (as the dict this function returned before 0.1)
+        of ``jaccard``, ``dice``, ``overlap`` (Szymkiewicz-Simpson), ``rand``
         (simple matching), ``hamming`` (the number of cells that differ),
         ``p_hamming`` (its proportion of the space), and the counts ``both``,
-        ``only_a``, ``only_b``, ``neither`` and ``cells``.
+        ``only_a``, ``only_b``, ``neither`` and ``cells``; with
+        :meth:`~PortfolioSimilarityResult.to_frame`, ``save`` and
+        ``summary``.
 
     Raises
     ------
@@ -948,7 +1062,7 @@ def portfolio_similarity(
     def ratio(numerator: int, denominator: int) -> float:
         return numerator / denominator if denominator else 0.0
 
-    return {
+    return PortfolioSimilarityResult({
         "jaccard": ratio(both, both + only_a + only_b),
         "dice": ratio(2 * both, 2 * both + only_a + only_b),
         "overlap": ratio(both, min(both + only_a, both + only_b)),
@@ -960,7 +1074,7 @@ def portfolio_similarity(
         "only_b": only_b,
         "neither": neither,
         "cells": cells,
-    }
+    })
 
 
 def _label_problems(left: pd.Index, right: pd.Index, part: str) -> list[dict[str, Any]]:

@@ -8,14 +8,52 @@ import numpy as np
 import pandas as pd
 
 from .._checks import require_corpus
+from .._deprecation import renamed_arguments
 from ..corpus import Corpus
 from ..errors import ValidationError
+from ..results import AnalysisTable
 from .efficacy import _unit_scores
 from .groups import group_codes
 
-__all__ = ["period_codes", "trends"]
+__all__ = ["TrendsResult", "period_codes", "trends"]
 
 Periods = Mapping[str, tuple[int, int]] | Sequence[int]
+
+
+class TrendsResult(AnalysisTable):
+    """Policy supply per year or period, as :func:`trends` computes it.
+
+    :meth:`to_frame` gives the table, indexed by year or period (and the
+    ``by`` category), with the columns ``documents``, ``units``, ``codings``
+    and, where the framework has a scale, ``efficacy_total`` and
+    ``efficacy_mean``; :meth:`save` and the exports write it.  DataFrame access
+    on the result itself is deprecated (see
+    :class:`~policyquant.results.AnalysisTable`).
+
+    Attributes
+    ----------
+    by : str or None
+        The field the table is also grouped by.
+    cumulative : bool
+        Whether the table holds running totals.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import policyquant as pq
+    >>> result = pq.trends(pq.datasets.load_genai_china(), by="family")
+    >>> result.by, result.cumulative, list(result.to_frame().index.names)
+    ('family', False, ['year', 'family'])
+    >>> result.save(pathlib.Path(tempfile.mkdtemp()) / "trends.xlsx").suffix
+    '.xlsx'
+    """
+
+    function = "trends()"
+
+    def __init__(self, frame: pd.DataFrame, corpus: Corpus, by: str | None, cumulative: bool) -> None:
+        super().__init__(frame, corpus)
+        self.by = by
+        self.cumulative = cumulative
 
 
 def period_codes(years: np.ndarray, periods: Periods | None) -> tuple[np.ndarray, pd.Index]:
@@ -75,12 +113,13 @@ def period_codes(years: np.ndarray, periods: Periods | None) -> tuple[np.ndarray
     return np.where(inside, position, -1), pd.Index(labels, name="period")
 
 
+@renamed_arguments(split="by")
 def trends(
     corpus: Corpus,
     periods: Periods | None = None,
-    split: str | None = None,
+    by: str | None = None,
     cumulative: bool = False,
-) -> pd.DataFrame:
+) -> TrendsResult:
     """Policy supply over time: documents, clauses, codings and efficacy per year or period.
 
     Parameters
@@ -90,12 +129,12 @@ def trends(
     periods : mapping or sequence of int, optional
         Years by default (every year from the first to the last, empty ones
         as zeros); or periods, see :func:`period_codes`.
-    split : str, optional
-        Also split by ``"family"``, ``"instrument"``, ``"objective"``,
+    by : str, optional
+        Also group by ``"family"``, ``"instrument"``, ``"objective"``,
         ``"level"`` or another document field.  A document counts in every
-        split category it has clauses in; with ``split="objective"``,
-        ``units`` counts the clauses serving each objective (the codings) and
-        efficacy runs over codings.
+        category it has clauses in; with ``by="objective"``, ``units``
+        counts the clauses serving each objective (the codings) and efficacy
+        runs over codings.  ``split=`` is a deprecated alias of ``by=``.
     cumulative : bool, default False
         Running totals (the stock of policies in force, if none expires)
         instead of each period's flow.  Means become the mean over all
@@ -103,10 +142,13 @@ def trends(
 
     Returns
     -------
-    pandas.DataFrame
-        Indexed by year or period (and the split category), with the columns
-        ``documents``, ``units`` (clauses), ``codings``, and where the
-        framework has a scale, ``efficacy_total`` and ``efficacy_mean``.
+    TrendsResult
+        Its :meth:`~TrendsResult.to_frame` is indexed by year or period (and
+        the ``by`` category), with the columns ``documents``, ``units``
+        (clauses), ``codings``, and where the framework has a scale,
+        ``efficacy_total`` and ``efficacy_mean``.  Before 0.1 this function
+        returned that DataFrame itself; DataFrame access on the result still
+        works, with a :class:`DeprecationWarning`.
 
     Raises
     ------
@@ -119,12 +161,12 @@ def trends(
     --------
     >>> import policyquant as pq
     >>> corpus = pq.datasets.load_genai_china()
-    >>> yearly = pq.trends(corpus)
+    >>> yearly = pq.trends(corpus).to_frame()
     >>> yearly["documents"].tolist()
     [1, 2, 2, 2, 3, 4, 14, 17, 18]
-    >>> pq.trends(corpus, cumulative=True)["documents"].iloc[-1]
+    >>> pq.trends(corpus, cumulative=True).to_frame()["documents"].iloc[-1]
     np.int64(63)
-    >>> pq.trends(corpus, periods={"before 2023": (2017, 2022), "2023 on": (2023, 2025)})["units"].tolist()
+    >>> pq.trends(corpus, periods={"before 2023": (2017, 2022), "2023 on": (2023, 2025)}).to_frame()["units"].tolist()
     [157, 513]
     """
     corpus = require_corpus(corpus, "trends")
@@ -148,6 +190,7 @@ def trends(
     n_periods = len(labels)
     scale = corpus.framework.scale
     scores = _unit_scores(corpus) if scale is not None and _has_scores(corpus) else None
+    split = by
 
     if split is None:
         n_split = 1
@@ -200,7 +243,7 @@ def trends(
         if split is None
         else pd.MultiIndex.from_product([labels, split_index], names=[labels.name, split])
     )
-    return frame
+    return TrendsResult(frame, corpus, by, cumulative)
 
 
 def _has_scores(corpus: Corpus) -> bool:

@@ -392,6 +392,8 @@ def wang2026() -> Framework:
         scale=APE_SCALE,
         citation=WANG2026_CITATION,
         version="1.0",
+        # The study coded national and provincial documents only: a "county" in its sheets is a mistake.
+        levels=("national", "provincial"),
         description=(
             "A three-dimensional framework (policy instrument, policy objective, policy efficacy) "
             "built on Howlett and Ramesh's voluntary, mixed and mandatory instruments."

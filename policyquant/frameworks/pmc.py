@@ -1990,9 +1990,10 @@ def pmc_surface_plot(
     'P1的PMC曲面图'
     >>> plt.close(fig)
     """
-    from ..plotting import _check_language, _colormap, _drawing, _pyplot, _root_figure
+    from .._language import resolve_language
+    from ..plotting import _colormap, _drawing, _pyplot, _root_figure
 
-    language = _check_language(language)
+    language = resolve_language(language)
     surface = _surface_of(row_or_result, index)
     values = surface.to_numpy(dtype=np.float64)
     names = surface.attrs.get("variables") or [[f"X{3 * i + j + 1}" for j in range(3)] for i in range(3)]
@@ -2123,9 +2124,10 @@ def pmc_radar(
     (['Nature', 'X2', 'X3'], ['P1 (PMC = 2.00)', 'P2 (PMC = 2.50)'])
     >>> plt.close(fig)
     """
-    from ..plotting import PALETTE, _check_language, _drawing, _pyplot, _root_figure
+    from .._language import resolve_language
+    from ..plotting import PALETTE, _drawing, _pyplot, _root_figure
 
-    language = _check_language(language)
+    language = resolve_language(language)
     table, names = _policy_table(frame, index, language)
     if policies is not None:
         missing = [p for p in policies if p not in table.index]

@@ -1661,6 +1661,7 @@ def read_coding(
     columns: Mapping[str, str] | None = None,
     sheet: str | Mapping[str, str] | None = None,
     encoding: str | None = None,
+    levels: Any = None,
 ) -> Corpus:
     """Read a coding study's documents and units into a validated :class:`~policyquant.Corpus`.
 
@@ -1685,6 +1686,10 @@ def read_coding(
         The units sheet of a workbook, or ``{"units": ..., "documents": ...}``.
     encoding : str, optional
         Encoding of CSV or JSON files; detected when omitted.
+    levels : list of str or AdministrativeLevel, optional
+        The study's administrative levels, from the top down, instead of the
+        framework's: ``["municipal", "county"]`` (or ``["市级", "县级"]``) for
+        a city-level study.  See :meth:`~policyquant.Framework.with_levels`.
 
     Returns
     -------
@@ -1736,6 +1741,8 @@ def read_coding(
     """
     require_read_sources(units, documents)
     framework = get_framework(framework)
+    if levels is not None:
+        framework = framework.with_levels(levels)
     sheets = dict(sheet) if isinstance(sheet, Mapping) else {"units": sheet} if sheet else {}
     units, documents, same = _table_source(units, documents)
     from .._files import check_complete  # a table cut short is reported, not read as all rows

@@ -31,10 +31,11 @@ import numpy as np
 import pandas as pd
 
 from .._excel import _EXCEL_ILLEGAL, _display_width, _excel_text_problems, _put_text
-from .._text import closest, format_choices, normalize_name
-from ..corpus import DOCUMENT_FIELDS, LEVELS, UNIT_FIELDS, Corpus, split_multi
+from .._language import LANGUAGES, interface_language
+from .._text import normalize_name
+from ..corpus import DOCUMENT_FIELDS, UNIT_FIELDS, Corpus, split_multi
 from ..errors import ScoreError, ValidationError
-from ..model import Dimension, Framework
+from ..model import ADMINISTRATIVE_LEVELS, AdministrativeLevel, Dimension, Framework
 from ..plugins import get_framework
 from .columns import HEADER_ALIASES, standardize_columns
 from .tabular import read_table
@@ -42,7 +43,7 @@ from .tabular import read_table
 __all__ = ["TEMPLATE_LANGUAGES", "TEMPLATE_SHEETS", "write_coding_template"]
 
 #: The languages a template's sheet names, headers, labels and instructions come in.
-TEMPLATE_LANGUAGES = ("en", "zh")
+TEMPLATE_LANGUAGES = LANGUAGES
 
 #: The sheet names of a template, by language, in workbook order.
 TEMPLATE_SHEETS = {
@@ -86,9 +87,17 @@ _FIELD_HEADERS = {
     },
 }
 
+
+def _level_entry(level: AdministrativeLevel, language: str) -> str:
+    # English sheets show the key (a coder types "county"); others the localized label (县级).
+    return level.key if language == "en" else level.label_in(language)
+
+
+#: The list entry of every level policyquant knows, for pre-filled cells; a framework's
+#: own levels are shown by their keys.
 _LEVEL_LABELS = {
-    "en": {"national": "national", "provincial": "provincial"},
-    "zh": {"national": "国家级", "provincial": "省级"},
+    language: {level.key: _level_entry(level, language) for level in ADMINISTRATIVE_LEVELS}
+    for language in ("en", "zh")
 }
 
 _CODEBOOK_HEADERS = {
@@ -121,7 +130,7 @@ _UI = {
         "prompt.doc_id": "Required. The document's identifier, unique. Ids are kept as text: 007 stays 007.",
         "prompt.title": "The document's title.",
         "prompt.issuers": "The issuing bodies; separate several with ; (not with commas).",
-        "prompt.level": "national or provincial: pick from the list.",
+        "prompt.level": "{levels}: pick from the list.",
         "prompt.region": "The province or municipality; the country for national documents.",
         "prompt.year": "The year of issue, e.g. 2023. Taken from the date when left blank.",
         "prompt.date": "The date of issue, e.g. 2023-07-13.",
@@ -132,7 +141,7 @@ _UI = {
         "prompt.objectives": "Required. Pick the objective from the list. Several objectives: type them separated by ; (e.g. A; B) and click OK at the notice.",
         "prompt.score": "{name}. Pick the score: {levels}",
         "separator": "; ",
-        "error.level": "Pick national or provincial from the list.",
+        "error.level": "Pick {levels} from the list.",
         "error.unit_doc_id": "This doc_id is not (yet) in the {documents} sheet. Keep it?",
         "error.instrument": "Not an instrument of the list. Pick one from the list; the {codebook} sheet gives the coding rules.",
         "error.objectives": "Not one objective of the list. Several objectives separated by ; are fine: click OK to keep them.",
@@ -165,7 +174,7 @@ _UI = {
         "prompt.doc_id": "必填。文件编号，不可重复；编号按文本保存，007 仍是 007。",
         "prompt.title": "政策文件名称。",
         "prompt.issuers": "发文机构；多个机构用；或、分隔（不要用逗号）。",
-        "prompt.level": "国家级或省级：从列表中选择。",
+        "prompt.level": "{levels}：从列表中选择。",
         "prompt.region": "省份或直辖市；国家级文件填国家。",
         "prompt.year": "发文年份，如 2023。留空时取自发文日期。",
         "prompt.date": "发文日期，如 2023-07-13。",
@@ -176,7 +185,7 @@ _UI = {
         "prompt.objectives": "必填。从列表中选择政策目标。多个目标：用；分隔输入（如 甲；乙），出现提示时点“确定”。",
         "prompt.score": "{name}。选择分值：{levels}",
         "separator": "；",
-        "error.level": "请从列表中选择国家级或省级。",
+        "error.level": "请从列表中选择{levels}。",
         "error.unit_doc_id": "{documents}表中（还）没有这个文件编号。是否保留？",
         "error.instrument": "不是列表中的政策工具。请从列表中选择；编码规则见{codebook}。",
         "error.objectives": "不是列表中的单个目标。用；分隔的多个目标可以保留：点“确定”。",
@@ -233,23 +242,8 @@ class _Column:
 
 
 def _check_language(language: Any) -> str:
-    if language is None:
-        return "en"
-    if isinstance(language, str) and language.strip().lower() in TEMPLATE_LANGUAGES:
-        return language.strip().lower()
-    raise ValidationError(
-        f"unknown template language {language!r}; choose one of {format_choices(TEMPLATE_LANGUAGES)} "
-        "(None means English)",
-        [
-            {
-                "column": "language",
-                "value": language,
-                "problem": "unknown template language",
-                "expected": "one of " + format_choices(TEMPLATE_LANGUAGES),
-                "suggestions": ", ".join(closest(str(language), TEMPLATE_LANGUAGES)) or None,
-            }
-        ],
-    )
+    # One resolver for the package: "zh-CN" makes the same template as "zh".
+    return interface_language(language, "template language")
 
 
 def _check_rows(value: Any, name: str) -> int:
@@ -395,20 +389,24 @@ def _document_columns(framework: Framework, language: str, sheets: dict[str, str
     ui = {"documents": sheets["documents"], "units": sheets["units"], "codebook": sheets["codebook"]}
     formats = {"doc_id": "@", "title": "@", "issuers": "@", "region": "@", "date": "yyyy-mm-dd"}
     widths = {"doc_id": 12, "title": 50, "issuers": 36, "level": 12, "region": 14, "year": 8, "date": 12}
+    entries = [_level_entry(level, language) for level in framework.levels]
+    # "national or provincial", "国家级或省级": the framework's own levels, not a fixed pair.
+    either, comma = {"en": (" or ", ", "), "zh": ("或", "、")}.get(language, (" / ", " / "))
+    levels = either.join(filter(None, [comma.join(entries[:-1]), entries[-1]]))
     columns = []
     for field in DOCUMENT_FIELDS:
         column = _Column(
             field=field,
             header=_field_header(field, "documents", framework, language),
-            prompt=_ui(language, f"prompt.{field}", **ui),
+            prompt=_ui(language, f"prompt.{field}", **ui, levels=levels),
             width=widths[field],
             number_format=formats.get(field),
             wrap=field in ("title", "issuers"),
         )
         if field == "level":
-            column.entries = tuple(_LEVEL_LABELS[language][level] for level in LEVELS)
+            column.entries = tuple(entries)
             column.error_title = _ui(language, "title.list")
-            column.error = _ui(language, "error.level")
+            column.error = _ui(language, "error.level", levels=levels)
         columns.append(column)
     if framework.scale is not None:
         for dimension in framework.scale.dimensions_for("document"):
@@ -544,7 +542,7 @@ def _cell_value(field: str, value: Any, language: str) -> Any:
     if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
         return None
     if field == "level":
-        return _LEVEL_LABELS[language][value]
+        return _LEVEL_LABELS[language].get(value, value)
     if field == "date":
         return pd.Timestamp(value).to_pydatetime()
     if isinstance(value, (np.integer, np.floating, float)):
@@ -848,7 +846,9 @@ def write_coding_template(
     language : {None, "en", "zh"}
         The language of sheet names, headers, list entries, prompts and
         instructions; ``None`` is English.  Chinese uses the framework's
-        Chinese labels where it has them.
+        Chinese labels where it has them.  Resolved as everywhere in the
+        package: ``"zh-CN"``, ``"zh_Hans"`` and ``"ZH"`` are ``"zh"``,
+        ``"en-US"`` is ``"en"``.
     documents : pandas.DataFrame, Corpus or path, optional
         Documents to pre-fill the documents sheet with (a table or file with
         at least ``doc_id``, headers as :func:`~policyquant.read_coding`

@@ -36,7 +36,14 @@ from .coefficients import (
     percent_agreement,
     reliability_data,
 )
-from .report import AgreementReport, adjudicate, agreement_report, coded_dimensions, disagreements
+from .report import (
+    AgreementReport,
+    DisagreementsResult,
+    adjudicate,
+    agreement_report,
+    coded_dimensions,
+    disagreements,
+)
 
 __all__ = [
     "KAPPA_WEIGHTS",
@@ -46,6 +53,7 @@ __all__ = [
     "AgreementResult",
     "AlphaResult",
     "CohenKappaResult",
+    "DisagreementsResult",
     "FleissKappaResult",
     "ReliabilityData",
     "ReliabilityResult",

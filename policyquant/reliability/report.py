@@ -21,9 +21,50 @@ from .._checks import require_coders, require_corpus
 from .._text import format_choices
 from ..corpus import Corpus
 from ..errors import ValidationError
-from ..results import TableResult
+from ..results import AnalysisTable, TableResult
 
-__all__ = ["AgreementReport", "adjudicate", "agreement_report", "coded_dimensions", "disagreements"]
+__all__ = [
+    "AgreementReport",
+    "DisagreementsResult",
+    "adjudicate",
+    "agreement_report",
+    "coded_dimensions",
+    "disagreements",
+]
+
+
+class DisagreementsResult(AnalysisTable):
+    """The units and dimensions on which coders differ, as :func:`disagreements` lists them.
+
+    :meth:`to_frame` gives the decision sheet: the columns ``id``,
+    ``dimension`` and one per coder, to which a ``decision`` column is added
+    for :func:`adjudicate`; :meth:`save` writes it (``.xlsx`` for the coders to
+    fill in).  :func:`adjudicate` also takes the result itself.  DataFrame
+    access on the result is deprecated (see
+    :class:`~policyquant.results.AnalysisTable`).  ``to_frame(language=...)``
+    returns the same sheet: ids, dimensions and coded values are data.
+
+    Attributes
+    ----------
+    coders : tuple of str
+        The coders' names, in the order of their columns.
+
+    Examples
+    --------
+    >>> import policyquant as pq
+    >>> from policyquant.reliability import disagreements
+    >>> corpus = pq.datasets.load_genai_china()
+    >>> found = disagreements({"A": corpus, "B": corpus})
+    >>> found.coders, len(found.to_frame())
+    (('A', 'B'), 0)
+    """
+
+    function = "disagreements()"
+
+    def __init__(self, frame: pd.DataFrame, coders: Sequence[str]) -> None:
+        # The sheet's row numbers are not a field: nothing in it is relabelled.
+        super().__init__(frame, None, fields=(None,))
+        self.coders = tuple(coders)
 
 
 @attrs.frozen
@@ -311,7 +352,9 @@ def _coverage(coders: Mapping[str, Corpus]) -> pd.DataFrame:
     return pd.DataFrame({"unit_id": partial.index, "coded_by": coded_by.to_numpy() if len(partial) else []})
 
 
-def disagreements(coders: Mapping[str, Corpus], dimensions: Sequence[str] | None = None) -> pd.DataFrame:
+def disagreements(
+    coders: Mapping[str, Corpus], dimensions: Sequence[str] | None = None
+) -> DisagreementsResult:
     """Every unit and dimension on which the coders differ, with each coder's value.
 
     Parameters
@@ -322,12 +365,15 @@ def disagreements(coders: Mapping[str, Corpus], dimensions: Sequence[str] | None
 
     Returns
     -------
-    pandas.DataFrame
-        Columns ``id`` (the unit_id, or the doc_id for document-level
-        scores), ``dimension`` and one column per coder, ready to fill in a
-        ``decision`` column and pass to :func:`adjudicate`.  A unit a coder
-        did not code shows as missing for that coder and counts as a
-        disagreement only if the others differ among themselves.
+    DisagreementsResult
+        Its :meth:`~DisagreementsResult.to_frame` has the columns ``id`` (the
+        unit_id, or the doc_id for document-level scores), ``dimension`` and
+        one column per coder, ready to fill in a ``decision`` column and pass
+        to :func:`adjudicate`.  A unit a coder did not code shows as missing
+        for that coder and counts as a disagreement only if the others differ
+        among themselves.  Before 0.1 this function returned that DataFrame
+        itself; DataFrame access on the result still works, with a
+        :class:`DeprecationWarning`.
 
     Examples
     --------
@@ -368,8 +414,8 @@ def disagreements(coders: Mapping[str, Corpus], dimensions: Sequence[str] | None
         pieces.append(piece)
     columns = ["id", "dimension", *coders]
     if not pieces:
-        return pd.DataFrame(columns=columns)
-    return pd.concat(pieces, ignore_index=True)[columns]
+        return DisagreementsResult(pd.DataFrame(columns=columns), tuple(coders))
+    return DisagreementsResult(pd.concat(pieces, ignore_index=True)[columns], tuple(coders))
 
 
 def adjudicate(
@@ -382,7 +428,7 @@ def adjudicate(
     Parameters
     ----------
     coders : mapping of str to Corpus
-    decisions : pandas.DataFrame, optional
+    decisions : pandas.DataFrame or DisagreementsResult, optional
         Rows ``id``, ``dimension``, ``decision`` (as :func:`disagreements`
         returns them, with a ``decision`` column filled in).  A decision
         overrides the majority.
@@ -419,6 +465,8 @@ def adjudicate(
     first = next(iter(coders.values()))
     known = {d.name: d for d in _dimensions(first)}
     decided: dict[tuple[str, str], Any] = {}
+    if isinstance(decisions, TableResult):
+        decisions = decisions.to_frame()
     if decisions is not None:
         missing = [c for c in ("id", "dimension", "decision") if c not in decisions.columns]
         if missing:
