@@ -981,7 +981,7 @@ class Corpus:
                     wanted.sort(key=rank.__getitem__)
                 return [
                     f"{other}, a level that framework {framework.name!r} does not hold: "
-                    f"read the coding with levels={wanted!r}"
+                    f"read the coding with levels={wanted!r} (pq.read_coding, or a TOML framework's levels)"
                 ]
             # By key, as the drop-down lists them: the closest of every name of the study's levels.
             return list(dict.fromkeys(names[normalize_name(m)] for m in closest(value, list(names), n=6)))[:3]

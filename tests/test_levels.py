@@ -175,7 +175,8 @@ def test_without_the_levels_a_city_study_gets_a_clear_problem():
     first, typo, county = problems["suggestions"].tolist()
     assert first == (
         "municipal, a level that framework 'wang2026' does not hold: "
-        "read the coding with levels=['national', 'provincial', 'municipal']"
+        "read the coding with levels=['national', 'provincial', 'municipal'] "
+        "(pq.read_coding, or a TOML framework's levels)"
     )
     assert typo == "provincial"
     assert county.startswith("county, a level that framework 'wang2026' does not hold")
