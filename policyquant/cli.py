@@ -723,7 +723,7 @@ def pmc(
     """
     import pandas as pd
 
-    from .frameworks.pmc import PMCIndex, PMCWarning
+    from .frameworks.pmc import PMCIndex, PMCWarning, _localized_scores
     from .io import read_table
 
     _refuse_inputs({f"--problems {problems}": problems}, [file])
@@ -757,9 +757,10 @@ def pmc(
     scores = _save_problems(
         problems, lambda: index.score(frame, language=_language(language), source=str(file))
     )
-    _emit(
-        scores, fmt, title=f"PMC index of {len(scores)} policies ({index.n_variables} variables)", decimals=2
-    )
+    title = f"PMC index of {len(scores)} policies ({index.n_variables} variables)"
+    if _language(language) == "zh":
+        title = f"{len(scores)}项政策的PMC指数（{index.n_variables}个一级变量）"
+    _emit(_localized_scores(scores, _language(language)), fmt, title=title, decimals=2)
 
 
 @main.command()
@@ -928,7 +929,14 @@ def codebook(name: str, language: str | None, fmt: str, output: Path | None) -> 
             write_text(output, text, encoding="utf-8", what="the framework")
             click.echo(f"policyquant: framework written to {output}", err=True)
         return
-    book = framework.codebook(language=language).set_index(["part", "key"])
+    from .frameworks.pmc import PMCScale, pmc_codebook
+
+    if isinstance(framework.scale, PMCScale) and not framework.instruments and not framework.objectives:
+        # A PMC framework's rules are its variables and sub-variables (the example system when
+        # the scale finds them in each file), which the generic codebook has no rows for.
+        book = pmc_codebook(framework.scale, language=language).set_index(["part", "key"])
+    else:
+        book = framework.codebook(language=language).set_index(["part", "key"])
     if output is not None:
         from .export import export
 

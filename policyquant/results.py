@@ -911,7 +911,11 @@ class FrameResult(TableResult):
         self.decimals = decimals
 
     def to_frame(self, language: str | None = None) -> pd.DataFrame:
-        """The wrapped DataFrame (``language`` is accepted for the common contract; a plain frame has no labels)."""
+        """The wrapped DataFrame (``language`` is checked, for the common contract; a plain frame has no labels)."""
+        if language is not None:
+            from ._language import resolve_language
+
+            resolve_language(language)
         return self.frame
 
 
@@ -922,12 +926,8 @@ def _translated_index(index: pd.Index, fields: tuple[str | None, ...], corpus: A
     A category the framework has no label for (a year, a document id) keeps
     its value and type.
     """
-    # The one place a table asks for labels, from the language module where it exists.
-    try:
-        from ._language import category_label as _category_label
-        from ._language import field_title as _field_title
-    except ImportError:  # pragma: no cover - before the language module
-        from .plotting import _category_label, _field_title
+    from ._language import category_label as _category_label
+    from ._language import field_title as _field_title
 
     framework = corpus.framework
     arrays, names = [], []
@@ -1040,10 +1040,12 @@ class AnalysisTable(FrameResult):
         Raises
         ------
         ValidationError
-            If ``language`` is not a language code.
+            If ``language`` is not a language policyquant has labels in
+            (naming it and the closest one).
         """
-        if language is not None and (not isinstance(language, str) or not language.strip()):
-            raise ValidationError(f"language must be a language code such as 'en' or 'zh', or None; got {language!r}")
+        from ._language import resolve_language
+
+        language = resolve_language(language)
         frame = self.frame.copy()
         if language is not None and self.corpus is not None and any(f is not None for f in self.fields):
             frame.index = _translated_index(frame.index, self.fields, self.corpus, language)

@@ -354,6 +354,34 @@ def test_language_exceptions_are_still_needed():
             )
 
 
+def _result_classes() -> dict[str, type]:
+    from policyquant import results
+
+    found: dict[str, type] = {}
+    for module in (pq, analysis, reliability, results):
+        for name in module.__all__:
+            value = getattr(module, name)
+            if inspect.isclass(value) and (issubclass(value, TableResult) or name.endswith(("Result", "Report"))):
+                found[name] = value
+    return found
+
+
+RESULT_CLASSES = _result_classes()
+
+
+@pytest.mark.parametrize("name", sorted(RESULT_CLASSES))
+def test_every_result_class(name):
+    cls = RESULT_CLASSES[name]
+    assert issubclass(cls, TableResult), f"{name} is a result but not a TableResult"
+    for method in ("to_frame", "save", "_repr_html_"):
+        assert callable(getattr(cls, method, None)), f"{name} has no {method}()"
+    if name not in NO_LANGUAGE_YET and not inspect.isabstract(cls) and name != "ReliabilityResult":
+        parameters = inspect.signature(cls.to_frame).parameters
+        assert "language" in parameters and parameters["language"].default is None, (
+            f"{name}.to_frame takes language=None"
+        )
+
+
 @pytest.mark.parametrize("name", sorted(set(ANALYSES) - set(COLUMNS_ARE_DATA)))
 def test_columns_documented(name):
     check_columns_documented(name, FUNCTIONS[name], _result(name))

@@ -190,7 +190,11 @@ def test_unknown_level_of_a_city_study_names_the_closest_choices():
     assert problems["value"].tolist() == ["Municipl", "national"]
     assert problems["expected"].unique().tolist() == ["municipal or county"]
     assert problems["suggestions"].iloc[0] == "municipal"
-    assert problems["suggestions"].iloc[1].endswith("levels=['national', 'municipal', 'county']")
+    assert (
+        problems["suggestions"]
+        .iloc[1]
+        .endswith("levels=['national', 'municipal', 'county'] (pq.read_coding, or a TOML framework's levels)")
+    )
 
 
 def test_bad_levels_argument_is_a_clear_error():
@@ -423,3 +427,23 @@ def test_issuer_network_by_a_city_level():
     assert sorted(network.graph.nodes) == ["Xihu Bureau", "Xihu District Government"]
     with pytest.raises(pq.ValidationError, match=r"level must be 'municipal' or 'county', got 'provincial'"):
         pq.issuer_network(corpus, level="provincial")
+
+
+def test_command_line_city_study_through_a_toml_framework(tmp_path):
+    from click.testing import CliRunner
+
+    from policyquant.cli import main
+
+    documents = city_documents(["市级", "区县"])
+    documents.to_csv(tmp_path / "documents.csv", index=False)
+    city_units(list(documents["doc_id"])).to_csv(tmp_path / "units.csv", index=False)
+    framework = tmp_path / "city.toml"
+    framework.write_text(WANG.with_levels(CITY).to_toml(), encoding="utf-8")
+    files = [str(tmp_path / "units.csv"), str(tmp_path / "documents.csv")]
+    valid = CliRunner().invoke(main, ["validate", *files, "--framework", str(framework)])
+    assert valid.exit_code == 0, valid.output
+    assert "2 documents, 2 units" in valid.output
+    refused = CliRunner().invoke(main, ["validate", *files])
+    assert refused.exit_code == 2
+    assert "value '市级': unknown administrative level; expected national or provincial" in refused.output
+    assert "a TOML framework's levels" in refused.output

@@ -142,10 +142,12 @@ def test_language_labels_categories_and_keeps_the_numbers():
     assert set(labelled.index.get_level_values(1)) == {"强制型", "自愿型", "混合型"}
 
 
-@pytest.mark.parametrize("language", [3, "", "  ", ["zh"]])
-def test_a_language_that_is_no_code_is_refused(table, language):
-    with pytest.raises(ValidationError, match="language must be a language code"):
+@pytest.mark.parametrize("language", [3, "", "  ", ["zh"], "fr", "zh-TW"])
+def test_a_language_without_labels_is_refused(table, language):
+    with pytest.raises(ValidationError, match=r"unknown language .*choose one of en, zh"):
         table.to_frame(language=language)
+    with pytest.raises(ValidationError, match=r"unknown language"):
+        pq.portfolio_similarity([[1]], [[0]]).to_frame(language=language)
 
 
 def test_a_tidy_portfolio_table_has_no_labels_to_translate():

@@ -147,8 +147,12 @@ class PortfolioSimilarityResult(TableResult, Mapping[str, float | int]):
     def to_frame(self, language: str | None = None) -> pd.DataFrame:
         """One row per measure: index ``measure``, column ``value`` (as ``export`` laid out the dict).
 
-        ``language`` is accepted for the common contract; the measures keep their names.
+        ``language`` is checked, for the common contract; the measures keep their names.
         """
+        if language is not None:
+            from .._language import resolve_language
+
+            resolve_language(language)
         return pd.DataFrame(
             {"value": pd.Series(list(self._values.values()), index=list(self._values), dtype=object)}
         ).rename_axis("measure")

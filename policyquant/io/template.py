@@ -923,6 +923,20 @@ def write_coding_template(
     units_rows = _check_rows(units_rows, "units_rows")
     documents_rows = _check_rows(documents_rows, "documents_rows")
     framework = get_framework(framework)
+    from ..frameworks.pmc import PMCScale, write_pmc_template
+
+    if isinstance(framework.scale, PMCScale) and not framework.instruments and not framework.objectives:
+        # A PMC study codes policies, not clauses: one row per policy, one 0/1 column per
+        # sub-variable, read back by `policyquant pmc` (the units sheet would hold nothing).
+        if documents is not None:
+            raise ValidationError(
+                f"framework {framework.name!r}: a PMC template is filled in one row per policy and "
+                "takes no pre-filled documents; leave documents out",
+                [{"column": "documents", "problem": "not used by a PMC template", "expected": "None"}],
+            )
+        return write_pmc_template(
+            path, framework.scale, language=language, rows=documents_rows, force=force
+        )
     values, extras = (None, []) if documents is None else _prefilled_documents(documents, framework)
     if values is not None:
         documents_rows = max(documents_rows, len(values))
