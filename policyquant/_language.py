@@ -286,6 +286,8 @@ UI_STRINGS: dict[str, dict[str, str]] = {
         "n": "n = {}",
         "national": "national",
         "provincial": "provincial",
+        "municipal": "municipal",
+        "county": "county",
         "missing": "(missing)",
     },
     "zh": {
@@ -318,6 +320,8 @@ UI_STRINGS: dict[str, dict[str, str]] = {
         "n": "n = {}",
         "national": "国家级",
         "provincial": "省级",
+        "municipal": "市级",
+        "county": "县级",
         "missing": "（缺失）",
     },
 }

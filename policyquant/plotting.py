@@ -1405,7 +1405,7 @@ def issuer_network_plot(
     if title is None:
         title = (
             _ui("network_title_level", language).format(_ui(level, language))
-            if level in ("national", "provincial")
+            if level in ("national", "provincial", "municipal", "county")
             else _ui("network_title", language)
         )
     texts = [*node_labels.values(), title]

@@ -84,8 +84,8 @@ __all__ = [
     "PMCIndex",
     "PMCScale",
     "PMCWarning",
-    "pmc_framework",
     "pmc_codebook",
+    "pmc_framework",
     "pmc_radar",
     "pmc_scale",
     "pmc_surface_plot",
@@ -1280,7 +1280,12 @@ class PMCIndex:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def compare(
-        self, frame: pd.DataFrame, *, language: str | None = None, decimals: int | None = None
+        self,
+        frame: pd.DataFrame,
+        *,
+        language: str | None = None,
+        decimals: int | None = None,
+        labels: Mapping[Hashable, str] | None = None,
     ) -> pd.DataFrame:
         """Compare several policies side by side, as PMC studies tabulate them.
 
@@ -1292,6 +1297,10 @@ class PMCIndex:
             ``"zh"`` for Chinese row labels and grades.
         decimals : int, optional
             Round the variables, PMC, concavity and means to this many decimals.
+        labels : mapping, optional
+            Display names of policies, by id (a row label of ``frame``), e.g.
+            ``{"P1": "新一代人工智能发展规划"}``: the columns of the table show
+            them.  Policies left out keep their ids.
 
         Returns
         -------
@@ -1322,8 +1331,11 @@ class PMCIndex:
         变量
         排名     1     2     3   NaN
         等级  Good  Good  Poor  Poor
+        >>> index.compare(frame, labels={"A": "Plan 2017", "C": "Rules 2023"}).columns.tolist()
+        ['Plan 2017', 'B', 'Rules 2023', 'mean']
         """
         language = _language_key(language)
+        names = _policy_labels(labels, frame.index)
         table = self.score(frame, language=language)
         numeric_columns = [*self.variable_names, "PMC", "concavity"]
         numeric = table[numeric_columns]
@@ -1345,6 +1357,8 @@ class PMCIndex:
         )
         result = pd.concat([body, extra])
         result[_text("mean", language)] = [*means.to_list(), np.nan, mean_grade]
+        if names is not None:
+            result.columns = [*names, _text("mean", language)]
         result.index.name = _text("variable", language)
         result.columns.name = frame.index.name
         return result
@@ -1411,6 +1425,45 @@ class PMCIndex:
         fresh = PMCIndex(state["variables"], state["bands"])
         for slot in PMCIndex.__slots__:
             object.__setattr__(self, slot, getattr(fresh, slot))
+
+
+def _policy_labels(labels: Any, policies: pd.Index) -> list[Any] | None:
+    """The column names of :meth:`PMCIndex.compare`: each policy's display name, or its id."""
+    if labels is None:
+        return None
+    if not isinstance(labels, Mapping):
+        raise ValidationError(
+            f"labels must map policy ids to display names, e.g. {{'P1': 'AI plan'}}; got {type(labels).__name__}"
+        )
+    known = set(policies)
+    problems = []
+    for policy, name in labels.items():
+        if policy not in known:
+            hint = closest(str(policy), [str(p) for p in policies])
+            problems.append(
+                {
+                    "column": "labels",
+                    "value": policy,
+                    "problem": "no such policy",
+                    "expected": "a policy id of the frame",
+                    "suggestions": ", ".join(hint) or None,
+                }
+            )
+        elif not isinstance(name, str) or not name.strip():
+            problems.append(
+                {"column": "labels", "row": policy, "value": name, "problem": "no display name",
+                 "expected": "non-empty text"}
+            )
+    names = [labels.get(policy, policy) for policy in policies]
+    shown = pd.Series([str(n) for n in names], dtype=object)
+    for name in shown[shown.duplicated()].unique():
+        problems.append(
+            {"column": "labels", "value": name, "problem": "two policies would show the same name",
+             "expected": "one name per policy"}
+        )
+    if problems:
+        raise ValidationError(f"labels: {len(problems)} problem(s) with the policies' display names", problems)
+    return names
 
 
 def _surface_frame(values: np.ndarray) -> pd.DataFrame:
@@ -2027,7 +2080,7 @@ def pmc_codebook(source: PMCIndex | PMCScale | None = None, *, language: str | N
     >>> book.loc[book["key"].isin(["X1", "X1_2"]), ["part", "key", "label", "parent"]]
                part   key          label parent
     0      variable    X1  Policy nature
-    1  sub-variable  X1_2    supervisory     X1
+    2  sub-variable  X1_2    supervisory     X1
     >>> pmc_codebook(language="zh").iloc[:2][["key", "label", "description"]]
         key label        description
     0    X1  政策性质  其5个二级变量的均值，介于0与1之间。
