@@ -229,6 +229,8 @@ def check_result(name: str, result: Any, folder: Path) -> None:
             f"{name}: {kind}.to_frame takes language=None"
         )
         assert isinstance(result.to_frame(language=None), pd.DataFrame)
+        labelled = result.to_frame(language="zh")
+        assert labelled.shape == frame.shape, f"{name}: {kind}.to_frame(language='zh') changes the table's shape"
     assert "<table" in result._repr_html_(), f"{name}: {kind}._repr_html_() shows no table"
     for suffix in ("csv", "xlsx", "md"):
         path = result.save(folder / f"{name}.{suffix}")
