@@ -64,9 +64,9 @@ def _fill(path: Path, values: np.ndarray, out: Path) -> tuple[list[str], pd.Data
 @pytest.mark.parametrize(
     ("language", "sheets", "first"),
     [
-        (None, ["pmc", "codebook"], ["policy", "title", "X1_1 predictive", "X1_2 supervisory"]),
-        ("zh", ["PMC编码", "编码手册"], ["政策编号", "政策名称", "X1_1 预测", "X1_2 监管"]),
-        ("zh-CN", ["PMC编码", "编码手册"], ["政策编号", "政策名称", "X1_1 预测", "X1_2 监管"]),
+        (None, ["coding", "codebook"], ["policy", "title", "X1_1 predictive", "X1_2 supervisory"]),
+        ("zh", ["编码表", "编码手册"], ["政策编号", "政策名称", "X1_1 预测", "X1_2 监管"]),
+        ("zh-CN", ["编码表", "编码手册"], ["政策编号", "政策名称", "X1_1 预测", "X1_2 监管"]),
     ],
 )
 def test_template_has_one_column_per_sub_variable(tmp_path, language, sheets, first):

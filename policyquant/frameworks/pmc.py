@@ -1977,7 +1977,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "sub.description": "1 if the policy covers it ({label}), 0 if not.",
         "policy_id": "policy",
         "title": "title",
-        "sheet.pmc": "pmc",
+        "sheet.pmc": "coding",
         "sheet.codebook": "codebook",
         "prompt.policy_id": "One id per policy, each once; the PMC table is reported by it.",
         "prompt.title": "The policy's title (optional; not scored).",
@@ -1992,7 +1992,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "sub.description": "政策涉及（{label}）记1，否则记0。",
         "policy_id": "政策编号",
         "title": "政策名称",
-        "sheet.pmc": "PMC编码",
+        "sheet.pmc": "编码表",
         "sheet.codebook": "编码手册",
         "prompt.policy_id": "每项政策一个编号，不得重复；PMC结果按编号列出。",
         "prompt.title": "政策名称（可选，不计分）。",
@@ -2143,7 +2143,7 @@ def write_pmc_template(
 ) -> Any:
     """Write an Excel workbook for coding policies on a PMC variable system, one row per policy.
 
-    Its first sheet (``pmc``; ``PMC编码`` in Chinese) has a policy id column, a
+    Its first sheet (``coding``; ``编码表`` in Chinese, names that ``pmc`` reads first) has a policy id column, a
     title column and one column per sub-variable, headed ``X1_1 predictive``
     (``X1_1 预测``): the number that :meth:`PMCIndex.from_columns` and
     ``policyquant pmc`` read, then what it means.  Every sub-variable cell
@@ -2189,8 +2189,8 @@ def write_pmc_template(
     >>> path = write_pmc_template(pathlib.Path(tempfile.mkdtemp()) / "pmc.xlsx", language="zh")
     >>> book = openpyxl.load_workbook(path)
     >>> book.sheetnames
-    ['PMC编码', '编码手册']
-    >>> [cell.value for cell in book["PMC编码"][1]][:4]
+    ['编码表', '编码手册']
+    >>> [cell.value for cell in book["编码表"][1]][:4]
     ['政策编号', '政策名称', 'X1_1 预测', 'X1_2 监管']
     """
     from openpyxl import Workbook
