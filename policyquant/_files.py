@@ -312,7 +312,8 @@ def _unraisable_os_errors_ignored() -> Iterator[None]:
     previous = sys.unraisablehook
 
     def hook(unraisable: Any) -> None:
-        if not isinstance(unraisable.exc_value, OSError):
+        error = unraisable.exc_value
+        if not (isinstance(error, OSError) or (isinstance(error, Exception) and _lxml_io_errno(error))):
             previous(unraisable)
 
     sys.unraisablehook = hook
@@ -320,6 +321,15 @@ def _unraisable_os_errors_ignored() -> Iterator[None]:
         yield
     finally:
         sys.unraisablehook = previous
+
+
+def _lxml_io_errno(error: Exception) -> int | None:
+    """The errno of an lxml ``SerialisationError("IO_ENOSPC")``-style I/O failure, else None."""
+    text = str(error)
+    if type(error).__name__ != "SerialisationError" or not text.startswith("IO_E"):
+        return None
+    number = getattr(errnos, text[3:].split()[0], None)
+    return number if isinstance(number, int) else None
 
 
 def in_memory(
@@ -349,6 +359,13 @@ def in_memory(
         except OSError as error:
             # Only the numbers are kept: the traceback, and the writers it holds, go now.
             failed = (_errno(error), error.strerror or str(error))
+        except Exception as error:
+            # lxml (openpyxl's XML writer when installed) reports an I/O failure of its own
+            # temporary file as SerialisationError("IO_EFBIG"), not as an OSError.
+            number = _lxml_io_errno(error)
+            if number is None:
+                raise
+            failed = (number, os.strerror(number))
         if failed is not None:
             gc.collect()
     if failed is not None:
