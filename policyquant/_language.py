@@ -40,12 +40,20 @@ if TYPE_CHECKING:
     from .model import Framework
 
 __all__ = [
+    "COEFFICIENT_LABELS",
+    "COLUMN_TITLES",
+    "CONTEXT_COLUMN_TITLES",
     "FIELD_TITLES",
     "LANGUAGES",
     "LEVEL_LABELS",
     "REGION_ZH",
+    "TABLE_TITLES",
     "UI_STRINGS",
+    "VALUE_LABELS",
     "category_label",
+    "coefficient_label",
+    "column_title",
+    "dimension_label",
     "field_title",
     "has_cjk",
     "interface_language",
@@ -55,7 +63,9 @@ __all__ = [
     "region_label",
     "resolve_language",
     "scale_dimension",
+    "table_title",
     "ui",
+    "value_label",
 ]
 
 #: The languages the package's interface text comes in.
@@ -519,3 +529,330 @@ def category_label(framework: Framework, field: str, key: object, language: obje
     if isinstance(key, float) and key.is_integer():
         return str(int(key))
     return str(key)
+
+
+# -- Column headers of tables ------------------------------------------------------------
+
+#: Headers of the statistics columns of tables by language; a column not listed keeps its name.
+COLUMN_TITLES: dict[str, dict[str, str]] = {
+    "en": {
+        "count": "n",
+        "share": "%",
+        "mean": "Mean",
+        "std": "SD",
+        "sd": "SD",
+        "min": "Min",
+        "max": "Max",
+        "total": "Total",
+        "Total": "Total",
+        "documents": "Documents",
+        "units": "Clauses",
+        "codings": "Codings",
+        "efficacy_total": "Total efficacy",
+        "efficacy_mean": "Mean efficacy",
+        "degree": "Partners",
+        "weighted_degree": "Weighted degree",
+        "degree_centrality": "Degree centrality",
+        "betweenness": "Betweenness",
+        "eigenvector": "Eigenvector centrality",
+        "estimate": "Estimate",
+        "alpha": "α",
+        "kappa": "κ",
+        "ac1": "AC1",
+        "se": "SE",
+        "se0": "SE (κ = 0)",
+        "ci_low": "CI low",
+        "ci_high": "CI high",
+        "alpha_low": "α CI low",
+        "alpha_high": "α CI high",
+        "z": "z",
+        "p": "p",
+        "p_o": "p_o",
+        "p_e": "p_e",
+        "p_a": "p_a",
+        "P": "P",
+        "P_e": "P_e",
+        "D_o": "D_o",
+        "D_e": "D_e",
+        "pairable values": "Pairable values",
+        "coders": "Coders",
+        "raters": "Raters per unit",
+        "categories": "Categories",
+        "dropped": "Dropped units",
+        "unit": "Unit",
+        "level": "Level of measurement",
+        "n_units": "Units",
+        "percent_agreement": "Percent agreement",
+        "n_values": "Values",
+        "agreement": "Agreement",
+        "value": "Value",
+        # Portfolio measures (PolicyPortfolios' names).
+        "space": "Portfolio space",
+        "size": "Portfolio size",
+        "n_instruments": "Instruments covered",
+        "p_instruments": "Share of instruments covered",
+        "n_targets": "Targets covered",
+        "p_targets": "Share of targets covered",
+        "unique": "Unique instrument configurations",
+        "c_eq": "Equality of configurations",
+        "div_aid": "Diversity (AID)",
+        "div_gs": "Diversity (Gini-Simpson)",
+        "div_sh": "Diversity (Shannon)",
+        "eq_sh": "Equitability (Shannon)",
+        "in_prep": "Instrument preponderance",
+        "burden_continuous": "Burden (continuous learning)",
+        "burden_steep": "Burden (steep learning)",
+        "burden_capped": "Burden (capped learning)",
+        "burden_targets_continuous": "Burden by targets (continuous learning)",
+        "burden_targets_steep": "Burden by targets (steep learning)",
+        "burden_targets_capped": "Burden by targets (capped learning)",
+        # Titles of index levels that are not corpus fields.
+        "coefficient": "Coefficient",
+        "dimension": "Coded dimension",
+        "issuer": "Issuing body",
+        "measure": "Measure",
+        "residual": "Adjusted standardized residual",
+    },
+    "zh": {
+        "count": "n",
+        "share": "%",
+        "mean": "均值",
+        "std": "标准差",
+        "sd": "标准差",
+        "min": "最小值",
+        "max": "最大值",
+        "total": "合计",
+        "Total": "合计",
+        "documents": "文件数",
+        "units": "条款数",
+        "codings": "编码数",
+        "efficacy_total": "总效力",
+        "efficacy_mean": "平均效力",
+        "degree": "合作机构数",
+        "weighted_degree": "加权度",
+        "degree_centrality": "度中心度",
+        "betweenness": "中介中心度",
+        "eigenvector": "特征向量中心度",
+        "estimate": "估计值",
+        "alpha": "α",
+        "kappa": "κ",
+        "ac1": "AC1",
+        "se": "标准误",
+        "se0": "标准误（κ = 0）",
+        "ci_low": "置信区间下限",
+        "ci_high": "置信区间上限",
+        "alpha_low": "α 置信区间下限",
+        "alpha_high": "α 置信区间上限",
+        "z": "z",
+        "p": "p",
+        "p_o": "观察一致率",
+        "p_e": "机遇一致率",
+        "p_a": "观察一致率",
+        "P": "观察一致率",
+        "P_e": "机遇一致率",
+        "D_o": "观察不一致",
+        "D_e": "期望不一致",
+        "pairable values": "可配对编码值数",
+        "coders": "编码员数",
+        "raters": "每单元评分者数",
+        "categories": "类别数",
+        "dropped": "剔除单元数",
+        "unit": "编码单元",
+        "level": "测量层次",
+        "n_units": "单元数",
+        "percent_agreement": "一致率",
+        "n_values": "编码值数",
+        "agreement": "一致率",
+        "value": "值",
+        "space": "组合空间",
+        "size": "组合规模",
+        "n_instruments": "覆盖的工具数",
+        "p_instruments": "覆盖的工具比例",
+        "n_targets": "覆盖的目标数",
+        "p_targets": "覆盖的目标比例",
+        "unique": "独特工具配置数",
+        "c_eq": "工具配置均等度",
+        "div_aid": "多样性（平均工具多样性）",
+        "div_gs": "多样性（Gini-Simpson）",
+        "div_sh": "多样性（Shannon）",
+        "eq_sh": "均匀度（Shannon）",
+        "in_prep": "工具优势度",
+        "burden_continuous": "负担（连续学习）",
+        "burden_steep": "负担（陡峭学习）",
+        "burden_capped": "负担（封顶学习）",
+        "burden_targets_continuous": "负担（按目标加权，连续学习）",
+        "burden_targets_steep": "负担（按目标加权，陡峭学习）",
+        "burden_targets_capped": "负担（按目标加权，封顶学习）",
+        "coefficient": "系数",
+        "dimension": "编码维度",
+        "issuer": "发文机构",
+        "measure": "指标",
+        "residual": "调整标准化残差",
+    },
+}
+
+#: Headers that read differently in one kind of table: the efficacy summary's mean is the mean efficacy.
+CONTEXT_COLUMN_TITLES: dict[str, dict[str, dict[str, str]]] = {
+    "efficacy": {
+        "en": {
+            "mean": "Mean efficacy",
+            "total": "Total efficacy",
+            "share": "Share of total efficacy (%)",
+        },
+        "zh": {"mean": "平均效力", "total": "总效力", "share": "效力占比（%）"},
+    },
+    # A coefficient's units are whatever the coders coded, not necessarily clauses.
+    "reliability": {"en": {"units": "Units"}, "zh": {"units": "单元数"}},
+}
+
+#: Words that are values in a table's cells (a reliability table's unit and level of measurement).
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "unit": "Clause",
+        "document": "Document",
+        "nominal": "Nominal",
+        "ordinal": "Ordinal",
+        "interval": "Interval",
+        "ratio": "Ratio",
+    },
+    "zh": {
+        "unit": "条款",
+        "document": "文件",
+        "nominal": "定类",
+        "ordinal": "定序",
+        "interval": "定距",
+        "ratio": "定比",
+    },
+}
+
+#: Names of the reliability coefficients by language (``{}``: the level or weighting).
+COEFFICIENT_LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "alpha": "Krippendorff's alpha ({})",
+        "cohen": "Cohen's kappa",
+        "cohen_weighted": "Cohen's kappa ({} weights)",
+        "fleiss": "Fleiss' kappa",
+        "Gwet's AC1": "Gwet's AC1",
+        "Brennan-Prediger": "Brennan-Prediger",
+        "percent agreement": "Percent agreement",
+        "linear": "linear",
+        "quadratic": "quadratic",
+        "objective_prefix": "Objective: {}",
+    },
+    "zh": {
+        "alpha": "Krippendorff α 系数（{}）",
+        "cohen": "Cohen κ 系数",
+        "cohen_weighted": "Cohen κ 系数（{}加权）",
+        "fleiss": "Fleiss κ 系数",
+        "Gwet's AC1": "Gwet AC1 系数",
+        "Brennan-Prediger": "Brennan-Prediger 系数",
+        "percent agreement": "百分比一致率",
+        "linear": "线性",
+        "quadratic": "平方",
+        "objective_prefix": "政策目标：{}",
+    },
+}
+
+
+def column_title(key: object, language: object, context: str | None = None) -> object:
+    """The header of a statistics column in ``language``; a column not known keeps its label.
+
+    ``context`` names a kind of table whose headers read differently
+    (``"efficacy"``: the mean is the mean efficacy).  With no language
+    (``None``) the column keeps its name.
+
+    Examples
+    --------
+    >>> from policyquant._language import column_title
+    >>> column_title("mean", "zh-CN", "efficacy"), column_title("mean", "zh"), column_title("std", "en")
+    ('平均效力', '均值', 'SD')
+    >>> column_title("ci_low", None), column_title(2019, "zh")
+    ('ci_low', 2019)
+    """
+    code = resolve_language(language)
+    if code is None or not isinstance(key, str):
+        return key
+    special = CONTEXT_COLUMN_TITLES.get(context or "", {}).get(code, {})
+    if key in special:
+        return special[key]
+    return COLUMN_TITLES[code].get(key, key)
+
+
+def value_label(key: object, language: object) -> object:
+    """A word in a table's cells (``"ordinal"``, ``"document"``) in ``language``; others keep their value.
+
+    Examples
+    --------
+    >>> from policyquant._language import value_label
+    >>> value_label("ordinal", "zh"), value_label("document", "en"), value_label("ordinal", None)
+    ('定序', 'Document', 'ordinal')
+    """
+    code = resolve_language(language)
+    if code is None or not isinstance(key, str):
+        return key
+    return VALUE_LABELS[code].get(key, key)
+
+
+def coefficient_label(kind: str, language: object, detail: str | None = None) -> str:
+    """The name of a reliability coefficient in ``language`` (``detail``: its level or weighting).
+
+    Examples
+    --------
+    >>> from policyquant._language import coefficient_label
+    >>> coefficient_label("alpha", "zh", "ordinal"), coefficient_label("cohen_weighted", "en", "linear")
+    ('Krippendorff α 系数（定序）', "Cohen's kappa (linear weights)")
+    """
+    code = interface_language(language)
+    words = COEFFICIENT_LABELS[code]
+    template = words.get(kind, kind)
+    if detail is None:
+        return template
+    named = VALUE_LABELS[code].get(detail, words.get(detail, detail))
+    if code == "en" and kind == "alpha":
+        named = detail
+    return template.format(named)
+
+
+def dimension_label(framework: Framework, name: str, language: object) -> str:
+    """A coded dimension of a reliability table (``instrument``, ``objective:<key>``, a score) in ``language``.
+
+    Examples
+    --------
+    >>> import policyquant as pq
+    >>> from policyquant._language import dimension_label
+    >>> wang = pq.get_framework("wang2026")
+    >>> dimension_label(wang, "objective:public_safety", "zh"), dimension_label(wang, "instrument", "zh")
+    ('政策目标：公共安全与利益', '政策工具')
+    """
+    code = interface_language(language)
+    if name.startswith("objective:"):
+        key = name.split(":", 1)[1]
+        return COEFFICIENT_LABELS[code]["objective_prefix"].format(category_label(framework, "objective", key, code))
+    return field_title(framework, name, code)
+
+
+#: Titles of the tables ``policyquant tables`` prints, by language.
+TABLE_TITLES: dict[str, dict[str, str]] = {
+    "en": {
+        "crosstab": "Codings by instrument and objective ({n} codings)",
+        "efficacy": "Mean {scale} by {field}",
+        "over_codings": " (over codings)",
+    },
+    "zh": {
+        "crosstab": "政策工具 × 政策目标的编码数（共 {n} 个编码）",
+        "efficacy": "各{field}的平均{scale}",
+        "over_codings": "（按编码计）",
+    },
+}
+
+
+def table_title(key: str, language: object, **values: object) -> str:
+    """The title of one of the command line's tables in ``language`` (English without one).
+
+    Examples
+    --------
+    >>> from policyquant._language import table_title
+    >>> table_title("crosstab", "zh", n=908)
+    '政策工具 × 政策目标的编码数（共 908 个编码）'
+    """
+    return TABLE_TITLES[interface_language(language)][key].format(**values)

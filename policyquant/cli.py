@@ -460,26 +460,56 @@ def _progress(items: Iterable[Any], label: str, length: int | None = None) -> An
 # Analyses.
 
 
+#: What ``tables`` prints: the text table fitted to the terminal, or a machine-readable format.
+_TABLE_FORMATS = (*_FORMATS, "tsv")
+
 #: The file stems ``tables -o DIR`` may write (checked against the inputs before reading them).
 _TABLE_STEMS = ("crosstab", "efficacy_by_objective", "efficacy_by_family", "efficacy_by_instrument")
 
 
-def _analysis_tables(corpus: Corpus) -> list[tuple[str, str, Any]]:
-    """(file stem, title, table) of every table that ``tables`` prints."""
+def _analysis_tables(corpus: Corpus, language: str | None = None) -> list[tuple[str, str, Any]]:
+    """(file stem, title, table) of every table that ``tables`` prints; labelled in ``language`` if given."""
+    from ._language import field_title, table_title
     from .analysis import crosstab, efficacy_summary
+    from .results import in_language
 
-    tables: list[tuple[str, str, Any]] = [
-        ("crosstab", f"Codings by instrument and objective ({len(corpus.codings)} codings)", crosstab(corpus))
-    ]
+    if language is not None:
+        # Titles, rows, columns and headers all in the language, in print and in saved files.
+        title = table_title("crosstab", language, n=len(corpus.codings))
+        tables: list[tuple[str, str, Any]] = [("crosstab", title, in_language(crosstab(corpus), language))]
+    else:
+        tables = [
+            ("crosstab", f"Codings by instrument and objective ({len(corpus.codings)} codings)", crosstab(corpus))
+        ]
     if corpus.framework.scale is not None:
         scale = corpus.framework.scale.name
         groupings = [("family", "instrument family"), ("instrument", "instrument")]
         if corpus.framework.objectives:
             groupings.insert(0, ("objective", "objective (over codings)"))
+        if language is not None:
+            label = corpus.framework.scale.label
+            scale = f"{label[:1].lower()}{label[1:]} ({scale})" if language == "en" else f"政策效力（{scale}）"
+            titles = {by: field_title(corpus.framework, by, language) for by, _ in groupings}
+            groupings = [
+                (
+                    by,
+                    (titles[by].lower() if language == "en" else titles[by])
+                    + (table_title("over_codings", language) if by == "objective" else ""),
+                )
+                for by, _ in groupings
+            ]
         try:
             # Everything is computed before anything is printed: no half-printed output on an error.
             tables += [
-                (f"efficacy_by_{by}", f"Mean {scale} by {what}", efficacy_summary(corpus, by=by).to_frame())
+                (
+                    f"efficacy_by_{by}",
+                    f"Mean {scale} by {what}"
+                    if language is None
+                    else table_title("efficacy", language, scale=scale, field=what),
+                    efficacy_summary(corpus, by=by).to_frame()
+                    if language is None
+                    else in_language(efficacy_summary(corpus, by=by), language),
+                )
                 for by, what in groupings
             ]
         except ValidationError as error:
@@ -491,7 +521,15 @@ def _analysis_tables(corpus: Corpus) -> list[tuple[str, str, Any]]:
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--example", is_flag=True, help="Use the bundled reconstruction of the study's corpus.")
 @_framework_option()
-@_format_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(_TABLE_FORMATS),
+    default="text",
+    show_default=True,
+    help="Output format: text is fitted to the terminal's width (COLUMNS); csv, tsv, md, latex and html "
+    "are for other programs.",
+)
 @click.option(
     "--output",
     "-o",
@@ -508,6 +546,7 @@ def _analysis_tables(corpus: Corpus) -> list[tuple[str, str, Any]]:
 )
 @_encoding_option
 @_problems_option
+@_lang_option
 def tables(
     files: Sequence[Path],
     example: bool,
@@ -517,11 +556,15 @@ def tables(
     save_as: Sequence[str],
     encoding: str | None,
     problems: Path | None,
+    language: str | None,
 ) -> None:
     """Print the instrument x objective table and the efficacy summaries.
 
     FILES are the units file and, optionally, the documents file (or one
-    workbook, JSON file or directory holding both).
+    workbook, JSON file or directory holding both).  With --lang zh (or en)
+    the tables, printed and saved, are labelled for a reader in that
+    language: categories, totals, headers and titles (政策工具, 强制型合计,
+    平均效力 ...); without it, as computed.
     """
     if output is not None:
         saved = {
@@ -531,9 +574,8 @@ def tables(
         }
         _refuse_inputs(saved, files)
     corpus = _read_corpus(files, example=example, framework=framework, encoding=encoding, problems=problems)
-    results = _analysis_tables(corpus)
-    for _, title, table in results:
-        _emit(table, fmt, title=title)
+    results = _analysis_tables(corpus, language)
+    _print_tables(results, fmt)
     if output is not None:
         from ._files import write_error
         from .export import export
@@ -548,6 +590,26 @@ def tables(
             for suffix in (save_as or ("csv", "xlsx"))
         ]
         click.echo(f"policyquant: {len(written)} files saved in {output}", err=True)
+
+
+def _print_tables(results: Sequence[tuple[str, str, Any]], fmt: str) -> None:
+    """Print the tables of ``tables``: fitted to the terminal's width as text, else as ``fmt`` says."""
+    if fmt not in ("text", "tsv"):
+        for _, title, table in results:
+            _emit(table, fmt, title=title)
+        return
+    from ._terminal import fit_table, terminal_width, wrap_text
+    from .results import FrameResult, TableResult
+
+    width = terminal_width()
+    for _, title, table in results:
+        result = table if isinstance(table, TableResult) else FrameResult(table)
+        if fmt == "tsv":
+            click.echo(result.to_csv(sep="\t"), nl=False)
+        else:
+            # The title wraps as the table does: no line wider than the terminal.
+            click.echo("\n" + "\n".join(wrap_text(title, width)) + "\n")
+            click.echo(fit_table(result.to_frame(), width, decimals=result.decimals))
 
 
 @main.command()
@@ -625,8 +687,11 @@ def _coder_corpora(
     "--disagreements",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Save the units the coders disagree on to this CSV file.",
+    help="Save the adjudication sheet to this file (.xlsx for the coders to fill in, else CSV): each "
+    "unit the coders disagree on, with its document and text, the dimension, each coder's code by its "
+    "label, and an empty decision column.",
 )
+@_lang_option
 @_format_option
 @_encoding_option
 def reliability(
@@ -636,6 +701,7 @@ def reliability(
     bootstrap: int | None,
     seed: int | None,
     disagreements: Path | None,
+    language: str | None,
     fmt: str,
     encoding: str | None,
 ) -> None:
@@ -655,9 +721,14 @@ def reliability(
         from ._files import atomic_path
         from .reliability import disagreements as find_disagreements
 
-        table = find_disagreements(corpora).to_frame()
-        with atomic_path(disagreements, what="the disagreements") as temporary:
-            table.to_csv(temporary, index=False, encoding="utf-8-sig")
+        # The sheet is for the coders: labelled (in English without --lang), with each clause's text.
+        found = find_disagreements(corpora, language=language or "en")
+        table = found.to_frame()
+        if disagreements.suffix.lower() in (".xlsx", ".xlsm"):
+            found.save(disagreements, format="xlsx", index=False, sheet_name="adjudication")
+        else:
+            with atomic_path(disagreements, what="the disagreements") as temporary:
+                table.to_csv(temporary, index=False, encoding="utf-8-sig")
         click.echo(f"policyquant: {len(table)} disagreements saved to {disagreements}", err=True)
 
 
@@ -760,7 +831,10 @@ def pmc(
     title = f"PMC index of {len(scores)} policies ({index.n_variables} variables)"
     if _language(language) == "zh":
         title = f"{len(scores)}项政策的PMC指数（{index.n_variables}个一级变量）"
-    _emit(_localized_scores(scores, _language(language)), fmt, title=title, decimals=2)
+    from .results import FrameResult
+
+    # Text fits the terminal as `tables` does: ten variables and the results make 13 columns.
+    _print_tables([("pmc", title, FrameResult(_localized_scores(scores, _language(language)), 2))], fmt)
 
 
 @main.command()
@@ -963,6 +1037,8 @@ def template(name: str, output: Path, language: str | None, force: bool) -> None
     The workbook has a documents sheet, a units sheet with drop-down lists
     for the instrument, objectives and every score, and the codebook; a
     filled-in template reads back with `policyquant validate` and `tables`.
+    For the PMC framework (`template pmc`) it has one row per policy and one
+    0/1 column per sub-variable instead, read back by `policyquant pmc`.
     An existing workbook holding coded rows is replaced only with --force.
     """
     _refuse_inputs(

@@ -1,10 +1,11 @@
-"""One way to write any result for a paper: tables to CSV, XLSX, Markdown, LaTeX or HTML, figures to images.
+"""One way to write any result for a paper: tables to CSV, XLSX, Markdown, LaTeX, HTML or Word, figures to images.
 
 :func:`export` takes whatever an analysis or a figure function returned and a
 file name, and writes the file in the format the suffix names:
 
 ``TableResult`` (:func:`~policyquant.crosstab`, :func:`~policyquant.fit`, :func:`~policyquant.issuer_network`, the reliability results ...), ``pandas.DataFrame``, ``pandas.Series``
-    ``.csv``, ``.xlsx``, ``.md``, ``.tex`` (booktabs), ``.html``
+    ``.csv``, ``.xlsx``, ``.md``, ``.tex`` (booktabs), ``.html``, ``.docx``
+    (a Word three-line table; needs ``pip install 'policyquant[docx]'``)
     (:data:`TABLE_FORMATS`); see :meth:`policyquant.results.TableResult.save`.
 ``matplotlib.figure.Figure`` or ``Axes`` (every function of :mod:`policyquant.plotting`, :func:`~policyquant.frameworks.pmc.pmc_radar` ...)
     ``.png``, ``.svg``, ``.pdf``, ``.eps``, ``.tiff`` (:data:`FIGURE_FORMATS`).
@@ -49,8 +50,11 @@ from .results import _TABLE_FORMATS, FrameResult, TableResult, _resolve_format, 
 
 __all__ = ["FIGURE_FORMATS", "TABLE_FORMATS", "export", "export_all"]
 
-#: The formats a table exports to (by suffix): CSV, Excel, Markdown, LaTeX, HTML.
+#: The formats a table exports to (by suffix): CSV, Excel, Markdown, LaTeX, HTML, Word.
 TABLE_FORMATS: tuple[str, ...] = tuple(_TABLE_FORMATS)
+
+#: The table formats :func:`export_all` writes by default: those of the core install (Word needs an extra).
+_DEFAULT_TABLE_FORMATS: tuple[str, ...] = tuple(name for name in TABLE_FORMATS if name != "docx")
 
 _FIGURE_FORMATS: dict[str, tuple[str, ...]] = {
     "png": ("png",),
@@ -212,7 +216,7 @@ def export(obj: Any, path: str | PathLike[str], format: str | None = None, **opt
     **options
         For tables, the options of the writing method (see
         :meth:`~policyquant.results.TableResult.save`): ``decimals``,
-        ``caption``, ``label``, ``sheet_name``, ``index`` ...  For figures:
+        ``caption``, ``label``, ``sheet_name``, ``index``, ``notes`` (Word) ...  For figures:
 
         ``dpi`` (default 300)
             Resolution of PNG and TIFF (and of images inside PDF, SVG, EPS).
@@ -383,8 +387,9 @@ def export_all(
     formats : iterable of str, optional
         Formats to write (``"csv"``, ``"xlsx"``, ``"png"``, ``"pdf"`` ...).
         Each table is written in the table formats among them, each figure in
-        the figure formats.  By default every table in all of
-        :data:`TABLE_FORMATS` and every figure in PNG, SVG and PDF.
+        the figure formats.  By default every table in CSV, XLSX,
+        Markdown, LaTeX and HTML (Word, ``"docx"``, when asked for: it
+        needs the extra ``docx``) and every figure in PNG, SVG and PDF.
     table_options, figure_options : mapping, optional
         Options passed to every table or figure export (see :func:`export`),
         e.g. ``figure_options={"dpi": 600}``.
@@ -414,7 +419,7 @@ def export_all(
     >>> plt.close("all")
     """
     folder = Path(directory)
-    default = {"table": TABLE_FORMATS, "figure": ("png", "svg", "pdf")}
+    default = {"table": _DEFAULT_TABLE_FORMATS, "figure": ("png", "svg", "pdf")}
     known = {"table": _TABLE_FORMATS, "figure": _FIGURE_FORMATS}
     problems: list[dict[str, Any]] = []
     wanted: list[str] | None = None

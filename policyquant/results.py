@@ -3,7 +3,7 @@
 Every analysis that returns more than a plain DataFrame returns a subclass of
 :class:`TableResult`.  A result knows how to lay itself out as a DataFrame
 (:meth:`TableResult.to_frame`) and, from that, renders as HTML in Jupyter and
-exports to CSV, Excel (XLSX), Markdown, LaTeX (booktabs) and HTML through one
+exports to CSV, Excel (XLSX), Markdown, LaTeX (booktabs), HTML and Word through one
 interface: :meth:`TableResult.save` picks the format from the file's suffix.
 :func:`policyquant.export.export` does the same for plain DataFrames and for
 figures.
@@ -30,7 +30,7 @@ from ._excel import _cell_problems, _column_letters, _display_width, _put_text
 from ._text import closest
 from .errors import ValidationError
 
-__all__ = ["AnalysisTable", "FrameResult", "TableResult", "flatten_columns"]
+__all__ = ["AnalysisTable", "FrameResult", "TableResult", "flatten_columns", "in_language"]
 
 #: Table formats by canonical name, with the other names and suffixes that select them.
 _TABLE_FORMATS: dict[str, tuple[str, ...]] = {
@@ -39,6 +39,7 @@ _TABLE_FORMATS: dict[str, tuple[str, ...]] = {
     "md": ("md", "markdown"),
     "tex": ("tex", "latex"),
     "html": ("html", "htm"),
+    "docx": ("docx", "word"),
 }
 
 #: Characters an Excel sheet name cannot hold, and its longest length.
@@ -380,12 +381,18 @@ class TableResult(abc.ABC):
     decimals: int = 2
 
     @abc.abstractmethod
-    def to_frame(self) -> pd.DataFrame:
-        """The result laid out as a DataFrame."""
+    def to_frame(self, language: str | None = None) -> pd.DataFrame:
+        """The result laid out as a DataFrame; with ``language``, labelled for a reader in it."""
 
-    def _export_frame(self) -> pd.DataFrame:
+    def _frame(self, language: str | None = None) -> pd.DataFrame:
+        """:meth:`to_frame`, labelled in ``language`` when one is given."""
+        if language is None:
+            return self.to_frame()
+        return self.to_frame(language=language)  # type: ignore[call-arg]
+
+    def _export_frame(self, language: str | None = None) -> pd.DataFrame:
         """The frame that text exports show; flat labels by default."""
-        return flatten_columns(self.to_frame())
+        return flatten_columns(self._frame(language))
 
     def _digits(self, decimals: int | None) -> int:
         digits = self.decimals if decimals is None else decimals
@@ -393,7 +400,7 @@ class TableResult(abc.ABC):
             raise ValidationError(f"decimals must be a whole number of 0 or more, got {digits!r}")
         return int(digits)
 
-    def to_markdown(self, decimals: int | None = None) -> str:
+    def to_markdown(self, decimals: int | None = None, *, language: str | None = None) -> str:
         """The table as GitHub-flavoured Markdown (via ``tabulate``).
 
         Integers stay integers; floats show ``decimals`` places; a ``|`` in a
@@ -403,6 +410,9 @@ class TableResult(abc.ABC):
         ----------
         decimals : int, optional
             Decimal places for floats; defaults to :attr:`decimals`.
+        language : str, optional
+            Label rows, columns and headers in this language
+            (``to_frame(language=...)``); by default the table as computed.
 
         Examples
         --------
@@ -416,7 +426,7 @@ class TableResult(abc.ABC):
         from tabulate import tabulate
 
         digits = self._digits(decimals)
-        frame = self._export_frame()
+        frame = self._export_frame(language)
         pipe = lambda text: str(text).replace("|", "\\|")  # noqa: E731
         text = _text_frame(frame, digits).map(pipe)
         numeric = _numeric_columns(frame)
@@ -432,6 +442,7 @@ class TableResult(abc.ABC):
         label: str | None = None,
         *,
         escape: bool = True,
+        language: str | None = None,
     ) -> str:
         """The table as a LaTeX ``tabular`` with booktabs rules.
 
@@ -453,6 +464,9 @@ class TableResult(abc.ABC):
         escape : bool, default True
             Escape LaTeX's special characters (``& % $ # _ { } ~ ^ \\``) in
             labels and cells.
+        language : str, optional
+            Label rows, columns and headers in this language
+            (``to_frame(language=...)``); by default the table as computed.
 
         Examples
         --------
@@ -470,7 +484,7 @@ class TableResult(abc.ABC):
         <BLANKLINE>
         """
         digits = self._digits(decimals)
-        styler = self.to_frame().style.format(precision=digits, na_rep="", escape="latex" if escape else None)
+        styler = self._frame(language).style.format(precision=digits, na_rep="", escape="latex" if escape else None)
         if escape:
             styler = styler.format_index(escape="latex", axis=0).format_index(escape="latex", axis=1)
         environment = "table" if caption or label else None
@@ -482,7 +496,14 @@ class TableResult(abc.ABC):
             environment=environment,
         )
 
-    def to_html(self, decimals: int | None = None, caption: str | None = None, *, index: bool = True) -> str:
+    def to_html(
+        self,
+        decimals: int | None = None,
+        caption: str | None = None,
+        *,
+        index: bool = True,
+        language: str | None = None,
+    ) -> str:
         """The table as a self-contained HTML ``<table>`` fragment.
 
         Every label and cell is escaped; there are no stylesheets, scripts or
@@ -499,6 +520,9 @@ class TableResult(abc.ABC):
             A ``<caption>`` (escaped).
         index : bool, default True
             Include the row labels.
+        language : str, optional
+            Label rows, columns and headers in this language
+            (``to_frame(language=...)``); by default the table as computed.
 
         Examples
         --------
@@ -516,7 +540,7 @@ class TableResult(abc.ABC):
         </table>
         """
         digits = self._digits(decimals)
-        frame = self.to_frame()
+        frame = self._frame(language)
         text = _text_frame(frame, digits)
         numeric = _numeric_columns(frame)
         levels = _index_levels(frame) if index else []
@@ -562,8 +586,111 @@ class TableResult(abc.ABC):
         lines.append("</table>")
         return "\n".join(lines)
 
+    def to_docx(
+        self,
+        path: str | PathLike[str],
+        *,
+        caption: str | None = None,
+        notes: str | list[str] | tuple[str, ...] | None = None,
+        decimals: int | None = None,
+        index: bool = True,
+        font: str = "Times New Roman",
+        east_asian_font: str = "SimSun",
+        font_size: float = 10.5,
+        landscape: bool = False,
+        language: str | None = None,
+    ) -> Path:
+        """Write the table to a Word document as a three-line table (三线表).
+
+        The layout journals ask for: a thick rule (1.5 pt) above and below
+        the table, a thin rule (0.75 pt) under the header, no vertical lines
+        and no other rules; the caption above the table, the notes below it.
+        Numbers are right-aligned with ``decimals`` places, so that their
+        decimal points line up; text is left-aligned.  MultiIndex columns
+        become one header row per level, a group's label merged across its
+        columns (Table 4's objectives over their count and share); the
+        levels of the index become the first columns, an outer label written
+        on the first row of its group.  Header rows repeat on each page of a
+        long table.  The file is written whole or not at all.
+
+        Needs python-docx: ``pip install 'policyquant[docx]'``.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The ``.docx`` file; folders on the way are created.
+        caption : str, optional
+            The caption, written as given above the table (``"Table 4.
+            Policy instruments by objective"``, ``"表4 政策工具与政策目标"``).
+        notes : str or sequence of str, optional
+            Notes below the table, one paragraph each (``"Note: ..."``,
+            ``"注：..."``).
+        decimals : int, optional
+            Decimal places for floats; defaults to :attr:`decimals`.
+        index : bool, default True
+            Write the row labels.
+        font : str, default "Times New Roman"
+            The font of Latin letters and digits (Word's ``w:ascii`` and
+            ``w:hAnsi``).
+        east_asian_font : str, default "SimSun"
+            The font of Chinese characters (Word's ``w:eastAsia``): SimSun is
+            宋体; ``"SimHei"`` (黑体) or ``"KaiTi"`` (楷体) as a journal asks.
+        font_size : float, default 10.5
+            In points (10.5 is 五号); notes are 1.5 points smaller.
+        landscape : bool, default False
+            Lay the page (A4) out landscape, for a wide table.
+        language : str, optional
+            Label rows, columns and headers in this language
+            (``to_frame(language=...)``); by default the table as computed.
+
+        Returns
+        -------
+        pathlib.Path
+            The file written.
+
+        Raises
+        ------
+        ValidationError
+            When python-docx is not installed (naming the extra to install),
+            for a bad font or size, for text a Word document cannot hold (a
+            control character other than tab and line break), each such cell
+            named, or for a file that cannot be written.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib, docx
+        >>> import pandas as pd
+        >>> from policyquant.results import FrameResult
+        >>> frame = pd.DataFrame({"count": [28, 3], "share": [19.714, 8.59]}, index=pd.Index(["标准规范", "组织保障"], name="工具"))
+        >>> path = FrameResult(frame).to_docx(pathlib.Path(tempfile.mkdtemp()) / "表4.docx", caption="表4 政策工具", notes="注：示例。")
+        >>> document = docx.Document(path)
+        >>> [paragraph.text for paragraph in document.paragraphs]
+        ['表4 政策工具', '注：示例。']
+        >>> [[cell.text for cell in row.cells] for row in document.tables[0].rows]
+        [['工具', 'count', 'share'], ['标准规范', '28', '19.71'], ['组织保障', '3', '8.59']]
+        """
+        from ._docx import write_table
+
+        return write_table(
+            self._frame(language),
+            Path(path),
+            digits=self._digits(decimals),
+            caption=caption,
+            notes=notes,
+            index=index,
+            font=font,
+            east_asian_font=east_asian_font,
+            font_size=font_size,
+            landscape=landscape,
+        )
+
     def to_csv(
-        self, path: str | PathLike[str] | None = None, *, decimals: int | None = None, **kwargs: object
+        self,
+        path: str | PathLike[str] | None = None,
+        *,
+        decimals: int | None = None,
+        language: str | None = None,
+        **kwargs: object,
     ) -> str | None:
         """Write :meth:`to_frame` as CSV (UTF-8 with BOM so that Excel shows Chinese), or return it.
 
@@ -577,6 +704,9 @@ class TableResult(abc.ABC):
             The file; without it the CSV text is returned.
         decimals : int, optional
             Round floats to this many decimal places.
+        language : str, optional
+            Label rows, columns and headers in this language
+            (``to_frame(language=...)``); by default the table as computed.
         **kwargs
             Passed to :meth:`pandas.DataFrame.to_csv`.
 
@@ -592,7 +722,7 @@ class TableResult(abc.ABC):
         group,mean
         a,1.2
         """
-        frame = self.to_frame()
+        frame = self._frame(language)
         if decimals is not None:
             kwargs["float_format"] = f"%.{self._digits(decimals)}f"
         if path is None:
@@ -617,6 +747,7 @@ class TableResult(abc.ABC):
         index: bool = True,
         merge_headers: bool = True,
         mode: str = "w",
+        language: str | None = None,
     ) -> Path:
         """Write the table to an Excel workbook (XLSX) with openpyxl.
 
@@ -644,6 +775,9 @@ class TableResult(abc.ABC):
             ``"w"`` writes a new workbook; ``"a"`` adds the sheet to an
             existing workbook (replacing a sheet of the same name), so that a
             paper's tables can share one file.
+        language : str, optional
+            Label rows, columns and headers in this language
+            (``to_frame(language=...)``); by default the table as computed.
 
         Returns
         -------
@@ -688,7 +822,7 @@ class TableResult(abc.ABC):
         digits = self._digits(decimals)
         if mode not in ("w", "a"):
             raise ValidationError(f"mode must be 'w' (new workbook) or 'a' (add a sheet), got {mode!r}")
-        frame = self.to_frame()
+        frame = self._frame(language)
         if not merge_headers:
             frame = frame.copy()
             if isinstance(frame.columns, pd.MultiIndex):
@@ -767,6 +901,8 @@ class TableResult(abc.ABC):
         ``.md`` (``"markdown"``)      :meth:`to_markdown`
         ``.tex`` (``"latex"``)        :meth:`to_latex`
         ``.html``, ``.htm``           :meth:`to_html`
+        ``.docx`` (``"word"``)        :meth:`to_docx` (needs python-docx:
+                                      ``pip install 'policyquant[docx]'``)
         ============================  =======================================
 
         Text files are UTF-8; folders on the way are created.
@@ -779,7 +915,9 @@ class TableResult(abc.ABC):
             Overrides the suffix (``path`` is then written as given).
         **options
             Passed to the method doing the writing, e.g. ``decimals``,
-            ``caption``, ``label``, ``sheet_name``.
+            ``caption``, ``label``, ``sheet_name``, and ``language``
+            (every format takes it: rows, columns and headers labelled in
+            that language, as ``to_frame(language=...)`` has them).
 
         Returns
         -------
@@ -805,7 +943,7 @@ class TableResult(abc.ABC):
         Traceback (most recent call last):
         ...
         policyquant.errors.ValidationError: table.xls: cannot write a table as 'xls':
-          - table.xls, column 'suffix', value 'xls': not a format a table can be written in; expected csv, xlsx, md, tex, html; did you mean xlsx?
+          - table.xls, column 'suffix', value 'xls': not a format a table can be written in; expected csv, xlsx, md, tex, html, docx; did you mean xlsx?
         """
         path = Path(path)
         name = _resolve_format(path, format, _TABLE_FORMATS)
@@ -816,9 +954,10 @@ class TableResult(abc.ABC):
             "tex": self.to_latex,
             "html": self.to_html,
             "xlsx": self.to_excel,
+            "docx": self.to_docx,
         }
         if name == "csv":
-            csv_options = ["decimals", *inspect.signature(pd.DataFrame.to_csv).parameters]
+            csv_options = ["decimals", "language", *inspect.signature(pd.DataFrame.to_csv).parameters]
             _check_options(csv_options, options, path, name, skip=("self", "path_or_buf"))
             self.to_csv(path, **options)
             return path
@@ -826,6 +965,8 @@ class TableResult(abc.ABC):
         _check_options(writer, options, path, name, skip=("path",))
         if name == "xlsx":
             return self.to_excel(path, **options)
+        if name == "docx":
+            return self.to_docx(path, **options)
         text = writer(**options)
         return _write_file(path, lambda target: target.write_text(text + "\n", encoding="utf-8"))
 
@@ -845,6 +986,62 @@ class TableResult(abc.ABC):
             self.decimals,
         ):
             return self.to_frame().to_string()
+
+
+class _InLanguage(TableResult):
+    """A result shown in one language: its frame, every export and its text view are labelled in it.
+
+    What :func:`in_language` returns; a language given to an export still wins.
+    """
+
+    def __init__(self, result: TableResult, language: str) -> None:
+        self.result = result
+        self.language = language
+        self.decimals = result.decimals
+
+    def to_frame(self, language: str | None = None) -> pd.DataFrame:
+        return self.result._frame(language or self.language)
+
+    def _export_frame(self, language: str | None = None) -> pd.DataFrame:
+        return self.result._export_frame(language or self.language)
+
+
+def in_language(result: TableResult, language: str | None) -> TableResult:
+    """``result`` labelled in ``language`` wherever it is shown or written; ``result`` itself for None.
+
+    For code that prints or saves results without passing a language to each
+    call (the command line's ``tables --lang``).
+
+    Parameters
+    ----------
+    result : TableResult
+        Any result.
+    language : str or None
+        A language :func:`policyquant._language.resolve_language` accepts.
+
+    Returns
+    -------
+    TableResult
+        A result whose ``to_frame()``, exports and ``save`` label rows,
+        columns and headers in ``language``.
+
+    Raises
+    ------
+    ValidationError
+        For a language policyquant has no labels in.
+
+    Examples
+    --------
+    >>> import policyquant as pq
+    >>> from policyquant.results import in_language
+    >>> result = in_language(pq.efficacy_summary(pq.datasets.load_genai_china(), by="family"), "zh")
+    >>> print(result.to_markdown(decimals=1).splitlines()[0])
+    | 工具类型   |   n |   平均效力 |   标准差 |   最小值 |   最大值 |   总效力 |   效力占比（%） |
+    """
+    from ._language import resolve_language
+
+    code = resolve_language(language)
+    return result if code is None else _InLanguage(result, code)
 
 
 def _row_runs(levels: list[list[object]]) -> dict[int, int]:
@@ -946,6 +1143,26 @@ def _translated_index(index: pd.Index, fields: tuple[str | None, ...], corpus: A
     return pd.Index(arrays[0], name=names[0])
 
 
+#: The kind of headers each analysis table has (policyquant._language.CONTEXT_COLUMN_TITLES);
+#: None for a table whose columns are not statistics (a decision sheet's coders stay as named).
+_COLUMN_CONTEXTS: dict[str, str | None] = {"efficacy_summary()": "efficacy", "disagreements()": None}
+
+
+def _translated_columns(columns: pd.Index, language: str, context: str | None) -> pd.Index:
+    """``columns`` with each statistics header (every level of a MultiIndex) in ``language``."""
+    from ._language import column_title
+
+    if isinstance(columns, pd.MultiIndex):
+        return pd.MultiIndex.from_tuples(
+            [tuple(column_title(part, language, context) for part in key) for key in columns],
+            names=[column_title(name, language, context) for name in columns.names],
+        )
+    return pd.Index(
+        [column_title(key, language, context) for key in columns],
+        name=column_title(columns.name, language, context),
+    )
+
+
 #: DataFrame attributes a deprecated access to an analysis table passes on (every public one).
 _FRAME_ATTRIBUTES = frozenset(name for name in dir(pd.DataFrame) if not name.startswith("_"))
 
@@ -1028,9 +1245,11 @@ class AnalysisTable(FrameResult):
             ``None`` for the table as computed (categories as keys, index
             levels named by field); a language code (``"en"``, ``"zh"``,
             ``"zh-CN"`` ...) to label each category (``"Mandatory"``,
-            ``"强制型"``) and title each index level in it.  Column names
-            stay as documented.  Categories the framework has no label for
-            (years, ids) keep their values.
+            ``"强制型"``), title each index level and head each statistics
+            column in it (``mean`` is ``均值``, or ``平均效力`` in the
+            efficacy summary).  Categories the framework has no label for
+            (years, ids) keep their values; the values of the table are the
+            same in every language.
 
         Returns
         -------
@@ -1049,6 +1268,9 @@ class AnalysisTable(FrameResult):
         frame = self.frame.copy()
         if language is not None and self.corpus is not None and any(f is not None for f in self.fields):
             frame.index = _translated_index(frame.index, self.fields, self.corpus, language)
+        context = _COLUMN_CONTEXTS.get(self.function, "")
+        if language is not None and context is not None:
+            frame.columns = _translated_columns(frame.columns, language, context or None)
         return frame
 
     def __repr__(self) -> str:

@@ -165,9 +165,10 @@ def test_reliability_of_two_coders_files(tmp_path, small):
     assert table.loc["instrument", "alpha"] == pytest.approx(expected.loc["instrument", "alpha"], abs=5e-4)
     assert table.loc["instrument", "alpha"] < 1
     assert table.loc["AS", "alpha"] == pytest.approx(1.0)
+    # The adjudication sheet for the coders: labelled (in English without --lang), with the clauses' text.
     differences = pd.read_csv(saved, encoding="utf-8-sig")
-    assert (differences["dimension"] == "instrument").sum() == 4
-    assert {"ann", "bob"} <= set(differences.columns)
+    assert (differences["Coded dimension"] == "Policy instrument").sum() == 4
+    assert {"ann", "bob", "Text", "Decision"} <= set(differences.columns)
 
 
 def test_reliability_names_the_coders(tmp_path, small):

@@ -111,20 +111,8 @@ FIRST_PARAMETER_EXCEPTIONS: dict[str, str] = {
 #: Plotting functions that draw nothing, and why.
 NOT_PLOTS: dict[str, str] = {"font_context": "a context manager that sets the font, not a figure"}
 
-#: Result classes whose to_frame does not take language= yet, and why (item 2's language module).
-NO_LANGUAGE_YET: dict[str, str] = {
-    name: "labels in a language come with issue 18 item 2 (the language module)"
-    for name in (
-        "CrosstabResult",
-        "FitResult",
-        "IssuerNetwork",
-        "AlphaResult",
-        "CohenKappaResult",
-        "FleissKappaResult",
-        "AgreementResult",
-        "AgreementReport",
-    )
-}
+#: Result classes whose to_frame does not take language= yet, and why (none left: issue 14 item 2).
+NO_LANGUAGE_YET: dict[str, str] = {}
 
 #: Results whose columns are categories of the data (or measures of a network), not fixed names.
 COLUMNS_ARE_DATA: dict[str, str] = {

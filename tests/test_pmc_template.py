@@ -146,7 +146,7 @@ def test_a_value_other_than_0_or_1_is_named_with_its_cell(tmp_path):
     filled = tmp_path / "filled.xlsx"
     _fill(path, np.ones((2, N_SUB), dtype=int), filled)
     book = openpyxl.load_workbook(filled)
-    book.worksheets[0]["D3"] = 2  # X1_2 of the first policy
+    book.worksheets[0]["D2"] = 2  # X1_2 of the first policy (row 2)
     book.save(filled)
     result = invoke("pmc", filled)
     assert result.exit_code == 2
@@ -165,7 +165,7 @@ def test_a_filled_template_is_not_replaced_without_force(tmp_path):
 
 def test_a_pmc_template_takes_no_documents(tmp_path):
     with pytest.raises(ValidationError, match="one row per policy"):
-        pq.write_coding_template("pmc", tmp_path / "t.xlsx", documents=pd.DataFrame({"doc_id": ["P1"]}))
+        pq.io.write_coding_template("pmc", tmp_path / "t.xlsx", documents=pd.DataFrame({"doc_id": ["P1"]}))
 
 
 def test_a_fixed_system_keeps_its_own_labels(tmp_path):
@@ -236,7 +236,7 @@ def test_codebook_in_chinese():
 def test_codebook_saved_as_xlsx(tmp_path):
     result = invoke("codebook", "pmc", "--format", "xlsx", "-o", tmp_path / "book.xlsx")
     assert result.exit_code == 0, result.output
-    assert len(pd.read_excel(tmp_path / "book.xlsx")) == 10 + N_SUB
+    assert len(pd.read_excel(tmp_path / "book.xlsx", engine="openpyxl")) == 10 + N_SUB
 
 
 def test_pmc_in_chinese_labels_its_headers(tmp_path):
@@ -279,3 +279,20 @@ def test_compare_refuses_bad_labels(labels, problem):
     with pytest.raises(ValidationError) as caught:
         index.compare(frame, labels=labels)
     assert problem in str(caught.value)
+
+
+def test_radar_legend_shows_display_names():
+    import matplotlib.pyplot as plt
+
+    from policyquant.frameworks.pmc import pmc_radar
+
+    frame = pd.DataFrame(
+        {"X1_1": [1, 0, 1], "X2_1": [1, 1, 0], "X3_1": [0, 1, 1]}, index=["P1", "P2", "P3"]
+    )
+    fig = pmc_radar(frame, policies=["P2"], policy_labels={"P1": "Plan", "P2": "数据规则"}, language="zh")
+    try:
+        assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["数据规则（PMC = 2.00）"]
+    finally:
+        plt.close(fig)
+    with pytest.raises(ValidationError, match="no such policy"):
+        pmc_radar(frame, policy_labels={"P9": "x"})

@@ -521,6 +521,8 @@ def expected_disagreements(
 
 
 def as_rows(frame: pd.DataFrame) -> set[tuple]:
+    """(id, dimension, each coder's value) of each row; the sheet's doc_id, text and decision set aside."""
+    frame = frame.drop(columns=["doc_id", "text", "decision"])
     return {
         tuple(None if pd.isna(v) else (v if isinstance(v, str) else float(v)) for v in row)
         for row in frame.itertuples(index=False)
@@ -529,7 +531,7 @@ def as_rows(frame: pd.DataFrame) -> set[tuple]:
 
 def test_disagreements_are_exactly_the_perturbed_pairs(two):
     found = disagreements(two).to_frame()
-    assert found.columns.tolist() == ["id", "dimension", "A", "B"]
+    assert found.columns.tolist() == ["id", "doc_id", "text", "dimension", "A", "B", "decision"]
     assert as_rows(found) == expected_disagreements(two, B_CHANGED)
     assert len(found) == sum(len(ids) for ids in B_CHANGED.values())
     # Dimensions in the order of coded_dimensions, then ids in order.
@@ -548,14 +550,14 @@ def test_disagreements_show_values_as_coded(two):
     assert isinstance(found.loc[(UNIT_IDS[position], "AS"), "A"], (int, np.integer))
     assert found.loc[(DOC_IDS[3], "DA"), ["A", "B"]].tolist() == [CORPUS.documents.loc[3, "DA"], 5]
     objective = found.loc[(UNIT_IDS[20], "objective:rights_protection")]
-    assert objective.tolist() == [False, True]
+    assert objective[["A", "B"]].tolist() == [False, True]
 
 
 def test_disagreements_of_three_coders(three):
     found = disagreements(three).to_frame()
     changes = {name: B_CHANGED[name] | C_CHANGED[name] for name in DIMENSIONS}
     assert as_rows(found) == expected_disagreements(three, changes)
-    assert found.columns.tolist() == ["id", "dimension", "A", "B", "C"]
+    assert found.columns.tolist() == ["id", "doc_id", "text", "dimension", "A", "B", "C", "decision"]
 
 
 @pytest.mark.parametrize("wanted", [["AS"], ["instrument", "DA"], ["objective:public_safety", "MI"]])
@@ -567,7 +569,7 @@ def test_disagreements_dimension_filter(two, wanted):
 
 def test_disagreements_filter_on_a_dimension_without_any_is_empty(two):
     found = disagreements(two, dimensions=["MI"]).to_frame()
-    assert found.empty and found.columns.tolist() == ["id", "dimension", "A", "B"]
+    assert found.empty and found.columns.tolist() == ["id", "doc_id", "text", "dimension", "A", "B", "decision"]
     assert disagreements({"A": CORPUS, "B": CORPUS}).to_frame().empty
 
 
@@ -705,6 +707,9 @@ def test_decisions_naming_an_id_no_coder_coded(two):
 
 def test_a_decision_sheet_needs_its_columns(two):
     with pytest.raises(ValidationError, match="missing: decision"):
+        adjudicate(two, disagreements(two).to_frame().drop(columns="decision"))
+    # The sheet comes with an empty decision column: left empty, the ties stay open.
+    with pytest.raises(ValidationError, match=r"tie\(s\) among the coders need a decision"):
         adjudicate(two, disagreements(two).to_frame())
 
 

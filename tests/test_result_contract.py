@@ -161,7 +161,11 @@ def test_a_tidy_portfolio_table_has_no_labels_to_translate():
     )
     result = pq.portfolio_measures(data, by="Country")
     assert result.corpus is None
-    assert result.to_frame(language="zh").equals(result.to_frame())
+    chinese, keys = result.to_frame(language="zh"), result.to_frame()
+    # The user's own categories and column names stay; only the measures' headers are translated.
+    assert chinese.index.equals(keys.index)
+    assert chinese.columns[:2].tolist() == ["组合空间", "组合规模"]
+    assert chinese.set_axis(keys.columns, axis=1).equals(keys)
 
 
 # -- Deprecated DataFrame access ------------------------------------------------------------

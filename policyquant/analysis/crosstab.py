@@ -10,6 +10,7 @@ import pandas as pd
 from scipy import sparse
 
 from .._checks import require_corpus
+from .._language import category_label, column_title, field_title, resolve_language
 from .._text import closest
 from ..corpus import Corpus
 from ..errors import ValidationError
@@ -75,14 +76,19 @@ class CrosstabResult(TableResult):
         """The grand total."""
         return int(self.counts.to_numpy().sum())
 
-    def _label(self, field: str, key: object) -> str:
+    def _label(self, field: str, key: object, language: str | None = None) -> str:
         framework = self.corpus.framework
         scale = framework.scale
         if scale is not None and field in scale.dimension_keys:
             # A score column reads "5 (Administrative regulations)".
             dimension = scale.dimension(field)
             level = next((lv for lv in dimension.levels if lv.score == key), None)
-            return f"{key} ({level.label})" if level is not None else str(key)
+            if level is None:
+                return str(key)
+            label = level.label_in(language)
+            return f"{key}（{label}）" if language == "zh" else f"{key} ({label})"
+        if language is not None:
+            return category_label(framework, field, key, language)
         part = {"instrument": "instrument", "family": "family", "objective": "objective"}.get(field)
         if part is None or not isinstance(key, str):
             return str(key)
@@ -96,16 +102,18 @@ class CrosstabResult(TableResult):
         """Whether this is a co-occurrence matrix (the same code on rows and columns)."""
         return self.rows == self.columns
 
-    def _export_frame(self) -> pd.DataFrame:
-        frame = self.to_frame()
+    def _export_frame(self, language: str | None = None) -> pd.DataFrame:
+        code = resolve_language(language)
+        frame = self.to_frame(language=code)
         if self.is_cooccurrence:
             return frame
-        frame.index = [_study_row_label(group, row) for group, row in frame.index]
-        frame.index.name = self.rows
-        frame.columns = [f"{c} {v}" if c != "Total" else f"Total {v}" for c, v in frame.columns]
+        total = "Total" if code is None else column_title("Total", code)
+        frame.index = [_study_row_label(group, row, total, code) for group, row in frame.index]
+        frame.index.name = self.rows if code is None else field_title(self.corpus.framework, self.rows, code)
+        frame.columns = [f"{c} {v}" for c, v in frame.columns]
         return frame
 
-    def to_frame(self, labels: bool = True) -> pd.DataFrame:
+    def to_frame(self, labels: bool = True, language: str | None = None) -> pd.DataFrame:
         """The study's layout: count and share per column, row totals, subtotals and a total row.
 
         With ``rows="instrument"`` each family's subtotal row comes before its
@@ -115,6 +123,14 @@ class CrosstabResult(TableResult):
         ----------
         labels : bool, default True
             Show labels (``"Standards and Norms"``) rather than keys.
+        language : str, optional
+            Label everything for a reader in this language (``"en"``,
+            ``"zh"``, ``"zh-CN"`` ...): categories by their labels in it
+            (``"标准规范"``), score levels as ``"5（法律法规）"``, the totals
+            ``"合计"``, the value headers ``"n"`` and ``"%"``, and the
+            index levels and column groups titled by their fields
+            (``"工具类型"``, ``"政策工具"``, ``"政策目标"``).  It overrides
+            ``labels``; the counts and shares are the same in every language.
 
         Returns
         -------
@@ -130,30 +146,46 @@ class CrosstabResult(TableResult):
         Examples
         --------
         >>> import policyquant as pq
-        >>> table = pq.crosstab(pq.datasets.load_genai_china()).to_frame()
+        >>> result = pq.crosstab(pq.datasets.load_genai_china())
+        >>> table = result.to_frame()
         >>> table.loc[("Mandatory", "Total"), ("Total", "share")].round(2)
         np.float64(51.98)
+        >>> chinese = result.to_frame(language="zh")
+        >>> chinese.loc[("强制型", "合计"), ("合计", "%")].round(2)
+        np.float64(51.98)
+        >>> list(chinese.index.names), list(chinese.columns.names)
+        (['工具类型', '政策工具'], ['政策目标', ''])
         """
+        code = resolve_language(language)
+        framework = self.corpus.framework
+        if code is not None:
+            name = lambda field, key: self._label(field, key, code)  # noqa: E731
+        elif labels:
+            name = self._label
+        else:
+            name = lambda field, key: str(key)  # noqa: E731
+        total = "Total" if code is None else column_title("Total", code)
+        count_word, share_word = ("count", "share") if code is None else ("n", "%")
         counts = self.counts
         if self.is_cooccurrence:
-            named = [self._label(self.rows, key) if labels else str(key) for key in counts.index]
-            return counts.set_axis(pd.Index(named, name=self.rows), axis=0).set_axis(
-                pd.Index(named, name=self.columns), axis=1
+            named = [name(self.rows, key) for key in counts.index]
+            title = self.rows if code is None else field_title(framework, self.rows, code)
+            return counts.set_axis(pd.Index(named, name=title), axis=0).set_axis(
+                pd.Index(named, name=title), axis=1
             )
         column_totals = counts.sum(axis=0)
         grand = max(int(column_totals.sum()), 1)
         shares = self.shares
-        framework = self.corpus.framework
 
         def block(frame: pd.DataFrame, share: pd.DataFrame) -> pd.DataFrame:
             parts = {}
             for column in counts.columns:
-                name = self._label(self.columns, column) if labels else str(column)
-                parts[(name, "count")] = frame[column].astype("int64")
-                parts[(name, "share")] = share[column]
+                heading = name(self.columns, column)
+                parts[(heading, count_word)] = frame[column].astype("int64")
+                parts[(heading, share_word)] = share[column]
             totals = frame.sum(axis=1)
-            parts[("Total", "count")] = totals.astype("int64")
-            parts[("Total", "share")] = totals / grand * 100.0
+            parts[(total, count_word)] = totals.astype("int64")
+            parts[(total, share_word)] = totals / grand * 100.0
             return pd.DataFrame(parts, index=frame.index)
 
         pieces = []
@@ -162,40 +194,51 @@ class CrosstabResult(TableResult):
                 members = [i.key for i in framework.instruments if i.family == family.key]
                 subtotal = counts.loc[members].sum(axis=0).to_frame().T
                 subtotal_share = subtotal.div(column_totals.where(column_totals > 0, 1), axis=1) * 100.0
-                family_name = family.label if labels else family.key
-                subtotal.index = pd.MultiIndex.from_tuples([(family_name, "Total")])
+                if code is not None:
+                    family_name = family.label_in(code)
+                else:
+                    family_name = family.label if labels else family.key
+                subtotal.index = pd.MultiIndex.from_tuples([(family_name, total)])
                 subtotal_share.index = subtotal.index
                 pieces.append(block(subtotal, subtotal_share))
                 rows = counts.loc[members]
-                index = pd.MultiIndex.from_tuples(
-                    [(family_name, self._label("instrument", key) if labels else key) for key in members]
-                )
+                index = pd.MultiIndex.from_tuples([(family_name, name("instrument", key)) for key in members])
                 pieces.append(block(rows.set_axis(index), shares.loc[members].set_axis(index)))
             extra = [key for key in counts.index if key not in framework.instrument_keys]
             if extra:
                 index = pd.MultiIndex.from_tuples([("", str(key)) for key in extra])
                 pieces.append(block(counts.loc[extra].set_axis(index), shares.loc[extra].set_axis(index)))
         else:
-            index = pd.MultiIndex.from_tuples(
-                [(self.rows, self._label(self.rows, key) if labels else str(key)) for key in counts.index]
-            )
+            group = self.rows if code is None else field_title(framework, self.rows, code)
+            index = pd.MultiIndex.from_tuples([(group, name(self.rows, key)) for key in counts.index])
             pieces.append(block(counts.set_axis(index), shares.set_axis(index)))
-        total = counts.sum(axis=0).to_frame().T
-        total.index = pd.MultiIndex.from_tuples([("Total", "")])
-        total_share = total.div(column_totals.where(column_totals > 0, 1), axis=1) * 100.0
-        total_share.index = total.index
-        pieces.append(block(total, total_share))
+        grand_total = counts.sum(axis=0).to_frame().T
+        grand_total.index = pd.MultiIndex.from_tuples([(total, "")])
+        total_share = grand_total.div(column_totals.where(column_totals > 0, 1), axis=1) * 100.0
+        total_share.index = grand_total.index
+        pieces.append(block(grand_total, total_share))
         frame = pd.concat(pieces)
-        frame.index.names = ["group", self.rows]
-        frame.columns = pd.MultiIndex.from_tuples(frame.columns, names=[self.columns, "value"])
+        if code is None:
+            frame.index.names = ["group", self.rows]
+            frame.columns = pd.MultiIndex.from_tuples(frame.columns, names=[self.columns, "value"])
+        else:
+            grouped = self.rows == "instrument" and bool(framework.instruments)
+            frame.index.names = [
+                field_title(framework, "family", code) if grouped else "",
+                field_title(framework, self.rows, code),
+            ]
+            frame.columns = pd.MultiIndex.from_tuples(
+                frame.columns, names=[field_title(framework, self.columns, code), ""]
+            )
         return frame
 
 
-def _study_row_label(group: object, row: object) -> str:
-    if row == "Total":
-        return f"{group} total"
-    if group == "Total":
-        return "Total"
+def _study_row_label(group: object, row: object, total: str = "Total", language: str | None = None) -> str:
+    # A family's subtotal reads "Mandatory total" in English and "强制型合计" in Chinese.
+    if row == total:
+        return f"{group}{total}" if language == "zh" else f"{group} {total.lower()}"
+    if group == total:
+        return total
     return str(row)
 
 

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from .._checks import require_corpus
+from .._language import category_label, field_title, resolve_language
 from ..corpus import Corpus
 from ..errors import ValidationError
 from ..results import TableResult
@@ -42,6 +43,10 @@ class FitResult(TableResult):
         Cramér's V, from 0 (independence) to 1.
     dropped : tuple of str
         Categories left out because they have no counts.
+    rows, columns : str or None
+        The fields tested (the index and columns of the tables).
+    corpus : Corpus or None
+        The corpus tested: the source of the labels of ``to_frame(language=...)``.
     """
 
     observed: pd.DataFrame
@@ -52,6 +57,9 @@ class FitResult(TableResult):
     pvalue: float
     cramers_v: float
     dropped: tuple[str, ...] = ()
+    rows: str | None = None
+    columns: str | None = None
+    corpus: Corpus | None = attrs.field(default=None, repr=False)
 
     @property
     def n(self) -> int:
@@ -73,9 +81,45 @@ class FitResult(TableResult):
         expected = self.expected.to_numpy()
         return bool((expected < 5).mean() > SPARSE_SHARE or (expected < 1).any())
 
-    def to_frame(self) -> pd.DataFrame:
-        """The adjusted standardized residuals (the table a reader inspects cell by cell)."""
-        return self.residuals
+    def to_frame(self, language: str | None = None) -> pd.DataFrame:
+        """The adjusted standardized residuals (the table a reader inspects cell by cell).
+
+        Parameters
+        ----------
+        language : str, optional
+            Label the categories (``"标准规范"``, ``"公共安全与利益"``) and
+            title the index and columns by their fields in this language;
+            by default the categories' keys.  The residuals are the same.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per category of ``rows``, one column per category of
+            ``columns``; a copy when labelled.
+
+        Examples
+        --------
+        >>> import policyquant as pq
+        >>> result = pq.fit(pq.datasets.load_genai_china(), rows="family")
+        >>> table = result.to_frame(language="zh")
+        >>> table.index.name, table.index.tolist(), table.columns.name
+        ('工具类型', ['强制型', '自愿型', '混合型'], '政策目标')
+        """
+        code = resolve_language(language)
+        if code is None or self.corpus is None:
+            return self.residuals
+        framework = self.corpus.framework
+        frame = self.residuals.copy()
+        for axis, field in ((0, self.rows), (1, self.columns)):
+            keys = frame.axes[axis]
+            if field is None:
+                continue
+            labels = pd.Index(
+                [category_label(framework, field, key, code) for key in keys],
+                name=field_title(framework, field, code),
+            )
+            frame = frame.set_axis(labels, axis=axis)
+        return frame
 
     def summary(self) -> str:
         """The test in one paragraph, with the sparse-cell warning where it applies.
@@ -183,4 +227,7 @@ def fit(
         pvalue=float(stats.chi2.sf(chi2, dof)),
         cramers_v=float(np.sqrt(chi2 / (n * (min(r, c) - 1)))),
         dropped=dropped,
+        rows=rows,
+        columns=columns,
+        corpus=corpus,
     )

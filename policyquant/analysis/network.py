@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .._checks import describe_value, require_corpus
+from .._language import column_title, has_cjk, resolve_language
 from .._text import normalize_name
 from ..corpus import Corpus
 from ..errors import InputTypeError, ValidationError
@@ -194,14 +195,56 @@ class IssuerNetwork(TableResult):
         ``degree`` (number of partners), ``weighted_degree`` (joint documents
         with partners, counted per partner), ``degree_centrality``,
         ``betweenness`` and ``eigenvector`` (weighted).
+    aliases : IssuerAliases or None
+        The names each body goes by: the source of its Chinese name in
+        ``to_frame(language="zh")``.
     """
 
     graph: Any
     centrality: pd.DataFrame
+    aliases: IssuerAliases | None = attrs.field(default=None, repr=False)
 
-    def to_frame(self) -> pd.DataFrame:
-        """The centrality table."""
-        return self.centrality
+    def to_frame(self, language: str | None = None) -> pd.DataFrame:
+        """The centrality table.
+
+        Parameters
+        ----------
+        language : str, optional
+            Head the columns and the index in this language (``"发文机构"``,
+            ``"中介中心度"`` ...) and, in Chinese, name each body by its
+            first Chinese name in :attr:`aliases` (``"国家互联网信息办公室"``);
+            a body with no Chinese name keeps its name.  By default the table
+            as computed.  The values are the same in every language.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The columns ``documents``, ``degree``, ``weighted_degree``,
+            ``degree_centrality``, ``betweenness`` and ``eigenvector``,
+            indexed by ``issuer``.
+
+        Examples
+        --------
+        >>> import policyquant as pq
+        >>> network = pq.issuer_network(pq.datasets.load_genai_china(), level="national")
+        >>> table = network.to_frame(language="zh")
+        >>> table.index.name, table.index[0], list(table.columns[:2])
+        ('发文机构', '国家互联网信息办公室', ['文件数', '合作机构数'])
+        """
+        code = resolve_language(language)
+        if code is None:
+            return self.centrality
+        frame = self.centrality.copy()
+        names = list(frame.index)
+        if code == "zh" and self.aliases is not None:
+            chinese = {
+                body: next((n for n in others if has_cjk(n)), body)
+                for body, others in self.aliases._bodies.items()
+            }
+            names = [chinese.get(body, body) for body in names]
+        frame.index = pd.Index(names, name=column_title(frame.index.name or "issuer", code))
+        frame.columns = pd.Index([column_title(c, code) for c in frame.columns])
+        return frame
 
     def edges(self) -> pd.DataFrame:
         """One row per pair of co-issuing bodies: ``source``, ``target``, ``weight``, heaviest first."""
@@ -287,7 +330,7 @@ def issuer_network(
     pairs = pairs[pairs["body_x"] < pairs["body_y"]]
     weights = pairs.groupby(["body_x", "body_y"]).size()
     graph.add_weighted_edges_from((a, b, int(w)) for (a, b), w in weights.items())
-    return IssuerNetwork(graph, _centrality(graph))
+    return IssuerNetwork(graph, _centrality(graph), aliases=table)
 
 
 def _centrality(graph: nx.Graph) -> pd.DataFrame:

@@ -2525,6 +2525,7 @@ def pmc_radar(
     language: str | None = None,
     font: str | None = None,
     title: str | None = None,
+    policy_labels: Mapping[Hashable, str] | None = None,
 ) -> Figure:
     """Draw the first-level variables of one or several policies as a radar chart.
 
@@ -2548,6 +2549,9 @@ def pmc_radar(
         A font family for every text.
     title : str, optional
         The title; ``""`` for none.
+    policy_labels : mapping, optional
+        Display names of policies by id, for the legend (as ``labels=`` of
+        :meth:`PMCIndex.compare`); others keep their ids.
 
     Returns
     -------
@@ -2567,12 +2571,18 @@ def pmc_radar(
     >>> [t.get_text() for t in ax.get_xticklabels()], [t.get_text() for t in ax.get_legend().get_texts()]
     (['Nature', 'X2', 'X3'], ['P1 (PMC = 2.00)', 'P2 (PMC = 2.50)'])
     >>> plt.close(fig)
+    >>> fig = pmc_radar(frame, policy_labels={"P2": "Data Rules"})
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    ['P1 (PMC = 2.00)', 'Data Rules (PMC = 2.50)']
+    >>> plt.close(fig)
     """
     from .._language import resolve_language
     from ..plotting import PALETTE, _drawing, _pyplot, _root_figure
 
     language = resolve_language(language)
     table, names = _policy_table(frame, index, language)
+    # Checked against every policy of the frame: a name for one not drawn is no mistake.
+    display = dict(zip(table.index, _policy_labels(policy_labels, table.index) or table.index, strict=True))
     if policies is not None:
         missing = [p for p in policies if p not in table.index]
         if missing:
@@ -2585,13 +2595,14 @@ def pmc_radar(
         raise ValidationError("no policies to draw")
     if len(names) < 3:
         raise ValidationError(f"a radar chart needs at least three first-level variables; found {len(names)}")
+    shown = [display[policy] for policy in table.index]
     labels = dict(labels or {})
     axis_labels = [labels.get(name, name) for name in names]
     values = table[names].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=np.float64)
     pmc = pd.to_numeric(table["PMC"], errors="coerce").to_numpy(dtype=np.float64)
     grades = list(table["grade"].astype(object)) if "grade" in table.columns else [None] * len(table)
     legend = []
-    for k, policy in enumerate(table.index):
+    for k, policy in enumerate(shown):
         if not isinstance(grades[k], str):
             legend.append(_text("legend_ungraded", language).format(policy=policy, pmc=pmc[k]))
         else:

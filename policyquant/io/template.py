@@ -822,6 +822,11 @@ def write_coding_template(
     *lists* (选项), hidden
         The entries of the drop-down lists.
 
+    A framework made of a PMC scale only (``"pmc"``) gets the workbook of
+    :func:`~policyquant.frameworks.pmc.write_pmc_template` instead: one row
+    per policy (``documents_rows`` of them), one 0/1 column per sub-variable,
+    and the codebook of its variables; ``policyquant pmc`` reads it back.
+
     Every column has a prompt that Excel shows when a cell is selected.  The
     ``level``, instrument and score columns take one entry of their
     drop-down list (Excel refuses anything else); score cells take the

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 import statistics
 import warnings
 from collections.abc import Callable, Iterable, Sequence
@@ -25,6 +26,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
+from .._language import coefficient_label
 from .._text import closest, format_choices
 from ..errors import ValidationError
 from ..results import TableResult
@@ -377,6 +379,10 @@ def _format_ci(ci: tuple[float, float] | None, level: float | None) -> str:
     return f"{(level or 0.95) * 100:g}% CI [{ci[0]:.3f}, {ci[1]:.3f}]"
 
 
+#: The header of a share of bootstrap alphas below a minimum, whose "alpha" a reader sees as α.
+_P_BELOW = re.compile(r"^P\(alpha < (.*)\)$")
+
+
 def _format_p(p: float) -> str:
     return "p < 0.001" if p < 0.001 else f"p = {p:.2g}"
 
@@ -423,6 +429,26 @@ class ReliabilityResult(TableResult):
     def summary(self) -> str:
         """The result in one paragraph."""
         return repr(self)
+
+    def _in_language(self, frame: pd.DataFrame, language: str | None, name: Callable[[str], str]) -> pd.DataFrame:
+        """``frame`` (one row, indexed by the coefficient) named and headed in ``language``; as it is without one.
+
+        ``name(code)`` is the coefficient's name in the language ``code``.
+        """
+        from .._language import column_title, resolve_language
+
+        code = resolve_language(language)
+        if code is None:
+            return frame
+        labelled = frame.copy()
+        labelled.index = pd.Index([name(code)], name=column_title("coefficient", code))
+        labelled.columns = pd.Index(
+            [
+                _P_BELOW.sub(r"P(α < \1)", column)
+                for column in (column_title(c, code, "reliability") for c in frame.columns)
+            ]
+        )
+        return labelled
 
     def __str__(self) -> str:
         return self.summary()
@@ -526,8 +552,21 @@ class AlphaResult(ReliabilityResult):
                 text += "; " + ", ".join(f"P(alpha < {m:g}) = {p:.3f}" for m, p in self.p_below.items())
         return text
 
-    def to_frame(self) -> pd.DataFrame:
-        """One row: alpha, its interval, ``D_o``, ``D_e`` and the counts."""
+    def to_frame(self, language: str | None = None) -> pd.DataFrame:
+        """One row: alpha, its interval, ``D_o``, ``D_e`` and the counts.
+
+        Parameters
+        ----------
+        language : str, optional
+            Name the coefficient and head the columns in this language
+            (``"zh"``: ``标准误``, ``置信区间下限`` ...); by default the
+            names below.  The values are the same in every language.
+
+        Examples
+        --------
+        >>> krippendorff_alpha([[1, 2, 3, 3], [1, 2, 3, 2]], level="ordinal").to_frame(language="zh").index[0]
+        'Krippendorff α 系数（定序）'
+        """
         row: dict[str, Any] = {"alpha": self.alpha}
         if self.ci is not None:
             row["ci_low"], row["ci_high"] = self.ci
@@ -542,7 +581,8 @@ class AlphaResult(ReliabilityResult):
                 "coders": self.n_coders,
             }
         )
-        return pd.DataFrame([row], index=pd.Index([self.coefficient], name="coefficient"))
+        frame = pd.DataFrame([row], index=pd.Index([self.coefficient], name="coefficient"))
+        return self._in_language(frame, language, lambda code: coefficient_label("alpha", code, self.level))
 
 
 @attrs.frozen(eq=False, repr=False)
@@ -622,8 +662,16 @@ class CohenKappaResult(ReliabilityResult):
             text += f" ({self.n_dropped:,} dropped: not coded by both coders)"
         return text
 
-    def to_frame(self) -> pd.DataFrame:
-        """One row: kappa, SE, interval, agreement, test and counts."""
+    def to_frame(self, language: str | None = None) -> pd.DataFrame:
+        """One row: kappa, SE, interval, agreement, test and counts.
+
+        Parameters
+        ----------
+        language : str, optional
+            Name the coefficient and head the columns in this language
+            (``"zh"``: ``标准误``, ``置信区间下限`` ...); by default the
+            names below.  The values are the same in every language.
+        """
         row = {
             "kappa": self.kappa,
             "se": self.se,
@@ -636,7 +684,12 @@ class CohenKappaResult(ReliabilityResult):
             "units": self.n,
             "dropped": self.n_dropped,
         }
-        return pd.DataFrame([row], index=pd.Index([self.coefficient], name="coefficient"))
+        frame = pd.DataFrame([row], index=pd.Index([self.coefficient], name="coefficient"))
+        if self.weights == "unweighted":
+            return self._in_language(frame, language, lambda code: coefficient_label("cohen", code))
+        return self._in_language(
+            frame, language, lambda code: coefficient_label("cohen_weighted", code, self.weights)
+        )
 
 
 @attrs.frozen(eq=False, repr=False)
@@ -697,8 +750,16 @@ class FleissKappaResult(ReliabilityResult):
             f"{self.n_units:,} units, {self.n_raters} raters each"
         )
 
-    def to_frame(self) -> pd.DataFrame:
-        """One row: kappa, agreement, test and counts."""
+    def to_frame(self, language: str | None = None) -> pd.DataFrame:
+        """One row: kappa, agreement, test and counts.
+
+        Parameters
+        ----------
+        language : str, optional
+            Name the coefficient and head the columns in this language
+            (``"zh"``: ``标准误``, ``置信区间下限`` ...); by default the
+            names below.  The values are the same in every language.
+        """
         row = {
             "kappa": self.kappa,
             "P": self.observed,
@@ -709,7 +770,8 @@ class FleissKappaResult(ReliabilityResult):
             "units": self.n_units,
             "raters": self.n_raters,
         }
-        return pd.DataFrame([row], index=pd.Index([self.coefficient], name="coefficient"))
+        frame = pd.DataFrame([row], index=pd.Index([self.coefficient], name="coefficient"))
+        return self._in_language(frame, language, lambda code: coefficient_label("fleiss", code))
 
 
 @attrs.frozen(eq=False, repr=False)
@@ -775,8 +837,16 @@ class AgreementResult(ReliabilityResult):
             f"{self.n_categories} categories"
         )
 
-    def to_frame(self) -> pd.DataFrame:
-        """One row: coefficient, SE, interval, agreement and counts."""
+    def to_frame(self, language: str | None = None) -> pd.DataFrame:
+        """One row: coefficient, SE, interval, agreement and counts.
+
+        Parameters
+        ----------
+        language : str, optional
+            Name the coefficient and head the columns in this language
+            (``"zh"``: ``标准误``, ``置信区间下限`` ...); by default the
+            names below.  The values are the same in every language.
+        """
         row = {
             "estimate": self.value,
             "se": self.se,
@@ -788,7 +858,8 @@ class AgreementResult(ReliabilityResult):
             "coders": self.n_coders,
             "categories": self.n_categories,
         }
-        return pd.DataFrame([row], index=pd.Index([self.coefficient], name="coefficient"))
+        frame = pd.DataFrame([row], index=pd.Index([self.coefficient], name="coefficient"))
+        return self._in_language(frame, language, lambda code: coefficient_label(self.coefficient, code))
 
 
 # --------------------------------------------------------------------------

@@ -11,6 +11,8 @@ builds the agreed corpus from the majority or from a decision sheet.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from os import PathLike
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -33,21 +35,51 @@ __all__ = [
 ]
 
 
-class DisagreementsResult(AnalysisTable):
-    """The units and dimensions on which coders differ, as :func:`disagreements` lists them.
+#: Headers of the adjudication sheet in each language; :func:`adjudicate` reads any of them back.
+SHEET_COLUMNS: dict[str, dict[str, str]] = {
+    "en": {
+        "id": "ID",
+        "doc_id": "Document",
+        "text": "Text",
+        "dimension": "Coded dimension",
+        "decision": "Decision",
+    },
+    "zh": {"id": "编号", "doc_id": "文件", "text": "文本", "dimension": "编码维度", "decision": "裁决"},
+}
 
-    :meth:`to_frame` gives the decision sheet: the columns ``id``,
-    ``dimension`` and one per coder, to which a ``decision`` column is added
-    for :func:`adjudicate`; :meth:`save` writes it (``.xlsx`` for the coders to
-    fill in).  :func:`adjudicate` also takes the result itself.  DataFrame
+#: How an objective's presence reads in a sheet, by language.
+_PRESENT = {"en": ("Yes", "No"), "zh": ("是", "否")}
+
+#: Words a decision on an objective may be written with, in any language: present or absent.
+_YES = frozenset({"1", "1.0", "true", "yes", "y", "present", "是", "有", "对"})
+_NO = frozenset({"0", "0.0", "false", "no", "n", "absent", "否", "无", "不是", "没有"})
+
+
+class DisagreementsResult(AnalysisTable):
+    """The units and dimensions on which coders differ: the adjudication sheet.
+
+    :meth:`to_frame` gives the sheet: the columns ``id`` (the unit_id, or the
+    doc_id of a document-level score), ``doc_id``, ``text`` (the clause's
+    text, or the document's title), ``dimension``, one per coder and an
+    empty ``decision`` for the team to fill in, keys and codes as stored.
+    ``to_frame(language=...)`` gives the same sheet for coders who read that
+    language: headers (``编号``, ``文件``, ``文本``, ``编码维度``, ``裁决``),
+    dimensions (``政策工具``) and each coder's code by its label
+    (``标准规范``, ``是``, ``5（行政法规）``).  :meth:`save` writes either
+    (``.xlsx`` for the coders to fill in; ``language=`` for the labelled
+    sheet), and :func:`adjudicate` reads both back, filled in.  DataFrame
     access on the result is deprecated (see
-    :class:`~policyquant.results.AnalysisTable`).  ``to_frame(language=...)``
-    returns the same sheet: ids, dimensions and coded values are data.
+    :class:`~policyquant.results.AnalysisTable`).
 
     Attributes
     ----------
     coders : tuple of str
         The coders' names, in the order of their columns.
+    framework : Framework or None
+        The coders' framework: the source of the labels.
+    language : str or None
+        The language :meth:`to_frame` labels the sheet in when given none
+        (the ``language`` of :func:`disagreements`).
 
     Examples
     --------
@@ -61,10 +93,139 @@ class DisagreementsResult(AnalysisTable):
 
     function = "disagreements()"
 
-    def __init__(self, frame: pd.DataFrame, coders: Sequence[str]) -> None:
-        # The sheet's row numbers are not a field: nothing in it is relabelled.
+    def __init__(
+        self,
+        frame: pd.DataFrame,
+        coders: Sequence[str],
+        framework: Any = None,
+        language: str | None = None,
+    ) -> None:
+        from .._language import resolve_language
+
+        # The sheet's row numbers are not a field: the labels come from the framework instead.
         super().__init__(frame, None, fields=(None,))
         self.coders = tuple(coders)
+        self.framework = framework
+        self.language = resolve_language(language)
+
+    def to_frame(self, language: str | None = None) -> pd.DataFrame:
+        """The sheet: keys and codes as stored, or labelled in a language for the coders.
+
+        Parameters
+        ----------
+        language : str, optional
+            A language code (``"en"``, ``"zh"``, ``"zh-CN"`` ...) to head
+            the columns, name the dimensions and show each coder's code by
+            its label in it; by default the language given to
+            :func:`disagreements`, and without one the sheet as computed.
+            The rows and columns are the same in every language.
+
+        Returns
+        -------
+        pandas.DataFrame
+            A copy: changing it leaves the result as it is.
+
+        Raises
+        ------
+        ValidationError
+            For a language policyquant has no labels in, or a coder named
+            like one of the sheet's headers in it.
+
+        Examples
+        --------
+        >>> import policyquant as pq
+        >>> from policyquant.reliability import disagreements
+        >>> corpus = pq.datasets.load_genai_china()
+        >>> units = corpus.units.copy()
+        >>> units.loc[1, "instrument"] = "infrastructure"
+        >>> found = disagreements({"A": corpus, "B": pq.Corpus(corpus.documents, units)})
+        >>> print(found.to_frame().drop(columns="text").to_string())
+                id doc_id   dimension                    A               B decision
+        0  N01-2-4    N01  instrument  standards_and_norms  infrastructure     None
+        >>> print(found.to_frame(language="zh").drop(columns="文本").to_string())
+                编号   文件  编码维度     A     B    裁决
+        0  N01-2-4  N01  政策工具  标准规范  基础设施  None
+        >>> found.to_frame(language="zh").loc[0, "文本"] == corpus.units.loc[1, "text"]
+        True
+        """
+        from .._language import resolve_language
+
+        code = self.language if language is None else resolve_language(language)
+        if code is None:
+            return self.frame.copy()
+        return self._sheet(code)
+
+    def _sheet(self, code: str) -> pd.DataFrame:
+        from .._language import dimension_label
+
+        headers = SHEET_COLUMNS["zh" if code == "zh" else "en"]
+        clash = [coder for coder in self.coders if coder in headers.values()]
+        if clash:
+            raise ValidationError(
+                f"a coder is named {clash[0]!r}, as a column of the adjudication sheet is; "
+                "give the coders other names"
+            )
+        sheet = self.frame.copy()
+        dimensions = sheet["dimension"].astype(object)
+        names = dict.fromkeys(dimensions.tolist())
+        labels = {
+            name: dimension_label(self.framework, name, code) if self.framework is not None else name
+            for name in names
+        }
+        sheet["dimension"] = dimensions.map(labels)
+        for coder in self.coders:
+            column = pd.Series(None, index=sheet.index, dtype=object)
+            for name in names:
+                chosen = (dimensions == name).to_numpy(dtype=bool)
+                codes = _code_labels(self.framework, name, code)
+                column[chosen] = [
+                    None if _blank(value) else codes.get(_code_key(value), str(value))
+                    for value in self.frame.loc[chosen, coder].tolist()
+                ]
+            sheet[coder] = column
+        return sheet.rename(columns=headers)
+
+
+def _blank(value: Any) -> bool:
+    if value is None or value is pd.NA:
+        return True
+    if isinstance(value, float) and np.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def _code_key(value: Any) -> Any:
+    """A coded value as the label tables have it: booleans as booleans, whole numbers as ints."""
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return int(value)
+    return value
+
+
+def _code_labels(framework: Any, dimension: str, code: str) -> dict[Any, str]:
+    """Each code of a dimension and its label in ``code``: instruments by name, objectives yes or no, scores with their level."""
+    from .._language import category_label, scale_dimension
+
+    chinese = code == "zh"
+    if dimension.startswith("objective:"):
+        yes, no = _PRESENT["zh" if chinese else "en"]
+        return {True: yes, False: no}
+    if framework is None:
+        return {}
+    if dimension == "instrument":
+        return {key: category_label(framework, "instrument", key, code) for key in framework.instrument_keys}
+    scale = scale_dimension(framework, dimension)
+    if scale is None:
+        return {}
+    return {
+        int(level.score): (
+            f"{level.score}（{level.label_in(code)}）" if chinese else f"{level.score} ({level.label_in(code)})"
+        )
+        for level in scale.levels
+    }
 
 
 @attrs.frozen
@@ -194,16 +355,62 @@ class AgreementReport(TableResult):
         Units that not every coder coded: ``unit_id`` and ``coded_by``.
     coders : tuple of str
         The coders' names.
+    framework : Framework or None
+        The coders' framework: the source of the labels of
+        ``to_frame(language=...)``.
     """
 
     table: pd.DataFrame
     categories: pd.DataFrame
     coverage: pd.DataFrame
     coders: tuple[str, ...]
+    framework: Any = attrs.field(default=None, repr=False)
 
-    def to_frame(self) -> pd.DataFrame:
-        """The per-dimension table."""
-        return self.table
+    def to_frame(self, language: str | None = None) -> pd.DataFrame:
+        """The per-dimension table (:attr:`table`).
+
+        Parameters
+        ----------
+        language : str, optional
+            Label the dimensions (``"政策工具"``, ``"政策目标：公共安全与利益"``,
+            a score by its dimension's name), the units and levels of
+            measurement (``"条款"``, ``"定序"``) and head the columns in this
+            language; by default the table as computed.  The values are the
+            same in every language.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The columns ``unit``, ``level``, ``n_units``, ``alpha``,
+            ``alpha_low``, ``alpha_high``, ``kappa``, ``ac1`` and
+            ``percent_agreement``, indexed by ``dimension``.
+
+        Examples
+        --------
+        >>> import policyquant as pq
+        >>> from policyquant.reliability import agreement_report
+        >>> corpus = pq.datasets.load_genai_china()
+        >>> table = agreement_report({"A": corpus, "B": corpus}).to_frame(language="zh")
+        >>> table.index.name, table.index[1], table.iloc[0, :2].tolist()
+        ('编码维度', '政策目标：法定权益保护', ['条款', '定类'])
+        """
+        from .._language import column_title, dimension_label, resolve_language, value_label
+
+        code = resolve_language(language)
+        if code is None:
+            return self.table
+        frame = self.table.copy()
+        if self.framework is not None:
+            frame.index = pd.Index(
+                [dimension_label(self.framework, name, code) for name in frame.index],
+                name=column_title("dimension", code),
+            )
+        else:
+            frame.index.name = column_title("dimension", code)
+        for column in ("unit", "level"):
+            frame[column] = frame[column].map(lambda value: value_label(value, code))
+        frame.columns = pd.Index([column_title(c, code, "reliability") for c in frame.columns])
+        return frame
 
 
 def agreement_report(
@@ -332,7 +539,7 @@ def agreement_report(
     # In the framework's order, as every other table of instruments.
     order = [key for key in first.framework.instrument_keys if key in categories.index]
     categories = categories.reindex(order + [c for c in categories.index if c not in order])
-    return AgreementReport(table, categories, _coverage(coders), names)
+    return AgreementReport(table, categories, _coverage(coders), names, first.framework)
 
 
 def _coverage(coders: Mapping[str, Corpus]) -> pd.DataFrame:
@@ -353,7 +560,10 @@ def _coverage(coders: Mapping[str, Corpus]) -> pd.DataFrame:
 
 
 def disagreements(
-    coders: Mapping[str, Corpus], dimensions: Sequence[str] | None = None
+    coders: Mapping[str, Corpus],
+    dimensions: Sequence[str] | None = None,
+    *,
+    language: str | None = None,
 ) -> DisagreementsResult:
     """Every unit and dimension on which the coders differ, with each coder's value.
 
@@ -362,18 +572,32 @@ def disagreements(
     coders : mapping of str to Corpus
     dimensions : list of str, optional
         Which dimensions to compare (see :func:`coded_dimensions`); all by default.
+    language : str, optional
+        Label the sheet for the coders in this language (``"en"``, ``"zh"``
+        ...): :meth:`~DisagreementsResult.to_frame` and :meth:`~DisagreementsResult.save`
+        then give the adjudication sheet, with each clause's text and the
+        codes by their labels.  By default the sheet as computed.
 
     Returns
     -------
     DisagreementsResult
-        Its :meth:`~DisagreementsResult.to_frame` has the columns ``id`` (the
-        unit_id, or the doc_id for document-level scores), ``dimension`` and
-        one column per coder, ready to fill in a ``decision`` column and pass
-        to :func:`adjudicate`.  A unit a coder did not code shows as missing
+        Its :meth:`~DisagreementsResult.to_frame` is the adjudication sheet,
+        one row per unit and dimension the coders differ on, with the columns
+        ``id`` (the unit_id, or the doc_id for document-level scores),
+        ``doc_id``, ``text`` (the clause's text, or the document's title),
+        ``dimension``, one column per coder and an empty ``decision``, ready
+        to fill in and pass to :func:`adjudicate`; ``to_frame(language=...)``
+        labels it for the coders.  A unit a coder did not code shows as missing
         for that coder and counts as a disagreement only if the others differ
         among themselves.  Before 0.1 this function returned that DataFrame
         itself; DataFrame access on the result still works, with a
         :class:`DeprecationWarning`.
+
+    Raises
+    ------
+    ValidationError
+        For an unknown dimension or language (naming the closest), or a
+        coder named like a column of the sheet.
 
     Examples
     --------
@@ -383,11 +607,24 @@ def disagreements(
     >>> units = corpus.units.copy()
     >>> units.loc[0, "AS"] = 1
     >>> other = pq.Corpus(corpus.documents, units)
-    >>> disagreements({"A": corpus, "B": other})
-            id dimension  A  B
-    0  N01-2-2        AS  5  1
+    >>> disagreements({"A": corpus, "B": other}).to_frame().drop(columns="text")
+            id doc_id dimension  A  B decision
+    0  N01-2-2    N01        AS  5  1     None
+    >>> sheet = disagreements({"A": corpus, "B": other}, language="en").to_frame()
+    >>> sheet.columns.tolist()
+    ['ID', 'Document', 'Text', 'Coded dimension', 'A', 'B', 'Decision']
+    >>> sheet.loc[0, ["Coded dimension", "A", "B"]].tolist()
+    ['Audience scope', '5 (All departments, fields or scenarios)', '1 (A single department, field or scenario)']
     """
+    from .._language import resolve_language
+
+    language = resolve_language(language)
     coders = _check_coders(coders, "disagreements")
+    clash = [name for name in coders if name in ("id", "doc_id", "text", "dimension", "decision")]
+    if clash:
+        raise ValidationError(
+            f"a coder is named {clash[0]!r}, as a column of the adjudication sheet is; give the coders other names"
+        )
     first = next(iter(coders.values()))
     known = {d.name: d for d in _dimensions(first)}
     if isinstance(dimensions, str):
@@ -413,14 +650,32 @@ def disagreements(
         piece.insert(1, "dimension", name)
         pieces.append(piece)
     columns = ["id", "dimension", *coders]
-    if not pieces:
-        return DisagreementsResult(pd.DataFrame(columns=columns), tuple(coders))
-    return DisagreementsResult(pd.concat(pieces, ignore_index=True)[columns], tuple(coders))
+    frame = pd.concat(pieces, ignore_index=True)[columns] if pieces else pd.DataFrame(columns=columns)
+    details = _details(coders, frame, known)
+    frame.insert(1, "doc_id", details["doc_id"])
+    frame.insert(2, "text", details["text"])
+    frame["decision"] = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+    return DisagreementsResult(frame, tuple(coders), first.framework, language)
+
+
+def _details(coders: Mapping[str, Corpus], frame: pd.DataFrame, known: Mapping[str, _Dimension]) -> pd.DataFrame:
+    """The document and text of each row of a sheet: a clause's text, or a document's title."""
+    units = pd.concat([corpus.units[["unit_id", "doc_id", "text"]] for corpus in coders.values()])
+    units = units.drop_duplicates("unit_id").set_index(units.drop_duplicates("unit_id")["unit_id"].astype(object))
+    documents = pd.concat(
+        [corpus.documents.reindex(columns=["doc_id", "title"]) for corpus in coders.values()]
+    ).drop_duplicates("doc_id")
+    titles = pd.Series(documents["title"].astype(object).to_numpy(), index=documents["doc_id"].astype(object))
+    ids = frame["id"].astype(object)
+    by_document = frame["dimension"].map(lambda name: known[name].unit == "document").astype(bool)
+    doc_id = ids.map(units["doc_id"].astype(object)).where(~by_document, ids)
+    text = ids.map(units["text"].astype(object)).where(~by_document, ids.map(titles))
+    return pd.DataFrame({"doc_id": doc_id.astype(object), "text": text.astype(object)}, index=frame.index)
 
 
 def adjudicate(
     coders: Mapping[str, Corpus],
-    decisions: pd.DataFrame | None = None,
+    decisions: pd.DataFrame | TableResult | str | PathLike[str] | None = None,
     rule: str = "majority",
 ) -> Corpus:
     """Build the agreed corpus: the coders' majority, with a decision sheet for the rest.
@@ -428,10 +683,15 @@ def adjudicate(
     Parameters
     ----------
     coders : mapping of str to Corpus
-    decisions : pandas.DataFrame or DisagreementsResult, optional
-        Rows ``id``, ``dimension``, ``decision`` (as :func:`disagreements`
-        returns them, with a ``decision`` column filled in).  A decision
-        overrides the majority.
+    decisions : pandas.DataFrame, DisagreementsResult or path, optional
+        The decision sheet: rows ``id``, ``dimension``, ``decision`` (as
+        :func:`disagreements` returns them, with a ``decision`` column filled
+        in), or the adjudication sheet of ``to_frame(language=...)`` with its
+        decision column (``Decision``, ``裁决``) filled in, headers,
+        dimensions and decisions in English or Chinese (``政策工具``,
+        ``标准规范``, ``是``, ``5（行政法规）``), as a DataFrame or as the
+        ``.csv`` or ``.xlsx`` file (read with every cell as text).  A decision
+        overrides the majority; a blank one leaves the row to the majority.
     rule : {"majority"}
         How to settle what the decisions do not: the value most coders gave.
 
@@ -445,7 +705,10 @@ def adjudicate(
     ------
     ValidationError
         Listing every unit and dimension where the coders tie and no decision
-        settles it, and decisions naming unknown units or dimensions.
+        settles it; decisions naming unknown units or dimensions, or a
+        decision on an objective that is not yes or no, each named by row
+        and value with the expected ones; a sheet without the columns it
+        needs; a file that cannot be read.
 
     Examples
     --------
@@ -464,32 +727,7 @@ def adjudicate(
     coders = _check_coders(coders, "adjudicate")
     first = next(iter(coders.values()))
     known = {d.name: d for d in _dimensions(first)}
-    decided: dict[tuple[str, str], Any] = {}
-    if isinstance(decisions, TableResult):
-        decisions = decisions.to_frame()
-    if decisions is not None:
-        missing = [c for c in ("id", "dimension", "decision") if c not in decisions.columns]
-        if missing:
-            raise ValidationError(
-                f"a decision sheet needs the columns id, dimension, decision; missing: {', '.join(missing)}"
-            )
-        bad = decisions[~decisions["dimension"].isin(list(known))]
-        if len(bad):
-            raise ValidationError(
-                "decisions name unknown dimensions",
-                [
-                    {
-                        "row": int(i) + 2,
-                        "column": "dimension",
-                        "value": v,
-                        "problem": "unknown dimension",
-                        "expected": "one of " + format_choices(known),
-                    }
-                    for i, v in bad["dimension"].items()
-                ],
-            )
-        for row in decisions.dropna(subset=["decision"]).itertuples(index=False):
-            decided[(str(row.id), str(row.dimension))] = row.decision
+    decided = _decisions(decisions, first.framework, known) if decisions is not None else {}
     documents, units = first.documents, first.units
     ties = []
     for name, dimension in known.items():
@@ -530,6 +768,163 @@ def adjudicate(
         documents.assign(issuers=documents["issuers"].map("; ".join)) if "issuers" in documents else documents
     )
     return Corpus(documents, units, first.framework)
+
+
+def _read_sheet(path: Path) -> pd.DataFrame:
+    """A filled-in sheet from a CSV or Excel file, every cell as text, rows numbered as a spreadsheet shows them."""
+    from ..errors import ReadError
+
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".xlsx", ".xlsm", ".xls"):
+            sheet = pd.read_excel(path, dtype=str, keep_default_na=False, engine="calamine")
+        elif suffix in (".csv", ".txt", ".tsv"):
+            sheet = pd.read_csv(
+                path, dtype=str, keep_default_na=False, encoding="utf-8-sig", sep="\t" if suffix == ".tsv" else ","
+            )
+        else:
+            raise ReadError(f"{path}: a decision sheet is a .csv or .xlsx file, not {suffix or 'a file without suffix'!r}")
+    except ReadError:
+        raise
+    except FileNotFoundError:
+        raise ReadError(f"{path}: no such decision sheet") from None
+    except Exception as error:  # noqa: BLE001 - pandas and calamine raise many kinds
+        raise ReadError(f"{path}: not a readable decision sheet ({type(error).__name__}: {error})") from None
+    return sheet
+
+
+def _sheet_column(sheet: pd.DataFrame, key: str) -> Any:
+    """The column of ``sheet`` that holds ``key`` (``decision``, ``Decision``, ``裁决`` ...), or None."""
+    names = {key.casefold(), *(headers[key].casefold() for headers in SHEET_COLUMNS.values())}
+    return next((column for column in sheet.columns if str(column).strip().casefold() in names), None)
+
+
+def _decisions(
+    decisions: pd.DataFrame | TableResult | str | PathLike[str],
+    framework: Any,
+    known: Mapping[str, _Dimension],
+) -> dict[tuple[str, str], Any]:
+    """The decisions of a filled-in sheet, by (id, dimension key), in the corpus's terms.
+
+    Headers, dimensions and decisions are read in any language a sheet is
+    written in; an objective's decision is yes or no, a score's its number
+    (``5``, ``5 (Administrative regulations)``, ``5（行政法规）`` or the level's
+    label), an instrument's its key or label (an alias is left to the corpus
+    to resolve).
+    """
+    from .._language import LANGUAGES, category_label, dimension_label, scale_dimension
+    from .._text import closest
+
+    source = ""
+    if isinstance(decisions, str | PathLike):
+        path = Path(decisions)
+        source = f"{path}: "
+        decisions = _read_sheet(path)
+    elif isinstance(decisions, TableResult):
+        decisions = decisions.to_frame()
+    if not isinstance(decisions, pd.DataFrame):
+        raise ValidationError(
+            f"decisions must be a DataFrame, a disagreements() result or a .csv or .xlsx file, "
+            f"got {type(decisions).__name__}"
+        )
+    columns = {key: _sheet_column(decisions, key) for key in ("id", "dimension", "decision")}
+    missing = [key for key, column in columns.items() if column is None]
+    if missing:
+        raise ValidationError(
+            f"{source}a decision sheet needs the columns id, dimension, decision "
+            f"(or {', '.join(SHEET_COLUMNS['en'][k] for k in ('id', 'dimension', 'decision'))}; "
+            f"{', '.join(SHEET_COLUMNS['zh'][k] for k in ('id', 'dimension', 'decision'))}); "
+            f"missing: {', '.join(missing)}"
+        )
+    file = source.rstrip(": ") or None
+    decision_column = columns["decision"]
+    names: dict[str, str] = {}
+    for name in known:
+        names[name.casefold()] = name
+        for code in LANGUAGES:
+            names[dimension_label(framework, name, code).casefold()] = name
+    rows = pd.Series(range(2, len(decisions) + 2), index=decisions.index)
+    dimensions = decisions[columns["dimension"]].map(lambda v: names.get(str(v).strip().casefold()))
+    bad = dimensions.isna().to_numpy(dtype=bool)
+    if bad.any():
+        choices = list(known)
+        raise ValidationError(
+            f"{source}decisions name unknown dimensions",
+            [
+                {
+                    "file": file,
+                    "row": int(rows.iloc[at]),
+                    "column": str(columns["dimension"]),
+                    "value": decisions[columns["dimension"]].iloc[at],
+                    "problem": "unknown dimension",
+                    "expected": "one of " + format_choices(known),
+                    "suggestions": ", ".join(closest(str(decisions[columns["dimension"]].iloc[at]), choices))
+                    or None,
+                }
+                for at in np.flatnonzero(bad)
+            ],
+        )
+    problems = []
+    decided: dict[tuple[str, str], Any] = {}
+    labels: dict[str, dict[str, Any]] = {}
+    for at, (unit, name, value) in enumerate(
+        zip(decisions[columns["id"]].tolist(), dimensions.tolist(), decisions[decision_column].tolist(), strict=True)
+    ):
+        if _blank(value):
+            continue
+        if name not in labels:
+            labels[name] = _decision_words(framework, name, category_label, scale_dimension, LANGUAGES)
+        words = labels[name]
+        text = str(value).strip()
+        if name.startswith("objective:"):
+            if isinstance(value, bool | np.bool_):
+                chosen: Any = bool(value)
+            elif text.casefold() in _YES:
+                chosen = True
+            elif text.casefold() in _NO:
+                chosen = False
+            else:
+                problems.append(
+                    {
+                        "file": file,
+                        "row": int(rows.iloc[at]),
+                        "column": str(decision_column),
+                        "value": value,
+                        "problem": f"not a decision on {name}",
+                        "expected": "yes or no (是 or 否, true or false, 1 or 0)",
+                    }
+                )
+                continue
+        else:
+            chosen = words.get(text.casefold(), value)
+        decided[(str(unit).strip(), name)] = chosen
+    if problems:
+        raise ValidationError(f"{source}{len(problems)} decision(s) cannot be read", problems)
+    return decided
+
+
+def _decision_words(
+    framework: Any, name: str, category_label: Any, scale_dimension: Any, languages: Sequence[str]
+) -> dict[str, Any]:
+    """What a decision on ``name`` may read (key, label in any language, "5 (label)") and the code it means."""
+    words: dict[str, Any] = {}
+    if name == "instrument":
+        for key in framework.instrument_keys:
+            words[key.casefold()] = key
+            for code in languages:
+                words[category_label(framework, "instrument", key, code).casefold()] = key
+    elif not name.startswith("objective:"):
+        dimension = scale_dimension(framework, name)
+        for level in dimension.levels if dimension is not None else ():
+            score = float(level.score)
+            words[str(level.score)] = score
+            words[f"{float(level.score)}"] = score
+            for code in languages:
+                label = level.label_in(code)
+                words[label.casefold()] = score
+                for form in (f"{level.score} ({label})", f"{level.score}（{label}）"):
+                    words[form.casefold()] = score
+    return words
 
 
 def _truthy(value: Any) -> bool:
