@@ -518,7 +518,9 @@ def run_page(path: Path, timeout: float = 1800) -> PageResult:
         result_file = Path(folder, ".result.json")
         workdir = Path(folder, "work")
         workdir.mkdir()
-        env = dict(os.environ, MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1")
+        # The pages show what a command prints off a terminal: 80 columns, whatever the
+        # width of the terminal the check runs in.
+        env = dict(os.environ, MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1", COLUMNS="80")
         try:
             done = subprocess.run(
                 [sys.executable, str(Path(__file__).resolve()), "--child", str(path), str(result_file)],
