@@ -716,7 +716,12 @@ def reliability(
     _refuse_inputs({f"--disagreements {disagreements}": disagreements}, files, "a coder's file")
     corpora = _coder_corpora(files, coders, _load_framework(framework), encoding)
     report = agreement_report(corpora, bootstrap=bootstrap, seed=seed)
-    _emit(report.table, fmt, title=f"Agreement of {len(corpora)} coders: {', '.join(corpora)}", decimals=3)
+    _emit(
+        report.to_frame(language=language),
+        fmt,
+        title=f"Agreement of {len(corpora)} coders: {', '.join(corpora)}",
+        decimals=3,
+    )
     if disagreements is not None:
         from ._files import atomic_path
         from .reliability import disagreements as find_disagreements
