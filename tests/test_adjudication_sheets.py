@@ -212,6 +212,8 @@ def test_the_cli_writes_the_sheet_in_the_chosen_language_and_it_reads_back(tmp_p
         ],
     )
     assert result.exit_code == 0, result.output
+    # --lang labels the agreement table too.
+    assert "政策工具" in result.output and "编码维度" in result.output
     frame = pd.read_excel(sheet, dtype=str, engine="calamine")
     assert frame.columns.tolist() == ["编号", "文件", "文本", "编码维度", "Li", "Wang", "裁决"]
     assert UNITS.loc[1, "text"] in set(frame["文本"])
