@@ -107,8 +107,9 @@ def _check_text(
                 }
             )
 
-    for text in [caption or "", *notes]:
-        bad(text, column="caption" if text == (caption or "") else "notes")
+    bad(caption or "", column="caption")
+    for note in notes:
+        bad(note, column="notes")
     for row in header:
         for text in row:
             bad(text, column="header")
@@ -212,6 +213,74 @@ def _repeat_header(table: Any, header_rows: int) -> None:
             row_properties.append(OxmlElement("w:tblHeader"))
 
 
+def _column_widths(
+    index_names: list[str],
+    labels: list[list[str]],
+    header_texts: list[list[str]],
+    spans: list[list[tuple[object, int, int]]],
+    body: pd.DataFrame,
+    numeric: list[bool],
+    points: float,
+) -> tuple[list[float], list[float], list[tuple[list[int], float]]]:
+    """Each column's natural width (its longest line) and narrowest (its longest word; a number's whole), in points.
+
+    Word and LibreOffice keep the widths written in the file: equal widths
+    would wrap a long label letter by letter beside a column of short
+    numbers.  Also the width each group header needs over its columns.
+    """
+    from ._excel import _display_width
+
+    def longest(texts: Any, words: bool = False) -> int:
+        pieces = (part for text in texts for part in (str(text).split() if words else str(text).split("\n")))
+        return max((_display_width(piece) for piece in pieces), default=0)
+
+    # Per display unit (a CJK character counts two): room for a Latin letter or digit in a wide
+    # serif (a substitute font where Times New Roman is missing), plus the cells' 0.08 in margins.
+    unit, margin = points * 0.6, 14.0
+    offset = len(index_names)
+    last = header_texts[-1] if header_texts else []
+    header_for = {first: text for (_, first, _), text in zip(spans[-1], last, strict=True)} if spans else {}
+    columns = [[name, *texts] for name, texts in zip(index_names, labels, strict=True)]
+    columns += [[header_for.get(c, ""), *body.iloc[:, c].tolist()] for c in range(body.shape[1])]
+    natural = [max(longest(texts), 2) * unit + margin for texts in columns]
+    kinds = [False] * offset + list(numeric)
+    # A number never wraps; text wraps between words (and anywhere in Chinese), down to 4 characters.
+    narrowest = [
+        width if is_number else min(width, max(longest(texts, words=True), 4) * unit + margin)
+        for width, texts, is_number in zip(natural, columns, kinds, strict=True)
+    ]
+    groups = [
+        (list(range(offset + first, offset + first + span)), longest([text]) * unit + margin)
+        for runs, texts in zip(spans[:-1], header_texts[:-1], strict=True)
+        for (_, first, span), text in zip(runs, texts, strict=True)
+    ]
+    return natural, narrowest, groups
+
+
+def _fit_widths(
+    natural: list[float], narrowest: list[float], groups: list[tuple[list[int], float]], available: float
+) -> list[float]:
+    """Widths within ``available`` points: natural when they fit (group headers widened into what is left), else text columns narrowed."""
+    total = sum(natural)
+    if total <= available:
+        widths = list(natural)
+        spare = available - total
+        for columns, need in groups:
+            lacking = need - sum(widths[c] for c in columns)
+            if lacking > 0 and spare > 0:
+                extra = min(lacking, spare)
+                spare -= extra
+                for c in columns:
+                    widths[c] += extra / len(columns)
+        return widths
+    slack = total - sum(narrowest)
+    if slack <= 0:
+        # Wider than the page even at its narrowest: overflowing the margin beats breaking numbers.
+        return list(narrowest)
+    keep = max(available - sum(narrowest), 0) / slack
+    return [low + (high - low) * min(keep, 1) for high, low in zip(natural, narrowest, strict=True)]
+
+
 def _fill(cell: Any, text: str, alignment: Any) -> None:
     paragraph = cell.paragraphs[0]
     if text:
@@ -230,7 +299,7 @@ def write_table(
     font: str = "Times New Roman",
     east_asian_font: str = "SimSun",
     font_size: float = 10.5,
-    landscape: bool = False,
+    landscape: bool | None = None,
 ) -> Path:
     """Write ``frame`` to ``path`` as a Word document holding one three-line table.
 
@@ -252,7 +321,7 @@ def write_table(
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
-    from docx.shared import Mm, Pt, RGBColor
+    from docx.shared import Emu, Mm, Pt, RGBColor
     from docx.table import _Cell
 
     half_points = _check_options(path, font, east_asian_font, font_size)
@@ -274,7 +343,10 @@ def write_table(
     numeric = _numeric_columns(frame)
     # Object columns: Python's re checks them (an Arrow string column cannot hold a lone surrogate).
     body = pd.DataFrame(
-        {i: frame.iloc[:, i].map(lambda v: _cell_text(v, digits)).astype(object) for i in range(frame.shape[1])},
+        {
+            i: frame.iloc[:, i].map(lambda v: _cell_text(v, digits)).astype(object)
+            for i in range(frame.shape[1])
+        },
         index=frame.index,
         dtype=object,
     )
@@ -299,8 +371,13 @@ def write_table(
     normal.paragraph_format.space_after = Pt(0)
     normal.paragraph_format.line_spacing = 1.0
     section = document.sections[0]
-    # A4, as Chinese journals use; landscape for a wide table.
+    # A4, as Chinese journals use; landscape for a table wider than a portrait page.
     short, long = Mm(210), Mm(297)
+    natural, narrowest, groups = _column_widths(
+        index_names, labels, header_texts, spans, body, numeric, half_points
+    )
+    if landscape is None:
+        landscape = sum(narrowest) > Emu(short - 2 * Mm(25)).pt
     if landscape:
         section.orientation = WD_ORIENT.LANDSCAPE
         section.page_width, section.page_height = long, short
@@ -330,7 +407,8 @@ def write_table(
             for column, name in enumerate(index_names):
                 _fill(rows[row][column], name, left)
         for label, first, span in runs:
-            aligned = centre if span > 1 or numeric[first] else left
+            # A group's label is centred over its columns; a number's header stands over its numbers.
+            aligned = centre if span > 1 else (right if numeric[first] else left)
             _fill(rows[row][offset + first], _label_text(label), aligned)
     # An outer index label is written on the first row of its run, as in a printed table.
     shown = [_row_runs(levels[: level + 1]) for level in range(len(levels) - 1)]
@@ -344,6 +422,12 @@ def write_table(
         cells = rows[header_rows + position]
         for column in range(frame.shape[1]):
             _fill(cells[offset + column], values[position, column], right if numeric[column] else left)
+    widths = _fit_widths(natural, narrowest, groups, Emu((long if landscape else short) - 2 * Mm(25)).pt)
+    for cells in rows:
+        for cell, points in zip(cells, widths, strict=True):
+            cell.width = Pt(points)
+    for column, points in zip(table.columns, widths, strict=True):
+        column.width = Pt(points)
     # Merged group headers, last: merging renumbers a row's cells.
     for row, runs in enumerate(spans):
         for _, first, span in reversed(runs):

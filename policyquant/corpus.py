@@ -699,8 +699,29 @@ class Corpus:
                 problems,
                 stopped=stopped or None,
             )
+        # Validation scratch: a finished corpus holds only what _adopt sets, however it was built.
+        del self._reported_doc_rows, self._derived_documents
+        self._adopt(self._framework, self._documents, self._units, self._objective_mask)
+
+    @classmethod
+    def _from_validated(
+        cls, framework: Framework, documents: pd.DataFrame, units: pd.DataFrame, objective_mask: np.ndarray
+    ) -> Corpus:
+        """A corpus of tables that already passed validation (a subset's rows, say), not checked again."""
+        corpus = object.__new__(cls)
+        corpus._adopt(framework, documents, units, objective_mask)
+        return corpus
+
+    def _adopt(
+        self, framework: Framework, documents: pd.DataFrame, units: pd.DataFrame, objective_mask: np.ndarray
+    ) -> None:
+        """Set the whole state of a corpus: the one place a new field is added, for every way one is built."""
+        self._framework = framework
+        self._documents = documents
+        self._units = units
+        self._objective_mask = objective_mask
         # Positions of each unit's document: the join key of every document-level analysis.
-        self._unit_doc = pd.Index(self._documents["doc_id"]).get_indexer(self._units["doc_id"])
+        self._unit_doc = pd.Index(documents["doc_id"]).get_indexer(units["doc_id"])
         # Derived arrays (group codes, scores) computed once: a corpus never changes.
         self._memo: dict[Hashable, Any] = {}
 
@@ -1183,15 +1204,12 @@ class Corpus:
                 )
             keep = table["doc_id"].isin(set(wanted.dropna())).to_numpy()
         kept_units = keep[self._unit_doc]
-        subset = object.__new__(Corpus)
-        subset._framework = self._framework
-        subset._documents = table[keep].reset_index(drop=True)
-        subset._units = self._units[kept_units].reset_index(drop=True)
-        subset._objective_mask = self._objective_mask[kept_units]
-        subset._reported_doc_rows = pd.Index([])
-        subset._unit_doc = pd.Index(subset._documents["doc_id"]).get_indexer(subset._units["doc_id"])
-        subset._memo = {}
-        return subset
+        return Corpus._from_validated(
+            self._framework,
+            table[keep].reset_index(drop=True),
+            self._units[kept_units].reset_index(drop=True),
+            self._objective_mask[kept_units],
+        )
 
     # Writing --------------------------------------------------------------------
 

@@ -1,5 +1,17 @@
 """Figures of a coded corpus: the study's tables and figures as matplotlib plots.
 
+The first parameter of every figure function is ``corpus``: a
+:class:`~policyquant.Corpus`, or in its place what the figure's analysis
+returns for one (a :func:`~policyquant.crosstab` result for
+:func:`crosstab_heatmap`, an :func:`~policyquant.issuer_network` for
+:func:`issuer_network_plot`, a :func:`~policyquant.trends` result for
+:func:`trend_plot` ...), or the tidy table that analysis accepts
+(:func:`portfolio_tiles`, as :func:`~policyquant.portfolio_measures`).  The
+same rule holds for the analyses: a function that takes a corpus takes it
+first, as ``corpus``.  The older names of that parameter (``result_or_corpus``,
+``network_or_corpus``, ``corpus_or_frame``, ``frame``) still work as
+deprecated keyword aliases; positional calls never changed.
+
 Every function returns a :class:`matplotlib.figure.Figure` and takes
 
 ``ax``
@@ -715,8 +727,9 @@ def _title(ax: Axes, title: str | None, default: str) -> None:
 # -- Crosstab heatmap ------------------------------------------------------------------
 
 
+@renamed_arguments(result_or_corpus="corpus")
 def crosstab_heatmap(
-    result_or_corpus: CrosstabResult | Corpus,
+    corpus: CrosstabResult | Corpus,
     values: str = "counts",
     annotate: bool = True,
     *,
@@ -731,9 +744,10 @@ def crosstab_heatmap(
 
     Parameters
     ----------
-    result_or_corpus : CrosstabResult or Corpus
+    corpus : CrosstabResult or Corpus
         A :func:`~policyquant.crosstab` result, or a corpus (then its
-        instrument x objective crosstab of codings).
+        instrument x objective crosstab of codings).  ``result_or_corpus=``
+        is its deprecated alias.
     values : {"counts", "shares", "row_shares"}, default "counts"
         Cell counts, column percentages (each objective's codings sum to 100)
         or row percentages.
@@ -786,7 +800,7 @@ def crosstab_heatmap(
     >>> plt.close(fig)
     """
     language = _check_language(language)
-    result = _as_crosstab(result_or_corpus, "crosstab_heatmap")
+    result = _as_crosstab(corpus, "crosstab_heatmap")
     _check_choice("values", values, ("counts", "shares", "row_shares"))
     table = {"counts": result.counts, "shares": result.shares, "row_shares": result.row_shares}[values]
     framework = result.corpus.framework
@@ -1311,9 +1325,10 @@ def _packed_layout(graph: Any, seed: int) -> dict[str, np.ndarray]:
     return positions
 
 
+@renamed_arguments(level="admin_level", network_or_corpus="corpus")
 def issuer_network_plot(
-    network_or_corpus: IssuerNetwork | Corpus,
-    level: str | None = None,
+    corpus: IssuerNetwork | Corpus,
+    admin_level: str | None = None,
     *,
     aliases: IssuerAliases | Mapping[str, Iterable[str]] | None = None,
     labels: Mapping[str, str] | None = None,
@@ -1331,11 +1346,13 @@ def issuer_network_plot(
 
     Parameters
     ----------
-    network_or_corpus : IssuerNetwork or Corpus
+    corpus : IssuerNetwork or Corpus
         An :func:`~policyquant.issuer_network` result, or a corpus (then its
-        network, built with ``level`` and ``aliases``).
-    level : {"national", "provincial"}, optional
+        network, built with ``admin_level`` and ``aliases``).
+        ``network_or_corpus=`` is its deprecated alias.
+    admin_level : {"national", "provincial"}, optional
         With a corpus: only documents of this administrative level.
+        ``level=`` is its deprecated alias.
     aliases : IssuerAliases or mapping, optional
         With a corpus: how to merge spellings of one body (as in
         :func:`~policyquant.issuer_network`).  The table also supplies the short
@@ -1358,7 +1375,7 @@ def issuer_network_plot(
     Raises
     ------
     ValidationError
-        If the corpus has no issuers or ``level`` is unknown, or ``level`` or
+        If the corpus has no issuers or ``admin_level`` is unknown, or ``admin_level`` or
         ``aliases`` are given with a ready-made network.
 
     Notes
@@ -1373,39 +1390,39 @@ def issuer_network_plot(
     >>> import policyquant as pq
     >>> from policyquant import plotting
     >>> corpus = pq.datasets.load_genai_china()
-    >>> fig = plotting.issuer_network_plot(corpus, level="national")
+    >>> fig = plotting.issuer_network_plot(corpus, admin_level="national")
     >>> labels = {t.get_text() for t in fig.axes[0].texts}
     >>> {"CAC", "MIIT", "State Council"} <= labels
     True
     >>> plt.close(fig)
-    >>> fig = plotting.issuer_network_plot(corpus, level="national", language="zh")
+    >>> fig = plotting.issuer_network_plot(corpus, admin_level="national", language="zh")
     >>> {"国家网信办", "工信部"} <= {t.get_text() for t in fig.axes[0].texts}
     True
     >>> plt.close(fig)
     """
     language = _check_language(language)
-    if isinstance(network_or_corpus, IssuerNetwork):
-        if level is not None or aliases is not None:
+    if isinstance(corpus, IssuerNetwork):
+        if admin_level is not None or aliases is not None:
             raise ValidationError(
-                "level and aliases apply only when a corpus is given; build the network with "
-                "pq.issuer_network(corpus, level=..., aliases=...) or pass the corpus"
+                "admin_level and aliases apply only when a corpus is given; build the network with "
+                "pq.issuer_network(corpus, admin_level=..., aliases=...) or pass the corpus"
             )
-        network = network_or_corpus
+        network = corpus
         table = DEFAULT_ISSUER_ALIASES
-    elif isinstance(network_or_corpus, Corpus):
-        network = issuer_network(network_or_corpus, level=level, aliases=aliases)
+    elif isinstance(corpus, Corpus):
+        network = issuer_network(corpus, admin_level=admin_level, aliases=aliases)
         table = IssuerAliases.resolve(aliases)
     else:
         raise ValidationError(
-            f"issuer_network_plot needs a policyquant IssuerNetwork or Corpus, got {type(network_or_corpus).__name__}"
+            f"issuer_network_plot needs a policyquant IssuerNetwork or Corpus, got {type(corpus).__name__}"
         )
     graph = network.graph
     nodes = list(graph.nodes)
     node_labels = _issuer_labels(nodes, table, language, labels, abbreviate)
     if title is None:
         title = (
-            _ui("network_title_level", language).format(_ui(level, language))
-            if level in ("national", "provincial", "municipal", "county")
+            _ui("network_title_level", language).format(_ui(admin_level, language))
+            if admin_level in ("national", "provincial", "municipal", "county")
             else _ui("network_title", language)
         )
     texts = [*node_labels.values(), title]
@@ -1477,9 +1494,10 @@ def issuer_network_plot(
 # -- Authority by region ---------------------------------------------------------------
 
 
+@renamed_arguments(level="admin_level", result_or_corpus="corpus")
 def authority_plot(
-    result_or_corpus: CrosstabResult | Corpus,
-    level: str | None = "provincial",
+    corpus: CrosstabResult | Corpus,
+    admin_level: str | None = "provincial",
     *,
     values: str = "counts",
     by: str = "region",
@@ -1494,11 +1512,13 @@ def authority_plot(
 
     Parameters
     ----------
-    result_or_corpus : CrosstabResult or Corpus
+    corpus : CrosstabResult or Corpus
         An :func:`~policyquant.authority_distribution` result, or a corpus (then
-        its distribution, with ``level``, ``by`` and ``dimension``).
-    level : {"provincial", "national"} or None, default "provincial"
+        its distribution, with ``admin_level``, ``by`` and ``dimension``).
+        ``result_or_corpus=`` is its deprecated alias.
+    admin_level : {"provincial", "national"} or None, default "provincial"
         With a corpus: only documents of this administrative level; None for all.
+        ``level=`` is its deprecated alias.
     values : {"counts", "shares"}, default "counts"
         Documents, or each region's percentages (every bar reaches 100).
     by : str, default "region"
@@ -1520,7 +1540,7 @@ def authority_plot(
     Raises
     ------
     ValidationError
-        For an unknown ``values`` or ``level``.
+        For an unknown ``values`` or ``admin_level``.
 
     Examples
     --------
@@ -1535,13 +1555,13 @@ def authority_plot(
     >>> plt.close(fig)
     """
     language = _check_language(language)
-    if isinstance(result_or_corpus, Corpus):
-        result = authority_distribution(result_or_corpus, by=by, dimension=dimension, level=level)
-    elif isinstance(result_or_corpus, CrosstabResult):
-        result = result_or_corpus
+    if isinstance(corpus, Corpus):
+        result = authority_distribution(corpus, by=by, dimension=dimension, admin_level=admin_level)
+    elif isinstance(corpus, CrosstabResult):
+        result = corpus
     else:
         raise ValidationError(
-            f"authority_plot needs a policyquant Corpus or CrosstabResult, got {type(result_or_corpus).__name__}"
+            f"authority_plot needs a policyquant Corpus or CrosstabResult, got {type(corpus).__name__}"
         )
     _check_choice("values", values, ("counts", "shares"))
     framework = result.corpus.framework
@@ -1637,9 +1657,9 @@ def authority_plot(
 TREND_MEASURES = ("documents", "units", "codings", "efficacy_total", "efficacy_mean")
 
 
-@renamed_arguments(split="by")
+@renamed_arguments(split="by", corpus_or_frame="corpus")
 def trend_plot(
-    corpus_or_frame: Corpus | pd.DataFrame,
+    corpus: Corpus | pd.DataFrame,
     measure: str = "documents",
     by: str | None = None,
     cumulative: bool = False,
@@ -1656,9 +1676,10 @@ def trend_plot(
 
     Parameters
     ----------
-    corpus_or_frame : Corpus, TrendsResult or pandas.DataFrame
+    corpus : Corpus, TrendsResult or pandas.DataFrame
         A corpus, or a :func:`~policyquant.trends` result or table (indexed by
         year or period, and by the ``by`` category for a grouped table).
+        ``corpus_or_frame=`` is its deprecated alias.
     measure : {"documents", "units", "codings", "efficacy_total", "efficacy_mean"}
         What to draw; default ``"documents"``.
     by : str, optional
@@ -1708,18 +1729,18 @@ def trend_plot(
     _check_choice("measure", measure, TREND_MEASURES)
     _check_choice("kind", kind, ("line", "bar"))
     split = by
-    if isinstance(corpus_or_frame, TrendsResult):
-        framework = framework or corpus_or_frame.corpus.framework
-        corpus_or_frame = corpus_or_frame.to_frame()
-    if isinstance(corpus_or_frame, Corpus):
-        frame = trends(corpus_or_frame, periods=periods, by=split, cumulative=cumulative).to_frame()
-        framework = corpus_or_frame.framework
-    elif isinstance(corpus_or_frame, pd.DataFrame):
+    if isinstance(corpus, TrendsResult):
+        framework = framework or corpus.corpus.framework
+        corpus = corpus.to_frame()
+    if isinstance(corpus, Corpus):
+        frame = trends(corpus, periods=periods, by=split, cumulative=cumulative).to_frame()
+        framework = corpus.framework
+    elif isinstance(corpus, pd.DataFrame):
         if periods is not None:
             raise ValidationError(
                 "periods apply only when a corpus is given; the table already has its periods"
             )
-        frame = corpus_or_frame
+        frame = corpus
         if isinstance(frame.index, pd.MultiIndex):
             if frame.index.nlevels != 2:
                 raise ValidationError(
@@ -1741,7 +1762,7 @@ def trend_plot(
             frame = _cumulate(frame, split is not None)
     else:
         raise ValidationError(
-            f"trend_plot needs a policyquant Corpus or a trends DataFrame, got {type(corpus_or_frame).__name__}"
+            f"trend_plot needs a policyquant Corpus or a trends DataFrame, got {type(corpus).__name__}"
         )
     if measure not in frame.columns:
         raise ValidationError(f"the corpus has no {measure!r} to draw: its framework has no efficacy scale")
@@ -1898,8 +1919,9 @@ def _ordered(values: pd.Series, framework: Framework | None, part: str) -> list[
     return sorted(distinct, key=str)
 
 
+@renamed_arguments(frame="corpus")
 def portfolio_tiles(
-    frame: pd.DataFrame | Corpus,
+    corpus: pd.DataFrame | Corpus,
     instrument: str = "Instrument",
     target: str = "Target",
     covered: str = "covered",
@@ -1920,11 +1942,12 @@ def portfolio_tiles(
 
     Parameters
     ----------
-    frame : pandas.DataFrame or Corpus
+    corpus : pandas.DataFrame or Corpus
         A tidy presence table of one portfolio: one row per instrument and
         target, ``covered`` 1 (or True) where policy addresses the pair.  Other
         columns must not vary (select one portfolio first).  Or a corpus, whose
         instrument x objective pairs with at least one coding are covered.
+        ``frame=`` is its deprecated alias.
     instrument, target, covered : str
         Column names; PolicyPortfolios' by default.
     framework : Framework, optional
@@ -1965,6 +1988,7 @@ def portfolio_tiles(
     >>> plt.close(fig)
     """
     language = _check_language(language)
+    frame = corpus  # a tidy frame once a corpus is tabulated
     if isinstance(frame, Corpus):
         framework = frame.framework
         counts = crosstab(frame).counts

@@ -1035,7 +1035,17 @@ def _reliability(ctx: _Context, coders: Mapping[str, Corpus] | None) -> list[_Bl
     if coders is None:
         raise ValidationError(ctx.s("no_coders"))
     result = agreement_report(coders)
-    table = result.table
+    # The report's own headers (α, α low, Units ...): the caption names the coders, and the
+    # report's "units" header means clauses, so the table is shown under its display keys.
+    table = result.table.drop(columns="coders").rename(
+        columns={
+            "estimate": "alpha",
+            "ci_low": "alpha_low",
+            "ci_high": "alpha_high",
+            "units": "n_units",
+            "measurement": "level",
+        }
+    )[["unit", "level", "n_units", "alpha", "alpha_low", "alpha_high", "kappa", "ac1", "percent_agreement"]]
     table = table.drop(columns=[c for c in ("alpha_low", "alpha_high") if table[c].isna().all()])
     found = disagreements(coders).to_frame()
     blocks = [

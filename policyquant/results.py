@@ -597,7 +597,7 @@ class TableResult(abc.ABC):
         font: str = "Times New Roman",
         east_asian_font: str = "SimSun",
         font_size: float = 10.5,
-        landscape: bool = False,
+        landscape: bool | None = None,
         language: str | None = None,
     ) -> Path:
         """Write the table to a Word document as a three-line table (三线表).
@@ -637,8 +637,11 @@ class TableResult(abc.ABC):
             宋体; ``"SimHei"`` (黑体) or ``"KaiTi"`` (楷体) as a journal asks.
         font_size : float, default 10.5
             In points (10.5 is 五号); notes are 1.5 points smaller.
-        landscape : bool, default False
-            Lay the page (A4) out landscape, for a wide table.
+        landscape : bool, optional
+            Lay the page (A4) out landscape (True) or portrait (False); by
+            default landscape only for a table too wide for a portrait page
+            even with its text wrapped.  Columns fit their contents; numbers
+            never wrap.
         language : str, optional
             Label rows, columns and headers in this language
             (``to_frame(language=...)``); by default the table as computed.

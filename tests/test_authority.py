@@ -20,7 +20,7 @@ def genai():
 
 @pytest.fixture(scope="module")
 def figure3(genai):
-    return pq.authority_distribution(genai, level="provincial")
+    return pq.authority_distribution(genai, admin_level="provincial")
 
 
 def small_corpus(documents: pd.DataFrame, framework: str = "wang2026") -> pq.Corpus:
@@ -88,18 +88,18 @@ def test_all_levels_against_pandas(genai):
     np.testing.assert_array_equal(result.counts.to_numpy(), reference.to_numpy())
     assert list(result.counts.index) == list(reference.index)
     assert result.total == 63
-    national = pq.authority_distribution(genai, level="national")
+    national = pq.authority_distribution(genai, admin_level="national")
     assert national.total == 27
     assert list(national.counts.index) == ["China"]
     np.testing.assert_array_equal(
         national.counts.to_numpy()
-        + pq.authority_distribution(genai, level="provincial").counts.sum().to_numpy(),
+        + pq.authority_distribution(genai, admin_level="provincial").counts.sum().to_numpy(),
         result.counts.sum().to_numpy()[None, :],
     )
 
 
 def test_by_another_document_field(genai):
-    result = pq.authority_distribution(genai, by="year", level="national")
+    result = pq.authority_distribution(genai, by="year", admin_level="national")
     documents = genai.documents
     national = documents[documents["level"] == "national"]
     reference = pd.crosstab(national["year"].astype("int64"), national["DA"].astype("int64"))
@@ -145,20 +145,20 @@ def test_unknown_dimension(genai, dimension):
 
 
 def test_explicit_dimension(genai, figure3):
-    explicit = pq.authority_distribution(genai, dimension="DA", level="provincial")
+    explicit = pq.authority_distribution(genai, dimension="DA", admin_level="provincial")
     pd.testing.assert_frame_equal(explicit.counts, figure3.counts)
 
 
 @pytest.mark.parametrize("level", ["local", "central", "Provincial", ""])
 def test_unknown_level(genai, level):
     with pytest.raises(pq.ValidationError, match=f"level must be 'national' or 'provincial', got '{level}'"):
-        pq.authority_distribution(genai, level=level)
+        pq.authority_distribution(genai, admin_level=level)
 
 
 def test_missing_da_column():
     documents = pd.DataFrame({"doc_id": ["D1"], "level": ["provincial"], "region": ["X"]})
     with pytest.raises(pq.ValidationError, match="the documents have no DA scores"):
-        pq.authority_distribution(small_corpus(documents), level="provincial")
+        pq.authority_distribution(small_corpus(documents), admin_level="provincial")
 
 
 def test_a_unit_field_on_the_rows_is_an_error(genai):
@@ -169,7 +169,7 @@ def test_a_unit_field_on_the_rows_is_an_error(genai):
 def test_level_filter_without_level_column_is_a_validation_error():
     documents = pd.DataFrame({"doc_id": ["D1"], "region": ["X"], "DA": [3]})
     with pytest.raises(pq.ValidationError):
-        pq.authority_distribution(small_corpus(documents), level="provincial")
+        pq.authority_distribution(small_corpus(documents), admin_level="provincial")
 
 
 # --------------------------------------------------------------------------

@@ -228,7 +228,7 @@ def test_reliability_tables_in_chinese():
 
 
 def test_issuer_network_names_bodies_in_chinese():
-    network = pq.issuer_network(CORPUS, level="national")
+    network = pq.issuer_network(CORPUS, admin_level="national")
     chinese = network.to_frame(language="zh")
     assert chinese.index.name == "发文机构"
     assert chinese.index[0] == "国家互联网信息办公室"
@@ -273,7 +273,7 @@ def test_markdown_and_latex_in_chinese():
 def test_reliability_result_saves_in_chinese(tmp_path):
     path = reliability.gwet_ac1(CODES).save(tmp_path / "ac1.xlsx", language="zh")
     rows = list(openpyxl.load_workbook(path).active.iter_rows(values_only=True))
-    assert rows[0][:3] == ("系数", "估计值", "标准误")
+    assert rows[0][:6] == ("系数", "估计值", "置信区间下限", "置信区间上限", "单元数", "编码员数")
     assert rows[1][0] == "Gwet AC1 系数"
 
 

@@ -162,9 +162,9 @@ def test_reliability_of_two_coders_files(tmp_path, small):
     assert result.exit_code == 0, result.output
     table = pd.read_csv(io.StringIO(result.stdout), index_col=0)
     expected = agreement_report({"ann": small, "bob": second}).table
-    assert table.loc["instrument", "alpha"] == pytest.approx(expected.loc["instrument", "alpha"], abs=5e-4)
-    assert table.loc["instrument", "alpha"] < 1
-    assert table.loc["AS", "alpha"] == pytest.approx(1.0)
+    assert table.loc["instrument", "estimate"] == pytest.approx(expected.loc["instrument", "estimate"], abs=5e-4)
+    assert table.loc["instrument", "estimate"] < 1
+    assert table.loc["AS", "estimate"] == pytest.approx(1.0)
     # The adjudication sheet for the coders: labelled (in English without --lang), with the clauses' text.
     differences = pd.read_csv(saved, encoding="utf-8-sig")
     assert (differences["Coded dimension"] == "Policy instrument").sum() == 4
@@ -200,7 +200,7 @@ def test_reliability_of_a_refi_qda_project(tmp_path, small):
     assert result.exit_code == 0, result.output
     table = pd.read_csv(io.StringIO(result.stdout), index_col=0)
     expected = agreement_report({"ann": small, "bob": second}).table
-    assert table.loc["instrument", "alpha"] == pytest.approx(expected.loc["instrument", "alpha"], abs=5e-4)
+    assert table.loc["instrument", "estimate"] == pytest.approx(expected.loc["instrument", "estimate"], abs=5e-4)
     line = assert_user_error(invoke("reliability", project, "--coder", "carl"), "no coder 'carl'")
     assert "ann, bob" in line
 

@@ -135,6 +135,11 @@ COLUMNS_ARE_DATA: dict[str, str] = {
 ALIAS_CALLS: dict[str, tuple[Callable[..., Any], object]] = {
     "trends": (lambda **kw: pq.trends(CORPUS, **kw), "family"),
     "plotting.trend_plot": (lambda **kw: plotting.trend_plot(CORPUS, **kw), "family"),
+    "authority_distribution": (lambda **kw: pq.authority_distribution(CORPUS, **kw), "provincial"),
+    "issuer_network": (lambda **kw: pq.issuer_network(CORPUS, **kw), "national"),
+    "plotting.authority_plot": (lambda **kw: plotting.authority_plot(CORPUS, **kw), "national"),
+    "plotting.issuer_network_plot": (lambda **kw: plotting.issuer_network_plot(CORPUS, **kw), "national"),
+    "krippendorff_alpha": (lambda **kw: reliability.krippendorff_alpha(CODES, **kw), "nominal"),
 }
 
 #: Parameter names that mean "group by" under another name.

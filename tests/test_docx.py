@@ -183,6 +183,29 @@ def test_table4_in_chinese_keeps_its_chinese_labels(tmp_path):
     assert "标准规范" in [row[1] for row in grid]
 
 
+def test_columns_fit_their_contents_and_a_wide_table_gets_a_landscape_page(tmp_path):
+    from docx.enum.section import WD_ORIENT
+
+    narrow = FrameResult(pd.DataFrame({"n": [1, 22]}, index=pd.Index(["Assessment and Supervision", "x"])))
+    document = docx.Document(narrow.to_docx(tmp_path / "narrow.docx"))
+    assert document.sections[0].orientation == WD_ORIENT.PORTRAIT
+    label, number = (column.width for column in document.tables[0].columns)
+    assert label > 3 * number
+    # Every cell of a column is as wide as the column (Word reads the cells' widths).
+    for row in document.tables[0].rows:
+        assert [cell.width for cell in row.cells] == [label, number]
+    wide = docx.Document(pq.crosstab(CORPUS).to_docx(tmp_path / "t4.docx"))
+    assert wide.sections[0].orientation == WD_ORIENT.LANDSCAPE
+    assert wide.sections[0].page_width > wide.sections[0].page_height
+    portrait = docx.Document(pq.crosstab(CORPUS).to_docx(tmp_path / "p.docx", landscape=False))
+    assert portrait.sections[0].orientation == WD_ORIENT.PORTRAIT
+    # Squeezed onto a portrait page, the text wraps between words; numbers keep their width.
+    squeezed = [column.width for column in portrait.tables[0].columns]
+    natural = [column.width for column in wide.tables[0].columns]
+    assert squeezed[2:] == natural[2:]
+    assert squeezed[1] < natural[1]
+
+
 def test_trends_and_a_dataframe_export_to_word(tmp_path):
     # Issue 18's done-when: pq.trends(c).save("t.docx").
     path = pq.trends(CORPUS).save(tmp_path / "t.docx")

@@ -478,7 +478,7 @@ def test_a_member_declaring_gigabytes_is_refused_before_decompressing(project, t
 def test_members_adding_up_to_more_than_the_limit_are_refused(project, tmp_path, monkeypatch):
     # Incompressible text: no ratio is suspicious, only the total.
     path = rezip(project, tmp_path / "big.qdpx", add=[("sources/big.txt", os.urandom(3 << 20))])
-    monkeypatch.setattr(refi, "MAX_UNCOMPRESSED_BYTES", 2 << 20)
+    monkeypatch.setattr(refi._archive, "MAX_UNCOMPRESSED_BYTES", 2 << 20)
     error = refused_without_effect(read_qdpx, path, tmp_path, match="more than the limit of 2097152")
     assert error.problems.loc[0, "problem"] == "uncompressed size too large"
 
@@ -508,7 +508,7 @@ def test_many_small_members_adding_up_to_a_bomb_are_refused(project, tmp_path):
 
 def test_too_many_members_are_refused(project, tmp_path, monkeypatch):
     path = rezip(project, tmp_path / "crowd.qdpx", add=[(f"sources/m{n}.txt", b"") for n in range(60)])
-    monkeypatch.setattr(refi, "MAX_MEMBERS", 50)
+    monkeypatch.setattr(refi._archive, "MAX_MEMBERS", 50)
     error = refused_without_effect(
         read_qdpx, path, tmp_path, match="the archive has 62 members, more than the limit of 50"
     )
@@ -517,12 +517,12 @@ def test_too_many_members_are_refused(project, tmp_path, monkeypatch):
 
 def test_too_many_members_are_refused_before_the_archive_is_parsed(project, tmp_path, monkeypatch):
     path = rezip(project, tmp_path / "crowd.qdpx", add=[(f"sources/m{n}.txt", b"") for n in range(60)])
-    monkeypatch.setattr(refi, "MAX_MEMBERS", 50)
+    monkeypatch.setattr(refi._archive, "MAX_MEMBERS", 50)
 
     def never(*args, **kwargs):
         raise AssertionError("the archive was parsed")
 
-    monkeypatch.setattr(refi.zipfile, "ZipFile", never)
+    monkeypatch.setattr(refi._archive.zipfile, "ZipFile", never)
     with pytest.raises(ReadError, match="62 members"):
         read_qdpx(path)
 
@@ -549,7 +549,7 @@ def test_reading_one_member_again_and_again_stops_at_the_limit(project, tmp_path
     qde = qde.replace("</Sources>", copies + "</Sources>")
     path = rezip(project, tmp_path / "again.qdpx", replace={"project.qde": qde.encode("utf-8")})
     # Enough for every member once, not for the same text read fifty times over.
-    monkeypatch.setattr(refi, "MAX_UNCOMPRESSED_BYTES", total + 10 * size)
+    monkeypatch.setattr(refi._archive, "MAX_UNCOMPRESSED_BYTES", total + 10 * size)
     refused_without_effect(read_qdpx, path, tmp_path, match="past .* bytes")
 
 

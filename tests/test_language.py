@@ -190,7 +190,7 @@ FIGURES: dict[str, Callable[..., object]] = {
     "crosstab_heatmap": lambda **kw: plotting.crosstab_heatmap(CORPUS, **kw),
     "family_objective_bars": lambda **kw: plotting.family_objective_bars(CORPUS, **kw),
     "efficacy_bars": lambda **kw: plotting.efficacy_bars(CORPUS, **kw),
-    "issuer_network_plot": lambda **kw: plotting.issuer_network_plot(CORPUS, level="national", **kw),
+    "issuer_network_plot": lambda **kw: plotting.issuer_network_plot(CORPUS, admin_level="national", **kw),
     "authority_plot": lambda **kw: plotting.authority_plot(CORPUS, **kw),
     "trend_plot": lambda **kw: plotting.trend_plot(CORPUS, "codings", **{_BY: "level"}, **kw),
     "portfolio_tiles": lambda **kw: plotting.portfolio_tiles(CORPUS.subset(["N10"]), **kw),

@@ -219,12 +219,12 @@ def test_read_coding_takes_the_study_levels(tmp_path: Path):
 
 def test_authority_by_a_city_level():
     corpus = city_corpus(["市级", "县级", "县"], levels=CITY)
-    county = pq.authority_distribution(corpus, level="county")
+    county = pq.authority_distribution(corpus, admin_level="county")
     assert int(county.counts.to_numpy().sum()) == 2
     with pytest.raises(pq.ValidationError, match=r"level must be 'municipal' or 'county', got 'national'"):
-        pq.authority_distribution(corpus, level="national")
+        pq.authority_distribution(corpus, admin_level="national")
     with pytest.raises(pq.ValidationError, match=r"did you mean County \(county\)"):
-        pq.authority_distribution(corpus, level="countyy")
+        pq.authority_distribution(corpus, admin_level="countyy")
 
 
 # The template's drop-down list ------------------------------------------------------
@@ -423,10 +423,10 @@ def test_issuer_network_by_a_city_level():
         issuers=["Hangzhou Municipal Government", "Xihu District Government; Xihu Bureau", "Xihu Bureau"]
     )
     corpus = pq.Corpus(documents, city_units(list(documents["doc_id"])), levels=CITY)
-    network = pq.issuer_network(corpus, level="county")
+    network = pq.issuer_network(corpus, admin_level="county")
     assert sorted(network.graph.nodes) == ["Xihu Bureau", "Xihu District Government"]
     with pytest.raises(pq.ValidationError, match=r"level must be 'municipal' or 'county', got 'provincial'"):
-        pq.issuer_network(corpus, level="provincial")
+        pq.issuer_network(corpus, admin_level="provincial")
 
 
 def test_command_line_city_study_through_a_toml_framework(tmp_path):

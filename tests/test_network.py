@@ -176,7 +176,7 @@ def small():
 
 
 def test_nodes_and_edges_with_merged_aliases(small):
-    network = pq.issuer_network(small, level="national")
+    network = pq.issuer_network(small, admin_level="national")
     graph = network.graph
     assert set(graph.nodes) == {CAC, MIIT, MPS, MOE}
     assert {n: graph.nodes[n]["documents"] for n in graph.nodes} == {CAC: 3, MIIT: 3, MPS: 2, MOE: 1}
@@ -187,7 +187,7 @@ def test_nodes_and_edges_with_merged_aliases(small):
 
 
 def test_centrality_by_hand(small):
-    centrality = pq.issuer_network(small, level="national").centrality
+    centrality = pq.issuer_network(small, admin_level="national").centrality
     assert list(centrality.columns) == CENTRALITY_COLUMNS
     assert centrality.index.name == "issuer"
     # Sorted by degree, then weighted degree, then documents, all descending.
@@ -213,13 +213,13 @@ def test_without_level_all_documents(small):
         {"source": "Beijing Office", "target": "Shanghai Office", "weight": 1},
         {"source": CAC, "target": MPS, "weight": 1},
     ]
-    provincial = pq.issuer_network(small, level="provincial")
+    provincial = pq.issuer_network(small, admin_level="provincial")
     assert set(provincial.graph.nodes) == {"Beijing Office", "Shanghai Office"}
     assert provincial.centrality["degree"].tolist() == [1, 1]
 
 
 def test_edges_table(small):
-    edges = pq.issuer_network(small, level="national").edges()
+    edges = pq.issuer_network(small, admin_level="national").edges()
     assert list(edges.columns) == ["source", "target", "weight"]
     # Heaviest first; ties by source then target.
     assert edges.to_dict("records") == [
@@ -323,7 +323,7 @@ def test_network_without_edges():
 
 
 def test_no_documents_at_the_level():
-    network = pq.issuer_network(issuer_corpus(["CAC; MIIT"], ["national"]), level="provincial")
+    network = pq.issuer_network(issuer_corpus(["CAC; MIIT"], ["national"]), admin_level="provincial")
     assert network.graph.number_of_nodes() == 0
     assert list(network.centrality.columns) == CENTRALITY_COLUMNS
     assert network.centrality.empty
@@ -353,7 +353,7 @@ def test_an_alias_table_replaces_the_defaults():
 
 def test_unknown_level_is_an_error(small):
     with pytest.raises(pq.ValidationError, match="level must be 'national' or 'provincial', got 'central'"):
-        pq.issuer_network(small, level="central")
+        pq.issuer_network(small, admin_level="central")
 
 
 def test_documents_without_issuers_column_is_an_error():
@@ -366,7 +366,7 @@ def test_documents_without_issuers_column_is_an_error():
 def test_level_filter_without_level_column_is_a_validation_error():
     corpus = issuer_corpus(["CAC; MIIT"])  # no level column
     with pytest.raises(pq.ValidationError):
-        pq.issuer_network(corpus, level="national")
+        pq.issuer_network(corpus, admin_level="national")
 
 
 # --------------------------------------------------------------------------
@@ -374,7 +374,7 @@ def test_level_filter_without_level_column_is_a_validation_error():
 
 
 def test_bundled_national_network(genai):
-    network = pq.issuer_network(genai, level="national")
+    network = pq.issuer_network(genai, admin_level="national")
     centrality = network.centrality
     assert centrality.index[0] == CAC
     assert centrality.loc[CAC, "degree"] == centrality["degree"].max()
@@ -399,7 +399,7 @@ def test_bundled_nodes_equal_pandas(genai):
         long = documents[["doc_id", "issuers"]].explode("issuers").dropna()
         long["body"] = long["issuers"].map(DEFAULT_ISSUER_ALIASES.canonical)
         expected = long.drop_duplicates(["doc_id", "body"])["body"].value_counts().to_dict()
-        network = pq.issuer_network(genai, level=level)
+        network = pq.issuer_network(genai, admin_level=level)
         assert {n: d["documents"] for n, d in network.graph.nodes(data=True)} == expected
         centrality = network.centrality
         total_weight = sum(d["weight"] for _, _, d in network.graph.edges(data=True))

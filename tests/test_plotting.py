@@ -69,7 +69,7 @@ FIGURES: list[tuple[str, Callable[..., object], list[str], list[str]]] = [
     ),
     (
         "issuer_network_plot",
-        lambda **kw: plotting.issuer_network_plot(CORPUS, level="national", **kw),
+        lambda **kw: plotting.issuer_network_plot(CORPUS, admin_level="national", **kw),
         ["CAC", "MIIT", "State Council"],
         ["国家网信办", "工信部", "国务院", "国家级发文机构联合发文网络"],
     ),
@@ -246,18 +246,18 @@ def test_network_layout_is_deterministic_and_uses_the_seed():
         return ax.collections[-1].get_offsets().copy()
 
     np.testing.assert_allclose(offsets(), offsets())
-    assert not np.allclose(offsets(level="national", seed=1), offsets(level="national", seed=2))
+    assert not np.allclose(offsets(admin_level="national", seed=1), offsets(admin_level="national", seed=2))
 
 
 def test_network_labels_abbreviate_provincial_bodies():
-    labels = {t.get_text() for t in plotting.issuer_network_plot(CORPUS, level="provincial").axes[0].texts}
+    labels = {t.get_text() for t in plotting.issuer_network_plot(CORPUS, admin_level="provincial").axes[0].texts}
     assert {"Shanghai S&T", "Beijing CAC", "Hubei Gov. Office"} <= labels
     zh = {t.get_text() for t in plotting.issuer_network_plot(CORPUS, language="zh").axes[0].texts}
     assert {"上海科委", "北京网信办", "湖北政府办公厅", "国家网信办"} <= zh
     full = {
         t.get_text()
         for t in plotting.issuer_network_plot(
-            CORPUS, level="national", abbreviate=False, labels={"State Council": "SC"}
+            CORPUS, admin_level="national", abbreviate=False, labels={"State Council": "SC"}
         )
         .axes[0]
         .texts
@@ -266,7 +266,7 @@ def test_network_labels_abbreviate_provincial_bodies():
 
 
 def test_network_from_a_result_and_an_empty_network():
-    network = pq.issuer_network(CORPUS, level="national")
+    network = pq.issuer_network(CORPUS, admin_level="national")
     assert "CAC" in {t.get_text() for t in plotting.issuer_network_plot(network).axes[0].texts}
     empty = pq.issuer_network(CORPUS.subset([]))
     ax = plotting.issuer_network_plot(empty).axes[0]
@@ -325,9 +325,9 @@ def test_portfolio_tiles_from_a_tidy_frame():
             "mean efficacies cannot be stacked",
         ),
         (lambda: plotting.trend_plot(pq.trends(CORPUS).to_frame(), by="family"), "the table is not grouped"),
-        (lambda: plotting.authority_plot(CORPUS, level="county"), "level must be 'national' or 'provincial'"),
+        (lambda: plotting.authority_plot(CORPUS, admin_level="county"), "level must be 'national' or 'provincial'"),
         (
-            lambda: plotting.issuer_network_plot(pq.issuer_network(CORPUS), level="national"),
+            lambda: plotting.issuer_network_plot(pq.issuer_network(CORPUS), admin_level="national"),
             "level and aliases apply only when a corpus is given",
         ),
         (lambda: plotting.crosstab_heatmap(pd.DataFrame()), "needs a policyquant Corpus or CrosstabResult"),

@@ -402,7 +402,7 @@ def test_agreement_report_runs_on_the_project(two_coders):
     project = read_quietly(two_coders)
     report = agreement_report(project)
     assert report.coders == (LI, WANG_FANG)
-    assert report.table.loc["instrument", "n_units"] == 2
+    assert report.table.loc["instrument", "units"] == 2
     assert report.table.loc["instrument", "percent_agreement"] == 1.0
     assert report.table.loc["AS", "percent_agreement"] == 0.5
     assert set(report.coverage["unit_id"]) == {"N02:0-56", "N02:57-123"}

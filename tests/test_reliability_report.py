@@ -45,15 +45,16 @@ DOC_IDS = CORPUS.documents["doc_id"].tolist()
 N_UNITS, N_DOCUMENTS = len(UNIT_IDS), len(DOC_IDS)
 
 COLUMNS = [
-    "unit",
-    "level",
-    "n_units",
-    "alpha",
-    "alpha_low",
-    "alpha_high",
+    "estimate",
+    "ci_low",
+    "ci_high",
+    "units",
+    "coders",
     "kappa",
     "ac1",
     "percent_agreement",
+    "unit",
+    "measurement",
 ]
 
 # Perturbations, by position in CORPUS.units (and CORPUS.documents for DA).  Coder B and
@@ -194,13 +195,13 @@ def test_two_coders_table_shape_and_units(two):
     assert table.columns.tolist() == COLUMNS
     assert report.to_frame() is table
     expected_units = {name: N_UNITS - len(B_DROPPED) for name in DIMENSIONS} | {"DA": N_DOCUMENTS}
-    assert table["n_units"].to_dict() == expected_units
-    assert table["level"].to_dict() == {
+    assert table["units"].to_dict() == expected_units
+    assert table["measurement"].to_dict() == {
         name: "ordinal" if name in ("DA", "AS", "MI") else "nominal" for name in DIMENSIONS
     }
     assert table.loc["DA", "unit"] == "document" and (table["unit"].drop("DA") == "unit").all()
     # Without bootstrap= there is no interval.
-    assert table[["alpha_low", "alpha_high"]].isna().all().all()
+    assert table[["ci_low", "ci_high"]].isna().all().all()
 
 
 def test_two_coders_percent_agreement_counted_from_the_perturbations(two):
@@ -212,9 +213,9 @@ def test_two_coders_percent_agreement_counted_from_the_perturbations(two):
     # Dimensions nobody touched agree perfectly on every coefficient, the others do not.
     untouched = [name for name in DIMENSIONS if not B_CHANGED[name]]
     assert "MI" in untouched and len(untouched) < len(DIMENSIONS) - 3
-    assert (table.loc[untouched, ["alpha", "kappa", "ac1", "percent_agreement"]] == 1.0).all().all()
+    assert (table.loc[untouched, ["estimate", "kappa", "ac1", "percent_agreement"]] == 1.0).all().all()
     touched = [name for name in DIMENSIONS if name not in untouched]
-    assert (table.loc[touched, ["alpha", "kappa", "ac1", "percent_agreement"]] < 1.0).all().all()
+    assert (table.loc[touched, ["estimate", "kappa", "ac1", "percent_agreement"]] < 1.0).all().all()
 
 
 @pytest.mark.parametrize("dropped", [B_DROPPED, ()], ids=["two-left-out", "none-left-out"])
@@ -234,7 +235,7 @@ def test_two_coders_coefficients_equal_those_of_hand_built_data(dimension, dropp
     data = data_by_hand(coders, dimension)
     level = "ordinal" if dimension in ("DA", "AS", "MI") else "nominal"
     values = [1, 2, 3, 4, 5] if dimension == "DA" else [1, 3, 5] if level == "ordinal" else None
-    assert row["alpha"] == pytest.approx(float(krippendorff_alpha(data, level, values=values)), abs=1e-12)
+    assert row["estimate"] == pytest.approx(float(krippendorff_alpha(data, level, values=values)), abs=1e-12)
     assert row["kappa"] == pytest.approx(float(cohen_kappa(data.iloc[0], data.iloc[1])), abs=1e-12)
     assert row["percent_agreement"] == pytest.approx(float(percent_agreement(data)), abs=1e-12)
     if not dropped:  # with clauses left out, AC1 also counts them: see the test below
@@ -267,7 +268,7 @@ def test_alpha_matches_the_krippendorff_package(two, dimension):
     expected = krippendorff.alpha(
         reliability_data=codes.to_numpy(dtype=float), level_of_measurement=level, value_domain=domain
     )
-    assert agreement_report(two).table.loc[dimension, "alpha"] == pytest.approx(expected, abs=1e-10)
+    assert agreement_report(two).table.loc[dimension, "estimate"] == pytest.approx(expected, abs=1e-10)
 
 
 def test_two_coders_ac1_uses_the_values_of_units_one_coder_left_out():
@@ -327,8 +328,8 @@ def test_coverage_is_empty_when_every_coder_coded_every_unit():
 def test_three_coders_units_and_percent_agreement(three):
     table = agreement_report(three).table
     dropped = {UNIT_IDS[p] for p in B_DROPPED + C_DROPPED}
-    assert table.loc["instrument", "n_units"] == N_UNITS  # each left-out clause still has two coders
-    assert table.loc["DA", "n_units"] == N_DOCUMENTS
+    assert table.loc["instrument", "units"] == N_UNITS  # each left-out clause still has two coders
+    assert table.loc["DA", "units"] == N_DOCUMENTS
     for name in DIMENSIONS:
         n = N_DOCUMENTS if name == "DA" else N_UNITS
         # A unit one of three coders changed agrees on one pair of three; a unit one coder
@@ -354,7 +355,7 @@ def test_three_coders_kappa_is_fleiss_on_units_all_coded(three, dimension):
     assert row["kappa"] == pytest.approx(inter_rater.fleiss_kappa(counts.to_numpy()), abs=1e-12)
     level = "ordinal" if dimension in ("DA", "AS", "MI") else "nominal"
     values = [1, 2, 3, 4, 5] if dimension == "DA" else [1, 3, 5] if level == "ordinal" else None
-    assert row["alpha"] == pytest.approx(float(krippendorff_alpha(data, level, values=values)), abs=1e-12)
+    assert row["estimate"] == pytest.approx(float(krippendorff_alpha(data, level, values=values)), abs=1e-12)
     assert row["ac1"] == pytest.approx(float(gwet_ac1(data)), abs=1e-12)
 
 
@@ -371,7 +372,7 @@ def test_three_coders_coverage_names_who_coded(three):
 
 def test_identical_coders_agree_perfectly():
     report = agreement_report({"A": CORPUS, "B": CORPUS, "C": CORPUS})
-    coefficients = report.table[["alpha", "kappa", "ac1", "percent_agreement"]]
+    coefficients = report.table[["estimate", "kappa", "ac1", "percent_agreement"]]
     assert (coefficients == 1.0).all().all()
     assert (report.categories["agreement"] == 1.0).all()
     assert report.categories["n_values"].sum() == pytest.approx(3 * N_UNITS, abs=1e-9)
@@ -397,14 +398,14 @@ def test_identical_coders_on_a_dimension_with_one_category_give_nan():
     single = ["objective:rights_protection", "objective:tech_innovation", "DA"]
     for name in single:
         assert len(set(values_by_hand(document, name))) == 1
-    assert table.loc[single, ["alpha", "kappa"]].isna().all().all()
+    assert table.loc[single, ["estimate", "kappa"]].isna().all().all()
     # AC1 knows every category of the dimension (not only the one used), so its chance
     # agreement is below 1 and perfect agreement gives 1.
     assert (table.loc[single, "ac1"] == 1.0).all()
     assert (table.loc[single, "percent_agreement"] == 1.0).all()
-    assert table.loc["DA", "n_units"] == 1 and table.loc["instrument", "n_units"] == 6
+    assert table.loc["DA", "units"] == 1 and table.loc["instrument", "units"] == 6
     others = [name for name in DIMENSIONS if name not in single]
-    assert (table.loc[others, ["alpha", "kappa", "ac1", "percent_agreement"]] == 1.0).all().all()
+    assert (table.loc[others, ["estimate", "kappa", "ac1", "percent_agreement"]] == 1.0).all().all()
     # Only the instruments the document uses are listed.
     assert report.categories.index.tolist() == [k for k in KEYS if k in set(document.units["instrument"])]
 
@@ -417,36 +418,36 @@ def test_bootstrap_fills_the_interval_reproducibly(three):
     first = agreement_report(three, bootstrap=200, seed=7)
     again = agreement_report(three, bootstrap=200, seed=7)
     table = first.table
-    assert table[["alpha_low", "alpha_high"]].notna().all().all()
-    assert (table["alpha_low"] <= table["alpha"] + 1e-12).all()
-    assert (table["alpha"] <= table["alpha_high"] + 1e-12).all()
-    assert (table["alpha_high"] <= 1.0).all()
+    assert table[["ci_low", "ci_high"]].notna().all().all()
+    assert (table["ci_low"] <= table["estimate"] + 1e-12).all()
+    assert (table["estimate"] <= table["ci_high"] + 1e-12).all()
+    assert (table["ci_high"] <= 1.0).all()
     pd.testing.assert_frame_equal(table, again.table)
     # Perfect agreement stays perfect in every resample.
     assert (
         agreement_report({"A": CORPUS, "B": CORPUS}, bootstrap=50, seed=1)
-        .table[["alpha_low", "alpha_high"]]
+        .table[["ci_low", "ci_high"]]
         .eq(1.0)
         .all()
         .all()
     )
     # The point estimates do not depend on the bootstrap.
     plain = agreement_report(three).table
-    pd.testing.assert_series_equal(table["alpha"], plain["alpha"])
+    pd.testing.assert_series_equal(table["estimate"], plain["estimate"])
 
 
 def test_bootstrap_seed_and_coverage_change_the_interval(three):
     seven = agreement_report(three, bootstrap=200, seed=7).table
     eight = agreement_report(three, bootstrap=200, seed=8).table
-    assert not seven[["alpha_low", "alpha_high"]].equals(eight[["alpha_low", "alpha_high"]])
+    assert not seven[["ci_low", "ci_high"]].equals(eight[["ci_low", "ci_high"]])
     narrow = agreement_report(three, bootstrap=200, seed=7, ci=0.5).table
     assert (
-        narrow["alpha_high"] - narrow["alpha_low"] <= seven["alpha_high"] - seven["alpha_low"] + 1e-12
+        narrow["ci_high"] - narrow["ci_low"] <= seven["ci_high"] - seven["ci_low"] + 1e-12
     ).all()
     data = data_by_hand(three, "instrument")
     pairable = data.loc[:, data.notna().sum() >= 2]
     alone = krippendorff_alpha(pairable, bootstrap=200, seed=7)
-    assert seven.loc["instrument", ["alpha_low", "alpha_high"]].tolist() == pytest.approx(list(alone.ci))
+    assert seven.loc["instrument", ["ci_low", "ci_high"]].tolist() == pytest.approx(list(alone.ci))
 
 
 # --------------------------------------------------------------------------
@@ -724,7 +725,7 @@ def test_only_the_majority_rule(three, rule):
 
 THREE_CODERS = {"A": CORPUS, "B": coder_b(), "C": coder_c()}
 BASE_TABLE = agreement_report(THREE_CODERS).table
-BASE_INSTRUMENT_ALPHA = float(BASE_TABLE.loc["instrument", "alpha"])
+BASE_INSTRUMENT_ALPHA = float(BASE_TABLE.loc["instrument", "estimate"])
 
 
 @settings(max_examples=15, deadline=None)
@@ -740,7 +741,7 @@ def test_alpha_ignores_the_order_of_coders_and_of_clauses(order, seeds):
         corpus = coders[name]
         shuffled[name] = pq.Corpus(corpus.documents, corpus.units.sample(frac=1, random_state=seed))
     result = agreement_report(shuffled).table
-    assert result.loc["instrument", "alpha"] == pytest.approx(expected, abs=1e-12)
+    assert result.loc["instrument", "estimate"] == pytest.approx(expected, abs=1e-12)
     assert result.loc["instrument", "percent_agreement"] == pytest.approx(
         BASE_TABLE.loc["instrument", "percent_agreement"], abs=1e-12
     )
@@ -753,8 +754,8 @@ def test_the_property_starts_from_imperfect_agreement():
 def test_result_exports(two):
     report = agreement_report(two)
     assert "| instrument" in report.to_markdown()
-    assert str(report).splitlines()[0].split()[:3] == ["unit", "level", "n_units"]
-    assert not math.isnan(report.table["alpha"].sum())
+    assert str(report).splitlines()[0].split()[:3] == ["estimate", "ci_low", "ci_high"]
+    assert not math.isnan(report.table["estimate"].sum())
 
 
 @pytest.mark.parametrize("order", ["full first", "partial first"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .._checks import require_corpus
+from .._deprecation import renamed_arguments
 from ..corpus import Corpus
 from ..errors import ValidationError
 from .crosstab import CrosstabResult, crosstab
@@ -10,11 +11,12 @@ from .crosstab import CrosstabResult, crosstab
 __all__ = ["authority_distribution"]
 
 
+@renamed_arguments(level="admin_level")
 def authority_distribution(
     corpus: Corpus,
     by: str = "region",
     dimension: str | None = None,
-    level: str | None = None,
+    admin_level: str | None = None,
 ) -> CrosstabResult:
     """Documents per region (or another document field) per level of a document-level dimension.
 
@@ -26,10 +28,10 @@ def authority_distribution(
     dimension : str, optional
         A document-level dimension of the framework's scale; by default its
         first (``"DA"``, authority strength, in the study's framework).
-    level : str, optional
+    admin_level : str, optional
         Only documents of this administrative level: the key of one of the
         corpus's levels (``corpus.framework.level_keys``); the study's
-        Figure 3 uses ``"provincial"``.
+        Figure 3 uses ``"provincial"``.  ``level=`` is its deprecated alias.
 
     Returns
     -------
@@ -42,12 +44,12 @@ def authority_distribution(
     ------
     ValidationError
         If the framework has no document-level dimension, or the documents
-        have no scores for it.
+        have no scores for it, or ``admin_level`` is unknown.
 
     Examples
     --------
     >>> import policyquant as pq
-    >>> figure3 = pq.authority_distribution(pq.datasets.load_genai_china(), level="provincial")
+    >>> figure3 = pq.authority_distribution(pq.datasets.load_genai_china(), admin_level="provincial")
     >>> figure3.counts.loc["Beijing"].tolist()
     [0, 0, 0, 1, 5]
     >>> figure3.row_shares.loc["Beijing", 1].round(1)
@@ -65,18 +67,18 @@ def authority_distribution(
         )
     if dimension not in corpus.documents.columns:
         raise ValidationError(f"the documents have no {dimension} scores")
-    if level is not None:
+    if admin_level is not None:
         keys = corpus.framework.level_keys
-        if level not in keys:
+        if admin_level not in keys:
             choices = (
                 " or ".join(map(repr, keys)) if len(keys) <= 2 else "one of " + ", ".join(map(repr, keys))
             )
-            nearest = corpus.framework.suggest("level", level) if isinstance(level, str) else []
+            nearest = corpus.framework.suggest("level", admin_level) if isinstance(admin_level, str) else []
             hint = f"; did you mean {' or '.join(nearest)}?" if nearest else ""
-            raise ValidationError(f"level must be {choices}, got {level!r}{hint}")
+            raise ValidationError(f"admin_level must be {choices}, got {admin_level!r}{hint}")
         if "level" not in corpus.documents.columns:
             raise ValidationError(
-                "filtering by level needs the documents' administrative levels: give a level column"
+                "filtering by administrative level needs the documents' administrative levels: give a level column"
             )
-        corpus = corpus.subset(lambda documents: documents["level"] == level)
+        corpus = corpus.subset(lambda documents: documents["level"] == admin_level)
     return crosstab(corpus, rows=by, columns=dimension, count="documents")

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .._checks import describe_value, require_corpus
+from .._deprecation import renamed_arguments
 from .._language import column_title, has_cjk, resolve_language
 from .._text import normalize_name
 from ..corpus import Corpus
@@ -226,7 +227,7 @@ class IssuerNetwork(TableResult):
         Examples
         --------
         >>> import policyquant as pq
-        >>> network = pq.issuer_network(pq.datasets.load_genai_china(), level="national")
+        >>> network = pq.issuer_network(pq.datasets.load_genai_china(), admin_level="national")
         >>> table = network.to_frame(language="zh")
         >>> table.index.name, table.index[0], list(table.columns[:2])
         ('发文机构', '国家互联网信息办公室', ['文件数', '合作机构数'])
@@ -255,9 +256,10 @@ class IssuerNetwork(TableResult):
         )
 
 
+@renamed_arguments(level="admin_level")
 def issuer_network(
     corpus: Corpus,
-    level: str | None = None,
+    admin_level: str | None = None,
     aliases: IssuerAliases | Mapping[str, Iterable[str]] | None = None,
 ) -> IssuerNetwork:
     """Build the network of bodies that issue policy documents together (Figure 2).
@@ -266,9 +268,10 @@ def issuer_network(
     ----------
     corpus : Corpus
         Documents need an ``issuers`` column.
-    level : str, optional
+    admin_level : str, optional
         Only documents of this administrative level: the key of one of the
-        corpus's levels (``corpus.framework.level_keys``).
+        corpus's levels (``corpus.framework.level_keys``).  ``level=`` is its
+        deprecated alias.
     aliases : IssuerAliases or mapping, optional
         How to merge spellings of one body.  A mapping extends
         :data:`DEFAULT_ISSUER_ALIASES`; an :class:`IssuerAliases` replaces it.
@@ -280,7 +283,7 @@ def issuer_network(
     Raises
     ------
     ValidationError
-        If the documents have no issuers, or ``level`` is unknown.
+        If the documents have no issuers, or ``admin_level`` is unknown.
 
     Notes
     -----
@@ -291,7 +294,7 @@ def issuer_network(
     Examples
     --------
     >>> import policyquant as pq
-    >>> network = pq.issuer_network(pq.datasets.load_genai_china(), level="national")
+    >>> network = pq.issuer_network(pq.datasets.load_genai_china(), admin_level="national")
     >>> network.centrality.index[0]
     'Cyberspace Administration of China'
     >>> network.edges().iloc[0].to_dict()
@@ -304,20 +307,20 @@ def issuer_network(
     documents = corpus.documents
     if "issuers" not in documents.columns:
         raise ValidationError("an issuer network needs the documents' issuers: give an issuers column")
-    if level is not None:
+    if admin_level is not None:
         keys = corpus.framework.level_keys
-        if level not in keys:
+        if admin_level not in keys:
             choices = (
                 " or ".join(map(repr, keys)) if len(keys) <= 2 else "one of " + ", ".join(map(repr, keys))
             )
-            nearest = corpus.framework.suggest("level", level) if isinstance(level, str) else []
+            nearest = corpus.framework.suggest("level", admin_level) if isinstance(admin_level, str) else []
             hint = f"; did you mean {' or '.join(nearest)}?" if nearest else ""
-            raise ValidationError(f"level must be {choices}, got {level!r}{hint}")
+            raise ValidationError(f"admin_level must be {choices}, got {admin_level!r}{hint}")
         if "level" not in documents.columns:
             raise ValidationError(
-                "filtering by level needs the documents' administrative levels: give a level column"
+                "filtering by administrative level needs the documents' administrative levels: give a level column"
             )
-        documents = documents[(documents["level"] == level).to_numpy(dtype=bool, na_value=False)]
+        documents = documents[(documents["level"] == admin_level).to_numpy(dtype=bool, na_value=False)]
     # Long table of (document, body); one body listed twice on a document counts once.
     long = documents[["doc_id", "issuers"]].explode("issuers").dropna(subset=["issuers"])
     distinct = pd.unique(long["issuers"])

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .._checks import describe_value, how_to_read
+from .._deprecation import renamed_arguments
 from .._text import closest, format_choices
 from ..corpus import MAX_PROBLEMS, Corpus
 from ..errors import InputTypeError, ValidationError
@@ -670,8 +671,9 @@ def _measures(presence: np.ndarray, in_space_i: np.ndarray, in_space_t: np.ndarr
     return measures
 
 
+@renamed_arguments(data="corpus")
 def portfolio_measures(
-    data: pd.DataFrame | Corpus,
+    corpus: pd.DataFrame | Corpus,
     instrument: str = "Instrument",
     target: str = "Target",
     covered: str = "covered",
@@ -684,13 +686,14 @@ def portfolio_measures(
 
     Parameters
     ----------
-    data : pandas.DataFrame or Corpus
+    corpus : pandas.DataFrame or Corpus
         Either a tidy frame with one row per portfolio, instrument and target
         and a 0/1 ``covered`` column (the format of PolicyPortfolios and of
         its CONSENSUS data), or a :class:`~policyquant.Corpus`, whose
         portfolios are instrument x objective spaces: a cell is covered when at
         least one coded clause of the portfolio's documents uses the
-        instrument for the objective.
+        instrument for the objective.  Named ``corpus`` as the first
+        parameter of every analysis; ``data=`` is its deprecated alias.
     instrument, target, covered : str
         Column names in a tidy frame (ignored for a corpus).  ``covered``
         holds 0/1 or True/False.  The space of the portfolios is every
@@ -821,19 +824,19 @@ def portfolio_measures(
     >>> m.loc["B", ["burden_continuous", "burden_steep", "burden_capped"]].tolist()
     [0.5, 0.5, 0.5]
     """
-    if isinstance(data, Corpus):
+    if isinstance(corpus, Corpus):
         if space_by is not None:
             raise ValidationError("space_by applies to tidy frames only: a corpus has one space")
-        presence, in_space_i, in_space_t, index, _, _ = _corpus_presence(data, by)
-    elif isinstance(data, pd.DataFrame):
+        presence, in_space_i, in_space_t, index, _, _ = _corpus_presence(corpus, by)
+    elif isinstance(corpus, pd.DataFrame):
         presence, in_space_i, in_space_t, index, _, _ = _tidy_presence(
-            data, instrument, target, covered, by, space_by, fill_missing
+            corpus, instrument, target, covered, by, space_by, fill_missing
         )
     else:
         raise InputTypeError(
             "portfolio_measures expects a Corpus (from pq.read_coding or pq.Corpus) or a tidy "
             f"pandas DataFrame (columns {instrument!r}, {target!r}, {covered!r}); "
-            f"got {describe_value(data)}{how_to_read(data)}"
+            f"got {describe_value(corpus)}{how_to_read(corpus)}"
         )
     measures = _measures(presence, in_space_i, in_space_t)
     frame = pd.DataFrame(
@@ -843,7 +846,7 @@ def portfolio_measures(
         },
         index=index,
     )
-    return PortfolioMeasuresResult(frame, data if isinstance(data, Corpus) else None)
+    return PortfolioMeasuresResult(frame, corpus if isinstance(corpus, Corpus) else None)
 
 
 # Similarity ----------------------------------------------------------------------

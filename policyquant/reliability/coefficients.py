@@ -26,6 +26,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
+from .._deprecation import renamed_arguments
 from .._language import coefficient_label
 from .._text import closest, format_choices
 from ..errors import ValidationError
@@ -553,7 +554,14 @@ class AlphaResult(ReliabilityResult):
         return text
 
     def to_frame(self, language: str | None = None) -> pd.DataFrame:
-        """One row: alpha, its interval, ``D_o``, ``D_e`` and the counts.
+        """One row: the core columns of every reliability table, then alpha's own.
+
+        The core columns, shared by every coefficient's table and by
+        :class:`~policyquant.reliability.AgreementReport`, come first:
+        ``estimate`` (alpha), ``ci_low`` and ``ci_high`` (the bootstrap
+        interval; NaN without ``bootstrap=``), ``units`` (units with two values
+        or more) and ``coders``.  Then ``D_o``, ``D_e``, ``pairable values``
+        and, with a bootstrap, one ``P(alpha < m)`` per minimum.
 
         Parameters
         ----------
@@ -564,23 +572,22 @@ class AlphaResult(ReliabilityResult):
 
         Examples
         --------
-        >>> krippendorff_alpha([[1, 2, 3, 3], [1, 2, 3, 2]], level="ordinal").to_frame(language="zh").index[0]
+        >>> krippendorff_alpha([[1, 2, 3, 3], [1, 2, 3, 2]], measurement="ordinal").to_frame(language="zh").index[0]
         'Krippendorff α 系数（定序）'
         """
-        row: dict[str, Any] = {"alpha": self.alpha}
-        if self.ci is not None:
-            row["ci_low"], row["ci_high"] = self.ci
+        low, high = self.ci if self.ci is not None else (math.nan, math.nan)
+        row: dict[str, Any] = {
+            "estimate": self.alpha,
+            "ci_low": low,
+            "ci_high": high,
+            "units": self.n_units,
+            "coders": self.n_coders,
+            "D_o": self.observed_disagreement,
+            "D_e": self.expected_disagreement,
+            "pairable values": self.n_pairable,
+        }
         for minimum, p in (self.p_below or {}).items():
             row[f"P(alpha < {minimum:g})"] = p
-        row.update(
-            {
-                "D_o": self.observed_disagreement,
-                "D_e": self.expected_disagreement,
-                "units": self.n_units,
-                "pairable values": self.n_pairable,
-                "coders": self.n_coders,
-            }
-        )
         frame = pd.DataFrame([row], index=pd.Index([self.coefficient], name="coefficient"))
         return self._in_language(frame, language, lambda code: coefficient_label("alpha", code, self.level))
 
@@ -663,7 +670,11 @@ class CohenKappaResult(ReliabilityResult):
         return text
 
     def to_frame(self, language: str | None = None) -> pd.DataFrame:
-        """One row: kappa, SE, interval, agreement, test and counts.
+        """One row: the core columns, then SE, agreement, test and dropped units.
+
+        ``estimate`` (kappa), ``ci_low``, ``ci_high``, ``units`` (coded by
+        both coders) and ``coders`` (2), then ``se``, ``p_o``, ``p_e``, ``z``,
+        ``p`` and ``dropped``.
 
         Parameters
         ----------
@@ -673,15 +684,16 @@ class CohenKappaResult(ReliabilityResult):
             names below.  The values are the same in every language.
         """
         row = {
-            "kappa": self.kappa,
-            "se": self.se,
+            "estimate": self.kappa,
             "ci_low": self.ci[0],
             "ci_high": self.ci[1],
+            "units": self.n,
+            "coders": 2,
+            "se": self.se,
             "p_o": self.observed,
             "p_e": self.expected,
             "z": self.z,
             "p": self.pvalue,
-            "units": self.n,
             "dropped": self.n_dropped,
         }
         frame = pd.DataFrame([row], index=pd.Index([self.coefficient], name="coefficient"))
@@ -751,7 +763,11 @@ class FleissKappaResult(ReliabilityResult):
         )
 
     def to_frame(self, language: str | None = None) -> pd.DataFrame:
-        """One row: kappa, agreement, test and counts.
+        """One row: the core columns, then agreement and the test of kappa = 0.
+
+        ``estimate`` (kappa), ``ci_low`` and ``ci_high`` (NaN: Fleiss' kappa
+        has no interval here), ``units`` and ``coders`` (ratings per unit),
+        then ``P``, ``P_e``, ``se0``, ``z`` and ``p``.
 
         Parameters
         ----------
@@ -761,14 +777,16 @@ class FleissKappaResult(ReliabilityResult):
             names below.  The values are the same in every language.
         """
         row = {
-            "kappa": self.kappa,
+            "estimate": self.kappa,
+            "ci_low": math.nan,
+            "ci_high": math.nan,
+            "units": self.n_units,
+            "coders": self.n_raters,
             "P": self.observed,
             "P_e": self.expected,
             "se0": self.se0,
             "z": self.z,
             "p": self.pvalue,
-            "units": self.n_units,
-            "raters": self.n_raters,
         }
         frame = pd.DataFrame([row], index=pd.Index([self.coefficient], name="coefficient"))
         return self._in_language(frame, language, lambda code: coefficient_label("fleiss", code))
@@ -838,7 +856,10 @@ class AgreementResult(ReliabilityResult):
         )
 
     def to_frame(self, language: str | None = None) -> pd.DataFrame:
-        """One row: coefficient, SE, interval, agreement and counts.
+        """One row: the core columns, then SE, agreement and categories.
+
+        ``estimate`` (the coefficient), ``ci_low``, ``ci_high``, ``units`` and
+        ``coders``, then ``se``, ``p_a``, ``p_e`` and ``categories``.
 
         Parameters
         ----------
@@ -849,13 +870,13 @@ class AgreementResult(ReliabilityResult):
         """
         row = {
             "estimate": self.value,
-            "se": self.se,
             "ci_low": self.ci[0],
             "ci_high": self.ci[1],
-            "p_a": self.observed,
-            "p_e": self.expected,
             "units": self.n_units,
             "coders": self.n_coders,
+            "se": self.se,
+            "p_a": self.observed,
+            "p_e": self.expected,
             "categories": self.n_categories,
         }
         frame = pd.DataFrame([row], index=pd.Index([self.coefficient], name="coefficient"))
@@ -891,7 +912,9 @@ def _level_name(level: Level) -> str:
         return level
     if callable(level):
         return getattr(level, "__name__", None) or type(level).__name__
-    raise ValidationError(f"level= must be one of {', '.join(LEVELS)} or a distance function; got {level!r}")
+    raise ValidationError(
+        f"measurement= must be one of {', '.join(LEVELS)} or a distance function; got {level!r}"
+    )
 
 
 def _numeric_categories(data: ReliabilityData, level: str) -> np.ndarray:
@@ -900,7 +923,7 @@ def _numeric_categories(data: ReliabilityData, level: str) -> np.ndarray:
         raise ValidationError(
             f"the {level} level needs numeric values; the data hold labels such as "
             f"{format_choices((repr(v) for v in data.categories[:5]), limit=5)} "
-            "(use level='ordinal' with values=[...] in order, or 'nominal')"
+            "(use measurement='ordinal' with values=[...] in order, or 'nominal')"
         )
     numbers_ = data.category_values()
     if not np.isfinite(numbers_).all():
@@ -966,9 +989,10 @@ def _alpha_from_coincidences(o: np.ndarray, distances: np.ndarray) -> tuple[floa
     return alpha, observed, expected
 
 
+@renamed_arguments(level="measurement")
 def krippendorff_alpha(
     data: Any,
-    level: Level = "nominal",
+    measurement: Level = "nominal",
     values: Sequence[Any] | None = None,
     bootstrap: int | None = None,
     ci: float = 0.95,
@@ -983,12 +1007,12 @@ def krippendorff_alpha(
     data : array-like, pandas.DataFrame or ReliabilityData
         Reliability data: one row per coder, one column per unit; NaN or None
         where a coder did not code a unit (see :func:`reliability_data`).
-    level : {"nominal", "ordinal", "interval", "ratio"} or callable, default "nominal"
-        The level of measurement, which sets the squared difference
+    measurement : {"nominal", "ordinal", "interval", "ratio"} or callable, default "nominal"
+        The level of measurement (``level=`` is its deprecated alias), which sets the squared difference
         ``delta^2_ck`` between two values: nominal ``[c != k]``; ordinal
         ``(sum_{g=c..k} n_g - (n_c + n_k) / 2)^2`` over the marginals
         ``n_g``; interval ``(c - k)^2``; ratio ``((c - k) / (c + k))^2``.
-        A callable is called once as ``level(v[:, None], v[None, :])`` with
+        A callable is called once as ``measurement(v[:, None], v[None, :])`` with
         the array ``v`` of category values and must return the categories x
         categories array of squared differences.
     values : sequence, optional
@@ -1070,7 +1094,7 @@ def krippendorff_alpha(
     >>> result = krippendorff_alpha(data)
     >>> result
     AlphaResult(alpha=0.7434, level='nominal', n_units=11, n_pairable=40, n_coders=4)
-    >>> [round(float(krippendorff_alpha(data, level)), 3) for level in ("ordinal", "interval", "ratio")]
+    >>> [round(float(krippendorff_alpha(data, m)), 3) for m in ("ordinal", "interval", "ratio")]
     [0.815, 0.849, 0.797]
     >>> result.coincidences.loc[1.0].tolist()
     [7.0, 1.333..., 0.333..., 0.333..., 0.0]
@@ -1084,7 +1108,7 @@ def krippendorff_alpha(
     >>> boot.ci[0] < boot.alpha < boot.ci[1], sorted(boot.p_below)
     (True, [0.667, 0.8])
     """
-    name = _level_name(level)
+    name = _level_name(measurement)
     ci = _check_ci(ci)
     if bootstrap is not None and (
         isinstance(bootstrap, bool) or not isinstance(bootstrap, numbers.Integral) or bootstrap < 1
@@ -1097,12 +1121,12 @@ def krippendorff_alpha(
             f"{coded.n_categories:,} distinct values are too many for a coincidence matrix "
             f"(at most {MAX_CATEGORIES:,}); round interval data or merge categories"
         )
-    if level == "ordinal" and not coded.ordered:
+    if measurement == "ordinal" and not coded.ordered:
         raise ValidationError(
             "the ordinal level needs the order of the labels: pass values=[...] from lowest to highest "
             f"(found {format_choices((repr(v) for v in coded.categories), limit=6)})"
         )
-    distances = _fixed_distances(level, coded)  # validates numeric levels before the heavy work
+    distances = _fixed_distances(measurement, coded)  # validates numeric levels before the heavy work
     counts = _unit_counts(coded.codes, coded.n_categories)
     o, values_per_unit = _coincidences(counts, inplace=True)
     del counts
@@ -1131,7 +1155,7 @@ def krippendorff_alpha(
     if bootstrap is None:
         return result
     patterns, sizes = _unit_patterns(coded.codes[:, pairable], coded.n_categories)
-    fixed = None if level == "ordinal" else distances
+    fixed = None if measurement == "ordinal" else distances
     rng = np.random.default_rng(seed)
     alphas = _bootstrap_alphas(patterns, sizes, fixed, int(bootstrap), rng, progress)
     finite = alphas[np.isfinite(alphas)]

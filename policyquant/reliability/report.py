@@ -36,7 +36,7 @@ __all__ = [
 
 
 #: Headers of the adjudication sheet in each language; :func:`adjudicate` reads any of them back.
-SHEET_COLUMNS: dict[str, dict[str, str]] = {
+_SHEET_COLUMNS: dict[str, dict[str, str]] = {
     "en": {
         "id": "ID",
         "doc_id": "Document",
@@ -158,7 +158,7 @@ class DisagreementsResult(AnalysisTable):
     def _sheet(self, code: str) -> pd.DataFrame:
         from .._language import dimension_label
 
-        headers = SHEET_COLUMNS["zh" if code == "zh" else "en"]
+        headers = _SHEET_COLUMNS["zh" if code == "zh" else "en"]
         clash = [coder for coder in self.coders if coder in headers.values()]
         if clash:
             raise ValidationError(
@@ -341,12 +341,13 @@ class AgreementReport(TableResult):
     Attributes
     ----------
     table : pandas.DataFrame
-        One row per dimension, with the columns ``unit`` (``"unit"`` or
-        ``"document"``), ``level`` (of Krippendorff's alpha), ``n_units``
-        (coded by at least two coders), ``alpha``, ``alpha_low`` and
-        ``alpha_high`` (the bootstrap interval, when asked for), ``kappa``
-        (Cohen's for two coders, Fleiss' for more, over the units every coder
-        coded), ``ac1`` (Gwet), ``percent_agreement``.
+        One row per dimension.  First the core columns of every reliability
+        table: ``estimate`` (Krippendorff's alpha), ``ci_low`` and
+        ``ci_high`` (its bootstrap interval, when asked for), ``units`` (coded
+        by at least two coders) and ``coders``; then ``kappa`` (Cohen's for
+        two coders, Fleiss' for more, over the units every coder coded),
+        ``ac1`` (Gwet), ``percent_agreement``, ``unit`` (``"unit"`` or
+        ``"document"``) and ``measurement`` (alpha's level of measurement).
     categories : pandas.DataFrame
         Per-category agreement of the instrument: for each instrument, how many
         values coders gave it (``n_values``) and the share of them matched by
@@ -381,9 +382,10 @@ class AgreementReport(TableResult):
         Returns
         -------
         pandas.DataFrame
-            The columns ``unit``, ``level``, ``n_units``, ``alpha``,
-            ``alpha_low``, ``alpha_high``, ``kappa``, ``ac1`` and
-            ``percent_agreement``, indexed by ``dimension``.
+            The columns ``estimate`` (Krippendorff's alpha, headed ``α`` in
+            a language), ``ci_low``, ``ci_high``, ``units``, ``coders``,
+            ``kappa``, ``ac1``, ``percent_agreement``, ``unit`` and
+            ``measurement``, indexed by ``dimension``.
 
         Examples
         --------
@@ -391,8 +393,8 @@ class AgreementReport(TableResult):
         >>> from policyquant.reliability import agreement_report
         >>> corpus = pq.datasets.load_genai_china()
         >>> table = agreement_report({"A": corpus, "B": corpus}).to_frame(language="zh")
-        >>> table.index.name, table.index[1], table.iloc[0, :2].tolist()
-        ('编码维度', '政策目标：法定权益保护', ['条款', '定类'])
+        >>> table.index.name, table.index[1], table.iloc[0, -2:].tolist(), table.columns[0]
+        ('编码维度', '政策目标：法定权益保护', ['条款', '定类'], 'α')
         """
         from .._language import column_title, dimension_label, resolve_language, value_label
 
@@ -407,9 +409,12 @@ class AgreementReport(TableResult):
             )
         else:
             frame.index.name = column_title("dimension", code)
-        for column in ("unit", "level"):
+        for column in ("unit", "measurement"):
             frame[column] = frame[column].map(lambda value: value_label(value, code))
-        frame.columns = pd.Index([column_title(c, code, "reliability") for c in frame.columns])
+        # The report's estimate is always Krippendorff's alpha: head it so.
+        frame.columns = pd.Index(
+            [column_title("alpha" if c == "estimate" else c, code, "reliability") for c in frame.columns]
+        )
         return frame
 
 
@@ -457,7 +462,7 @@ def agreement_report(
     >>> from policyquant.reliability import agreement_report
     >>> corpus = pq.datasets.load_genai_china()
     >>> report = agreement_report({"A": corpus, "B": corpus})
-    >>> report.table.loc["instrument", ["alpha", "percent_agreement"]].tolist(), int(report.table.loc["instrument", "n_units"])
+    >>> report.table.loc["instrument", ["estimate", "percent_agreement"]].tolist(), int(report.table.loc["instrument", "units"])
     ([1.0, 1.0], 670)
     """
     from . import coefficients
@@ -472,10 +477,10 @@ def agreement_report(
         coded = data.notna().sum(axis=0)
         pairable = data.loc[:, coded >= 2]
         if pairable.shape[1] == 0:
-            rows[dimension.name] = {"unit": dimension.unit, "level": dimension.level, "n_units": 0}
+            rows[dimension.name] = {"unit": dimension.unit, "measurement": dimension.level, "units": 0}
             continue
         alpha = coefficients.krippendorff_alpha(
-            pairable, level=dimension.level, values=dimension.order, bootstrap=bootstrap, ci=ci, seed=seed
+            pairable, measurement=dimension.level, values=dimension.order, bootstrap=bootstrap, ci=ci, seed=seed
         )
         complete = pairable.loc[:, pairable.notna().all(axis=0)]
         kappa = np.nan
@@ -488,12 +493,10 @@ def agreement_report(
             except ValidationError:
                 kappa = np.nan
         row = {
-            "unit": dimension.unit,
-            "level": dimension.level,
-            "n_units": int(pairable.shape[1]),
-            "alpha": float(alpha),
-            "alpha_low": alpha.ci[0] if getattr(alpha, "ci", None) is not None else np.nan,
-            "alpha_high": alpha.ci[1] if getattr(alpha, "ci", None) is not None else np.nan,
+            "estimate": float(alpha),
+            "ci_low": alpha.ci[0] if getattr(alpha, "ci", None) is not None else np.nan,
+            "ci_high": alpha.ci[1] if getattr(alpha, "ci", None) is not None else np.nan,
+            "units": int(pairable.shape[1]),
             "kappa": kappa,
             # AC1 estimates category shares from every value, units coded once included (Gwet 2014),
             # over all the dimension's categories, used or not.
@@ -501,6 +504,8 @@ def agreement_report(
                 coefficients.gwet_ac1(data.loc[:, coded >= 1], values=_categories(first, dimension))
             ),
             "percent_agreement": float(coefficients.percent_agreement(pairable)),
+            "unit": dimension.unit,
+            "measurement": dimension.level,
         }
         rows[dimension.name] = row
         if dimension.name == "instrument":
@@ -515,22 +520,25 @@ def agreement_report(
                         "agreement": float(coincidences.loc[category, category]) / total if total else np.nan,
                     }
                 )
+    # The core columns of every reliability table first (issue 18), then the report's own.
     columns = [
-        "unit",
-        "level",
-        "n_units",
-        "alpha",
-        "alpha_low",
-        "alpha_high",
+        "estimate",
+        "ci_low",
+        "ci_high",
+        "units",
+        "coders",
         "kappa",
         "ac1",
         "percent_agreement",
+        "unit",
+        "measurement",
     ]
     table = pd.DataFrame.from_dict(rows, orient="index").reindex(columns=columns)
     table.index.name = "dimension"
-    table["n_units"] = table["n_units"].fillna(0).astype("int64")
+    table["units"] = table["units"].fillna(0).astype("int64")
+    table["coders"] = np.int64(len(names))
     clause_level = table["unit"] == "unit"
-    if (table.loc[clause_level, "n_units"] == 0).all():
+    if (table.loc[clause_level, "units"] == 0).all():
         raise ValidationError("no clause was coded by two coders: check that the coders' unit_ids match")
     categories = pd.DataFrame(category_rows, columns=["category", "n_values", "agreement"]).set_index(
         "category"
@@ -795,7 +803,7 @@ def _read_sheet(path: Path) -> pd.DataFrame:
 
 def _sheet_column(sheet: pd.DataFrame, key: str) -> Any:
     """The column of ``sheet`` that holds ``key`` (``decision``, ``Decision``, ``裁决`` ...), or None."""
-    names = {key.casefold(), *(headers[key].casefold() for headers in SHEET_COLUMNS.values())}
+    names = {key.casefold(), *(headers[key].casefold() for headers in _SHEET_COLUMNS.values())}
     return next((column for column in sheet.columns if str(column).strip().casefold() in names), None)
 
 
@@ -832,8 +840,8 @@ def _decisions(
     if missing:
         raise ValidationError(
             f"{source}a decision sheet needs the columns id, dimension, decision "
-            f"(or {', '.join(SHEET_COLUMNS['en'][k] for k in ('id', 'dimension', 'decision'))}; "
-            f"{', '.join(SHEET_COLUMNS['zh'][k] for k in ('id', 'dimension', 'decision'))}); "
+            f"(or {', '.join(_SHEET_COLUMNS['en'][k] for k in ('id', 'dimension', 'decision'))}; "
+            f"{', '.join(_SHEET_COLUMNS['zh'][k] for k in ('id', 'dimension', 'decision'))}); "
             f"missing: {', '.join(missing)}"
         )
     file = source.rstrip(": ") or None
