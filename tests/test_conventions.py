@@ -99,14 +99,9 @@ NOT_ANALYSES: dict[str, str] = {
 }
 
 #: Functions whose first parameter takes a corpus among other things, and why it is not named corpus.
-FIRST_PARAMETER_EXCEPTIONS: dict[str, str] = {
-    "portfolio_measures": "takes a tidy frame (PolicyPortfolios' format) or a corpus: `data` until issue 18 item 4",
-    "plotting.crosstab_heatmap": "takes a CrosstabResult or a corpus: issue 18 item 4 names the rule",
-    "plotting.authority_plot": "takes a CrosstabResult or a corpus: issue 18 item 4 names the rule",
-    "plotting.issuer_network_plot": "takes an IssuerNetwork or a corpus: issue 18 item 4 names the rule",
-    "plotting.trend_plot": "takes a TrendsResult, a trends table or a corpus: issue 18 item 4 names the rule",
-    "plotting.portfolio_tiles": "takes a tidy frame or a corpus, as portfolio_measures",
-}
+#: None left (issue 18 item 4): a function taking a corpus or, in its place, its result or a tidy
+#: table names that first parameter ``corpus`` (the rule in the policyquant.plotting docstring).
+FIRST_PARAMETER_EXCEPTIONS: dict[str, str] = {}
 
 #: Plotting functions that draw nothing, and why.
 NOT_PLOTS: dict[str, str] = {"font_context": "a context manager that sets the font, not a figure"}
@@ -131,15 +126,33 @@ COLUMNS_ARE_DATA: dict[str, str] = {
     "percent_agreement": "documented by the result's to_frame",
 }
 
-#: How to call each function that has deprecated argument aliases, given the alias's value.
+def _corpus_unless(alias: str, keywords: dict[str, Any]) -> list[Any]:
+    """The corpus as positional argument, unless it is given by its deprecated keyword ``alias``."""
+    return [] if alias in keywords else [CORPUS]
+
+
+#: How to call each function that has deprecated argument aliases, given the alias's value
+#: (one value for every alias, or a value per alias).
 ALIAS_CALLS: dict[str, tuple[Callable[..., Any], object]] = {
     "trends": (lambda **kw: pq.trends(CORPUS, **kw), "family"),
-    "plotting.trend_plot": (lambda **kw: plotting.trend_plot(CORPUS, **kw), "family"),
+    "plotting.trend_plot": (
+        lambda **kw: plotting.trend_plot(*_corpus_unless("corpus_or_frame", kw), **kw),
+        {"split": "family", "corpus_or_frame": CORPUS},
+    ),
     "authority_distribution": (lambda **kw: pq.authority_distribution(CORPUS, **kw), "provincial"),
     "issuer_network": (lambda **kw: pq.issuer_network(CORPUS, **kw), "national"),
-    "plotting.authority_plot": (lambda **kw: plotting.authority_plot(CORPUS, **kw), "national"),
-    "plotting.issuer_network_plot": (lambda **kw: plotting.issuer_network_plot(CORPUS, **kw), "national"),
+    "plotting.authority_plot": (
+        lambda **kw: plotting.authority_plot(*_corpus_unless("result_or_corpus", kw), **kw),
+        {"level": "national", "result_or_corpus": CORPUS},
+    ),
+    "plotting.issuer_network_plot": (
+        lambda **kw: plotting.issuer_network_plot(*_corpus_unless("network_or_corpus", kw), **kw),
+        {"level": "national", "network_or_corpus": CORPUS},
+    ),
     "krippendorff_alpha": (lambda **kw: reliability.krippendorff_alpha(CODES, **kw), "nominal"),
+    "portfolio_measures": (lambda **kw: pq.portfolio_measures(**kw), CORPUS),
+    "plotting.crosstab_heatmap": (lambda **kw: plotting.crosstab_heatmap(**kw), CORPUS),
+    "plotting.portfolio_tiles": (lambda **kw: plotting.portfolio_tiles(**kw), CORPUS),
 }
 
 #: Parameter names that mean "group by" under another name.
@@ -253,7 +266,7 @@ def check_aliases_warn(
         )
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            call(**{old: value})
+            call(**{old: value[old] if isinstance(value, dict) else value})
         deprecations = [w for w in caught if issubclass(w.category, DeprecationWarning)]
         assert deprecations, f"{name}: the deprecated {old}= does not warn"
         assert f"{new}=" in str(deprecations[0].message), (
