@@ -1,5 +1,9 @@
 """One parameter vocabulary (issue 18 item 4): renamed arguments and their deprecated aliases.
 
+Also: every reliability table starts with the same core columns, and a corpus
+(or, in its place, the result drawn from it) is always the first parameter,
+named ``corpus``.
+
 ``level=`` meant three things: the administrative level of the documents kept
 (now ``admin_level=``), the level of measurement of Krippendorff's alpha (now
 ``measurement=``) and a scale's ``Level``.  Each old name still works, warns
@@ -14,6 +18,7 @@ import warnings
 
 import matplotlib
 import matplotlib.pyplot as plt
+import pandas as pd
 import pytest
 
 import policyquant as pq
@@ -168,3 +173,59 @@ def test_agreement_report_uses_the_same_names():
     assert table.loc["AS", "measurement"] == "ordinal" and table.loc["instrument", "measurement"] == "nominal"
     chinese = report.to_frame(language="zh")
     assert chinese.columns[0] == "α" and chinese.columns.tolist()[-1] == "测量层次"
+
+
+# -- The first parameter is corpus ----------------------------------------------------------------
+
+TIDY = pd.DataFrame(
+    {"Instrument": ["Tax", "Tax", "Ban", "Ban"], "Target": ["Air", "Water", "Air", "Water"], "covered": [1, 0, 1, 1]}
+)
+
+#: function, old name of the first parameter, a result (or table) it also takes in its place.
+FIRST = {
+    "portfolio_measures": (pq.portfolio_measures, "data", TIDY),
+    "crosstab_heatmap": (plotting.crosstab_heatmap, "result_or_corpus", pq.crosstab(CORPUS)),
+    "authority_plot": (plotting.authority_plot, "result_or_corpus", pq.authority_distribution(CORPUS)),
+    "issuer_network_plot": (plotting.issuer_network_plot, "network_or_corpus", pq.issuer_network(CORPUS)),
+    "trend_plot": (plotting.trend_plot, "corpus_or_frame", pq.trends(CORPUS)),
+    "portfolio_tiles": (plotting.portfolio_tiles, "frame", TIDY),
+}
+
+
+def _done(value):
+    if isinstance(value, matplotlib.figure.Figure):
+        plt.close(value)
+    return value
+
+
+@pytest.mark.parametrize("name", sorted(FIRST))
+def test_first_parameter_is_corpus(name):
+    function, old, _ = FIRST[name]
+    first = next(iter(inspect.signature(function).parameters))
+    assert first == "corpus"
+    assert function.__deprecated_arguments__[old] == "corpus"
+
+
+@pytest.mark.parametrize("name", sorted(FIRST))
+def test_corpus_or_its_result_positionally_by_keyword_and_by_the_old_name(name):
+    function, old, other = FIRST[name]
+    for value in (CORPUS, other):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            _done(function(value))
+            _done(function(corpus=value))
+        with pytest.warns(DeprecationWarning, match=rf"{name}\({old}=\.\.\.\) is deprecated: use corpus="):
+            _done(function(**{old: value}))
+    with pytest.raises(pq.ValidationError, match=f"got both corpus= and its deprecated alias {old}="):
+        function(corpus=CORPUS, **{old: CORPUS})
+
+
+def test_portfolio_measures_by_any_name_gives_one_table():
+    expected = pq.portfolio_measures(CORPUS, by="level").to_frame()
+    assert pq.portfolio_measures(corpus=CORPUS, by="level").to_frame().equals(expected)
+    with pytest.warns(DeprecationWarning):
+        assert pq.portfolio_measures(data=CORPUS, by="level").to_frame().equals(expected)
+
+
+def test_plotting_states_the_rule():
+    assert "The first parameter of every figure function is ``corpus``" in plotting.__doc__
