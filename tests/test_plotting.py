@@ -23,7 +23,7 @@ import pandas as pd
 import pytest
 
 import policyquant as pq
-from policyquant import plotting
+from policyquant import _fonts, plotting
 from policyquant.plotting import FontWarning
 
 CORPUS = pq.datasets.load_genai_china()
@@ -213,7 +213,7 @@ def test_font_argument_forces_the_family(tmp_path):
 
 
 def test_without_a_cjk_font_each_chinese_figure_warns_and_still_renders(monkeypatch, tmp_path):
-    monkeypatch.setattr(plotting, "cjk_font", lambda: None)
+    monkeypatch.setattr(_fonts, "cjk_font", lambda: None)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         first = plotting.crosstab_heatmap(CORPUS, language="zh")

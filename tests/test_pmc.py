@@ -378,7 +378,7 @@ def test_every_bad_value_is_counted_and_listed():
 
 
 def test_past_the_memory_guard_the_message_says_it_listed_the_first(monkeypatch):
-    monkeypatch.setattr(pmc, "MAX_PROBLEMS", 1000)
+    monkeypatch.setattr(pmc.index, "MAX_PROBLEMS", 1000)
     index = PMCIndex({"X1": ["X1_1", "X1_2", "X1_3"]}, bands={"Any": 0})
     frame = pd.DataFrame(7, index=range(500), columns=list(index.columns))
     with pytest.raises(ScoreError) as caught:
