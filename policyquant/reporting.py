@@ -343,28 +343,6 @@ _COLUMNS: dict[str, dict[str, str]] = {
     },
 }
 
-#: Chinese names of the portfolio measures (English ones come from policyquant.analysis.MEASURES).
-_MEASURES_ZH = {
-    "space": "组合空间",
-    "size": "组合规模",
-    "n_instruments": "覆盖的工具数",
-    "p_instruments": "覆盖的工具比例",
-    "n_targets": "覆盖的目标数",
-    "p_targets": "覆盖的目标比例",
-    "unique": "独特工具配置数",
-    "c_eq": "工具配置均等度",
-    "div_aid": "多样性（平均工具多样性）",
-    "div_gs": "多样性（Gini-Simpson）",
-    "div_sh": "多样性（Shannon）",
-    "eq_sh": "均匀度（Shannon）",
-    "in_prep": "工具优势度",
-    "burden_continuous": "负担（连续学习）",
-    "burden_steep": "负担（陡峭学习）",
-    "burden_capped": "负担（封顶学习）",
-    "burden_targets_continuous": "负担（按目标加权，连续学习）",
-    "burden_targets_steep": "负担（按目标加权，陡峭学习）",
-    "burden_targets_capped": "负担（按目标加权，封顶学习）",
-}
 
 
 # -- The report's building blocks -------------------------------------------------------
@@ -967,7 +945,10 @@ def _measure_label(ctx: _Context, key: str) -> str:
     from .analysis.portfolios import MEASURES
 
     if ctx.language == "zh":
-        return _MEASURES_ZH.get(key, key)
+        # The one table of Chinese column titles, which the results' to_frame(language="zh") use too.
+        from ._language import COLUMN_TITLES
+
+        return COLUMN_TITLES["zh"].get(key, key)
     return MEASURES[key][1] if key in MEASURES else key
 
 
