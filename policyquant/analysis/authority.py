@@ -7,6 +7,7 @@ from .._deprecation import renamed_arguments
 from ..corpus import Corpus
 from ..errors import ValidationError
 from .crosstab import CrosstabResult, crosstab
+from .groups import _admin_level_mask
 
 __all__ = ["authority_distribution"]
 
@@ -68,17 +69,5 @@ def authority_distribution(
     if dimension not in corpus.documents.columns:
         raise ValidationError(f"the documents have no {dimension} scores")
     if admin_level is not None:
-        keys = corpus.framework.level_keys
-        if admin_level not in keys:
-            choices = (
-                " or ".join(map(repr, keys)) if len(keys) <= 2 else "one of " + ", ".join(map(repr, keys))
-            )
-            nearest = corpus.framework.suggest("level", admin_level) if isinstance(admin_level, str) else []
-            hint = f"; did you mean {' or '.join(nearest)}?" if nearest else ""
-            raise ValidationError(f"admin_level must be {choices}, got {admin_level!r}{hint}")
-        if "level" not in corpus.documents.columns:
-            raise ValidationError(
-                "filtering by administrative level needs the documents' administrative levels: give a level column"
-            )
-        corpus = corpus.subset(lambda documents: documents["level"] == admin_level)
+        corpus = corpus.subset(_admin_level_mask(corpus, admin_level))
     return crosstab(corpus, rows=by, columns=dimension, count="documents")

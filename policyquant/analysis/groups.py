@@ -238,3 +238,22 @@ def grouping(corpus: Corpus, by: str | Sequence[str], table: Table = "units") ->
         codes *= dtype.type(len(next_categories))
         codes += next_codes.astype(dtype, copy=False)
     return Grouping(fields, codes, categories)
+
+
+def _admin_level_mask(corpus: Corpus, admin_level: str) -> np.ndarray:
+    """Which documents are of ``admin_level``, after checking it is one of the framework's levels.
+
+    The one check behind every ``admin_level=`` filter (authority distributions,
+    issuer networks).
+    """
+    keys = corpus.framework.level_keys
+    if admin_level not in keys:
+        choices = " or ".join(map(repr, keys)) if len(keys) <= 2 else "one of " + ", ".join(map(repr, keys))
+        nearest = corpus.framework.suggest("level", admin_level) if isinstance(admin_level, str) else []
+        hint = f"; did you mean {' or '.join(nearest)}?" if nearest else ""
+        raise ValidationError(f"admin_level must be {choices}, got {admin_level!r}{hint}")
+    if "level" not in corpus.documents.columns:
+        raise ValidationError(
+            "filtering by administrative level needs the documents' administrative levels: give a level column"
+        )
+    return (corpus.documents["level"] == admin_level).to_numpy(dtype=bool, na_value=False)

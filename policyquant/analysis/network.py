@@ -23,6 +23,7 @@ from .._text import normalize_name
 from ..corpus import Corpus
 from ..errors import InputTypeError, ValidationError
 from ..results import TableResult
+from .groups import _admin_level_mask
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -308,19 +309,7 @@ def issuer_network(
     if "issuers" not in documents.columns:
         raise ValidationError("an issuer network needs the documents' issuers: give an issuers column")
     if admin_level is not None:
-        keys = corpus.framework.level_keys
-        if admin_level not in keys:
-            choices = (
-                " or ".join(map(repr, keys)) if len(keys) <= 2 else "one of " + ", ".join(map(repr, keys))
-            )
-            nearest = corpus.framework.suggest("level", admin_level) if isinstance(admin_level, str) else []
-            hint = f"; did you mean {' or '.join(nearest)}?" if nearest else ""
-            raise ValidationError(f"admin_level must be {choices}, got {admin_level!r}{hint}")
-        if "level" not in documents.columns:
-            raise ValidationError(
-                "filtering by administrative level needs the documents' administrative levels: give a level column"
-            )
-        documents = documents[(documents["level"] == admin_level).to_numpy(dtype=bool, na_value=False)]
+        documents = documents[_admin_level_mask(corpus, admin_level)]
     # Long table of (document, body); one body listed twice on a document counts once.
     long = documents[["doc_id", "issuers"]].explode("issuers").dropna(subset=["issuers"])
     distinct = pd.unique(long["issuers"])
