@@ -267,80 +267,32 @@ _STRINGS: dict[str, dict[str, str]] = {
     },
 }
 
-#: Column headings of the tables, by language; columns not listed keep their name.
+#: Column headings of the tables, by language; columns not listed keep their name.  The
+#: statistics are headed as every result's ``to_frame(language=...)`` heads them (one table, in
+#: policyquant._language); only the report's own columns are named here.
 _COLUMNS: dict[str, dict[str, str]] = {
-    "en": {
-        "count": "n",
-        "mean": "Mean",
-        "std": "SD",
-        "min": "Min",
-        "max": "Max",
-        "total": "Total",
-        "share": "Share (%)",
-        "documents": "Documents",
-        "units": "Clauses",
-        "codings": "Codings",
-        "efficacy_total": "Efficacy (total)",
-        "efficacy_mean": "Efficacy (mean)",
-        "degree": "Partners",
-        "weighted_degree": "Weighted degree",
-        "degree_centrality": "Degree centrality",
-        "betweenness": "Betweenness",
-        "eigenvector": "Eigenvector",
-        "unit": "Unit",
-        "level": "Level",
-        "n_units": "Units",
-        "alpha": "α",
-        "alpha_low": "α low",
-        "alpha_high": "α high",
-        "kappa": "κ",
-        "ac1": "AC1",
-        "percent_agreement": "Agreement",
-        "n_values": "Values",
-        "agreement": "Agreement",
-        "key": "Key",
-        "label": "Label",
-        "parent": "Parent",
-        "score": "Score",
-        "description": "Rule",
-        "aliases": "Other names",
-    },
-    "zh": {
-        "count": "n",
-        "mean": "均值",
-        "std": "标准差",
-        "min": "最小值",
-        "max": "最大值",
-        "total": "合计",
-        "share": "占比（%）",
-        "documents": "文件数",
-        "units": "条款数",
-        "codings": "编码数",
-        "efficacy_total": "效力合计",
-        "efficacy_mean": "平均效力",
-        "degree": "合作机构数",
-        "weighted_degree": "加权度",
-        "degree_centrality": "度中心度",
-        "betweenness": "中介中心度",
-        "eigenvector": "特征向量中心度",
-        "unit": "单元",
-        "level": "测量层次",
-        "n_units": "单元数",
-        "alpha": "α",
-        "alpha_low": "α 下限",
-        "alpha_high": "α 上限",
-        "kappa": "κ",
-        "ac1": "AC1",
-        "percent_agreement": "一致率",
-        "n_values": "编码值数",
-        "agreement": "一致率",
-        "key": "键",
-        "label": "名称",
-        "parent": "上级",
-        "score": "分值",
-        "description": "编码规则",
-        "aliases": "别名",
-    },
+    language: {**_language.COLUMN_TITLES[language], **own}
+    for language, own in {
+        "en": {
+            # A share stands alone in the report's tables, not under its count as in Table 4.
+            "share": "Share (%)",
+            "key": "Key",
+            "label": "Label",
+            "parent": "Parent",
+            "score": "Score",
+            "description": "Rule",
+            "aliases": "Other names",
+        },
+        "zh": {
+            "share": "占比（%）",
+            "key": "键",
+            "label": "名称",
+            "parent": "上级",
+            "score": "分值",
+            "description": "编码规则",
+            "aliases": "别名",
+        },
+    }.items()
 }
 
 
@@ -946,9 +898,7 @@ def _measure_label(ctx: _Context, key: str) -> str:
 
     if ctx.language == "zh":
         # The one table of Chinese column titles, which the results' to_frame(language="zh") use too.
-        from ._language import COLUMN_TITLES
-
-        return COLUMN_TITLES["zh"].get(key, key)
+        return _language.COLUMN_TITLES["zh"].get(key, key)
     return MEASURES[key][1] if key in MEASURES else key
 
 
