@@ -10,7 +10,16 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from . import bench_aggregation, bench_imports, bench_io, bench_pmc, bench_portfolios, bench_reliability
+from . import (
+    bench_aggregation,
+    bench_documents,
+    bench_imports,
+    bench_io,
+    bench_pmc,
+    bench_portfolios,
+    bench_reliability,
+    bench_segmentation,
+)
 
 #: Benchmark modules by name; each has ``run(quick: bool) -> list[str]``.
 SUITE = {
@@ -20,6 +29,8 @@ SUITE = {
     "portfolios": bench_portfolios,
     "pmc": bench_pmc,
     "imports": bench_imports,
+    "segmentation": bench_segmentation,
+    "documents": bench_documents,
 }
 
 

@@ -36,13 +36,44 @@ def closest(value: object, choices: Iterable[str], n: int = 3) -> list[str]:
     --------
     >>> closest("subsidy", ["subsidies", "taxes", "regulation"])
     ['subsidies']
+
+    Chinese is matched by the two-character words it shares, then by difflib's
+    ratio: a coder's 创新发展 is closest to 技术创新, not to nothing.
+
+    >>> closest("创新发展", ["法定权益保护", "技术安全与创新", "技术创新", "应用场景"])
+    ['技术创新', '技术安全与创新']
     """
     choices = list(choices)
     by_normal: dict[str, str] = {}
     for choice in choices:
         by_normal.setdefault(normalize_name(choice), choice)
-    matches = difflib.get_close_matches(normalize_name(value), list(by_normal), n=n, cutoff=0.6)
-    return [by_normal[m] for m in matches]
+    target = normalize_name(value)
+    if not _CJK.search(target):
+        matches = difflib.get_close_matches(target, list(by_normal), n=n, cutoff=0.6)
+        return [by_normal[m] for m in matches]
+    # Chinese names are short and share words, not spellings: 创新发展 and 技术安全与创新 are
+    # 0.36 alike to difflib.  A choice sharing a two-character word (a bigram) is a candidate,
+    # ranked by how many it shares, then by difflib's ratio.
+    grams = _bigrams(target)
+    scored = []
+    for normal in by_normal:
+        matcher = difflib.SequenceMatcher(None, target, normal)
+        shared = len(grams & _bigrams(normal))
+        if shared or (matcher.real_quick_ratio() >= 0.6 and matcher.ratio() >= 0.6):
+            scored.append((shared, matcher.ratio(), normal))
+    scored.sort(key=lambda item: (-item[0], -item[1]))
+    return [by_normal[normal] for _, _, normal in scored[:n]]
+
+
+_CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def _bigrams(text: str) -> set[str]:
+    """The two-character words of the CJK runs of ``text`` (a lone character is its own word)."""
+    grams: set[str] = set()
+    for run in re.findall("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+", text):
+        grams.update(run[i : i + 2] for i in range(max(len(run) - 1, 1)))
+    return grams
 
 
 def format_choices(choices: Iterable[object], limit: int = 12) -> str:

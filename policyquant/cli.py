@@ -25,6 +25,7 @@ is shown as Python shows warnings, with the file and line that issued it.
 
 from __future__ import annotations
 
+import contextvars
 import errno
 import os
 import sys
@@ -36,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from ._i18n import _
 from .errors import PolicyQuantError, ValidationError
 
 if TYPE_CHECKING:
@@ -114,23 +116,41 @@ def _one_line(error: BaseException) -> str:
     if isinstance(error, OSError) and not isinstance(error, PolicyQuantError):
         return _describe_os_error(error)
     lines = str(error).strip().splitlines() or [type(error).__name__]
-    head = lines[0].rstrip(":")
+    head = lines[0].rstrip(":：")
     if isinstance(error, ValidationError) and len(error.problems):
+        from ._i18n import using_language
         from .errors import describe_problem
 
-        first = describe_problem(error.problems.iloc[0].dropna().to_dict())
-        more = len(error.problems) - 1
-        saved = getattr(error, "saved_to", None)
-        stopped = getattr(error, "stopped", None)
-        if stopped:
-            # Not every problem was collected: the count and the file say so, with where it stopped.
-            where = f"the first {more + 1:,} saved to {saved}" if saved else "--problems FILE saves them"
-            head += f": {first} (and {more:,}+ more; {where}; {stopped})"
-        else:
-            where = f"all {more + 1:,} saved to {saved}" if saved else "--problems FILE saves them all"
-            head += f": {first}" + (
-                f" (and {more:,} more; {where})" if more else f" (saved to {saved})" if saved else ""
-            )
+        # In the language of the problems themselves (Chinese for a Chinese template's sheet).
+        with using_language(getattr(error, "language", None)):
+            first = describe_problem(error.problems.iloc[0].dropna().to_dict())
+            more = len(error.problems) - 1
+            saved = getattr(error, "saved_to", None)
+            stopped = getattr(error, "stopped", None)
+            if stopped:
+                # Not every problem was collected: the count and the file say so, with where it stopped.
+                where = (
+                    _("the first {count:,} saved to {path}").format(count=more + 1, path=saved)
+                    if saved
+                    else _("--problems FILE saves them")
+                )
+                head = _("{head}: {first} (and {more:,}+ more; {where}; {stopped})").format(
+                    head=head, first=first, more=more, where=where, stopped=stopped
+                )
+            else:
+                where = (
+                    _("all {count:,} saved to {path}").format(count=more + 1, path=saved)
+                    if saved
+                    else _("--problems FILE saves them all")
+                )
+                if more:
+                    head = _("{head}: {first} (and {more:,} more; {where})").format(
+                        head=head, first=first, more=more, where=where
+                    )
+                elif saved:
+                    head = _("{head}: {first} (saved to {path})").format(head=head, first=first, path=saved)
+                else:
+                    head = _("{where}: {what}").format(where=head, what=first)
     return head
 
 
@@ -207,7 +227,9 @@ class _Group(click.Group):
         with warnings.catch_warnings():
             if not debug:
                 warnings.showwarning = _warning_printer(warnings.showwarning)
-            return self._invoke(ctx, debug)
+            # A copy of the context: the language that --lang chooses is the command's alone
+            # (a test or a program running several commands in one process keeps its own).
+            return contextvars.copy_context().run(self._invoke, ctx, debug)
 
     def _invoke(self, ctx: click.Context, debug: bool) -> Any:
         try:
@@ -278,6 +300,15 @@ class _LanguageType(click.ParamType):
             self.fail(error.summary, param, ctx)
 
 
+def _choose_language(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Messages (validation problems, errors) in the language of --lang, for the rest of the command."""
+    if value is not None:
+        from ._i18n import set_language
+
+        set_language(value)
+    return value
+
+
 _lang_option = click.option(
     "--lang",
     "--language",
@@ -285,8 +316,11 @@ _lang_option = click.option(
     "language",
     type=_LanguageType(),
     default=None,
-    help="Language of labels and headings: en or zh (en-US, zh-CN, zh-Hans and the like are accepted; "
-    "default: English).",
+    callback=_choose_language,
+    # Parsed first, so that the other options' mistakes are reported in its language too.
+    is_eager=True,
+    help="Language of labels, headings and messages: en or zh (en-US, zh-CN, zh-Hans and the like are "
+    "accepted; default: English, or the language of a coding sheet's headers for its problems).",
 )
 _encoding_option = click.option(
     "--encoding", default=None, help="Encoding of CSV files (detected when omitted)."
@@ -617,22 +651,33 @@ def _print_tables(results: Sequence[tuple[str, str, Any]], fmt: str) -> None:
 @_framework_option()
 @_encoding_option
 @_problems_option
-def validate(files: Sequence[Path], framework: str, encoding: str | None, problems: Path | None) -> None:
+@_lang_option
+def validate(
+    files: Sequence[Path], framework: str, encoding: str | None, problems: Path | None, language: str | None
+) -> None:
     """Check a coding study against its framework, and say what is wrong.
 
     FILES are the units file and, optionally, the documents file (or one
     workbook, JSON file or directory holding both).  A valid study prints one
     line of counts and exits 0; an invalid one prints its first problem and
     the number of others (all of them with --problems FILE) and exits 2.
+    The problems are in the language of --lang; without it, in Chinese for
+    a sheet headed as the Chinese template heads it (条款编号, 政策工具 ...),
+    else in English.
     """
     corpus = _read_corpus(files, example=False, framework=framework, encoding=encoding, problems=problems)
     click.echo(
-        f"{files[0]}: valid against {corpus.framework.name}: {len(corpus.documents)} documents, "
-        f"{len(corpus.units)} units, {len(corpus.codings)} codings"
+        _("{file}: valid against {framework}: {documents} documents, {units} units, {codings} codings").format(
+            file=files[0],
+            framework=corpus.framework.name,
+            documents=len(corpus.documents),
+            units=len(corpus.units),
+            codings=len(corpus.codings),
+        )
     )
     if not len(corpus.units):
         # Valid but empty is what an untouched template gives: worth saying, not an error.
-        click.echo("policyquant: note: the study holds no coded units yet", err=True)
+        click.echo("policyquant: note: " + _("the study holds no coded units yet"), err=True)
 
 
 def _coder_corpora(

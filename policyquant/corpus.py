@@ -7,12 +7,12 @@ A :class:`Corpus` is what a coding study produces, validated against a
     One row per policy document: ``doc_id``, ``title``, ``issuers`` (a tuple of
     issuing bodies), ``level`` (one of the framework's administrative levels,
     such as ``"national"`` or ``"provincial"``), ``region``,
-    ``year``, ``date``, and the document-level dimension scores (``DA`` in the
-    study's framework).
+    ``year``, ``date``, an optional ``memo`` and the document-level dimension
+    scores (``DA`` in the study's framework).
 ``units``
     One row per coded clause: ``unit_id``, ``doc_id``, ``text``, ``instrument``,
-    ``objectives`` (a tuple of objective keys) and the unit-level dimension
-    scores (``AS`` and ``MI``).
+    ``objectives`` (a tuple of objective keys), an optional ``memo`` and the
+    unit-level dimension scores (``AS`` and ``MI``).
 ``codings``
     The long table with one row per clause and objective it serves, derived
     from ``units``: a clause serving two objectives is two codings.
@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._i18n import N_, _, current_language, field_name, join_choices, ngettext, pgettext, with_language
 from ._text import closest, format_choices, normalize_name
 from .errors import PROBLEM_COLUMNS, ScoreError, ValidationError, problem_table
 from .model import ADMINISTRATIVE_LEVELS, Framework, score_numbers
@@ -46,16 +47,27 @@ __all__ = [
     "DOCUMENT_FIELDS",
     "LEVELS",
     "MAX_PROBLEMS",
+    "NO_INSTRUMENT",
     "UNIT_FIELDS",
     "Corpus",
     "split_multi",
 ]
 
 #: The document fields policyquant knows (besides document-level scores).
-DOCUMENT_FIELDS = ("doc_id", "title", "issuers", "level", "region", "year", "date")
+DOCUMENT_FIELDS = ("doc_id", "title", "issuers", "level", "region", "year", "date", "memo")
 
 #: The unit (clause) fields policyquant knows (besides unit-level scores).
-UNIT_FIELDS = ("unit_id", "doc_id", "text", "instrument", "objectives")
+UNIT_FIELDS = ("unit_id", "doc_id", "text", "instrument", "objectives", "memo")
+
+#: The reserved instrument of every framework: a clause that carries no policy instrument.
+#: Coded explicitly (so that a forgotten, empty cell is still an error), it is not a category of
+#: any analysis: such clauses are :attr:`Corpus.not_coded`, counted apart from the coded units.
+NO_INSTRUMENT = "none"
+
+#: What a coder may write in the instrument cell for :data:`NO_INSTRUMENT`, by language first
+#: (the template's drop-down entry), then other accepted spellings (case- and width-insensitive).
+NO_INSTRUMENT_NAMES = {"en": "none", "zh": "无"}
+_NO_INSTRUMENT_ALIASES = ("none", "无", "no instrument", "not coded", "无政策工具", "不编码")
 
 #: The administrative levels of the ``wang2026`` framework's documents, in order.  Other
 #: frameworks and studies choose theirs (:attr:`policyquant.Framework.levels`, the
@@ -144,7 +156,7 @@ def _suggested(
     wanted = pd.unique(found)[:_MAX_SUGGESTED]
     joined = np.full(len(distinct) + 1, None, dtype=object)
     for code in wanted:
-        joined[code] = ", ".join(suggest(distinct[code])) or None
+        joined[code] = pgettext("choices", ", ").join(suggest(distinct[code])) or None
     return joined[found]
 
 
@@ -173,12 +185,17 @@ class _Problems:
         room = MAX_PROBLEMS - self.count
         if count > room and self.stopped is None:
             row, column = first_left_out(max(room, 0))
-            where = ", ".join(
+            where = pgettext("list separator", ", ").join(
                 part
-                for part in (f"column {column!r}" if column is not None else None, f"row {row}")
+                for part in (
+                    _("column {column!r}").format(column=column) if column is not None else None,
+                    _("row {row}").format(row=row),
+                )
                 if part is not None
             )
-            self.stopped = f"stopped looking after {MAX_PROBLEMS:,} problems, at {where}"
+            self.stopped = _("stopped looking after {count:,} problems, at {where}").format(
+                count=MAX_PROBLEMS, where=where
+            )
         return max(min(count, room), 0)
 
     def add(
@@ -311,7 +328,7 @@ _NOT_IDS = frozenset(
 _SUSPECT_ID = re.compile(
     "|".join(re.escape(v) + "$" for v in sorted(_NOT_IDS)) + r"|=|\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$"
 )
-_TEXT_IDS = "ids as text (read the file with dtype=str, or use policyquant.read_coding)"
+_TEXT_IDS = N_("ids as text (read the file with dtype=str, or use policyquant.read_coding)")
 
 
 def _id_kind(value: Any) -> str | None:
@@ -334,14 +351,15 @@ def _id_kind(value: Any) -> str | None:
     return None
 
 
+# Marked for the catalogue here, translated where a problem is reported.
 _KIND_PROBLEMS = {
-    "number": ("id was read as a number", _TEXT_IDS),
-    "boolean": ("id was read as true/false", _TEXT_IDS),
+    "number": (N_("id was read as a number"), _TEXT_IDS),
+    "boolean": (N_("id was read as true/false"), _TEXT_IDS),
     "date": (
-        "id was read as a date",
-        "the id as text (in Excel, format the id column as Text and type the ids again)",
+        N_("id was read as a date"),
+        N_("the id as text (in Excel, format the id column as Text and type the ids again)"),
     ),
-    "nested": ("id is a list or object, not one value", "one id per cell, as text"),
+    "nested": (N_("id is a list or object, not one value"), N_("one id per cell, as text")),
 }
 
 
@@ -390,8 +408,10 @@ def _ids(
             values.index[odd],
             column,
             stored,
-            np.array([_KIND_PROBLEMS[k][0] for k in found], dtype=object),
-            np.array([advice if k in ("number", "boolean") else _KIND_PROBLEMS[k][1] for k in found], dtype=object),
+            np.array([_(_KIND_PROBLEMS[k][0]) for k in found], dtype=object),
+            np.array(
+                [advice if k in ("number", "boolean") else _(_KIND_PROBLEMS[k][1]) for k in found], dtype=object
+            ),
         )
     # A number keeps its text form (1.0), so that the documents it names are still found.
     refused |= odd & (kinds != "number").to_numpy(dtype=bool)
@@ -407,23 +427,29 @@ def _ids(
                 row = values.index[position]
                 if value in _NOT_IDS:
                     problem, expected = (
-                        "a missing value or spreadsheet error, not an id",
-                        f"a {column} in every row",
+                        _("a missing value or spreadsheet error, not an id"),
+                        _("a {column} in every row").format(column=field_name(column)),
                     )
                 elif value.startswith("="):
                     problem, expected = (
-                        "a spreadsheet formula, not an id",
-                        "the id itself (paste the column as values)",
+                        _("a spreadsheet formula, not an id"),
+                        _("the id itself (paste the column as values)"),
                     )
                 else:
-                    problem, expected = "id was read as a date", _KIND_PROBLEMS["date"][1]
+                    problem, expected = _(_KIND_PROBLEMS["date"][0]), _(_KIND_PROBLEMS["date"][1])
                 problems.add(row, column, value, problem, expected)
                 refused[position] = True
     if required:
         blank = values.index[_spread(stripped == "", codes, True)]
         if reported is not None:
             blank = blank.difference(reported, sort=False)
-        problems.add_many(blank, column, None, "empty required cell", f"a {column} in every row")
+        problems.add_many(
+            blank,
+            column,
+            None,
+            _("empty required cell"),
+            _("a {column} in every row").format(column=field_name(column)),
+        )
     # Refused ids are reported once here, not again as duplicates or unknown documents.
     return text.mask((text == "") | refused)
 
@@ -432,17 +458,17 @@ def _id_advice(source: str | None) -> str:
     """How to store ids as text, for the kind of file (or DataFrame) they came from."""
     name = (source or "").lower()
     if source is None:
-        return "ids as text: .astype(str) on the DataFrame's id columns (and check any lost leading zeros)"
+        return _("ids as text: .astype(str) on the DataFrame's id columns (and check any lost leading zeros)")
     if re.search(r"\.xls[xm]\b", name):
-        return (
+        return _(
             "the id as text: format the column as Text in Excel and retype the ids "
             "(Excel drops leading zeros: 007 became 7)"
         )
     if re.search(r"\.(parquet|pq)\b", name):
-        return "ids stored as strings in the Parquet file (a string column, not a number column)"
+        return _("ids stored as strings in the Parquet file (a string column, not a number column)")
     if re.search(r"\.json\b", name):
-        return 'ids stored as strings in the JSON ("007", not 7)'
-    return _TEXT_IDS
+        return _('ids stored as strings in the JSON ("007", not 7)')
+    return _(_TEXT_IDS)
 
 
 def _unpadded(doc_id: str) -> str:
@@ -459,6 +485,16 @@ def _text(values: pd.Series, *, strip: bool = False) -> pd.Series:
     if strip:
         text = text.str.strip()
     return text.mask(text == "")
+
+
+def _memo(values: pd.Series) -> pd.Series:
+    """A memo column: free text kept exactly (never matched against categories); blank cells missing.
+
+    A memo of nothing but whitespace says nothing and is no memo; any other
+    keeps its spaces, line breaks and characters as written.
+    """
+    text = _text(values)
+    return text.mask(text.str.strip() == "")
 
 
 def _escaped(text: str) -> str:
@@ -502,7 +538,7 @@ def _report_duplicates(ids: pd.Series, column: str, problems: _Problems) -> None
         # ASCII text is in NFC already: the distinct values are the keys (the usual case, at C speed).
         keys = codes.astype(np.intp, copy=False)
     else:
-        key_of, _ = pd.factorize(np.array([_nfc(value) for value in distinct], dtype=object))
+        key_of = pd.factorize(np.array([_nfc(value) for value in distinct], dtype=object))[0]
         keys = _spread(key_of.astype(np.intp), codes, -1)
     duplicated = pd.Series(keys).duplicated(keep=False).to_numpy() & (keys >= 0)
     if not duplicated.any():
@@ -514,20 +550,26 @@ def _report_duplicates(ids: pd.Series, column: str, problems: _Problems) -> None
     rows, first_rows = ids.index[positions], ids.index[first]
     values, first_values = distinct[codes[positions]], distinct[codes[first]]
     same = codes[positions] == codes[first]
+    name = field_name(column)
     problem = np.array(
         [
-            f"duplicate {column}"
+            _("duplicate {column}").format(column=name)
             if alike
-            else f"duplicate {column} in another Unicode normalization form: {_escaped(value)} here, "
-            f"{_escaped(earlier)} in row {row}"
+            else _(
+                "duplicate {column} in another Unicode normalization form: {value} here, {earlier} in row {row}"
+            ).format(column=name, value=_escaped(value), earlier=_escaped(earlier), row=row)
             for alike, value, earlier, row in zip(same, values, first_values, first_rows, strict=True)
         ],
         dtype=object,
     )
     expected = np.array(
         [
-            f"unique {column}s; first used in row {row}"
-            + ("" if alike else "; the same text typed on two systems: save both as NFC, or give them different ids")
+            _("unique {column}s; first used in row {row}").format(column=name, row=row)
+            if alike
+            else _(
+                "unique {column}s; first used in row {row}; the same text typed on two systems: "
+                "save both as NFC, or give them different ids"
+            ).format(column=name, row=row)
             for alike, row in zip(same, first_rows, strict=True)
         ],
         dtype=object,
@@ -535,10 +577,82 @@ def _report_duplicates(ids: pd.Series, column: str, problems: _Problems) -> None
     problems.add_many(rows, column, values, problem, expected)
 
 
+def _not_coded(values: pd.Series, framework: Framework) -> np.ndarray:
+    """Which instrument cells say :data:`NO_INSTRUMENT` (``none``, ``无`` ...), once per distinct value.
+
+    A framework's own instrument of that name wins: its clauses are coded with it.
+    """
+    lookup = framework.name_lookup("instrument")
+    reserved = {normalize_name(name) for name in _NO_INSTRUMENT_ALIASES} - set(lookup)
+    codes, distinct = _distinct_text(values)
+    return _spread(np.array([normalize_name(v) in reserved for v in distinct], dtype=bool), codes, False)
+
+
+# Whole phrases per part, so that a translation need not guess an article or a word order.
+_A_PART = {"family": N_("a family"), "instrument": N_("an instrument"), "objective": N_("an objective")}
+_A_PART_OR_NONE = {
+    "family": N_("a family, or {none} if the clause carries no family"),
+    "instrument": N_("an instrument, or {none} if the clause carries no instrument"),
+    "objective": N_("an objective, or {none} if the clause carries no objective"),
+}
+_UNKNOWN_PART = {
+    "family": N_("unknown family"),
+    "instrument": N_("unknown instrument"),
+    "objective": N_("unknown objective"),
+}
+
+
+def _one_of(framework: Framework, part: str, keys: Iterable[str]) -> str:
+    """"one of" the keys of a part, for a message: by key in English, by label in another language.
+
+    Examples
+    --------
+    >>> import policyquant as pq
+    >>> from policyquant._i18n import using_language
+    >>> wang = pq.get_framework("wang2026")
+    >>> _one_of(wang, "objective", wang.objective_keys)
+    'one of rights_protection, public_safety, tech_innovation, application_scenarios'
+    >>> with using_language("zh"):
+    ...     _one_of(wang, "objective", wang.objective_keys)
+    '以下之一：法定权益保护、公共安全与利益、技术安全与创新、应用场景完善'
+    """
+    language = current_language()
+    keys = list(keys)
+    if language == "en":
+        return _("one of {choices}").format(choices=format_choices(keys))
+    labels = {item.key: item.label_in(language) for item in framework._items(part)}
+    return _("one of {choices}").format(choices=join_choices(labels.get(key, key) for key in keys))
+
+
+def _report_filled_not_coded(values: pd.Series, not_coded: np.ndarray, column: str, problems: _Problems) -> None:
+    """Report objectives or scores given for a clause coded ``none``: a clause without an instrument is not coded."""
+    cells = values[not_coded]
+    if not isinstance(cells.dtype, pd.StringDtype):
+        cells = cells.astype(object).map(
+            lambda v: "; ".join(map(str, v)) if isinstance(v, (list, tuple, np.ndarray)) else v
+        )
+    filled = ~_is_blank(cells)
+    problems.add_many(
+        cells.index[filled],
+        column,
+        cells[filled].to_numpy(dtype=object),
+        f"{column} given for a clause coded {NO_INSTRUMENT} (no instrument, not coded)",
+        f"an empty {column} cell, or the clause's instrument instead of {NO_INSTRUMENT}",
+    )
+
+
 def _resolve_column(
-    values: pd.Series, framework: Framework, part: str, column: str, problems: _Problems
+    values: pd.Series,
+    framework: Framework,
+    part: str,
+    column: str,
+    problems: _Problems,
+    exempt: np.ndarray | None = None,
 ) -> pd.Categorical:
-    """Resolve a column of names to framework keys, once per distinct value."""
+    """Resolve a column of names to framework keys, once per distinct value.
+
+    Rows of ``exempt`` (clauses coded ``none``) are neither blank nor unknown: they stay missing.
+    """
     lookup = framework.name_lookup(part)  # type: ignore[arg-type]
     keys = {
         "family": framework.family_keys,
@@ -553,9 +667,14 @@ def _resolve_column(
         -1,
     )
     blank = _spread(np.array([not value.strip() for value in distinct], dtype=bool), codes, True)
-    article = "an" if part[0] in "aeiou" else "a"
-    problems.add_many(values.index[blank], column, None, "empty required cell", f"{article} {part}")
+    wanted = _(_A_PART[part])
     unknown = (resolved < 0) & ~blank
+    if exempt is not None:
+        blank &= ~exempt
+        unknown &= ~exempt
+        # An empty cell is a forgotten one: the coder says "none" for a clause without an instrument.
+        wanted = _(_A_PART_OR_NONE[part]).format(none=NO_INSTRUMENT_NAMES.get(current_language(), NO_INSTRUMENT))
+    problems.add_many(values.index[blank], column, None, _("empty required cell"), wanted)
     if unknown.any():
         found = np.flatnonzero(unknown)
         found_codes = codes[found]
@@ -563,8 +682,8 @@ def _resolve_column(
             values.index[found],
             column,
             distinct[found_codes],
-            f"unknown {part}",
-            "one of " + format_choices(keys),
+            _(_UNKNOWN_PART[part]),
+            _one_of(framework, part, keys),
             _suggested(distinct, found_codes, lambda value: framework.suggest(part, value)),
         )
     return pd.Categorical.from_codes(resolved, categories=keys)
@@ -599,15 +718,22 @@ class Corpus:
         ``、``, ``|``, not commas, or given as a list), ``level`` (one of the
         framework's :attr:`~policyquant.Framework.levels`, by any of its names:
         ``national``, 中央, 省级, 市级 ...), ``region``, ``year``, ``date``
-        and the framework's document-level scores (as scores or level names).
-        Other columns are kept as text.  ``None`` builds a document table
+        and the framework's document-level scores (as scores or level names),
+        and ``memo``: a coder's free-text note, kept exactly as written (line
+        breaks included; a blank or whitespace-only memo is no memo, missing)
+        and never checked against any category.  Other columns are kept as
+        text.  ``None`` builds a document table
         from the units' ``doc_id`` values (without metadata).
     units : pandas.DataFrame
         One row per coded clause, with ``unit_id`` and ``doc_id`` (or unit ids
         such as ``N01-2-3`` from which the document id is taken), plus
         ``instrument`` and ``objectives`` when the framework has them, an
-        optional ``text``, and the unit-level scores.  Other columns are kept
-        as text (empty cells become missing).
+        optional ``text``, an optional ``memo`` (as the documents'), and the
+        unit-level scores.  Other columns are kept
+        as text (empty cells become missing).  A clause that carries no
+        instrument is coded ``none`` (or ``无``) in the instrument cell, with
+        empty objectives and scores: it goes to :attr:`not_coded`, not to
+        :attr:`units`; an empty instrument cell is an error.
     framework : str or Framework, default "wang2026"
         The framework to validate against (a registered name or alias, or a
         :class:`~policyquant.Framework`).
@@ -620,6 +746,11 @@ class Corpus:
         framework's (``["municipal", "county"]`` for a city-level study; see
         :meth:`~policyquant.Framework.with_levels`).  The corpus's framework
         is then the framework with these levels.
+    language : str, optional
+        The language of the problems reported (``"en"``, ``"zh"``, ``"zh-CN"``
+        ...; categories and score levels named by their labels in it).  By
+        default, the language of the caller (English, or the language that
+        :func:`policyquant.read_coding` chose).
 
     Raises
     ------
@@ -650,6 +781,7 @@ class Corpus:
     [('rights_protection', 'public_safety'), ('application_scenarios',)]
     """
 
+    @with_language
     def __init__(
         self,
         documents: pd.DataFrame | None,
@@ -658,6 +790,7 @@ class Corpus:
         *,
         sources: Mapping[str, str | None] | None = None,
         levels: Iterable[Any] | None = None,
+        language: str | None = None,
     ) -> None:
         self._framework = get_framework(framework)
         if levels is not None:
@@ -693,33 +826,53 @@ class Corpus:
                 if p.stopped
             )
             files = {str(file) for file in pd.unique(problems["file"]) if file is not None}
-            where = ", ".join(sorted(files)) or "the coding"
+            where = ", ".join(sorted(files)) or _("the coding")
             raise ValidationError(
-                f"{where}: {count:,}{'+' if stopped else ''} problem{'s' if count != 1 else ''} found",
+                (
+                    ngettext("{where}: {count:,}+ problem found", "{where}: {count:,}+ problems found", count)
+                    if stopped
+                    else ngettext("{where}: {count:,} problem found", "{where}: {count:,} problems found", count)
+                ).format(where=where, count=count),
                 problems,
                 stopped=stopped or None,
             )
+        # Clauses coded "none" leave the units (no analysis counts them) for their own table.
+        coded = ~self._not_coded_rows
+        not_coded = self._units[~coded].reset_index(drop=True)
+        if not coded.all():
+            self._units, self._objective_mask = self._units[coded].reset_index(drop=True), self._objective_mask[coded]
         # Validation scratch: a finished corpus holds only what _adopt sets, however it was built.
-        del self._reported_doc_rows, self._derived_documents
-        self._adopt(self._framework, self._documents, self._units, self._objective_mask)
+        del self._reported_doc_rows, self._derived_documents, self._not_coded_rows
+        self._adopt(self._framework, self._documents, self._units, self._objective_mask, not_coded)
 
     @classmethod
     def _from_validated(
-        cls, framework: Framework, documents: pd.DataFrame, units: pd.DataFrame, objective_mask: np.ndarray
+        cls,
+        framework: Framework,
+        documents: pd.DataFrame,
+        units: pd.DataFrame,
+        objective_mask: np.ndarray,
+        not_coded: pd.DataFrame | None = None,
     ) -> Corpus:
         """A corpus of tables that already passed validation (a subset's rows, say), not checked again."""
         corpus = object.__new__(cls)
-        corpus._adopt(framework, documents, units, objective_mask)
+        corpus._adopt(framework, documents, units, objective_mask, not_coded)
         return corpus
 
     def _adopt(
-        self, framework: Framework, documents: pd.DataFrame, units: pd.DataFrame, objective_mask: np.ndarray
+        self,
+        framework: Framework,
+        documents: pd.DataFrame,
+        units: pd.DataFrame,
+        objective_mask: np.ndarray,
+        not_coded: pd.DataFrame | None = None,
     ) -> None:
         """Set the whole state of a corpus: the one place a new field is added, for every way one is built."""
         self._framework = framework
         self._documents = documents
         self._units = units
         self._objective_mask = objective_mask
+        self._not_coded = units.iloc[:0] if not_coded is None else not_coded
         # Positions of each unit's document: the join key of every document-level analysis.
         self._unit_doc = pd.Index(documents["doc_id"]).get_indexer(units["doc_id"])
         # Derived arrays (group codes, scores) computed once: a corpus never changes.
@@ -757,8 +910,8 @@ class Corpus:
             ids.index[failed.to_numpy(dtype=bool)],
             "unit_id",
             ids[failed],
-            "no doc_id column, and this unit id names no document",
-            "a doc_id column, or unit ids of the form <doc>-<chapter>-<clause> such as N01-2-3",
+            _("no doc_id column, and this unit id names no document"),
+            _("a doc_id column, or unit ids of the form <doc>-<chapter>-<clause> such as N01-2-3"),
         )
         units = units.copy()
         units.insert(1, "doc_id", parts["doc"])
@@ -770,8 +923,8 @@ class Corpus:
                 None,
                 "doc_id",
                 None,
-                "missing required column",
-                "a doc_id column",
+                _("missing required column"),
+                _("a {column} column").format(column=field_name("doc_id")),
                 closest("doc_id", map(str, frame.columns)),
             )
             return pd.DataFrame({"doc_id": pd.Series([], dtype=TEXT)})
@@ -804,9 +957,11 @@ class Corpus:
 
     @staticmethod
     def _normalize_other_columns(frame: pd.DataFrame, known: set[str]) -> None:
-        """Clause texts and the user's own columns: kept as text, unchanged but for empty -> missing."""
+        """Clause texts, memos and the user's own columns: kept as text, unchanged but for empty -> missing."""
         for column in frame.columns:
-            if column not in known or column == "text":
+            if column == "memo":
+                frame[column] = _memo(frame[column])
+            elif column not in known or column == "text":
                 frame[column] = _text(frame[column])
 
     def _validate_units(self, frame: pd.DataFrame, problems: _Problems) -> tuple[pd.DataFrame, np.ndarray]:
@@ -822,8 +977,8 @@ class Corpus:
                 None,
                 column,
                 None,
-                "missing required column",
-                f"a column {column!r}",
+                _("missing required column"),
+                _("a column {column!r}").format(column=field_name(column)),
                 closest(column, map(str, frame.columns)),
             )
         out = frame.copy()
@@ -853,10 +1008,12 @@ class Corpus:
             twins = [by_nfc.get(_nfc(value)) for value in distinct]
             problem = np.array(
                 [
-                    "no document with this doc_id"
+                    _("no document with this doc_id")
                     if twin is None
-                    else f"no document with this doc_id: {_escaped(value)} is document {_escaped(twin)} "
-                    "in another Unicode normalization form"
+                    else _(
+                        "no document with this doc_id: {value} is document {twin} "
+                        "in another Unicode normalization form"
+                    ).format(value=_escaped(value), twin=_escaped(twin))
                     for value, twin in zip(distinct, twins, strict=True)
                 ]
                 + [None],
@@ -864,9 +1021,9 @@ class Corpus:
             )
             expected = np.array(
                 [
-                    "a doc_id of the documents table"
+                    _("a doc_id of the documents table")
                     if twin is None
-                    else "the same text in the same form as the document's: save both as NFC"
+                    else _("the same text in the same form as the document's: save both as NFC")
                     for twin in twins
                 ]
                 + [None],
@@ -880,16 +1037,39 @@ class Corpus:
                 expected[codes],
                 _suggested(distinct, codes, suggest),
             )
+        not_coded = np.zeros(len(frame), dtype=bool)
         if framework.instruments and "instrument" in out.columns:
+            not_coded = _not_coded(frame["instrument"], framework)
             out["instrument"] = _resolve_column(
-                frame["instrument"], framework, "instrument", "instrument", problems
+                frame["instrument"], framework, "instrument", "instrument", problems, exempt=not_coded
             )
+        # A clause coded "none" is not coded: its objectives and scores must be empty, and
+        # are not required (they would be a coding of a clause that has none).
+        self._not_coded_rows = not_coded
+        coded = ~not_coded
         if framework.objectives and "objectives" in out.columns:
-            out["objectives"], mask = self._objectives(frame["objectives"], problems)
+            if not_coded.any():
+                _report_filled_not_coded(frame["objectives"], not_coded, "objectives", problems)
+                objectives, coded_mask = self._objectives(frame["objectives"][coded], problems)
+                mask = np.zeros(len(frame), dtype=np.int64)
+                mask[coded] = coded_mask
+                cells = np.empty(len(frame), dtype=object)
+                cells.fill(())
+                cells[coded] = objectives.to_numpy(dtype=object)
+                out["objectives"] = pd.Series(cells, index=out.index, dtype=object)
+            else:
+                out["objectives"], mask = self._objectives(frame["objectives"], problems)
         scores = [d.key for d in self._score_columns("unit")]
         for dimension in self._score_columns("unit"):
             if dimension.key in out.columns:
-                out[dimension.key] = self._scores(out[dimension.key], dimension, problems)
+                if not_coded.any():
+                    _report_filled_not_coded(out[dimension.key], not_coded, dimension.key, problems)
+                    scored = self._scores(out[dimension.key][coded], dimension, problems)
+                    full = pd.Series(pd.NA, index=out.index, dtype=scored.dtype)
+                    full[coded] = scored.to_numpy()
+                    out[dimension.key] = full
+                else:
+                    out[dimension.key] = self._scores(out[dimension.key], dimension, problems)
         self._normalize_other_columns(out, {*UNIT_FIELDS, *scores})
         return out.reset_index(drop=True), mask
 
@@ -924,7 +1104,7 @@ class Corpus:
             # The problems of each distinct flawed cell are found once, then repeated for its rows.
             flawed_at = np.flatnonzero(flawed)
             flawed_codes = codes[flawed_at]
-            expected = "one of " + format_choices(keys)
+            expected = _one_of(framework, "objective", keys)
             suggestions: dict[str, str | None] = {}
             found: list[tuple[Any, str, str, str | None]] = []
             first = np.zeros(len(parsed) + 1, dtype=np.intp)
@@ -935,13 +1115,13 @@ class Corpus:
                 for part in unknown:
                     if part not in suggestions:
                         suggestions[part] = (
-                            ", ".join(framework.suggest("objective", part)) or None
+                            pgettext("choices", ", ").join(framework.suggest("objective", part)) or None
                             if len(suggestions) < _MAX_SUGGESTED
                             else None
                         )
-                    found.append((part, "unknown objective", expected, suggestions[part]))
+                    found.append((part, _("unknown objective"), expected, suggestions[part]))
                 if not bits and not unknown:
-                    found.append((None, "empty required cell", "one or more objectives", None))
+                    found.append((None, _("empty required cell"), _("one or more objectives"), None))
                 count[code] = len(found) - first[code]
             each = count[flawed_codes]
             # Row r's k-th problem is its cell's k-th: an offset from the cell's first.
@@ -989,7 +1169,16 @@ class Corpus:
         resolved = text.map(mapping)
         unknown = text[resolved.isna() & ~_is_blank(text)]
         codes, distinct = _distinct_text(unknown)
-        expected = " or ".join(keys) if len(keys) <= 2 else "one of " + format_choices(keys)
+        language = current_language()
+        shown = keys if language == "en" else [level.label_in(language) for level in framework.levels]
+        expected = (
+            _("{first} or {second}").format(first=shown[0], second=shown[1])
+            if len(shown) == 2
+            else shown[0]
+            if len(shown) == 1
+            else _("one of {choices}").format(choices=join_choices(shown))
+        )
+        label_of = dict(zip(keys, shown, strict=True))
         known = {normalize_name(name): level.key for level in ADMINISTRATIVE_LEVELS for name in level.names()}
         rank = {level.key: position for position, level in enumerate(ADMINISTRATIVE_LEVELS)}
 
@@ -1001,17 +1190,20 @@ class Corpus:
                 if all(key in rank for key in keys):
                     wanted.sort(key=rank.__getitem__)
                 return [
-                    f"{other}, a level that framework {framework.name!r} does not hold: "
-                    f"read the coding with levels={wanted!r} (pq.read_coding, or a TOML framework's levels)"
+                    _(
+                        "{other}, a level that framework {framework!r} does not hold: "
+                        "read the coding with levels={wanted!r} (pq.read_coding, or a TOML framework's levels)"
+                    ).format(other=other, framework=framework.name, wanted=wanted)
                 ]
             # By key, as the drop-down lists them: the closest of every name of the study's levels.
-            return list(dict.fromkeys(names[normalize_name(m)] for m in closest(value, list(names), n=6)))[:3]
+            nearest = dict.fromkeys(names[normalize_name(m)] for m in closest(value, list(names), n=6))
+            return [label_of.get(key, key) for key in list(nearest)[:3]]
 
         problems.add_many(
             unknown.index,
             "level",
             distinct[codes],
-            "unknown administrative level",
+            _("unknown administrative level"),
             expected,
             _suggested(distinct, codes, suggest),
         )
@@ -1024,7 +1216,7 @@ class Corpus:
         text = values.astype(TEXT).str.strip().replace("", pd.NA)
         dates = pd.to_datetime(text, errors="coerce", format="mixed")
         bad = text[dates.isna() & text.notna()]
-        problems.add_many(bad.index, "date", bad, "not a date", "a date such as 2023-07-13")
+        problems.add_many(bad.index, "date", bad, _("not a date"), _("a date such as 2023-07-13"))
         return dates
 
     @staticmethod
@@ -1037,8 +1229,8 @@ class Corpus:
                 text.index[bad.to_numpy(dtype=bool)],
                 "year",
                 text[bad],
-                "not a year",
-                "a four-digit year such as 2023",
+                _("not a year"),
+                _("a four-digit year such as 2023"),
             )
             years = years.where(~bad)
         else:
@@ -1063,6 +1255,54 @@ class Corpus:
     def units(self) -> pd.DataFrame:
         """One row per coded clause (see the class docstring for the columns)."""
         return self._units.copy(deep=False)
+
+    @property
+    def not_coded(self) -> pd.DataFrame:
+        """The clauses coded ``none`` (``无``): they carry no policy instrument, so they are not coded.
+
+        A clause whose instrument cell says :data:`NO_INSTRUMENT` is kept
+        here, with the columns of :attr:`units` (its ``instrument`` missing,
+        its ``objectives`` empty, its scores missing), and not in
+        :attr:`units`: no count, table or efficacy score includes it.  An
+        empty instrument cell is still an error, so a forgotten cell is
+        caught; writing the corpus writes these clauses back as ``none``.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> import policyquant as pq
+        >>> units = pd.DataFrame({
+        ...     "unit_id": ["N01-1-1", "N01-1-2"],
+        ...     "instrument": ["无", "标准规范"],
+        ...     "objectives": ["", "公共安全与利益"],
+        ...     "AS": [None, 5], "MI": [None, 3],
+        ... })
+        >>> corpus = pq.Corpus(None, units)
+        >>> len(corpus.units), corpus.not_coded["unit_id"].tolist()
+        (1, ['N01-1-1'])
+        >>> corpus
+        <Corpus wang2026: 1 documents, 1 units, 1 codings, 1 not coded>
+        """
+        return self._not_coded.copy(deep=False)
+
+    def all_units(self) -> pd.DataFrame:
+        """Every clause as a coder's sheet holds it: :attr:`units`, then :attr:`not_coded` with instrument ``none``.
+
+        What the writers write, so that the clauses coded ``none`` survive a
+        round trip.  The ``instrument`` column is text (keys, and ``none``).
+
+        Examples
+        --------
+        >>> import policyquant as pq
+        >>> pq.datasets.load_genai_china().all_units().shape
+        (670, 7)
+        """
+        units = self._units
+        if not len(self._not_coded) or "instrument" not in units.columns:
+            return units.copy(deep=False)
+        not_coded = self._not_coded.assign(instrument=NO_INSTRUMENT)
+        coded = units.assign(instrument=units["instrument"].astype(object))
+        return pd.concat([coded, not_coded], ignore_index=True)
 
     @cached_property
     def _coding_table(self) -> tuple[pd.DataFrame, np.ndarray]:
@@ -1209,6 +1449,8 @@ class Corpus:
             table[keep].reset_index(drop=True),
             self._units[kept_units].reset_index(drop=True),
             self._objective_mask[kept_units],
+            self._not_coded[self._not_coded["doc_id"].isin(table.loc[keep, "doc_id"]).to_numpy(dtype=bool)]
+            .reset_index(drop=True),
         )
 
     # Writing --------------------------------------------------------------------
@@ -1291,7 +1533,9 @@ class Corpus:
     def __repr__(self) -> str:
         return (
             f"<Corpus {self._framework.name}: {len(self._documents)} documents, "
-            f"{len(self._units)} units, {len(self.codings) if self._framework.objectives else 0} codings>"
+            f"{len(self._units)} units, {len(self.codings) if self._framework.objectives else 0} codings"
+            + (f", {len(self._not_coded)} not coded" if len(self._not_coded) else "")
+            + ">"
         )
 
     def __eq__(self, other: object) -> bool:
@@ -1301,6 +1545,7 @@ class Corpus:
             self._framework == other._framework
             and _frames_equal(self._documents, other._documents)
             and _frames_equal(self._units, other._units)
+            and _frames_equal(self._not_coded, other._not_coded)
         )
 
     __hash__ = None  # type: ignore[assignment]

@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from ._i18n import _, current_language, pgettext
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -163,6 +165,9 @@ class ValidationError(PolicyQuantError, ValueError):
     ) -> None:
         self.summary = summary
         self.stopped = stopped
+        # The language its texts are in, so that a one-line summary made later (the command
+        # line's) is in the same language.
+        self.language = current_language()
         self.problems = problem_table(problems)
         super().__init__(self._format(summary, self.problems, stopped))
 
@@ -175,15 +180,16 @@ class ValidationError(PolicyQuantError, ValueError):
     def _format(summary: str, table: pd.DataFrame, stopped: str | None = None) -> str:
         if not len(table) and stopped is None:
             return summary
-        lines = [summary + ":"]
+        lines = [_("{summary}:").format(summary=summary)]
         for record in table.iloc[:MESSAGE_PROBLEM_LIMIT].to_dict("records"):
             lines.append("  - " + describe_problem(record))
         more = len(table) - MESSAGE_PROBLEM_LIMIT
         if stopped is not None:
             # Every problem collected is in .problems; the "+" says there are others beyond them.
-            lines.append(f"  ... and {max(more, 0):,}+ more (see .problems; {stopped})")
+            lines.append("  " + _("... and {more:,}+ more (see .problems; {stopped})").format(
+                more=max(more, 0), stopped=stopped))
         elif more > 0:
-            lines.append(f"  ... and {more:,} more (see .problems)")
+            lines.append("  " + _("... and {more:,} more (see .problems)").format(more=more))
         return "\n".join(lines)
 
 
@@ -347,16 +353,16 @@ def describe_problem(record: Mapping[str, Any]) -> str:
     if record.get("file") is not None:
         where.append(str(record["file"]))
     if record.get("row") is not None:
-        where.append(f"row {record['row']}")
+        where.append(_("row {row}").format(row=record["row"]))
     if record.get("column") is not None:
-        where.append(f"column {record['column']!r}")
+        where.append(_("column {column!r}").format(column=record["column"]))
     if "value" in record and record.get("value") is not None:
-        where.append(f"value {record['value']!r}")
-    text = ", ".join(where)
-    what = str(record.get("problem") or "invalid")
-    text = f"{text}: {what}" if text else what
+        where.append(_("value {value!r}").format(value=record["value"]))
+    text = pgettext("list separator", ", ").join(where)
+    what = str(record.get("problem") or _("invalid"))
+    text = _("{where}: {what}").format(where=text, what=what) if text else what
     if record.get("expected"):
-        text += f"; expected {record['expected']}"
+        text = _("{text}; expected {expected}").format(text=text, expected=record["expected"])
     if record.get("suggestions"):
-        text += f"; did you mean {record['suggestions']}?"
+        text = _("{text}; did you mean {suggestions}?").format(text=text, suggestions=record["suggestions"])
     return text

@@ -37,6 +37,8 @@ __all__ = [
     "hookspec",
     "policyquant_register_frameworks",
     "policyquant_register_scale_types",
+    "policyquant_register_segmenters",
+    "policyquant_suggest_document_scores",
 ]
 
 #: The pluggy project name, also the entry-point group that plugins install into.
@@ -107,4 +109,104 @@ def policyquant_register_scale_types(
         @pq.hookimpl
         def policyquant_register_scale_types(register):
             register("max", lambda spec, dimensions: MaxScale(dimensions))
+    """
+
+
+@hookspec
+def policyquant_register_segmenters(
+    register: Callable[..., None],
+) -> None:
+    """Register ways of cutting documents into units by calling ``register(name, segmenter)``.
+
+    ``policyquant.segment(documents, unit=name)`` then uses the segmenter.
+    policyquant's own units (``article``, ``item``, ``paragraph``,
+    ``sentence``) are registered through this hook too.
+
+    Parameters
+    ----------
+    register : callable
+        ``register(name, segmenter)``.  ``segmenter(text)`` receives one
+        document's text and returns its units: a DataFrame or a list of
+        mappings, one per unit in text order, each with ``start`` and ``end``
+        (character offsets: the unit is ``text[start:end]``; units must not
+        overlap) and optionally ``kind`` (default ``"clause"``), ``chapter``
+        (default 0), ``article`` (default: numbered 1, 2, ... in order),
+        ``article_label``, ``chapter_title`` and the other heading columns
+        of :data:`policyquant.documents.segmentation.UNIT_COLUMNS`; columns
+        of its own are kept.  It may return ``(units, problems)``, problems
+        being mappings with ``problem``, ``message`` and ``start``.  A name
+        another plugin already registered raises
+        :class:`~policyquant.errors.DuplicateFrameworkError`.
+
+    Examples
+    --------
+    In a plugin module, one unit per line (numbered 1, 2, ... in order)::
+
+        import re
+
+        @pq.hookimpl
+        def policyquant_register_segmenters(register):
+            register("line", lambda text: [
+                {"start": m.start(), "end": m.end()} for m in re.finditer(r"[^\\s](?:[^\\n]*[^\\s])?", text)
+            ])
+    """
+
+
+@hookspec
+def policyquant_suggest_document_scores(framework: object, documents: object) -> object:
+    """Suggest a framework's document-level scores from the documents' metadata.
+
+    Unlike the ``register`` hooks, which run once when a plugin loads, this
+    hook is called each time suggestions are asked for:
+    :func:`policyquant.documents.metadata.extract_metadata` with
+    ``framework=`` and
+    :func:`~policyquant.documents.metadata.suggest_document_scores` call it
+    in every plugin that implements it.  Answer only for your own
+    framework(s), and ``None`` for any other.
+
+    Parameters
+    ----------
+    framework : Framework
+        The framework the scores are for; compare ``framework.name``.
+    documents : pandas.DataFrame
+        One row per document (a copy: changing it changes nothing), with the
+        metadata columns of :data:`policyquant.documents.metadata.METADATA_COLUMNS`:
+        ``form`` (a key of :data:`~policyquant.documents.metadata.DOCUMENT_FORMS`,
+        such as ``"条例"`` or ``"通知"``), ``provisional`` (``"暂行"``,
+        ``"试行"`` or missing), ``issuer_kind`` (``"legislature"``,
+        ``"party"``, ``"state_council"``, ``"government"``, ``"department"``,
+        ``"court"`` or missing), ``level`` (``"national"``, ``"provincial"``,
+        ``"municipal"``, ``"county"`` or missing), ``doc_number``
+        (``"…令第5号"`` for a rule published by order), ``issuers`` and the
+        rest.  A column may be missing where the caller's table lacks it.
+
+    Returns
+    -------
+    pandas.DataFrame or None
+        ``None`` when the framework is not yours.  Otherwise one row per
+        document, in the same order, with two columns per document-level
+        dimension you suggest: ``<key>_suggested`` (the score of one of the
+        dimension's levels, or missing where no rule applies) and
+        ``<key>_basis`` (the rule that gave it, in words a researcher can
+        check, also where none applied).  Anything else, or a dimension
+        another plugin suggests too, raises
+        :class:`~policyquant.errors.PluginError` naming the plugin.
+
+    Examples
+    --------
+    In a plugin module, a framework whose document-level dimension ``rank``
+    is 2 for State Council documents and 1 for the others::
+
+        import numpy as np
+        import pandas as pd
+
+        @pq.hookimpl
+        def policyquant_suggest_document_scores(framework, documents):
+            if framework.name != "my-framework":
+                return None
+            state_council = documents["issuer_kind"].eq("state_council").to_numpy()
+            return pd.DataFrame({
+                "rank_suggested": np.where(state_council, 2, 1),
+                "rank_basis": np.where(state_council, "State Council document", "other issuer"),
+            })
     """

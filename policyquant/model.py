@@ -27,6 +27,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
+from ._i18n import _, current_language, join_choices, ngettext, pgettext
 from ._text import closest, format_choices, normalize_name
 from .errors import InvalidFrameworkError, ScoreError, UnknownCategoryError, ValidationError
 from .formula import Formula
@@ -622,7 +623,15 @@ class Dimension:
         >>> Dimension("MI", "Measures", [Level(5, "Detailed"), Level(1, "Macro")]).describe_levels()
         '5 (Detailed), 1 (Macro)'
         """
-        return ", ".join(f"{level.score} ({level.label})" for level in self.levels)
+        language = current_language()
+        if language == "en":
+            return ", ".join(f"{level.score} ({level.label})" for level in self.levels)
+        # Chinese messages show a level by its Chinese label, as the drop-down lists it.
+        return join_choices(
+            (_("{score} ({label})").format(score=f"{level.score:g}", label=level.label_in(language))
+             for level in self.levels),
+            limit=len(self.levels),
+        )
 
     def coerce(self, values: Any, *, source: str | None = None, column: str | None = None) -> np.ndarray:
         """Turn scores or level names into scores, checking every value.
@@ -693,6 +702,8 @@ class Dimension:
                     suggestions[value] = ", ".join(closest(value, names)) or None
                 return suggestions[value]
 
+            # English lists the levels as they are; Chinese says "one of" before them.
+            expected = pgettext("expected levels", "{levels}").format(levels=self.describe_levels())
             for row, value in zip(rows, offenders, strict=True):
                 missing = (
                     value is None
@@ -706,17 +717,22 @@ class Dimension:
                         "row": row,
                         "column": column or self.key,
                         "value": None if missing else value,
-                        "problem": "missing score"
+                        "problem": _("missing score")
                         if missing
-                        else f"not a level of {self.key} ({self.label})",
-                        "expected": self.describe_levels(),
+                        else _("not a level of {key} ({label})").format(
+                            key=self.key, label=self.label_in(current_language())
+                        ),
+                        "expected": expected,
                         "suggestions": None if missing or not isinstance(value, str) else suggest(value),
                     }
                 )
             count = len(problems)
             raise ScoreError(
-                f"{count} value{'s' if count != 1 else ''} of {self.key} "
-                f"{'are' if count != 1 else 'is'} not a level of the scale",
+                ngettext(
+                    "{count} value of {key} is not a level of the scale",
+                    "{count} values of {key} are not a level of the scale",
+                    count,
+                ).format(count=count, key=self.key),
                 problems,
             )
         return result
@@ -1549,6 +1565,10 @@ class Framework:
         items = self._items(part)
         owner = {normalize_name(alias): item for item in items for alias in item.names()}
         nearest = dict.fromkeys(owner[normalize_name(m)] for m in closest(str(name), list(owner), n=2 * n))
+        language = current_language()
+        if language != "en":
+            # What a Chinese coder picks from the drop-down and types: the label in the language.
+            return [item.label_in(language) for item in list(nearest)[:n]]
         return [f"{item.label} ({item.key})" for item in list(nearest)[:n]]
 
     def name_lookup(self, part: Part) -> Mapping[str, str]:
@@ -1668,6 +1688,7 @@ class Framework:
         *,
         language: str | None = None,
         documents: Any = None,
+        units: Any = None,
         units_rows: int = 500,
         documents_rows: int = 200,
         force: bool = False,
@@ -1686,8 +1707,12 @@ class Framework:
         language : {None, "en", "zh"}
             Sheet names, headers, list entries and instructions in English
             (``None``) or Chinese.
-        documents : pandas.DataFrame, Corpus or path, optional
-            Documents to pre-fill the documents sheet with.
+        documents : DocumentSet, pandas.DataFrame, Corpus or path, optional
+            Documents to pre-fill the documents sheet with (their metadata,
+            and suggested scores shown as suggestions, never as codes).
+        units : Segmentation or pandas.DataFrame, optional
+            Segmented clauses to pre-fill the units sheet with (``unit_id``,
+            ``doc_id``, ``text``), left for the coder to code.
         units_rows, documents_rows : int
             How many rows get drop-down lists.
         force : bool, default False
@@ -1715,6 +1740,7 @@ class Framework:
             path,
             language=language,
             documents=documents,
+            units=units,
             units_rows=units_rows,
             documents_rows=documents_rows,
             force=force,

@@ -101,6 +101,7 @@ __all__ = [
     "font_context",
     "issuer_network_plot",
     "portfolio_tiles",
+    "selection_flow",
     "trend_plot",
 ]
 
@@ -1631,4 +1632,136 @@ def portfolio_tiles(
             )
         if heading:
             ax.set_title(heading, pad=20 if subtitle else 6)
+    return fig
+
+
+def selection_flow(
+    selection: Any,
+    *,
+    ax: Axes | None = None,
+    language: str | None = None,
+    font: str | None = None,
+    title: str | None = None,
+) -> Figure:
+    """The PRISMA-style flow diagram of a sample selection: boxes with counts, arrows, exclusions with reasons.
+
+    The main column runs from the documents searched through those found by
+    the query to those included; beside it, one box holds the documents the
+    query did not find and one the documents excluded after it, by step and
+    reason (duplicates, period, level, form, the exclusion list), each with
+    its count, as the selection table (:meth:`Selection.to_frame
+    <policyquant.documents.Selection.to_frame>`) has them.
+
+    Parameters
+    ----------
+    selection : Selection
+        What :func:`policyquant.select` returns.
+    ax, language, font, title
+        As in :func:`crosstab_heatmap`; ``language="zh"`` words the boxes in
+        Chinese (drawn with a CJK font).  ``title=""`` draws no title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValidationError
+        If ``selection`` is not a Selection, or ``language`` is unknown.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> from policyquant import plotting
+    >>> from policyquant.documents import select
+    >>> documents = pd.DataFrame({"doc_id": ["D1", "D2", "D3"],
+    ...                           "text": ["人工智能治理", "区块链服务", "人工智能产业"],
+    ...                           "issue_date": ["2023-07-10", "2023-01-01", "2016-05-01"]})
+    >>> fig = plotting.selection_flow(select(documents, "人工智能", period=("2017-07", "2025-06")))
+    >>> for text in fig.axes[0].texts:
+    ...     print(text.get_text().replace("\\n", " "))
+    Documents searched (n = 3)
+    Found by the query (n = 2)
+    Included in the sample (n = 1)
+    Not found by the query (n = 1)
+    Excluded (n = 1) Period: issued before 2017-07-01 (1)
+    >>> plt.close(fig)
+    """
+    import itertools
+    import textwrap as _textwrap
+
+    from .documents.selection import _WORDS, Selection
+
+    language = _check_language(language)
+    if not isinstance(selection, Selection):
+        raise ValidationError(
+            f"selection_flow needs what policyquant.select returns (a Selection), got {type(selection).__name__}"
+        )
+    words = _WORDS[_language.interface_language(language)]
+    counts = selection.counts()
+    lines = selection._lines(language)
+    excluded = counts["found"] - counts["included"]
+
+    def wrapped(text: str) -> str:
+        return "\n".join(_textwrap.wrap(text, 30 if _has_cjk(text) else 56)) or text
+
+    side = words["box_excluded"].format(n=excluded)
+    if lines:
+        side += "\n" + "\n".join(
+            wrapped(words["line"].format(step=step, reason=reason, n=n)) for step, reason, n in lines
+        )
+    has_query = selection.query is not None
+    main = [words["box_searched"].format(n=counts["searched"])]
+    if has_query:
+        main.append(words["box_found"].format(n=counts["found"]))
+    main.append(words["box_included"].format(n=counts["included"]))
+    no_match = words["box_no_match"].format(n=counts["searched"] - counts["found"]) if has_query else None
+    heading = words["title_flow"] if title is None else title
+    texts = [*main, side, no_match or "", heading]
+    side_lines = side.count("\n") + 1
+    with _drawing(language, font, texts) as touched:
+        fig, ax = _axes(ax, (8.5, 3.2 + 1.0 * len(main) + 0.22 * side_lines))
+        touched.append(ax)
+        ax.set_axis_off()
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+        style = {"boxstyle": "round,pad=0.6", "facecolor": "#eef3f8", "edgecolor": PALETTE[0], "linewidth": 1.2}
+        side_style = {**style, "facecolor": "#fbf1e9", "edgecolor": PALETTE[1]}
+        x_main, x_side = 0.24, 0.55
+        ys = np.linspace(0.9, 0.1, len(main))
+        boxes = [
+            ax.text(x_main, y, label, ha="center", va="center", bbox=style, fontsize=10)
+            for y, label in zip(ys, main, strict=True)
+        ]
+        arrow = {"arrowstyle": "-|>", "color": "0.35", "linewidth": 1.2, "shrinkA": 3, "shrinkB": 3}
+        sides = []
+        if no_match is not None:
+            sides.append((ax.text(x_side, (ys[0] + ys[1]) / 2, no_match, ha="left", va="center", bbox=side_style), 0))
+        sides.append(
+            (
+                ax.text(x_side, (ys[-2] + ys[-1]) / 2, side, ha="left", va="center", bbox=side_style, fontsize=9),
+                len(main) - 2,
+            )
+        )
+        for upper, lower in itertools.pairwise(boxes):
+            ax.annotate(
+                "",
+                xy=(0.5, 0.5),
+                xycoords=lower,
+                xytext=(0.5, 0.5),
+                textcoords=upper,
+                arrowprops={**arrow, "patchA": upper.get_bbox_patch(), "patchB": lower.get_bbox_patch()},
+            )
+        for box, above in sides:
+            ax.annotate(
+                "",
+                xy=(0.5, 0.5),
+                xycoords=box,
+                xytext=(x_main, (ys[above] + ys[above + 1]) / 2),
+                textcoords="data",
+                arrowprops={**arrow, "shrinkA": 0, "patchB": box.get_bbox_patch()},
+            )
+        if heading:
+            ax.set_title(heading)
     return fig

@@ -59,6 +59,7 @@ import pandas as pd
 import pluggy
 
 from . import hookspecs
+from ._i18n import _
 from ._text import closest, format_choices, normalize_name
 from .errors import (
     DuplicateFrameworkError,
@@ -96,6 +97,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "policyquant.frameworks.pmc",
     "policyquant.frameworks.peng2008",
     "policyquant.frameworks.classic",
+    "policyquant.documents.segmentation",
 )
 
 #: The entry-point group third-party plugins install into.
@@ -335,6 +337,7 @@ class FrameworkRegistry:
         self._loaded = False
         self._entries: dict[str, RegisteredFramework] = {}
         self._scale_types: dict[str, tuple[Callable[..., Any], str]] = {}  # name -> (factory, plugin)
+        self._segmenters: dict[str, tuple[Callable[..., Any], str]] = {}  # name -> (segmenter, plugin)
         self._names: dict[str, str] = {}  # normalized name or alias -> framework name
         self._failures: list[PluginFailure] = []
         self._sources: dict[str, tuple[str, bool]] = {}  # plugin name -> (source, builtin)
@@ -404,6 +407,7 @@ class FrameworkRegistry:
         self._loaded = False
         self._entries.clear()
         self._scale_types.clear()
+        self._segmenters.clear()
         self._names.clear()
         self._failures.clear()
         self._sources.clear()
@@ -553,6 +557,22 @@ class FrameworkRegistry:
                 )
             staged_types[key] = factory
 
+        def register_segmenter(name: str, segmenter: Callable[..., Any]) -> None:
+            if not isinstance(name, str) or not name.strip() or not callable(segmenter):
+                raise PluginError(
+                    f"plugin {plugin_name!r}: register(name, segmenter) needs a name and a callable, "
+                    f"got {name!r} and {segmenter!r}"
+                )
+            key = normalize_name(name)
+            if key in self._segmenters or key in staged_segmenters:
+                holder = self._segmenters[key][1] if key in self._segmenters else plugin_name
+                raise DuplicateFrameworkError(
+                    f"segmenter {name!r} is claimed twice: by plugin {holder!r} and by plugin {plugin_name!r}"
+                )
+            staged_segmenters[key] = segmenter
+
+        staged_segmenters: dict[str, Callable[..., Any]] = {}
+
         def call(hook: Any, callback: Callable[..., None]) -> None:
             for impl in hook.get_hookimpls():
                 if impl.plugin_name == plugin_name:
@@ -565,6 +585,7 @@ class FrameworkRegistry:
             for key, factory in staged_types.items():
                 self._scale_types[key] = (factory, plugin_name)
             call(self.manager.hook.policyquant_register_frameworks, register)
+            call(self.manager.hook.policyquant_register_segmenters, register_segmenter)
         # sys.exit() in a hook is a plugin fault too; only the user's interrupt goes through.
         except (Exception, SystemExit) as error:
             # A hook that raised half-way leaves nothing behind, not even the plugin.
@@ -583,6 +604,8 @@ class FrameworkRegistry:
             return
         for entry in staged:
             self._commit(entry)
+        for key, segmenter in staged_segmenters.items():
+            self._segmenters[key] = (segmenter, plugin_name)
 
     def _check_registration(
         self,
@@ -702,6 +725,7 @@ class FrameworkRegistry:
             self.manager.unregister(name=name)
             self._sources.pop(name, None)
             self._scale_types = {k: v for k, v in self._scale_types.items() if v[1] != name}
+            self._segmenters = {k: v for k, v in self._segmenters.items() if v[1] != name}
             for framework_name in [n for n, e in self._entries.items() if e.plugin == name]:
                 del self._entries[framework_name]
             self._names = {k: v for k, v in self._names.items() if v in self._entries}
@@ -751,6 +775,46 @@ class FrameworkRegistry:
             )
         return entry[0]
 
+    def segmenters(self) -> dict[str, str]:
+        """The registered segmenters (units :func:`policyquant.segment` cuts into): name -> plugin.
+
+        Examples
+        --------
+        >>> import policyquant as pq
+        >>> pq.plugins.get_registry().segmenters()["article"]
+        'policyquant.documents.segmentation'
+        """
+        self.load()
+        return {name: plugin for name, (_segmenter, plugin) in self._segmenters.items()}
+
+    def segmenter(self, name: str) -> Callable[..., Any]:
+        """The segmenter registered under ``name`` (see the ``policyquant_register_segmenters`` hook).
+
+        Raises
+        ------
+        UnknownFrameworkError
+            If no plugin registered it; the message lists the known segmenters.
+
+        Examples
+        --------
+        >>> import policyquant as pq
+        >>> callable(pq.plugins.get_registry().segmenter("article"))
+        True
+        """
+        # The built-in units need no third-party plugin loaded.
+        self._load_builtins()
+        key = normalize_name(name) if isinstance(name, str) else None
+        entry = self._segmenters.get(key) if key is not None else None
+        if entry is None and not self._loaded:
+            self.load()
+            entry = self._segmenters.get(key) if key is not None else None
+        if entry is None:
+            known = sorted(self._segmenters)
+            raise UnknownFrameworkError(
+                f"no segmenter named {name!r}; known segmenters: {format_choices(known) or '(none)'}"
+            )
+        return entry[0]
+
     def failures(self) -> list[PluginFailure]:
         """The plugins that failed to load or register, with the causes."""
         self.load()
@@ -782,10 +846,14 @@ class FrameworkRegistry:
             key = self._names.get(normal) if normal is not None else None
         if key is None:
             known = sorted(self._entries)
-            message = f"no framework named {name!r}; known frameworks: {format_choices(known, limit=50) or '(none)'}"
+            message = _("no framework named {name!r}; known frameworks: {known}").format(
+                name=name, known=format_choices(known, limit=50) or _("(none)")
+            )
             suggestions = closest(str(name), list(self._names) + known)
             if suggestions:
-                message += f"; did you mean {', '.join(suggestions)}?"
+                message = _("{text}; did you mean {suggestions}?").format(
+                    text=message, suggestions=", ".join(suggestions)
+                )
             if self._failures:
                 failed = ", ".join(sorted({f.plugin for f in self._failures}))
                 message += f" ({len(self._failures)} plugin failure(s), from {failed}: see policyquant.plugin_failures())"

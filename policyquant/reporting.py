@@ -1100,6 +1100,40 @@ def _provenance(ctx: _Context, sources: list[tuple[str, int, str]], written: str
     return blocks
 
 
+def _sample(ctx: _Context, selection: Any) -> list[_Block]:
+    """How the documents were selected: the criteria, the selection table, the exclusions and the flow diagram."""
+    from .documents.selection import _WORDS
+
+    words = _WORDS[ctx.language]
+    blocks = [_Block("facts", facts=selection.criteria(ctx.language)), ctx.text(selection.summary(ctx.language))]
+    table = selection.to_frame(language=ctx.language)
+    blocks.append(
+        ctx.table(
+            table,
+            words["sample_caption"],
+            index_title=str(table.index.name),
+            index_labels=table.index.astype(str).tolist(),
+            column_labels={},
+        )
+    )
+    records = selection.records.to_frame(language=ctx.language)
+    steps = selection.records.to_frame()["step"]
+    # The documents the query found but the screening left out: the ones a reader asks about.
+    screened = records[~steps.isin(["query", "included"]).to_numpy()]
+    if len(screened):
+        blocks.append(
+            ctx.table(
+                screened.drop(columns=screened.columns[[1, 5]]),
+                words["excluded_caption"],
+                index_title=str(records.index.name),
+                index_labels=screened.index.astype(str).tolist(),
+                column_labels={},
+            )
+        )
+    blocks.append(ctx.figure(lambda: selection.flow_figure(language=ctx.plot_language), words["flow_caption"]))
+    return blocks
+
+
 # -- Arguments ---------------------------------------------------------------------------
 
 
@@ -1177,12 +1211,13 @@ def render_report(
     sources: Iterable[str | os.PathLike[str]] | None = None,
     issuer_aliases: Any = None,
     progress: Callable[[str], None] | None = None,
+    selection: Any = None,
 ) -> str:
     """The HTML report of a coded corpus, as a string.
 
     Parameters
     ----------
-    corpus, coders, title, language, sources, issuer_aliases, progress
+    corpus, coders, title, language, sources, issuer_aliases, progress, selection
         As in :func:`report`.
 
     Returns
@@ -1229,9 +1264,22 @@ def render_report(
         "codebook": lambda: _codebook(ctx),
         "provenance": lambda: _provenance(ctx, hashed, written),
     }
+    anchors = list(SECTIONS)
+    titles = {anchor: ctx.s(anchor) for anchor in anchors}
+    if selection is not None:
+        from .documents.selection import _WORDS, Selection
+
+        if not isinstance(selection, Selection):
+            raise ValidationError(
+                f"selection must be what policyquant.select returns (a Selection), got {type(selection).__name__}"
+            )
+        # How the sample was drawn comes right after the overview of what it holds.
+        anchors.insert(anchors.index("overview") + 1, "sample")
+        titles["sample"] = _WORDS[code]["sample"]
+        builders["sample"] = lambda: _sample(ctx, selection)
     sections = []
-    for number, anchor in enumerate(SECTIONS, start=1):
-        sections.append(_Section(anchor, number, ctx.s(anchor), _guard(ctx, builders[anchor])))
+    for number, anchor in enumerate(anchors, start=1):
+        sections.append(_Section(anchor, number, titles[anchor], _guard(ctx, builders[anchor])))
         if progress is not None:
             progress(anchor)
     from . import __version__
@@ -1270,10 +1318,13 @@ def report(
     sources: Iterable[str | os.PathLike[str]] | None = None,
     issuer_aliases: Any = None,
     progress: Callable[[str], None] | None = None,
+    selection: Any = None,
 ) -> Path:
     """Write a self-contained HTML report of a coded corpus: tables, figures, codebook and provenance.
 
-    The report holds, in order: the corpus overview; the instrument x
+    The report holds, in order: the corpus overview; how the documents were
+    selected (with ``selection``: the criteria, the selection table, the
+    documents excluded and why, the flow diagram); the instrument x
     objective table (the study's Table 4) with its heatmap; efficacy
     summaries by objective, family and instrument with figures; the fit test
     and its residuals; trends per year; the issuer network with its
@@ -1315,8 +1366,11 @@ def report(
         :func:`policyquant.issuer_network`.
     progress : callable, optional
         Called with each section's anchor (``"overview"``, ``"table4"``, ...,
-        the names in :data:`SECTIONS`) when the section is done: a hook for a
-        progress bar.
+        the names in :data:`SECTIONS`, and ``"sample"`` with ``selection``)
+        when the section is done: a hook for a progress bar.
+    selection : Selection, optional
+        What :func:`policyquant.select` returned for the corpus's documents:
+        adds a "sample" section after the overview.
 
     Returns
     -------
@@ -1365,6 +1419,7 @@ def report(
         sources=sources,
         issuer_aliases=issuer_aliases,
         progress=progress,
+        selection=selection,
     )
     # A temporary file renamed into place: concurrent runs and readers see one whole report.
     return write_text(target, html, encoding="utf-8", what="the report")

@@ -35,7 +35,8 @@ def second_coder(
     for position in objectives:
         current = units.loc[position, "objectives"]
         chosen = set(current.split("; ") if isinstance(current, str) else current)
-        chosen ^= {"rights_protection"}
+        # Toggling a unit's only objective would leave it with none, which no coder may do.
+        chosen ^= {"public_safety"} if chosen == {"rights_protection"} else {"rights_protection"}
         units.loc[position, "objectives"] = "; ".join(
             key for key in CORPUS.framework.objective_keys if key in chosen
         )

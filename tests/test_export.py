@@ -458,6 +458,9 @@ FIGURES: dict[str, Callable[..., Any]] = {
     "issuer_network_plot": lambda **kw: plotting.issuer_network_plot(CORPUS, admin_level="national", **kw),
     "authority_plot": lambda **kw: plotting.authority_plot(CORPUS, **kw),
     "trend_plot": lambda **kw: plotting.trend_plot(CORPUS, by="family", **kw),
+    "selection_flow": lambda **kw: plotting.selection_flow(
+        pq.documents.select(CORPUS.documents.assign(text=CORPUS.documents["title"]), "AI OR artificial"), **kw
+    ),
     "portfolio_tiles": lambda **kw: plotting.portfolio_tiles(CORPUS.subset(["N10"]), **kw),
     "pmc_surface_plot": lambda **kw: pmc_surface_plot(PMC_FRAME.loc["P1"], **kw),
     "pmc_radar": lambda **kw: pmc_radar(PMC_FRAME, **kw),

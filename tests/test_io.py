@@ -443,7 +443,8 @@ def test_columns_maps_custom_headers(tmp_path, expected):
     corpus = pq.read_coding(tmp_path / "u.csv", tmp_path / "d.csv", columns=columns)
     assert corpus == expected
     with pytest.raises(pq.ValidationError) as info:
-        pq.read_coding(tmp_path / "u.csv", tmp_path / "d.csv")
+        # In English: the sheets' other headers are the Chinese template's, which would choose Chinese.
+        pq.read_coding(tmp_path / "u.csv", tmp_path / "d.csv", language="en")
     missing = info.value.problems.query("problem == 'missing required column'")["column"].tolist()
     assert missing == ["doc_id", "unit_id", "doc_id", "instrument", "objectives"]
 
@@ -676,7 +677,8 @@ def test_problems_name_the_file_and_spreadsheet_row_in_csv(tmp_path):
     )
     documents.write_bytes(DOCUMENTS_ZH.replace(",部门规章\n", ",4.5\n").encode("gbk"))
     with pytest.raises(pq.ValidationError) as info:
-        pq.read_coding(units, documents)
+        # The Chinese headers would give Chinese problems (tests/test_messages_zh.py): English asked here.
+        pq.read_coding(units, documents, language="en")
     error = info.value
     assert error.problems[["file", "row", "column", "value"]].to_numpy().tolist() == [
         [str(documents), 2, "DA", "4.5"],  # the first record is row 2: the header is row 1
@@ -696,7 +698,7 @@ def test_problems_name_the_workbook_and_spreadsheet_row(tmp_path):
         documents.to_excel(writer, sheet_name="文件", index=False)
         units.to_excel(writer, sheet_name="条款", index=False)
     with pytest.raises(pq.ValidationError) as info:
-        pq.read_coding(path)
+        pq.read_coding(path, language="en")
     assert info.value.problems[["file", "row", "column", "value"]].to_numpy().tolist() == [
         [f"{path} [units]", 3, "AS", "4"]
     ]
@@ -710,7 +712,7 @@ def test_problem_rows_of_json_records_count_from_1(tmp_path):
     path = tmp_path / "units.json"
     path.write_text(units.to_json(orient="records", force_ascii=False), encoding="utf-8")
     with pytest.raises(pq.ValidationError) as info:
-        pq.read_coding(path)
+        pq.read_coding(path, language="en")
     assert info.value.problems[["row", "column", "value"]].to_numpy().tolist() == [[3, "MI", "2"]]
 
 
@@ -718,7 +720,7 @@ def test_orphan_doc_id_from_a_spreadsheet_suggests_the_padded_id(tmp_path):
     units, documents = write_zh_csv(tmp_path, "utf-8")
     units.write_text(UNITS_ZH.replace("0042-1-1,0042,", "0042-1-1,42,"), encoding="utf-8")
     with pytest.raises(pq.ValidationError) as info:
-        pq.read_coding(units, documents)
+        pq.read_coding(units, documents, language="en")
     (problem,) = info.value.problems.to_dict("records")
     assert (problem["row"], problem["column"], problem["value"]) == (4, "doc_id", "42")
     assert problem["suggestions"].split(", ")[0] == "0042"
@@ -979,7 +981,8 @@ def corpora(draw: st.DrawFn) -> tuple[pd.DataFrame, pd.DataFrame]:
                 "objectives": sorted(draw(st.sets(st.sampled_from(OBJECTIVES), min_size=1))),
                 "AS": draw(st.sampled_from([5, 3, 1])),
                 "MI": draw(st.sampled_from([5, 3, 1])),
-                "note": draw(st.one_of(st.none(), TEXT)),  # a column of the coder's own
+                # A column of the coder's own ("note" is now read as the memo: issue 14 item 7).
+                "remark": draw(st.one_of(st.none(), TEXT)),
             }
         )
     return documents, pd.DataFrame(rows)
@@ -1250,11 +1253,11 @@ def test_if_the_csv_module_reads_other_records_empty_rows_are_dropped(tmp_path, 
     ],
 )
 def test_excel_keeps_carriage_returns_and_escape_like_text(tmp_path, text):
-    corpus = small_units_corpus([text], note=[text[:50]])
+    corpus = small_units_corpus([text], remark=[text[:50]])
     path = corpus.to_excel(tmp_path / "study.xlsx")[0]
     back = pq.read_coding(path)
     assert back.units["text"].tolist() == [text]
-    assert back.units["note"].tolist() == [text[:50]]
+    assert back.units["remark"].tolist() == [text[:50]]
     # Written as Excel writes it, so Excel shows the carriage return too.
     workbook = openpyxl.load_workbook(path)
     assert "\r" not in workbook["units"]["C2"].value
@@ -1281,12 +1284,12 @@ EXCEL_ERROR_TEXTS = ["#N/A", "#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#NUM!", "
 
 def test_excel_keeps_text_equal_to_an_error_code(tmp_path):
     codes = EXCEL_ERROR_TEXTS
-    corpus = small_units_corpus(codes, note=codes[::-1], title="#N/A")
+    corpus = small_units_corpus(codes, remark=codes[::-1], title="#N/A")
     path = corpus.to_excel(tmp_path / "study.xlsx")[0]
     back = pq.read_coding(path)
     assert back == corpus
     assert back.units["text"].tolist() == codes
-    assert back.units["note"].tolist() == codes[::-1]
+    assert back.units["remark"].tolist() == codes[::-1]
     assert back.documents["title"].tolist() == ["#N/A"]
     workbook = openpyxl.load_workbook(path)
     assert {workbook["units"][f"C{row}"].data_type for row in range(2, 9)} == {"s"}
@@ -1309,7 +1312,7 @@ def test_excel_refuses_text_longer_than_a_cell_holds(tmp_path):
 
 
 def small_units_corpus(
-    texts: list[str], *, note: list[str] | None = None, title: str | None = None
+    texts: list[str], *, remark: list[str] | None = None, title: str | None = None
 ) -> pq.Corpus:
     count = len(texts)
     units = pd.DataFrame(
@@ -1321,7 +1324,7 @@ def small_units_corpus(
             "objectives": ["公共安全与利益"] * count,
             "AS": [3] * count,
             "MI": [5] * count,
-            "note": note or [None] * count,
+            "remark": remark or [None] * count,
         }
     )
     return pq.Corpus(pd.DataFrame({"doc_id": ["P01"], "title": [title], "DA": [3]}), units)

@@ -197,6 +197,9 @@ FIGURES: dict[str, Callable[..., object]] = {
     "authority_plot": lambda **kw: plotting.authority_plot(CORPUS, **kw),
     "trend_plot": lambda **kw: plotting.trend_plot(CORPUS, "codings", **{_BY: "level"}, **kw),
     "portfolio_tiles": lambda **kw: plotting.portfolio_tiles(CORPUS.subset(["N10"]), **kw),
+    "selection_flow": lambda **kw: plotting.selection_flow(
+        pq.documents.select(CORPUS.documents.assign(text=CORPUS.documents["title"]), "AI OR artificial"), **kw
+    ),
     "pmc_surface_plot": lambda **kw: pmc_surface_plot(_POLICY, **kw),
     "pmc_radar": lambda **kw: pmc_radar(_POLICIES, **kw),
 }

@@ -38,6 +38,8 @@ from policyquant.testing import (
 )
 
 BUILTIN = FrameworkRegistry(entry_point_group=None)
+# Every hook policyquant has, as the "no hook" message lists them.
+ALL_HOOKS = " or ".join(sorted(name for name in vars(pq.hookspecs) if name.startswith("policyquant_")))
 BUILTIN_NAMES = BUILTIN.names()
 BUILTIN_SCALE_TYPES = BUILTIN.scale_types()
 HOOKS = ("policyquant_register_frameworks", "policyquant_register_scale_types")
@@ -95,15 +97,16 @@ FAULTS: dict[str, tuple[str, str]] = {
         "its function 'policyquant_registr_frameworks' is not marked with @policyquant.hookimpl, so "
         "policyquant would never call it (did you mean policyquant_register_frameworks?)",
     ),
+    # Every hook is named, whichever hooks policyquant has (the list grows with new hooks).
     "no hook at all": (
         module_code("def register_frameworks(register):\n    pass\n\nVERSION = '1.0'"),
-        "it implements no hook: a plugin needs a function named policyquant_register_frameworks or "
-        "policyquant_register_scale_types, marked with @policyquant.hookimpl",
+        f"it implements no hook: a plugin needs a function named {ALL_HOOKS}, "
+        "marked with @policyquant.hookimpl",
     ),
     "an empty module": (
         "",
-        "it implements no hook: a plugin needs a function named policyquant_register_frameworks or "
-        "policyquant_register_scale_types, marked with @policyquant.hookimpl",
+        f"it implements no hook: a plugin needs a function named {ALL_HOOKS}, "
+        "marked with @policyquant.hookimpl",
     ),
     "one good hook, one misspelt": (
         module_code(
@@ -122,7 +125,7 @@ FAULTS: dict[str, tuple[str, str]] = {
     "a hook name far from any": (
         module_code("@pq.hookimpl\ndef policyquant_on_startup():\n    pass"),
         "its function 'policyquant_on_startup' is marked as a hook, but policyquant has no hook of that "
-        "name (policyquant's hooks are policyquant_register_frameworks, policyquant_register_scale_types)",
+        f"name (policyquant's hooks are {ALL_HOOKS.replace(' or ', ', ')})",
     ),
 }
 

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import policyquant as pq
-from policyquant.corpus import DOCUMENT_FIELDS, UNIT_FIELDS
+from policyquant.corpus import DOCUMENT_FIELDS, NO_INSTRUMENT_NAMES, UNIT_FIELDS
 from policyquant.errors import UnknownFrameworkError, ValidationError
 from policyquant.io import SHEET_NAMES, standardize_columns, write_coding_template
 from policyquant.io.template import TEMPLATE_LANGUAGES, TEMPLATE_SHEETS
@@ -69,10 +69,14 @@ def _list_entries(workbook: Any, validation: Any) -> list[Any]:
     return [row[0].value for row in cells]
 
 
-def _entries_by_key(workbook: Any, sheet: Any, column: int, keys: tuple[Any, ...]) -> dict[Any, Any]:
+def _entries_by_key(
+    workbook: Any, sheet: Any, column: int, keys: tuple[Any, ...], reserved: tuple[Any, ...] = ()
+) -> dict[Any, Any]:
     entries = _list_entries(workbook, _validation(sheet, column))
-    assert len(entries) == len(keys)
-    return dict(zip(keys, entries, strict=True))
+    # The instrument list ends with the reserved "none" (无) of a clause without an instrument.
+    assert len(entries) == len(keys) + len(reserved)
+    assert tuple(entries[len(keys) :]) == reserved
+    return dict(zip(keys, entries[: len(keys)], strict=True))
 
 
 def _put(cell: Any, value: Any) -> None:
@@ -110,7 +114,9 @@ def fill(path: Path, corpus: pq.Corpus, language: str, *, documents: bool = True
     fields = _fields(unit_sheet, "units", framework)
     instruments = objectives = {}
     if framework.instruments:
-        instruments = _entries_by_key(workbook, unit_sheet, fields["instrument"], framework.instrument_keys)
+        instruments = _entries_by_key(
+            workbook, unit_sheet, fields["instrument"], framework.instrument_keys, (NO_INSTRUMENT_NAMES[language],)
+        )
     if framework.objectives:
         objectives = _entries_by_key(workbook, unit_sheet, fields["objectives"], framework.objective_keys)
     for row, record in enumerate(corpus.units.to_dict("records"), start=2):
@@ -148,17 +154,24 @@ def assert_same_coding(read: pq.Corpus, expected: pq.Corpus) -> None:
 def test_the_study_corpus_typed_into_the_template_reads_back_equal(tmp_path, corpus, language):
     path = write_coding_template("wang2026", tmp_path / "coding.xlsx", language=language)
     fill(path, corpus, language)
-    assert pq.read_coding(path) == corpus
-    assert pq.read_coding(path, framework=WANG) == corpus
+    # The template's memo columns, left blank, read back as memos that are all missing.
+    assert pq.read_coding(path) == with_blank_memos(corpus)
+    assert pq.read_coding(path, framework=WANG) == with_blank_memos(corpus)
+
+
+def with_blank_memos(corpus: pq.Corpus) -> pq.Corpus:
+    documents, units = corpus.documents, corpus.units
+    documents["memo"], units["memo"] = None, None
+    return pq.Corpus(documents, units, corpus.framework)
 
 
 def test_prefilled_documents_read_back_and_the_units_complete_the_study(tmp_path, corpus):
     path = write_coding_template(WANG, tmp_path / "coding.xlsx", language="zh", documents=corpus)
     prefilled = pq.read_coding(path)
     assert len(prefilled.units) == 0
-    pd.testing.assert_frame_equal(prefilled.documents, corpus.documents, check_dtype=False)
+    pd.testing.assert_frame_equal(prefilled.documents, with_blank_memos(corpus).documents, check_dtype=False)
     fill(path, corpus, "zh", documents=False)
-    assert pq.read_coding(path) == corpus
+    assert pq.read_coding(path) == with_blank_memos(corpus)
 
 
 def test_prefilled_documents_from_a_file_may_leave_scores_blank(tmp_path):
@@ -246,10 +259,11 @@ def test_sheets_and_headers_are_the_ones_read_coding_recognises(tmp_path, langua
     assert not set(others) & {*SHEET_NAMES["documents"], *SHEET_NAMES["units"]}
     documents = list(_fields(workbook[sheets["documents"]], "documents", WANG))
     units = list(_fields(workbook[sheets["units"]], "units", WANG))
-    assert documents == [*DOCUMENT_FIELDS, "DA"]
-    assert units == [*UNIT_FIELDS, "AS", "MI"]
+    # The memo comes last, after the scores: the coder's note on what was coded.
+    assert documents == [*DOCUMENT_FIELDS[:-1], "DA", "memo"]
+    assert units == [*UNIT_FIELDS[:-1], "AS", "MI", "memo"]
     if language == "zh":
-        assert [c.value for c in workbook["条款"][1]][-2:] == ["作用范围", "措施力度"]
+        assert [c.value for c in workbook["条款"][1]][-3:] == ["作用范围", "措施力度", "备注"]
         assert workbook["文件"]["A1"].value == "文件编号"
 
 
@@ -265,7 +279,7 @@ def test_drop_down_lists_reference_the_right_ranges(tmp_path, language):
     instrument = _validation(units, fields["instrument"])
     assert instrument.type == "list" and instrument.errorStyle == "stop"
     assert str(instrument.sqref) == "D2:D301"
-    assert _list_entries(workbook, instrument) == [label(i) for i in WANG.instruments]
+    assert _list_entries(workbook, instrument) == [label(i) for i in WANG.instruments] + [NO_INSTRUMENT_NAMES[language]]
     # Long lists live on the lists sheet: inline, the Chinese instrument list would pass Excel's limit.
     assert sheets["lists"] in instrument.formula1
 
@@ -308,7 +322,11 @@ def test_the_codebook_sheet_holds_every_rule(tmp_path, language):
     sheet = workbook[TEMPLATE_SHEETS[language]["codebook"]]
     rows = list(sheet.iter_rows(values_only=True))
     book = WANG.codebook(language=None if language == "en" else language)
-    assert len(rows) == len(book) + 1
+    # The framework's rules, and after its instruments the reserved "none" (无) for a clause without one.
+    assert len(rows) == len(book) + 2
+    after = 1 + len(WANG.families) + len(WANG.instruments)
+    assert rows[after][1:3] == ("none", NO_INSTRUMENT_NAMES[language])
+    rows = rows[:after] + rows[after + 1 :]
     labels = [row[2] for row in rows[1:]]
     assert labels == book["label"].tolist()
     assert rows[1 + book.index[book["key"] == "DA=3"][0]][4] == 3
@@ -340,7 +358,7 @@ def test_every_registered_framework_gets_a_template_that_reads_back(tmp_path, na
     assert ("instrument" in units) == bool(framework.instruments)
     assert ("objectives" in units) == bool(framework.objectives)
     unit_keys = [d.key for d in scale.dimensions_for("unit")] if scale is not None else []
-    assert units == [f for f in UNIT_FIELDS if f in units] + unit_keys
+    assert units == [f for f in UNIT_FIELDS if f in units and f != "memo"] + unit_keys + ["memo"]
     for sheet in (workbook[sheets["documents"]], workbook[sheets["units"]]):
         for validation in sheet.data_validations.dataValidation:
             assert len(validation.prompt) <= 255 and len(validation.promptTitle) <= 32
@@ -454,7 +472,7 @@ def test_invalid_prefilled_documents_are_reported_all_at_once(tmp_path):
 
 
 def test_prefilled_documents_of_the_wrong_type_or_missing_file(tmp_path):
-    with pytest.raises(ValidationError, match=r"documents must be a pandas\.DataFrame, a Corpus or the path"):
+    with pytest.raises(ValidationError, match=r"documents must be a DocumentSet, a pandas\.DataFrame, a Corpus or the path"):
         write_coding_template("wang2026", tmp_path / "t.xlsx", documents=["A", "B"])
     with pytest.raises(ValidationError, match="no such file"):
         write_coding_template("wang2026", tmp_path / "t.xlsx", documents=tmp_path / "missing.csv")

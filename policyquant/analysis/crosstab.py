@@ -49,6 +49,18 @@ class CrosstabResult(TableResult):
     corpus: Corpus = attrs.field(repr=False)
 
     @property
+    def not_coded(self) -> int:
+        """How many clauses were coded ``none`` (no instrument): not in the counts, counted apart.
+
+        Examples
+        --------
+        >>> import policyquant as pq
+        >>> pq.crosstab(pq.datasets.load_genai_china()).not_coded
+        0
+        """
+        return len(self.corpus.not_coded)
+
+    @property
     def shares(self) -> pd.DataFrame:
         """Column percentages (0 to 100): each count as a share of its column's total.
 

@@ -65,7 +65,9 @@ def efficacy(corpus: Corpus) -> pd.Series:
     -------
     pandas.Series
         One float score per clause, indexed by ``unit_id`` and named after the
-        scale (``"APE"`` in the study's framework).
+        scale (``"APE"`` in the study's framework).  Clauses coded ``none``
+        (:attr:`Corpus.not_coded <policyquant.Corpus.not_coded>`) have no
+        score; their number is ``attrs["not_coded"]``.
 
     Raises
     ------
@@ -110,7 +112,10 @@ def efficacy(corpus: Corpus) -> pd.Series:
     values = scale.score_columns(
         {key: pd.Series(column, index=units["unit_id"]) for key, column in columns.items()}
     )
-    return pd.Series(values, index=pd.Index(units["unit_id"], name="unit_id"), name=scale.name)
+    scores = pd.Series(values, index=pd.Index(units["unit_id"], name="unit_id"), name=scale.name)
+    # Clauses coded "none" have no scores and no efficacy: counted apart, not as zeros.
+    scores.attrs["not_coded"] = len(corpus.not_coded)
+    return scores
 
 
 def _unit_scores(corpus: Corpus) -> np.ndarray:

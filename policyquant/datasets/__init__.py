@@ -1,4 +1,8 @@
-"""Bundled data: the reconstructed GenAI-regulation corpus and the study's published Table 4.
+"""Bundled data: the reconstructed GenAI-regulation corpus, the study's published Table 4, example documents.
+
+:func:`example_documents_path` is a folder of fictional policy documents in
+the formats a researcher downloads, for the tutorial from documents to a
+coding template.
 
 The reference study (Wang, He & Zhang 2026) published its tables but not its
 clause-level coding.  :func:`load_genai_china` returns a *reconstruction*:
@@ -21,7 +25,7 @@ import pandas as pd
 
 from ..corpus import Corpus
 
-__all__ = ["data_path", "load_genai_china", "table4"]
+__all__ = ["data_path", "example_documents_path", "load_genai_china", "table4"]
 
 
 def data_path(name: str) -> Path:
@@ -35,6 +39,55 @@ def data_path(name: str) -> Path:
     path = Path(str(resources.files(__package__).joinpath("data", name)))
     if not path.is_file():
         raise FileNotFoundError(f"policyquant has no bundled data file {name!r}")
+    return path
+
+
+def example_documents_path() -> Path:
+    """The folder of example policy documents, as a researcher downloads them, for the tutorial.
+
+    Nine fictional Chinese policy documents on generative AI and algorithm
+    governance, written for policyquant (not real documents; the issuing
+    bodies are real names, the numbers, dates, texts and signatories are
+    invented): six that a study of July 2017 to June 2025 keeps and three
+    that its selection excludes.  They come in the styles and formats of
+    real downloads, to take through :func:`policyquant.read_documents`,
+    :func:`policyquant.select` and :func:`policyquant.segment` to a coding
+    template.  ``data/README.md`` lists each file, its encoding and why it
+    is there.
+
+    ====================================================  ================  ======================================
+    file                                                  format            style, and its part in the tutorial
+    ====================================================  ================  ======================================
+    ``genai_service_security_measures.txt``               UTF-8             办法 of three ministries (令): chapters,
+                                                                            an inserted 第十条之一, a 附件, signature
+    ``algorithm_governance_regulation.docx``              Word              条例 of the State Council, with a table
+    ``guiding_opinions_genai_industry.txt``               GBK, CRLF         意见 (国办发): 一、（一）1. outline
+    ``beijing_agi_action_plan.html``                      HTML page         方案 in a 通知, menus, scripts, footer
+    ``shanghai_genai_pilot_notice.md``                    Markdown          通知 of two provincial bodies
+    ``guangdong_deep_synthesis_filing_rules.txt``         UTF-8 with BOM    细则 without chapters (第一条 ...)
+    ``draft_ai_content_labelling_measures.txt``           UTF-8             excluded: a 征求意见稿, not published
+    ``jiangsu_intelligent_voice_opinions_2016.txt``       UTF-8             excluded: issued 2016, before the period
+    ``farmland_water_conservancy_notice.txt``             UTF-8             excluded: another topic (irrigation)
+    ====================================================  ================  ======================================
+
+    Returns
+    -------
+    pathlib.Path
+        The folder ``policyquant/datasets/data/documents`` of the installed
+        package (a real folder: the files ship in the wheel).
+
+    Examples
+    --------
+    >>> import policyquant as pq
+    >>> folder = pq.datasets.example_documents_path()
+    >>> sorted(p.suffix for p in folder.iterdir())
+    ['.docx', '.html', '.md', '.txt', '.txt', '.txt', '.txt', '.txt', '.txt']
+    >>> (folder / "guiding_opinions_genai_industry.txt").read_bytes().decode("gbk").splitlines()[2]
+    '国办发〔2023〕12号'
+    """
+    path = Path(str(resources.files(__package__).joinpath("data", "documents")))
+    if not path.is_dir():
+        raise FileNotFoundError(f"policyquant's example documents are missing from {path}; reinstall policyquant")
     return path
 
 

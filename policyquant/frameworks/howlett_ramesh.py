@@ -31,11 +31,23 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import numpy as np
 
 from ..hookspecs import hookimpl
 from ..model import Dimension, FormulaScale, Framework, Instrument, InstrumentFamily, Level, Objective
 
-__all__ = ["WANG2026_CITATION", "howlett_ramesh_1995", "policyquant_register_frameworks", "wang2026"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "WANG2026_CITATION",
+    "howlett_ramesh_1995",
+    "policyquant_register_frameworks",
+    "policyquant_suggest_document_scores",
+    "wang2026",
+]
 
 #: Citation of the reference study.
 WANG2026_CITATION = (
@@ -530,3 +542,84 @@ def policyquant_register_frameworks(register: Callable[..., None]) -> None:
     """Register ``"wang2026"`` (alias ``"genai-china"``) and ``"howlett-ramesh-1995"``."""
     register(wang2026(), aliases=("genai-china",))
     register(howlett_ramesh_1995())
+
+
+def _metadata_column(documents: pd.DataFrame, column: str) -> np.ndarray:
+    """A metadata column as text, "" where missing (or where the table has no such column)."""
+    if column not in documents.columns:
+        return np.full(len(documents), "", dtype=object)
+    values = documents[column]
+    return values.astype(object).where(values.notna(), "").astype(str).to_numpy(dtype=object)
+
+
+@hookimpl
+def policyquant_suggest_document_scores(framework: Framework, documents: pd.DataFrame) -> pd.DataFrame | None:
+    """Suggest ``DA`` (authority strength) for ``"wang2026"`` from the form and the issuer, by Table 3.
+
+    Administrative regulations (a State Council 条例, or rules it publishes by
+    order) 5; other State Council (and Party Central Committee) documents 4;
+    departmental rules (published by a ministry's order, 令) 3; departmental or
+    provincial normative documents (opinions, measures, plans, guidelines ...)
+    2; departmental or provincial working documents (notices, programmes,
+    action plans ...) 1.  Table 3 has no level for laws, local regulations,
+    local government rules or judicial interpretations: laws are suggested
+    at the top (5), local regulations and local government rules with the
+    departmental rules they rank with (3), and no level for judicial
+    interpretations or municipal and county documents; ``DA_basis`` says
+    which rule applied.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from policyquant.frameworks.howlett_ramesh import policyquant_suggest_document_scores, wang2026
+    >>> documents = pd.DataFrame({
+    ...     "form": ["条例", "规定", "通知"], "issuer_kind": ["state_council", "department", "government"],
+    ...     "level": ["national", "national", "provincial"],
+    ...     "doc_number": ["国务院令第474号", "国家互联网信息办公室令第5号", "京政办发〔2023〕3号"],
+    ... })
+    >>> suggested = policyquant_suggest_document_scores(wang2026(), documents)
+    >>> suggested["DA_suggested"].tolist()
+    [5, 3, 1]
+    >>> suggested["DA_basis"].iloc[1]
+    'departmental rule (部门规章), published by order (规定; department; national)'
+    """
+    if framework.name != "wang2026":
+        return None
+    import pandas as pd
+
+    from ..documents.metadata import NORMATIVE_FORMS, WORKING_FORMS
+
+    form = _metadata_column(documents, "form")
+    kind = _metadata_column(documents, "issuer_kind")
+    level = _metadata_column(documents, "level")
+    order = pd.Series(_metadata_column(documents, "doc_number")).str.contains("令第").to_numpy(dtype=bool)
+    normative = np.isin(form, list(NORMATIVE_FORMS))
+    working = np.isin(form, list(WORKING_FORMS))
+    rules = np.isin(form, ["条例", "规定", "办法", "细则", "规则"])
+    national, provincial = level == "national", level == "provincial"
+    department = kind == "department"
+    cases = [
+        (kind == "court", None, "judicial interpretation (court or procuratorate): no level of Table 3"),
+        (form == "", None, "document form not found: no rule of Table 3 applies"),
+        ((level != "") & ~national & ~provincial, None, "Table 3 ranks national and provincial documents only"),
+        ((kind == "legislature") & national, 5, "law of the National People's Congress: above administrative regulations, the top of Table 3"),
+        ((kind == "state_council") & ((form == "条例") | (order & rules)), 5, "administrative regulation (行政法规)"),
+        (np.isin(kind, ["state_council", "party"]) & national, 4, "State Council normative document"),
+        (department & national & order, 3, "departmental rule (部门规章), published by order"),
+        (department & national & normative, 2, "departmental normative document"),
+        (department & national & working, 1, "departmental working document"),
+        ((kind == "legislature") & provincial & rules, 3, "local regulation (地方性法规): not in Table 3, ranked with departmental rules"),
+        ((kind == "government") & provincial & order, 3, "local government rule (地方政府规章), published by order: not in Table 3, ranked with departmental rules"),
+        (provincial & normative, 2, "provincial normative document"),
+        (provincial & working, 1, "provincial working document"),
+    ]
+    conditions = [np.asarray(condition, dtype=bool) for condition, _, _ in cases]
+    scores = np.select(conditions, [-1 if score is None else score for _, score, _ in cases], default=-1)
+    basis = np.select(conditions, [text for _, _, text in cases], default="issuer or level not found: no rule of Table 3 applies")
+    facts = pd.Series(form).replace("", "form ?") + "; " + pd.Series(kind).replace("", "issuer ?") + "; " + pd.Series(level).replace("", "level ?")
+    suggested = pd.array(scores, dtype="Int64")
+    suggested[scores < 0] = pd.NA
+    return pd.DataFrame(
+        {"DA_suggested": suggested, "DA_basis": (pd.Series(basis, dtype=object) + " (" + facts + ")").to_numpy()},
+        index=documents.index,
+    )

@@ -71,6 +71,7 @@ __all__ = [
     "peng2008",
     "policy_efficacy",
     "policyquant_register_frameworks",
+    "policyquant_suggest_document_scores",
     "yearly_efficacy",
 ]
 
@@ -467,3 +468,72 @@ def policyquant_register_frameworks(register: Callable[..., None]) -> None:
     'strength * (measures + goals)'
     """
     register(peng2008())
+
+
+def _metadata_column(documents: pd.DataFrame, column: str) -> np.ndarray:
+    """A metadata column as text, "" where missing (or where the table has no such column)."""
+    if column not in documents.columns:
+        return np.full(len(documents), "", dtype=object)
+    values = documents[column]
+    return values.astype(object).where(values.notna(), "").astype(str).to_numpy(dtype=object)
+
+
+@hookimpl
+def policyquant_suggest_document_scores(framework: Framework, documents: pd.DataFrame) -> pd.DataFrame | None:
+    """Suggest ``strength`` for ``"peng2008"`` from the issuer, the form and the document number.
+
+    Laws of the NPC or its Standing Committee 5; State Council regulations
+    (条例) and orders 4; State Council provisional regulations, decisions and
+    other State Council documents that set norms, and ministerial rules
+    (published by order, or a ministry's 条例/规定) 3; ministerial opinions,
+    programmes, measures and provisional provisions 2; notices and
+    announcements (and other working documents) 1.  Peng et al. scored
+    central policies: a provincial or local document gets no suggestion.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from policyquant.frameworks.peng2008 import peng2008, policyquant_suggest_document_scores
+    >>> documents = pd.DataFrame({
+    ...     "form": ["法", "条例", "意见", "通知"], "provisional": [None, "暂行", None, None],
+    ...     "issuer_kind": ["legislature", "state_council", "department", "department"],
+    ...     "level": ["national"] * 4, "doc_number": [None, "国务院令第259号", "工信部科〔2023〕1号", None],
+    ... })
+    >>> policyquant_suggest_document_scores(peng2008(), documents)["strength_suggested"].tolist()
+    [5, 3, 2, 1]
+    """
+    if framework.name != "peng2008":
+        return None
+    from ..documents.metadata import NORMATIVE_FORMS, WORKING_FORMS
+
+    form = _metadata_column(documents, "form")
+    provisional = _metadata_column(documents, "provisional") == "暂行"
+    kind = _metadata_column(documents, "issuer_kind")
+    level = _metadata_column(documents, "level")
+    order = pd.Series(_metadata_column(documents, "doc_number")).str.contains("令第").to_numpy(dtype=bool)
+    normative = np.isin(form, list(NORMATIVE_FORMS))
+    working = np.isin(form, list(WORKING_FORMS))
+    central = np.isin(kind, ["state_council", "party"])
+    department = kind == "department"
+    cases = [
+        (kind == "court", None, "judicial interpretation: not on Peng et al.'s scale"),
+        (form == "", None, "document form not found: no rule applies"),
+        ((level != "") & (level != "national"), None, "Peng et al.'s strength ranks central (national) policies only"),
+        (kind == "legislature", 5, "law (法律) of the NPC or its Standing Committee"),
+        (central & ~provisional & ((form == "条例") | (order & np.isin(form, ["规定", "办法"]))), 4, "State Council regulation or order (国务院条例、命令)"),
+        (central & (provisional | (form == "决定")), 3, "State Council provisional regulation or decision (国务院暂行条例、决定)"),
+        (central & (normative | np.isin(form, ["方案", "计划"])), 3, "other State Council document that sets norms, ranked with its decisions"),
+        (department & (order | (np.isin(form, ["条例", "规定"]) & ~provisional)), 3, "ministerial rule (部门规章) or order"),
+        (department & (normative | np.isin(form, ["方案", "计划"])), 2, "ministerial opinion, programme or measures (部委意见、方案、办法、暂行规定)"),
+        (working & (kind != ""), 1, "notice, announcement or other working document (通知、公告)"),
+    ]
+    conditions = [np.asarray(condition, dtype=bool) for condition, _, _ in cases]
+    scores = np.select(conditions, [-1 if score is None else score for _, score, _ in cases], default=-1)
+    basis = np.select(conditions, [text for _, _, text in cases], default="issuer not found: no rule applies")
+    facts = pd.Series(form).replace("", "form ?") + "; " + pd.Series(kind).replace("", "issuer ?") + "; " + pd.Series(level).replace("", "level ?")
+    suggested = pd.array(scores, dtype="Int64")
+    suggested[scores < 0] = pd.NA
+    return pd.DataFrame(
+        {"strength_suggested": suggested, "strength_basis": (pd.Series(basis, dtype=object) + " (" + facts + ")").to_numpy()},
+        index=documents.index,
+    )

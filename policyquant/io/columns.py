@@ -13,6 +13,7 @@ from typing import Literal
 
 import pandas as pd
 
+from .._i18n import _, table_name
 from .._text import normalize_name
 from ..errors import ValidationError
 from ..model import Framework
@@ -20,6 +21,10 @@ from ..model import Framework
 __all__ = ["HEADER_ALIASES", "standardize_columns"]
 
 Table = Literal["documents", "units"]
+
+# A coder's free-text note on a clause or a document (why this code, what to check): the same
+# spellings on both sheets, as both tables have a memo.
+_MEMO_ALIASES = ("memo", "memos", "note", "notes", "comment", "备注", "备忘", "备忘录", "批注")
 
 #: Header spellings recognised for each field, per table.
 HEADER_ALIASES: Mapping[Table, Mapping[str, tuple[str, ...]]] = {
@@ -78,6 +83,7 @@ HEADER_ALIASES: Mapping[Table, Mapping[str, tuple[str, ...]]] = {
             "发文时间",
             "发布时间",
         ),
+        "memo": _MEMO_ALIASES,
     },
     "units": {
         "unit_id": (
@@ -130,6 +136,7 @@ HEADER_ALIASES: Mapping[Table, Mapping[str, tuple[str, ...]]] = {
             "目标",
             "目标类型",
         ),
+        "memo": _MEMO_ALIASES,
     },
 }
 
@@ -207,14 +214,19 @@ def standardize_columns(
                 {
                     "file": source,
                     "column": header,
-                    "problem": f"a second column for {target!r}",
-                    "expected": f"one column per field; {targets[target]!r} is already {target!r}",
+                    "problem": _("a second column for {field!r}").format(field=target),
+                    "expected": _("one column per field; {header!r} is already {field!r}").format(
+                        header=targets[target], field=target
+                    ),
                 }
             )
         targets[target] = header
     if problems:
         raise ValidationError(
-            f"{source or 'the ' + table + ' sheet'}: the headers cannot be mapped", problems
+            _("{source}: the headers cannot be mapped").format(
+                source=source or _("the {table} sheet").format(table=table_name(table))
+            ),
+            problems,
         )
     renamed = frame.copy(deep=False)
     renamed.columns = [rename[h] for h in headers]

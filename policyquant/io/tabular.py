@@ -44,6 +44,7 @@ import pandas as pd
 
 from .._checks import require_read_sources, require_write_target
 from .._excel import _SURROGATE, _check_excel_text, _excel_text_problems, _write_sheet  # noqa: F401 - shared names
+from .._i18n import _, chosen_language, table_name, using_language, with_language
 from .._text import closest, format_choices, normalize_name
 from ..corpus import Corpus
 from ..errors import ReadError, SheetWarning, ValidationError
@@ -100,14 +101,18 @@ def _format_of(path: Path) -> str:
         if suffix in suffixes:
             return name
     known = ", ".join(s for suffixes in FORMATS.values() for s in suffixes)
-    raise ReadError(f"{path}: unknown file type {suffix or '(no suffix)'!r}; policyquant reads {known}")
+    raise ReadError(
+        _("{path}: unknown file type {suffix!r}; policyquant reads {known}").format(
+            path=path, suffix=suffix or _("(no suffix)"), known=known
+        )
+    )
 
 
 def _decode(path: Path, encoding: str | None) -> str:
     encoding = _text_encoding(path, encoding)
     data = path.read_bytes()
     if not data.strip():
-        raise ReadError(f"{path}: the file is empty")
+        raise ReadError(_("{path}: the file is empty").format(path=path))
     tried = [encoding] if encoding else list(CSV_ENCODINGS)
     if not encoding:
         # A byte-order mark names the encoding for certain: Excel's "Unicode text" is UTF-16.
@@ -134,7 +139,9 @@ def _decode(path: Path, encoding: str | None) -> str:
 
 def _encoding_error(path: Path, what: str) -> ReadError:
     return ReadError(
-        f"{path}: {what}; use utf-8, gb18030 (for GBK) or utf-16, or leave the encoding out to have it detected"
+        _(
+            "{path}: {what}; use utf-8, gb18030 (for GBK) or utf-16, or leave the encoding out to have it detected"
+        ).format(path=path, what=what)
     )
 
 
@@ -178,11 +185,21 @@ def _undecodable(path: Path, data: bytes, tried: list[str], error: UnicodeDecode
     line = len(re.findall(r"\r\n|\r|\n", before)) + 1
     bad = data[start : start + 4]  # the bytes that failed, and a little after them to find them by
     # ASCII text in UTF-16 is every other byte NUL: name the likely culprit.
-    hint = " (it looks like UTF-16 without a byte-order mark)" if data[:400].count(0) > 20 else ""
+    hint = _(" (it looks like UTF-16 without a byte-order mark)") if data[:400].count(0) > 20 else ""
     return ReadError(
-        f"{path}: cannot decode the file as {' or '.join(tried)}{hint} (byte {start:,} of the file, "
-        f"on line {line}, is not {name.removesuffix('-sig')}: {bad!r}); save it as UTF-8, or give its encoding "
-        "(encoding=... in Python, --encoding on the command line)"
+        _(
+            "{path}: cannot decode the file as {tried}{hint} (byte {start:,} of the file, "
+            "on line {line}, is not {encoding}: {bad!r}); save it as UTF-8, or give its encoding "
+            "(encoding=... in Python, --encoding on the command line)"
+        ).format(
+            path=path,
+            tried=" or ".join(tried),
+            hint=hint,
+            start=start,
+            line=line,
+            encoding=name.removesuffix("-sig"),
+            bad=bad,
+        )
     )
 
 
@@ -207,15 +224,17 @@ def _refuse_nul(path: Path, text: str) -> None:
         return
     line = text.count("\n", 0, position) + 1
     raise ReadError(
-        f"{path}: line {line} holds a NUL byte: this is not a text file in the encoding it was read in "
-        "(UTF-16 without a byte-order mark, or a binary file?); save it as UTF-8 CSV",
+        _(
+            "{path}: line {line} holds a NUL byte: this is not a text file in the encoding it was read in "
+            "(UTF-16 without a byte-order mark, or a binary file?); save it as UTF-8 CSV"
+        ).format(path=path, line=line),
         [
             {
                 "file": str(path),
                 "row": line,
                 "value": "\\x00",
-                "problem": "NUL byte in a text file",
-                "expected": "UTF-8 (or GBK) text",
+                "problem": _("NUL byte in a text file"),
+                "expected": _("UTF-8 (or GBK) text"),
             }
         ],
     )
@@ -237,7 +256,7 @@ def _read_csv(path: Path, encoding: str | None) -> pd.DataFrame:
         text = _decode(path, encoding)
         read = _read_records(path, text, text[:_HEAD_BYTES], default)
         if read is None:
-            raise ReadError(f"{path}: the file has no header row")
+            raise ReadError(_("{path}: the file has no header row").format(path=path))
     frame, layout = read
     first_row = layout.skip + 2
     frame.index = pd.RangeIndex(first_row, first_row + len(frame))
@@ -303,7 +322,7 @@ def _read_records(
     except csv.Error as error:
         if isinstance(source, Path):
             return None
-        raise ReadError(f"{path}: not a valid CSV file: {error}") from None
+        raise ReadError(_("{path}: not a valid CSV file: {error}").format(path=path, error=error)) from None
     if not records:
         return None
     header = records[0]
@@ -339,17 +358,19 @@ def _refuse_markup(path: Path, head: str) -> None:
     match = _MARKUP.match(head.lstrip("\ufeff"))
     if match is None:
         return
-    kind = "an HTML page" if match.group(1) else "an XML file"
+    kind = _("an HTML page") if match.group(1) else _("an XML file")
     raise ReadError(
-        f"{path}: this is {kind}, not a CSV file (a web page, or a sheet saved as one, given a .csv name?); "
-        "open it in a spreadsheet program and save it as CSV UTF-8 or as an Excel workbook (.xlsx)",
+        _(
+            "{path}: this is {kind}, not a CSV file (a web page, or a sheet saved as one, given a .csv name?); "
+            "open it in a spreadsheet program and save it as CSV UTF-8 or as an Excel workbook (.xlsx)"
+        ).format(path=path, kind=kind),
         [
             {
                 "file": str(path),
                 "row": 1,
                 "value": head.lstrip("\ufeff").lstrip()[:40],
-                "problem": f"{kind}, not a CSV file",
-                "expected": "comma-separated text: a header row, then one row per record",
+                "problem": _("{kind}, not a CSV file").format(kind=kind),
+                "expected": _("comma-separated text: a header row, then one row per record"),
             }
         ],
     )
@@ -422,17 +443,21 @@ def _title_row(
         if len(cells) < 2:
             return None
         shown = ", ".join(cells[:6]) + (", ..." if len(cells) > 6 else "")
+        message = _(
+            "{where}: row {row} looks like a title ({title!r}), not the headers; "
+            "the headers ({headers}) are in row {number}: delete row {row}"
+        ).format(where=where, row=header_row, title=names[0], headers=shown, number=number)
+        if number > header_row + 1:
+            message = _("{text} (and the rows up to row {last})").format(text=message, last=number - 1)
         return ValidationError(
-            f"{where}: row {header_row} looks like a title ({names[0]!r}), not the headers; "
-            f"the headers ({shown}) are in row {number}: delete row {header_row}"
-            + (f" (and the rows up to row {number - 1})" if number > header_row + 1 else ""),
+            message,
             [
                 {
                     "file": where,
                     "row": header_row,
                     "value": names[0],
-                    "problem": "a title above the headers",
-                    "expected": f"the headers in the first row; they are in row {number}",
+                    "problem": _("a title above the headers"),
+                    "expected": _("the headers in the first row; they are in row {number}").format(number=number),
                 }
             ],
         )
@@ -504,25 +529,32 @@ def _refuse_misshapen_rows(path: Path, layout: _Layout) -> None:
     try:
         long_rows, counts, data = _scan_rows(layout)
     except csv.Error as error:
-        raise ReadError(f"{path}: not a valid CSV file: {error}") from None
+        raise ReadError(_("{path}: not a valid CSV file: {error}").format(path=path, error=error)) from None
     width = len(layout.header)
     if long_rows:
         first, cells = long_rows[0], counts[0]
         if first == layout.skip + 2:
-            summary = f"row {first} has more cells than the header has columns ({width})"
+            summary = _("row {row} has more cells than the header has columns ({width})").format(
+                row=first, width=width
+            )
         else:
-            summary = f"row {first} has {cells:,} cells but the header has {width} columns"
+            summary = _("row {row} has {cells:,} cells but the header has {width} columns").format(
+                row=first, cells=cells, width=width
+            )
         if len(long_rows) > 1:
-            summary += f"; so do {len(long_rows) - 1:,} more rows"
+            summary = _("{text}; so do {count:,} more rows").format(text=summary, count=len(long_rows) - 1)
+        cells_of = _("{count:,} cells")
         raise ReadError(
-            f"{path}: {summary}",
+            _("{where}: {what}").format(where=path, what=summary),
             pd.DataFrame(
                 {
                     "file": str(path),
                     "row": long_rows,
-                    "value": [f"{n:,} cells" for n in counts],
-                    "problem": "more cells than headers",
-                    "expected": f"{width} cells, one per header (a stray comma, or a quote left open?)",
+                    "value": [cells_of.format(count=n) for n in counts],
+                    "problem": _("more cells than headers"),
+                    "expected": _("{width} cells, one per header (a stray comma, or a quote left open?)").format(
+                        width=width
+                    ),
                 }
             ),
         )
@@ -532,12 +564,14 @@ def _refuse_misshapen_rows(path: Path, layout: _Layout) -> None:
                 "file": str(path),
                 "row": layout.skip + 1,
                 "column": _column_letter(position),
-                "problem": f"data under a blank header (first in row {row})",
-                "expected": "a header for every column that holds data",
+                "problem": _("data under a blank header (first in row {row})").format(row=row),
+                "expected": _("a header for every column that holds data"),
             }
             for position, row in sorted(data.items())
         ]
-        raise ValidationError(f"{path}: the header row has {len(problems)} problem(s)", problems)
+        raise ValidationError(
+            _("{where}: the header row has {count} problem(s)").format(where=path, count=len(problems)), problems
+        )
 
 
 def _parse_csv(path: Path, layout: _Layout) -> pd.DataFrame | None:
@@ -568,7 +602,7 @@ def _parse_csv(path: Path, layout: _Layout) -> pd.DataFrame | None:
     except UnicodeDecodeError:
         return None
     except pd.errors.EmptyDataError:
-        raise ReadError(f"{path}: the file has no header row") from None
+        raise ReadError(_("{path}: the file has no header row").format(path=path)) from None
     except pd.errors.ParserError as error:
         if _FIELD_COUNT.search(str(error)):
             # pandas names the line, not the spreadsheet row, and only the first such row.
@@ -577,7 +611,7 @@ def _parse_csv(path: Path, layout: _Layout) -> pd.DataFrame | None:
     except ValueError as error:
         if isinstance(source, Path):
             return None
-        raise ReadError(f"{path}: not a valid CSV file: {error}") from None
+        raise ReadError(_("{path}: not a valid CSV file: {error}").format(path=path, error=error)) from None
     return frame.iloc[1:].reset_index(drop=True)
 
 
@@ -800,17 +834,24 @@ _FIELD_COUNT = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 def _csv_parser_error(path: Path, error: Exception) -> ReadError:
     match = _FIELD_COUNT.search(str(error))
     if match is None:
-        return ReadError(f"{path}: not a valid CSV file: {error}")
+        return ReadError(_("{path}: not a valid CSV file: {error}").format(path=path, error=error))
     expected, line, saw = (int(n) for n in match.groups())
     return ReadError(
-        f"{path}: row {line} has {saw} cells but the header has {expected} columns",
+        _("{where}: {what}").format(
+            where=path,
+            what=_("row {row} has {cells:,} cells but the header has {width} columns").format(
+                row=line, cells=saw, width=expected
+            ),
+        ),
         [
             {
                 "file": str(path),
                 "row": line,
-                "value": f"{saw} cells",
-                "problem": "more cells than headers",
-                "expected": f"{expected} cells, one per header (a stray comma, or a quote left open?)",
+                "value": _("{count:,} cells").format(count=saw),
+                "problem": _("more cells than headers"),
+                "expected": _("{width} cells, one per header (a stray comma, or a quote left open?)").format(
+                    width=expected
+                ),
             }
         ],
     )
@@ -868,13 +909,15 @@ def _check_headers(
         and any(_has_data(frame.iloc[:, i]) for i in range(frame.shape[1]))
     ):
         raise ValidationError(
-            f"{where}: row {header_row} is empty; the headers must be in the first row",
+            _("{where}: row {row} is empty; the headers must be in the first row").format(
+                where=where, row=header_row
+            ),
             [
                 {
                     "file": where,
                     "row": header_row,
-                    "problem": "no headers in the first row",
-                    "expected": "the headers (unit_id, doc_id, ... or 条款编号, 文件编号, ...) in row 1",
+                    "problem": _("no headers in the first row"),
+                    "expected": _("the headers (unit_id, doc_id, ... or 条款编号, 文件编号, ...) in row 1"),
                 }
             ],
         )
@@ -888,8 +931,8 @@ def _check_headers(
                         "file": where,
                         "row": header_row,
                         "column": letter,
-                        "problem": "data under a blank header (a merged header cell?)",
-                        "expected": "a header for every column that holds data",
+                        "problem": _("data under a blank header (a merged header cell?)"),
+                        "expected": _("a header for every column that holds data"),
                     }
                 )
             continue
@@ -901,14 +944,19 @@ def _check_headers(
                     "row": header_row,
                     "column": letter,
                     "value": name,
-                    "problem": "repeated header",
-                    "expected": f"one column per header; column {_column_letter(first[name])} is {name!r} already",
+                    "problem": _("repeated header"),
+                    "expected": _("one column per header; column {letter} is {name!r} already").format(
+                        letter=_column_letter(first[name]), name=name
+                    ),
                 }
             )
         else:
             first[name] = position
     if problems:
-        raise ValidationError(f"{where}: the header row has {len(problems)} problem(s)", problems)
+        raise ValidationError(
+            _("{where}: the header row has {count} problem(s)").format(where=where, count=len(problems)),
+            problems,
+        )
     # By position: a blank header's label may be any text pandas made up for it.
     keep += range(len(names), frame.shape[1])
     return frame if len(keep) == frame.shape[1] else frame.iloc[:, keep]
@@ -937,7 +985,9 @@ class _Workbook:
             metadata = self.book.sheets_metadata
         except (CalamineError, OSError, ValueError) as error:
             raise ReadError(
-                f"{path}: not a readable Excel workbook ({type(error).__name__}: {error})"
+                _("{path}: not a readable Excel workbook ({kind}: {error})").format(
+                    path=path, kind=type(error).__name__, error=error
+                )
             ) from None
         self.sheet_names = [str(s.name) for s in metadata if s.typ == SheetTypeEnum.WorkSheet]
         self._rows: dict[str, list[list[Any]]] = {}
@@ -1138,13 +1188,15 @@ def _find_sheet(workbook: _Workbook, path: Path, table: str, sheet: str | None) 
     if sheet is not None:
         if sheet not in names:
             raise ReadError(
-                f"{path}: no sheet named {sheet!r}; sheets: {format_choices(names)}",
+                _("{path}: no sheet named {sheet!r}; sheets: {names}").format(
+                    path=path, sheet=sheet, names=format_choices(names)
+                ),
                 [
                     {
                         "file": str(path),
                         "value": sheet,
-                        "problem": "no such sheet",
-                        "expected": "one of " + format_choices(names),
+                        "problem": _("no such sheet"),
+                        "expected": _("one of {choices}").format(choices=format_choices(names)),
                         "suggestions": ", ".join(closest(sheet, names)) or None,
                     }
                 ],
@@ -1237,8 +1289,13 @@ def _choose_sheets(
     if chosen.get("units") is None and "units" in tables:
         names = workbook.sheet_names
         raise ReadError(
-            f"{path}: no sheet holds the units; sheets: {format_choices(names)}. "
-            f"Name the sheet 'units' (or {SHEET_NAMES['units'][-1]!r}), or pass sheet=..."
+            _(
+                "{path}: no sheet holds the {table}; sheets: {names}. "
+                "Name the sheet {sheet!r} (or {other!r}), or pass sheet=..."
+            ).format(
+                path=path, table=table_name("units"), names=format_choices(names), sheet="units",
+                other=SHEET_NAMES["units"][-1],
+            )
         )
     notes = []
     if by_headers and len(others) > 1:
@@ -1267,11 +1324,16 @@ def _choose_sheets(
 
 def _only_other_sheet(workbook: _Workbook, path: Path, table: str) -> str:
     """The sheet to read when none is named like ``table``: recognised by its headers, else the first other."""
-    chosen, _ = _choose_sheets(workbook, path, None, {}, (table,), (table,))
+    chosen = _choose_sheets(workbook, path, None, {}, (table,), (table,))[0]
     if chosen[table] is None:
         raise ReadError(
-            f"{path}: no sheet holds the {table}; sheets: {format_choices(workbook.sheet_names)}. "
-            f"Name the sheet {table!r} (or {SHEET_NAMES[table][-1]!r}), or pass sheet=..."
+            _(
+                "{path}: no sheet holds the {table}; sheets: {names}. "
+                "Name the sheet {sheet!r} (or {other!r}), or pass sheet=..."
+            ).format(
+                path=path, table=table_name(table), names=format_choices(workbook.sheet_names), sheet=table,
+                other=SHEET_NAMES[table][-1],
+            )
         )
     return chosen[table]
 
@@ -1407,7 +1469,9 @@ def _read_json(path: Path, encoding: str | None) -> Any:
         return json.loads(text, object_pairs_hook=unique_keys)
     except json.JSONDecodeError as error:
         raise ReadError(
-            f"{path}: not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
+            _("{path}: not valid JSON: {error} at line {line}, column {column}").format(
+                path=path, error=error.msg, line=error.lineno, column=error.colno
+            )
         ) from None
     except RecursionError:
         raise ReadError(
@@ -1540,15 +1604,17 @@ def read_table(
         )
     path = Path(path)
     if not path.exists():
-        raise ReadError(f"{path}: no such file")
+        raise ReadError(_("{path}: no such file").format(path=path))
     if path.is_dir():
-        raise ReadError(f"{path}: is a directory; name the {table} file")
+        raise ReadError(
+            _("{path}: is a directory; name the {table} file").format(path=path, table=table_name(table))
+        )
     kind = _format_of(path)
     if kind == "csv":
         # Numbered by _read_csv, which alone sees the blank lines and multi-line cells.
         return _read_csv(path, encoding)
     elif kind == "excel":
-        frame, _ = _read_excel_table(path, table, sheet)
+        frame = _read_excel_table(path, table, sheet)[0]
         start = 2
     elif kind == "parquet":
         try:
@@ -1559,7 +1625,9 @@ def read_table(
             ) from None
         except Exception as error:  # noqa: BLE001 - pyarrow raises its own error types
             raise ReadError(
-                f"{path}: not a readable Parquet file ({type(error).__name__}: {error})"
+                _("{path}: not a readable Parquet file ({kind}: {error})").format(
+                    path=path, kind=type(error).__name__, error=error
+                )
             ) from None
         start = 1
     else:
@@ -1646,7 +1714,7 @@ def _table_source(
     if path.is_dir():
         found_units = _find_in_directory(path, "units")
         if found_units is None:
-            raise ReadError(f"{path}: no units file in the directory (expected e.g. units.csv)")
+            raise ReadError(_("{path}: no units file in the directory (expected e.g. units.csv)").format(path=path))
         found_documents = _find_in_directory(path, "documents") if documents is None else documents
         return found_units, found_documents, None
     if documents is None and path.exists() and path.suffix.lower() in FORMATS["excel"] + FORMATS["json"]:
@@ -1654,6 +1722,7 @@ def _table_source(
     return path, documents, None
 
 
+@with_language
 def read_coding(
     units: PathOrFrame,
     documents: PathOrFrame | None = None,
@@ -1662,6 +1731,8 @@ def read_coding(
     sheet: str | Mapping[str, str] | None = None,
     encoding: str | None = None,
     levels: Any = None,
+    *,
+    language: str | None = None,
 ) -> Corpus:
     """Read a coding study's documents and units into a validated :class:`~policyquant.Corpus`.
 
@@ -1690,6 +1761,13 @@ def read_coding(
         The study's administrative levels, from the top down, instead of the
         framework's: ``["municipal", "county"]`` (or ``["市级", "县级"]``) for
         a city-level study.  See :meth:`~policyquant.Framework.with_levels`.
+    language : str, optional
+        The language of the problems reported (``"en"``, ``"zh"``, ``"zh-CN"``
+        ...).  By default the headers decide: a sheet headed as the Chinese
+        template heads it (条款编号, 政策工具, 政策目标 ...) gets its problems in
+        Chinese, each ``column`` named by its header in the sheet; anything
+        else gets them in English.  The columns of ``error.problems`` keep
+        their English names.
 
     Returns
     -------
@@ -1738,6 +1816,19 @@ def read_coding(
     policyquant.errors.ValidationError: ...units.csv: 2 problems found:
       - ...units.csv, row 2, column 'instrument', value 'Subsidy': unknown instrument; expected one of ...
       - ...units.csv, row 2, column 'AS', value '4': not a level of AS (Audience scope); expected 5 (...), 3 (...), 1 (...)
+
+    A sheet with the Chinese template's headers gets its problems in Chinese,
+    categories named by their Chinese labels:
+
+    >>> _ = (folder / "units.csv").write_text(
+    ...     "条款编号,文件编号,政策工具,政策目标,作用范围,措施力度\\n"
+    ...     "P01-1-1,P01,标准规范,创新发展,4,5\\n", encoding="utf-8")
+    >>> pq.read_coding(folder)
+    Traceback (most recent call last):
+    ...
+    policyquant.errors.ValidationError: ...units.csv：发现 2 个问题：
+      - ...units.csv，第2行，列“政策目标”，值“创新发展”：未知的政策目标；应为以下之一：法定权益保护、公共安全与利益、技术安全与创新、应用场景完善；是否指：技术安全与创新？
+      - ...units.csv，第2行，列“作用范围”，值“4”：不是作用范围（AS）的评分等级；应为以下之一：5（全部部门、领域或场景）、3（多个部门、领域或场景）、1（单一部门、领域或场景）
     """
     require_read_sources(units, documents)
     framework = get_framework(framework)
@@ -1750,6 +1841,7 @@ def read_coding(
     check_complete(units, documents)
     frames: dict[str, pd.DataFrame | None] = {}
     sources: dict[str, str | None] = {}
+    headers: dict[str, list[str]] = {}
     ids = _id_headers(columns)
     workbook = None
     if same and Path(units).suffix.lower() in FORMATS["excel"]:  # type: ignore[arg-type]
@@ -1774,15 +1866,16 @@ def read_coding(
                     frames[table], sources[table] = None, None
                     continue
             elif Path(given).suffix.lower() in FORMATS["excel"] and Path(given).is_file():
-                frame, _ = _read_excel_table(Path(given), table, sheets.get(table), ids)
+                frame = _read_excel_table(Path(given), table, sheets.get(table), ids)[0]
                 frame.index = pd.RangeIndex(2, 2 + len(frame))
             else:
                 frame = read_table(given, table, sheet=sheets.get(table), encoding=encoding)
             # One workbook or JSON file holds both tables: say which one a problem is in.
             sources[table] = f"{given} [{table}]" if same else str(given)
+        headers[table] = [str(c) for c in frame.columns]
         frames[table] = standardize_columns(frame, table, framework, columns, sources[table])
     _check_user_columns(columns, frames)
-    corpus = Corpus(frames["documents"], frames["units"], framework, sources=sources)
+    corpus = _validated_corpus(frames, headers, framework, sources, language)
     built = "the units' doc_id values" if frames["documents"] is None else "a DataFrame"
     _logger.info(
         "read %d units from %s and %d documents from %s",
@@ -1792,6 +1885,88 @@ def read_coding(
         sources["documents"] or built,
     )
     return corpus
+
+
+def _sheet_language(
+    headers: Mapping[str, list[str]], frames: Mapping[str, pd.DataFrame | None], framework: Framework
+) -> str:
+    """``"zh"`` when most headers naming a field are Chinese (条款编号, 政策工具 ...) in every sheet, else ``"en"``.
+
+    Examples
+    --------
+    >>> import policyquant as pq
+    >>> wang = pq.get_framework("wang2026")
+    >>> sheet = pd.DataFrame(columns=["条款编号", "文件编号", "政策工具", "政策目标", "AS", "备注"])
+    >>> _sheet_language({"units": list(sheet.columns)}, {"units": standardize_columns(sheet, "units", wang)}, wang)
+    'zh'
+    """
+    from .._language import has_cjk
+    from ..corpus import DOCUMENT_FIELDS, UNIT_FIELDS
+
+    known = {*DOCUMENT_FIELDS, *UNIT_FIELDS}
+    if framework.scale is not None:
+        known.update(d.key for d in framework.scale.dimensions)
+    # Every sheet read must be headed in Chinese, as the Chinese template heads both: a study
+    # that mixes a Chinese sheet with an English one keeps the default, English.
+    votes = []
+    for table, frame in frames.items():
+        if frame is None or table not in headers:
+            continue
+        named = [header for header, field in zip(headers[table], frame.columns, strict=False) if str(field) in known]
+        chinese = sum(has_cjk(header) for header in named)
+        votes.append(chinese > len(named) - chinese)
+    return "zh" if votes and all(votes) else "en"
+
+
+def _validated_corpus(
+    frames: Mapping[str, pd.DataFrame | None],
+    headers: Mapping[str, list[str]],
+    framework: Framework,
+    sources: Mapping[str, str | None],
+    language: str | None,
+) -> Corpus:
+    """The corpus of the read frames, its problems in ``language`` (None: the language of the headers).
+
+    In a language other than English, a problem's ``column`` names the
+    column as the coder's sheet heads it (政策目标), not by its field.
+    """
+    code = language or chosen_language() or _sheet_language(headers, frames, framework)
+    with using_language(code) as code:
+        if code != "en":
+            # "study.xlsx [units]" names the table in the language too: "study.xlsx [条款表]".
+            sources = {
+                table: source[: -len(f" [{table}]")] + f" [{table_name(table)}]"
+                if source is not None and source.endswith(f" [{table}]")
+                else source
+                for table, source in sources.items()
+            }
+        try:
+            return Corpus(frames["documents"], frames["units"], framework, sources=sources)
+        except ValidationError as error:
+            if code == "en" or type(error) is not ValidationError:
+                raise
+            problems = error.problems.copy()
+            by_table = {}
+            for table, frame in frames.items():
+                if frame is not None and table in headers:
+                    by_table[table] = {
+                        str(field): header
+                        for header, field in zip(headers[table], frame.columns, strict=False)
+                        if str(field) != header
+                    }
+            for table, renamed in by_table.items():
+                if not renamed:
+                    continue
+                # A DataFrame has no file name: its problems are told apart by nothing else.
+                rows = (
+                    problems["file"].isna()
+                    if sources.get(table) is None
+                    else (problems["file"] == sources[table])
+                ).to_numpy(dtype=bool)
+                column = problems.loc[rows, "column"]
+                mapped = column.map(renamed)
+                problems.loc[rows, "column"] = mapped.where(mapped.notna(), column)
+            raise ValidationError(error.summary, problems, stopped=error.stopped) from None
 
 
 def _read_same_file(path: Path, sheet: str | None, encoding: str | None) -> pd.DataFrame | None:
@@ -1824,12 +1999,12 @@ def _check_user_columns(columns: Mapping[str, str] | None, frames: Mapping[str, 
     if unknown:
         headers = sorted(seen)
         raise ValidationError(
-            f"columns names {len(unknown)} header(s) that no sheet has",
+            _("columns names {count} header(s) that no sheet has").format(count=len(unknown)),
             [
                 {
                     "column": h,
-                    "problem": "no such header",
-                    "expected": "one of " + format_choices(headers),
+                    "problem": _("no such header"),
+                    "expected": _("one of {choices}").format(choices=format_choices(headers)),
                     "suggestions": ", ".join(closest(h, headers)) or None,
                 }
                 for h in unknown
@@ -1955,8 +2130,10 @@ def write_coding(corpus: Corpus, path: str | os.PathLike[str], format: str | Non
     if format not in FORMATS:
         raise ValidationError(f"format must be one of {', '.join(FORMATS)}, got {format!r}")
     _refuse_lone_surrogates(corpus.documents, "documents")
-    _refuse_lone_surrogates(corpus.units, "units")
-    documents, units = _text_frame(corpus.documents), _text_frame(corpus.units)
+    # Every clause, those coded "none" included (written back as "none"): nothing is dropped.
+    all_units = corpus.all_units()
+    _refuse_lone_surrogates(all_units, "units")
+    documents, units = _text_frame(corpus.documents), _text_frame(all_units)
     from .._files import atomic_path, in_memory, write_bytes, write_error, write_manifest, write_text
 
     if format in ("csv", "parquet"):

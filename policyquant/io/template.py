@@ -6,9 +6,11 @@ FILE``) writes one ``.xlsx`` workbook with
 
 * an *instructions* sheet saying how to fill in the workbook and read it back;
 * a *documents* sheet: ``doc_id``, ``title``, ``issuers``, ``level``,
-  ``region``, ``year``, ``date`` and the framework's document-level scores;
+  ``region``, ``year``, ``date``, the framework's document-level scores and
+  a ``memo`` (备注) for the coder's notes;
 * a *units* sheet: ``unit_id``, ``doc_id``, ``text``, then ``instrument``,
-  ``objectives`` and the unit-level scores as far as the framework has them;
+  ``objectives`` and the unit-level scores as far as the framework has them,
+  and a ``memo`` (备注);
 * the *codebook*: every family, instrument, objective and score level, with
   its label and coding rule;
 * a hidden *lists* sheet feeding the drop-down lists (a list kept on a sheet
@@ -76,6 +78,7 @@ _FIELD_HEADERS = {
             "region": "地区",
             "year": "年份",
             "date": "发文日期",
+            "memo": "备注",
         },
         "units": {
             "unit_id": "条款编号",
@@ -83,6 +86,7 @@ _FIELD_HEADERS = {
             "text": "条款内容",
             "instrument": "政策工具",
             "objectives": "政策目标",
+            "memo": "备注",
         },
     },
 }
@@ -137,9 +141,10 @@ _UI = {
         "prompt.unit_id": "Required. The clause's identifier, unique, e.g. N01-2-3 (document-chapter-clause).",
         "prompt.unit_doc_id": "Required. The clause's document: a doc_id of the {documents} sheet.",
         "prompt.text": "The clause's text.",
-        "prompt.instrument": "Required. Pick the clause's policy instrument from the list; the {codebook} sheet gives the coding rules.",
+        "prompt.instrument": "Required. Pick the clause's policy instrument from the list, or none if it carries no instrument (then leave objectives and scores empty); the {codebook} sheet gives the coding rules.",
         "prompt.objectives": "Required. Pick the objective from the list. Several objectives: type them separated by ; (e.g. A; B) and click OK at the notice.",
         "prompt.score": "{name}. Pick the score: {levels}",
+        "prompt.memo": "Optional. Your note: why this code, what to check. Free text, line breaks allowed (Alt+Enter); never read as a code.",
         "separator": "; ",
         "error.level": "Pick {levels} from the list.",
         "error.unit_doc_id": "This doc_id is not (yet) in the {documents} sheet. Keep it?",
@@ -158,8 +163,11 @@ _UI = {
         "sheet.codebook": "{codebook}: every instrument family, instrument, objective and score level, with its label and coding rule.",
         "filling": "Filling it in",
         "fill.lists": "Cells with a drop-down list: pick from the list; Excel refuses what is not in it, except in the objectives column.",
+        "fill.none": "A clause that carries no policy instrument: pick {none} as its instrument and leave its objectives and scores empty. It is counted apart as not coded. An empty instrument cell is an error, so that a forgotten clause is caught.",
+        "fill.suggested": "Suggested scores ({keys}): policyquant suggested them from the document's form and issuer (the basis is in the cell's comment and the suggestion columns). A suggestion is not a code: type the score into the {keys} cell to confirm or override it; a cell left empty is reported as a missing score when the workbook is read.",
         "fill.objectives": "Several objectives for one clause: type them into one cell separated by ; (or ；、|), e.g. {example}. Excel shows a notice that the cell does not match one entry of the list: click OK to keep it.",
         "fill.scores": "Scores: enter the number. What each score means is in the cell's prompt and in the {codebook} sheet.",
+        "fill.memo": "Memo: a note of your own on a clause or document (why this code, what to check), in any words; it is kept with the coding and shown to the adjudicator, never read as a code.",
         "fill.ids": "Ids are text: 007 stays 007. Fill in the {documents} sheet first: the doc_id cells of the {units} sheet offer its doc_ids.",
         "fill.rows": "The first {units_rows} rows of the {units} sheet and {documents_rows} rows of the {documents} sheet have drop-down lists. For more, copy a filled row down: its lists come along.",
         "reading": "Reading it back",
@@ -181,9 +189,10 @@ _UI = {
         "prompt.unit_id": "必填。条款编号，不可重复，如 N01-2-3（文件-章-条）。",
         "prompt.unit_doc_id": "必填。条款所属文件：{documents}表中的文件编号。",
         "prompt.text": "条款内容。",
-        "prompt.instrument": "必填。从列表中选择条款的政策工具；编码规则见{codebook}。",
+        "prompt.instrument": "必填。从列表中选择条款的政策工具；条款不含政策工具时选“无”（政策目标和评分留空）；编码规则见{codebook}。",
         "prompt.objectives": "必填。从列表中选择政策目标。多个目标：用；分隔输入（如 甲；乙），出现提示时点“确定”。",
         "prompt.score": "{name}。选择分值：{levels}",
+        "prompt.memo": "选填。编码备注：为何这样编码、需要核对什么。自由填写，可换行（Alt+Enter），不作为编码读取。",
         "separator": "；",
         "error.level": "请从列表中选择{levels}。",
         "error.unit_doc_id": "{documents}表中（还）没有这个文件编号。是否保留？",
@@ -202,8 +211,11 @@ _UI = {
         "sheet.codebook": "{codebook}：所有工具类型、政策工具、政策目标和评分等级，及其名称和编码规则。",
         "filling": "填写方法",
         "fill.lists": "带下拉列表的单元格：从列表中选择；不在列表中的值会被 Excel 拒绝（政策目标列除外）。",
+        "fill.none": "条款不含政策工具时：政策工具选“{none}”，政策目标和评分留空；该条款单独计为“未编码”。政策工具留空会报错，以免漏编条款。",
+        "fill.suggested": "建议评分（{keys}）：policyquant 根据文件的文种和发文机构给出建议（依据见单元格批注和建议列）。建议不是编码：在 {keys} 单元格中填写分值以确认或修改；留空的单元格在读取时报告为缺少评分。",
         "fill.objectives": "一个条款有多个政策目标时：在同一单元格中用；（或 ;、|）分隔输入，如 {example}。Excel 会提示该值不是列表中的单项：点“确定”保留。",
         "fill.scores": "评分：填写数字。各分值的含义见单元格提示和{codebook}。",
+        "fill.memo": "备注：对条款或文件的说明（为何这样编码、需要核对什么），自由填写；随编码保存并显示在裁决表中，不作为编码读取。",
         "fill.ids": "编号按文本保存：007 仍是 007。请先填写{documents}表：{units}表的文件编号单元格会列出其中的文件编号。",
         "fill.rows": "{units}表前 {units_rows} 行、{documents}表前 {documents_rows} 行带有下拉列表。需要更多行时，向下复制已填写的行，下拉列表随之复制。",
         "reading": "读取",
@@ -395,6 +407,8 @@ def _document_columns(framework: Framework, language: str, sheets: dict[str, str
     levels = either.join(filter(None, [comma.join(entries[:-1]), entries[-1]]))
     columns = []
     for field in DOCUMENT_FIELDS:
+        if field == "memo":
+            continue  # last, after the scores: the note on what was coded
         column = _Column(
             field=field,
             header=_field_header(field, "documents", framework, language),
@@ -411,7 +425,67 @@ def _document_columns(framework: Framework, language: str, sheets: dict[str, str
     if framework.scale is not None:
         for dimension in framework.scale.dimensions_for("document"):
             columns.append(_dimension_column(dimension, "documents", framework, language, sheets))
+    columns.append(_memo_column("documents", framework, language))
     return columns
+
+
+def _memo_column(table: str, framework: Framework, language: str) -> _Column:
+    """The coder's memo, last: free text, wide and wrapped, formatted as text so ``007`` stays ``007``."""
+    return _Column(
+        "memo",
+        _field_header("memo", table, framework, language),
+        _ui(language, "prompt.memo"),
+        width=40,
+        number_format="@",
+        wrap=True,
+    )
+
+
+_NO_INSTRUMENT_RULE = {
+    "en": (
+        "Reserved in every framework, not an instrument: the clause carries no policy instrument. "
+        "Leave its objectives and scores empty; it is counted apart as not coded "
+        "(Corpus.not_coded), outside every table and efficacy score. An empty cell is an error."
+    ),
+    "zh": (
+        "所有框架的保留项，不是政策工具：条款不含政策工具。政策目标和评分留空；"
+        "该条款单独计为“未编码”（Corpus.not_coded），不进入任何统计表和效力评分。单元格留空会报错。"
+    ),
+}
+
+
+def _no_instrument_entry(framework: Framework, language: str) -> tuple[str, ...]:
+    """The drop-down entry for a clause without an instrument (``none``, ``无``), unless the framework uses that name."""
+    from ..corpus import NO_INSTRUMENT, NO_INSTRUMENT_NAMES
+
+    lookup = framework.name_lookup("instrument")
+    for name in (NO_INSTRUMENT_NAMES.get(language, NO_INSTRUMENT), NO_INSTRUMENT):
+        if normalize_name(name) not in lookup:
+            return (name,)
+    return ()
+
+
+def _with_no_instrument(book: pd.DataFrame, framework: Framework, language: str) -> pd.DataFrame:
+    """The codebook with the reserved ``none`` after the instruments: coders look it up there."""
+    from ..corpus import NO_INSTRUMENT
+
+    entry = _no_instrument_entry(framework, language)
+    if not entry or not framework.instruments:
+        return book
+    row = pd.DataFrame(
+        [
+            {
+                "part": "instrument",
+                "key": NO_INSTRUMENT,
+                "label": entry[0],
+                "description": _NO_INSTRUMENT_RULE.get(language, _NO_INSTRUMENT_RULE["en"]),
+                "aliases": "none; 无; no instrument; not coded",
+            }
+        ],
+        columns=book.columns,
+    )
+    last = int(np.flatnonzero((book["part"] == "instrument").to_numpy())[-1])
+    return pd.concat([book.iloc[: last + 1], row, book.iloc[last + 1 :]], ignore_index=True)
 
 
 def _unit_columns(framework: Framework, language: str, sheets: dict[str, str], doc_ids: str) -> list[_Column]:
@@ -446,6 +520,7 @@ def _unit_columns(framework: Framework, language: str, sheets: dict[str, str], d
     ]
     if framework.instruments:
         entries = tuple(_entry(i, "instrument", framework, language) for i in framework.instruments)
+        entries += _no_instrument_entry(framework, language)
         columns.append(
             _Column(
                 "instrument",
@@ -479,6 +554,7 @@ def _unit_columns(framework: Framework, language: str, sheets: dict[str, str], d
     if framework.scale is not None:
         for dimension in framework.scale.dimensions_for("unit"):
             columns.append(_dimension_column(dimension, "units", framework, language, sheets))
+    columns.append(_memo_column("units", framework, language))
     return columns
 
 
@@ -502,11 +578,18 @@ def _prefilled_documents(documents: Any, framework: Framework) -> tuple[pd.DataF
         frame, source = documents, None
     elif isinstance(documents, (str, os.PathLike)):
         frame, source = read_table(documents, "documents"), str(documents)
+    elif hasattr(documents, "to_frame") and not isinstance(documents, (pd.Series, pd.Index)):
+        # A DocumentSet of policyquant.read_documents (metadata and suggestions included).
+        from ..documents._frame import documents_frame
+
+        frame, source = documents_frame(documents, "documents", ("doc_id",)), None
     else:
         raise ValidationError(
-            "documents must be a pandas.DataFrame, a Corpus or the path of a documents file, "
+            "documents must be a DocumentSet, a pandas.DataFrame, a Corpus or the path of a documents file, "
             f"got {type(documents).__name__}"
         )
+    # A whole document's text is no cell's content (its clauses go to the units sheet).
+    frame = frame.drop(columns=[c for c in ("text",) if c in frame.columns])
     frame = standardize_columns(frame, "documents", framework, source=source)
     dimensions = framework.scale.dimensions_for("document") if framework.scale is not None else ()
     dimensions = tuple(d for d in dimensions if d.key in frame.columns)
@@ -534,6 +617,150 @@ def _prefilled_documents(documents: Any, framework: Framework) -> tuple[pd.DataF
         table[key] = values
     extras = [c for c in table.columns if c not in DOCUMENT_FIELDS and c not in scores]
     return table, extras
+
+
+#: The columns of a pre-filled units sheet taken from the segmented units; the coding columns
+#: (instrument, objectives, scores, memo) are taken too when given, so that a table coded in
+#: part can be pre-filled again.  Anything else (headings, spans) stays in the units table.
+_PREFILLED_UNIT_FIELDS = ("unit_id", "doc_id", "text")
+
+
+def _units_frame(units: Any) -> pd.DataFrame:
+    """The table of ``units``: a Segmentation (``to_frame()`` or ``.units``/``.table``) or a DataFrame."""
+    from ..documents._frame import documents_frame
+    from ..errors import InputTypeError
+
+    if not isinstance(units, pd.DataFrame):
+        for attribute in ("units", "table"):
+            table = getattr(units, attribute, None)
+            if isinstance(table, pd.DataFrame) and not hasattr(units, "to_frame"):
+                units = table
+                break
+    try:
+        return documents_frame(units, "units", _PREFILLED_UNIT_FIELDS)
+    except InputTypeError:
+        raise InputTypeError(
+            "units must be the result of policyquant.segment (a Segmentation) or a pandas DataFrame "
+            f"with columns unit_id, doc_id, text; got {type(units).__name__}",
+            [{"value": type(units).__name__, "problem": "not a units table", "expected": "a Segmentation or a DataFrame"}],
+        ) from None
+
+
+def _prefilled_units(units: Any, framework: Framework, documents: pd.DataFrame | None) -> pd.DataFrame:
+    """The segmented units to pre-fill the units sheet with, checked: ids as read_coding checks them.
+
+    Unit ids must be unique and present, every unit's document must be one of
+    ``documents`` (when given), and the texts are kept exactly (line breaks,
+    spaces and all).  Coding columns given are kept; nothing is coded here.
+    """
+    frame = standardize_columns(_units_frame(units), "units", framework)
+    scores = [d.key for d in framework.scale.dimensions_for("unit")] if framework.scale is not None else []
+    coding = [c for c in ("instrument", "objectives", *scores, "memo") if c in frame.columns]
+    frame = frame[[*_PREFILLED_UNIT_FIELDS, *coding]]
+    # The ids are checked by the corpus's own rules, against a framework that codes nothing.
+    bare = Framework(framework.name, framework.title, levels=framework.levels)
+    known = None if documents is None else pd.DataFrame({"doc_id": documents["doc_id"]})
+    try:
+        Corpus(known, frame[["unit_id", "doc_id"]], bare)
+    except ValidationError as error:
+        raise ValidationError("units: cannot pre-fill the template", error.problems) from None
+    out = frame.copy()
+    for column in ("unit_id", "doc_id"):
+        out[column] = out[column].astype(str).str.strip()
+    # Clause text as written: Python strings, so that a lone surrogate is reported, not raised.
+    out["text"] = pd.Series(
+        [None if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else str(v) for v in out["text"].to_numpy(dtype=object)],
+        index=out.index,
+        dtype=object,
+    )
+    return out.reset_index(drop=True)
+
+
+def _suggestion_columns(extras: Sequence[str], framework: Framework) -> dict[str, tuple[str, str | None]]:
+    """For each document-level dimension with suggestions: its ``<key>_suggested`` and basis column."""
+    found: dict[str, tuple[str, str | None]] = {}
+    dimensions = framework.scale.dimensions_for("document") if framework.scale is not None else ()
+    for dimension in dimensions:
+        suggested = f"{dimension.key}_suggested"
+        if suggested in extras:
+            basis = next(
+                (c for c in (f"{suggested}_basis", f"{dimension.key}_basis") if c in extras), None
+            )
+            found[dimension.key] = (suggested, basis)
+    return found
+
+
+_SUGGESTION_FILL = "FFF2CC"
+
+_SUGGESTION_NOTE = {
+    "en": "Suggested: {score} ({basis}). A suggestion, not a code: type {score} here to confirm it, or another score.",
+    "zh": "建议：{score}（{basis}）。建议不是编码：在此填写 {score} 以确认，或填写其他分值。",
+}
+
+
+def _mark_suggestions(
+    sheet: Any,
+    columns: Sequence[_Column],
+    extras: Sequence[str],
+    values: pd.DataFrame,
+    framework: Framework,
+    language: str,
+) -> list[str]:
+    """Show each suggested score beside the empty score cell it is for; returns the dimensions marked.
+
+    The score cell is left empty (a suggestion is never read as a code): it
+    gets a comment with the suggestion and its basis, and the suggestion
+    column a fill, so that the coder sees what to confirm.
+    """
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+
+    found = _suggestion_columns(extras, framework)
+    position = {c.field: i for i, c in enumerate(columns, start=1)}
+    position.update({name: i for i, name in enumerate(extras, start=len(columns) + 1)})
+    fill = PatternFill("solid", fgColor=_SUGGESTION_FILL)
+    for key, (suggested, basis) in found.items():
+        dimension = framework.scale.dimension(key)  # type: ignore[union-attr]
+        given = values[suggested]
+        present = ~_blank(given)
+        try:
+            dimension.coerce(given[present])
+        except ScoreError as error:
+            raise ValidationError(
+                f"documents: {suggested} holds values that are not scores of {key}", error.problems
+            ) from None
+        for row, (score, reason, confirmed) in enumerate(
+            zip(
+                given.to_numpy(dtype=object),
+                values[basis].to_numpy(dtype=object) if basis else [None] * len(values),
+                values[key].to_numpy(dtype=object) if key in values.columns else [None] * len(values),
+                strict=True,
+            ),
+            start=2,
+        ):
+            if _cell_value(suggested, score, language) is None:
+                continue
+            sheet.cell(row=row, column=position[suggested]).fill = fill
+            if _cell_value(key, confirmed, language) is not None:
+                continue  # scored already (given in the documents): nothing to confirm
+            shown = _score_value(score)
+            note = _SUGGESTION_NOTE.get(language, _SUGGESTION_NOTE["en"]).format(
+                score=shown, basis=_shown(str(reason)) if _cell_value(basis or "", reason, language) else "—"
+            )
+            sheet.cell(row=row, column=position[key]).comment = Comment(_clip(note, 2000), "policyquant")
+    return list(found)
+
+
+def _explain_suggestions(sheet: Any, keys: Sequence[str], language: str) -> None:
+    """Say on the instructions sheet, under "Filling it in", how suggested scores are confirmed."""
+    from openpyxl.styles import Alignment
+
+    heading = _ui(language, "filling")
+    row = next((cell.row for cell in sheet["A"] if cell.value == heading), sheet.max_row) + 1
+    sheet.insert_rows(row)
+    cell = sheet.cell(row=row, column=1)
+    _put(cell, _ui(language, "fill.suggested", keys=", ".join(keys)))
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def _cell_value(field: str, value: Any, language: str) -> Any:
@@ -678,7 +905,7 @@ def _check_excel_text(values: pd.DataFrame, fields: Sequence[str], sheet: str) -
 def _write_codebook(sheet: Any, framework: Framework, language: str) -> None:
     from openpyxl.styles import Alignment
 
-    book = framework.codebook(language=None if language == "en" else language)
+    book = _with_no_instrument(framework.codebook(language=None if language == "en" else language), framework, language)
     headers = [_CODEBOOK_HEADERS.get(language, {}).get(c, c) for c in book.columns]
     translate = _CODEBOOK_VALUES.get(language, {})
     for index, header in enumerate(headers, start=1):
@@ -765,12 +992,15 @@ def _write_instructions(
         ("", False),
         (_ui(language, "filling"), True),
         (_ui(language, "fill.lists"), False),
+        *([(_ui(language, "fill.none", none=_no_instrument_entry(framework, language)[0]), False)]
+          if _no_instrument_entry(framework, language) else []),
     ]
     if framework.objectives:
         lines.append((_ui(language, "fill.objectives", example=example), False))
     if scale is not None and scale.dimensions:
         lines.append((_ui(language, "fill.scores", **names), False))
     lines += [
+        (_ui(language, "fill.memo"), False),
         (_ui(language, "fill.ids", **names), False),
         (_ui(language, "fill.rows", units_rows=units_rows, documents_rows=documents_rows, **names), False),
         ("", False),
@@ -795,7 +1025,8 @@ def write_coding_template(
     path: str | os.PathLike[str],
     *,
     language: str | None = None,
-    documents: pd.DataFrame | Corpus | str | os.PathLike[str] | None = None,
+    documents: Any = None,
+    units: Any = None,
     units_rows: int = 500,
     documents_rows: int = 200,
     force: bool = False,
@@ -810,11 +1041,14 @@ def write_coding_template(
         How to fill in the template and read it back.
     *documents* (文件)
         ``doc_id``, ``title``, ``issuers``, ``level``, ``region``, ``year``,
-        ``date`` and the framework's document-level scores (``DA``).
+        ``date``, the framework's document-level scores (``DA``) and
+        ``memo`` (备注).
     *units* (条款)
         ``unit_id``, ``doc_id``, ``text``, then ``instrument`` and
-        ``objectives`` if the framework has them, and the unit-level scores
-        (``AS``, ``MI``).
+        ``objectives`` if the framework has them, the unit-level scores
+        (``AS``, ``MI``) and ``memo`` (备注): the coder's free-text note on
+        the clause (why this code, what to check), read back as the units'
+        ``memo`` and never as a code.
     *codebook* (编码手册)
         :meth:`Framework.codebook <policyquant.Framework.codebook>`: every
         family, instrument, objective and score level with its label and
@@ -854,12 +1088,26 @@ def write_coding_template(
         Chinese labels where it has them.  Resolved as everywhere in the
         package: ``"zh-CN"``, ``"zh_Hans"`` and ``"ZH"`` are ``"zh"``,
         ``"en-US"`` is ``"en"``.
-    documents : pandas.DataFrame, Corpus or path, optional
-        Documents to pre-fill the documents sheet with (a table or file with
-        at least ``doc_id``, headers as :func:`~policyquant.read_coding`
+    documents : DocumentSet, pandas.DataFrame, Corpus or path, optional
+        Documents to pre-fill the documents sheet with (the result of
+        :func:`policyquant.read_documents` with its metadata, a table or file
+        with at least ``doc_id``, headers as :func:`~policyquant.read_coding`
         recognises them, or a corpus whose documents to take).  Scores may
         be blank; everything given is validated first.  Columns the template
-        does not have are added after its own.
+        does not have are added after its own; a document's whole ``text``
+        is not written (its clauses are the units).  Suggested scores,
+        columns ``<key>_suggested`` (``DA_suggested``) with their basis in
+        ``<key>_basis`` or ``<key>_suggested_basis``, are shown as
+        suggestions, never as codes: see Notes.
+    units : Segmentation or pandas.DataFrame, optional
+        Clauses to pre-fill the units sheet with: the result of
+        :func:`policyquant.segment` or a table with ``unit_id``, ``doc_id``
+        and ``text`` (one row per clause, ids unique, every ``doc_id`` one of
+        ``documents`` when given).  The texts are written exactly as given
+        (line breaks included; text is never taken for a formula).  The
+        coding cells stay empty unless the table has ``instrument``,
+        ``objectives``, score or ``memo`` columns (a table coded in part);
+        other columns (headings, spans) are not written.
     units_rows, documents_rows : int
         How many rows of the units and documents sheets get the drop-down
         lists and prompts (at least as many documents rows as pre-filled
@@ -889,6 +1137,31 @@ def write_coding_template(
     UnknownFrameworkError
         If ``framework`` names no registered framework.
 
+    Notes
+    -----
+    *Suggested scores are never codes.*  A suggested document-level score
+    (``DA_suggested``, from the document's form and issuer) is written in its
+    own column, with its basis beside it, and as a comment on the document's
+    empty score cell; the score cell itself stays empty.  The coder confirms
+    a suggestion by typing it into the score cell (or copying the suggestion
+    column into it) and overrides it by typing another score.  What
+    :func:`~policyquant.read_coding` reads as the score is the score cell
+    only: a suggestion left unconfirmed leaves the cell empty, which
+    :func:`~policyquant.read_coding` reports as a missing score (sheet, row
+    and column) like any other, and the suggestion and basis columns are
+    read back as the documents' own text columns, a record of what was
+    suggested.  To accept
+    every suggestion without a coder, give the score column itself
+    (``documents.assign(DA=documents["DA_suggested"])``): that is then your
+    coding decision, made explicitly.
+
+    *No instrument.*  The instrument list ends with ``none`` (``无`` in
+    Chinese templates; the codebook sheet explains it): a clause that
+    carries no policy instrument is coded so, with its objectives and
+    scores left empty.  It is read back into :attr:`Corpus.not_coded
+    <policyquant.Corpus.not_coded>`, counted apart from the coded clauses;
+    an empty instrument cell is still an error.
+
     See Also
     --------
     policyquant.read_coding : Read the filled-in template.
@@ -905,18 +1178,32 @@ def write_coding_template(
     >>> book.sheetnames
     ['填写说明', '文件', '条款', '编码手册', '选项']
     >>> [cell.value for cell in book["条款"][1]]
-    ['条款编号', '文件编号', '条款内容', '政策工具', '政策目标', '作用范围', '措施力度']
+    ['条款编号', '文件编号', '条款内容', '政策工具', '政策目标', '作用范围', '措施力度', '备注']
 
     Coders fill it in (here with openpyxl) and it reads back as a corpus:
 
     >>> book["文件"].append(["P01", "示例文件", None, "国家级", None, 2023, None, 3])
-    >>> book["条款"].append(["P01-1-1", "P01", "……", "标准规范", "公共安全与利益；技术安全与创新", 5, 3])
+    >>> book["条款"].append(["P01-1-1", "P01", "……", "标准规范", "公共安全与利益；技术安全与创新", 5, 3, "试点？\\n待核对"])
     >>> book.save(path)
     >>> corpus = pq.read_coding(path, framework="wang2026")
-    >>> corpus.units.loc[0, ["instrument", "objectives"]].tolist()
-    ['standards_and_norms', ('public_safety', 'tech_innovation')]
+    >>> corpus.units.loc[0, ["instrument", "objectives", "memo"]].tolist()
+    ['standards_and_norms', ('public_safety', 'tech_innovation'), '试点？\\n待核对']
     >>> pq.efficacy(corpus).tolist()
     [24.0]
+
+    Pre-filled with documents (and a suggested ``DA``) and their clauses:
+
+    >>> import pandas as pd
+    >>> documents = pd.DataFrame({"doc_id": ["N01"], "title": ["生成式人工智能服务管理办法"],
+    ...                           "DA_suggested": [3], "DA_basis": ["办法: departmental rules"]})
+    >>> units = pd.DataFrame({"unit_id": ["N01-1-1", "N01-1-2"], "doc_id": ["N01", "N01"],
+    ...                       "text": ["第一条 为了促进……，制定本办法。", "第二条 提供者应当……"]})
+    >>> path = write_coding_template("wang2026", folder / "prefilled.xlsx", documents=documents, units=units)
+    >>> book = openpyxl.load_workbook(path)
+    >>> [cell.value for cell in book["units"]["A"][1:]]
+    ['N01-1-1', 'N01-1-2']
+    >>> book["documents"]["H2"].value is None, book["documents"]["H2"].comment.text[:13]
+    (True, 'Suggested: 3 ')
     """
     language = _check_language(language)
     path = _check_path(path)
@@ -933,11 +1220,15 @@ def write_coding_template(
     if isinstance(framework.scale, PMCScale) and not framework.instruments and not framework.objectives:
         # A PMC study codes policies, not clauses: one row per policy, one 0/1 column per
         # sub-variable, read back by `policyquant pmc` (the units sheet would hold nothing).
-        if documents is not None:
+        if documents is not None or units is not None:
             raise ValidationError(
                 f"framework {framework.name!r}: a PMC template is filled in one row per policy and "
-                "takes no pre-filled documents; leave documents out",
-                [{"column": "documents", "problem": "not used by a PMC template", "expected": "None"}],
+                "takes no pre-filled documents or units; leave documents and units out",
+                [
+                    {"column": name, "problem": "not used by a PMC template", "expected": "None"}
+                    for name, given in (("documents", documents), ("units", units))
+                    if given is not None
+                ],
             )
         return write_pmc_template(
             path, framework.scale, language=language, rows=documents_rows, force=force
@@ -945,6 +1236,12 @@ def write_coding_template(
     values, extras = (None, []) if documents is None else _prefilled_documents(documents, framework)
     if values is not None:
         documents_rows = max(documents_rows, len(values))
+        # The suggestions and their basis beside the template's own columns, before any other extra.
+        suggestion_columns = [c for pair in _suggestion_columns(extras, framework).values() for c in pair if c]
+        extras = [*suggestion_columns, *(c for c in extras if c not in suggestion_columns)]
+    unit_values = None if units is None else _prefilled_units(units, framework, values)
+    if unit_values is not None:
+        units_rows = max(units_rows, len(unit_values))
 
     from openpyxl import Workbook
 
@@ -967,12 +1264,17 @@ def write_coding_template(
     _write_data_sheet(
         document_sheet, document_columns, documents_rows, lists, list_column, values, extras, language
     )
-    _write_data_sheet(unit_sheet, unit_columns, units_rows, lists, list_column, None, (), language)
+    _write_data_sheet(unit_sheet, unit_columns, units_rows, lists, list_column, unit_values, (), language)
+    suggested = (
+        [] if values is None else _mark_suggestions(document_sheet, document_columns, extras, values, framework, language)
+    )
     _write_codebook(codebook_sheet, framework, language)
     objective_entries = next((c.entries for c in unit_columns if c.field == "objectives"), ()) or ()
     _write_instructions(
         instructions, framework, language, sheets, path.name, units_rows, documents_rows, objective_entries
     )
+    if suggested:
+        _explain_suggestions(instructions, suggested, language)
     workbook.properties.title = f"policyquant coding template: {framework.name}"
     workbook.properties.subject = framework.name
     workbook.properties.keywords = f"policyquant; framework={framework.name}; language={language}"

@@ -47,6 +47,9 @@ _SHEET_COLUMNS: dict[str, dict[str, str]] = {
     "zh": {"id": "编号", "doc_id": "文件", "text": "文本", "dimension": "编码维度", "decision": "裁决"},
 }
 
+#: The header of a coder's memo column, by language (the sheet as computed uses the English one).
+_MEMO_HEADERS = {"en": "{coder} memo", "zh": "{coder} 备注"}
+
 #: How an objective's presence reads in a sheet, by language.
 _PRESENT = {"en": ("Yes", "No"), "zh": ("是", "否")}
 
@@ -62,6 +65,10 @@ class DisagreementsResult(AnalysisTable):
     doc_id of a document-level score), ``doc_id``, ``text`` (the clause's
     text, or the document's title), ``dimension``, one per coder and an
     empty ``decision`` for the team to fill in, keys and codes as stored.
+    When a coder wrote memos, each coder's column is followed by their memo
+    on that unit (or document, for a document-level score):
+    ``"<coder> memo"`` (``"<coder> 备注"`` in Chinese), shown as written, so
+    that the adjudicator sees why each coder chose their code.
     ``to_frame(language=...)`` gives the same sheet for coders who read that
     language: headers (``编号``, ``文件``, ``文本``, ``编码维度``, ``裁决``),
     dimensions (``政策工具``) and each coder's code by its label
@@ -183,7 +190,9 @@ class DisagreementsResult(AnalysisTable):
                     for value in self.frame.loc[chosen, coder].tolist()
                 ]
             sheet[coder] = column
-        return sheet.rename(columns=headers)
+        memo = _MEMO_HEADERS["zh" if code == "zh" else "en"]
+        renamed = {_MEMO_HEADERS["en"].format(coder=c): memo.format(coder=c) for c in self.coders}
+        return sheet.rename(columns={**headers, **renamed})
 
 
 def _blank(value: Any) -> bool:
@@ -595,7 +604,11 @@ def disagreements(
         ``doc_id``, ``text`` (the clause's text, or the document's title),
         ``dimension``, one column per coder and an empty ``decision``, ready
         to fill in and pass to :func:`adjudicate`; ``to_frame(language=...)``
-        labels it for the coders.  A unit a coder did not code shows as missing
+        labels it for the coders.  When any coder wrote memos (a ``memo``
+        column of their units or documents), each coder's column is followed
+        by ``"<coder> memo"`` (``"<coder> 备注"``): that coder's memo on the
+        row's unit, or on the document for a document-level score, as
+        written; :func:`adjudicate` never reads it as a decision.  A unit a coder did not code shows as missing
         for that coder and counts as a disagreement only if the others differ
         among themselves.  Before 0.1 this function returned that DataFrame
         itself; DataFrame access on the result still works, with a
@@ -662,8 +675,47 @@ def disagreements(
     details = _details(coders, frame, known)
     frame.insert(1, "doc_id", details["doc_id"])
     frame.insert(2, "text", details["text"])
+    _insert_memos(coders, frame, known)
     frame["decision"] = pd.Series([None] * len(frame), index=frame.index, dtype=object)
     return DisagreementsResult(frame, tuple(coders), first.framework, language)
+
+
+def _insert_memos(coders: Mapping[str, Corpus], frame: pd.DataFrame, known: Mapping[str, _Dimension]) -> None:
+    """After each coder's column, their memo on the row's unit (or document): when any coder wrote one.
+
+    Memos are the coder's own (each corpus's ``memo`` column): a unit-level row shows
+    the unit's memo, a document-level row the document's.
+    """
+    tables: dict[str, dict[str, pd.Series]] = {}
+    for coder, corpus in coders.items():
+        tables[coder] = {}
+        for unit, table, key in (("unit", corpus.units, "unit_id"), ("document", corpus.documents, "doc_id")):
+            if "memo" in table.columns:
+                kept = table.loc[table["memo"].notna().to_numpy(dtype=bool), [key, "memo"]]
+                tables[coder][unit] = pd.Series(
+                    kept["memo"].to_numpy(dtype=object), index=kept[key].to_numpy(dtype=object)
+                )
+    if not any(len(memos) for found in tables.values() for memos in found.values()):
+        return
+    headers = {c: [h.format(coder=c) for h in _MEMO_HEADERS.values()] for c in coders}
+    taken = {*coders, "id", "doc_id", "text", "dimension", "decision"}
+    taken |= {header for language in _SHEET_COLUMNS.values() for header in language.values()}
+    clash = next((h for c in coders for h in headers[c] if h in taken), None)
+    if clash is not None:
+        raise ValidationError(
+            f"a coder is named {clash!r}, as another coder's memo column of the adjudication sheet is; "
+            "give the coders other names"
+        )
+    ids = frame["id"].astype(object)
+    by_document = frame["dimension"].map(lambda name: known[name].unit == "document").astype(bool)
+    for coder in coders:
+        memo = pd.Series(None, index=frame.index, dtype=object)
+        for unit, rows in (("unit", ~by_document), ("document", by_document)):
+            table = tables[coder].get(unit)
+            if table is not None and rows.any():
+                memo[rows] = ids[rows].map(table).astype(object)
+        memo = memo.where(memo.notna(), None)
+        frame.insert(frame.columns.get_loc(coder) + 1, headers[coder][0], memo)
 
 
 def _details(coders: Mapping[str, Corpus], frame: pd.DataFrame, known: Mapping[str, _Dimension]) -> pd.DataFrame:
@@ -707,7 +759,10 @@ def adjudicate(
     -------
     Corpus
         The first coder's documents and units with every adjudicated value
-        set.
+        set.  When coders wrote memos, its ``memo`` holds every coder's memo
+        on the unit or document, each after the coder's name
+        (``"Li: ...\n\nWang: ..."``): the agreed corpus is no single coder's.
+        Memo columns of the sheet are never read as decisions.
 
     Raises
     ------
@@ -775,7 +830,29 @@ def adjudicate(
     documents = (
         documents.assign(issuers=documents["issuers"].map("; ".join)) if "issuers" in documents else documents
     )
+    units, documents = _agreed_memos(coders, units, "unit_id"), _agreed_memos(coders, documents, "doc_id")
     return Corpus(documents, units, first.framework)
+
+
+def _agreed_memos(coders: Mapping[str, Corpus], table: pd.DataFrame, key: str) -> pd.DataFrame:
+    """The agreed table's ``memo``: every coder's memo on the row, each after its coder's name.
+
+    The agreed corpus is no single coder's work, so no coder's memos stand in it as its
+    own; none is dropped either: ``"Li: ...\n\nWang: ..."``, coders in their order.
+    """
+    ids = table[key].astype(object)
+    agreed = pd.Series(pd.NA, index=table.index, dtype="string")
+    found = False
+    for coder, corpus in coders.items():
+        own = corpus.units if key == "unit_id" else corpus.documents
+        if "memo" not in own.columns:
+            continue
+        found = True
+        memos = pd.Series(own["memo"].to_numpy(dtype=object), index=own[key].to_numpy(dtype=object))
+        memo = ids.map(memos[~memos.index.duplicated()]).astype("string")
+        labelled = coder + ": " + memo
+        agreed = agreed.where(memo.isna(), (agreed + "\n\n" + labelled).fillna(labelled))
+    return table.assign(memo=agreed.to_numpy(dtype=object)) if found else table
 
 
 def _read_sheet(path: Path) -> pd.DataFrame:

@@ -232,7 +232,8 @@ def check_plugin(
         problem = _scale_type_problem(key, registry.scale_type(key))
         if problem:
             problems.append(problem)
-    if not reports and not scale_types and not problems:
+    segmenters = tuple(key for key, owner in registry.segmenters().items() if owner == label)
+    if not reports and not scale_types and not segmenters and not problems:
         problems.append("it registered no framework and no scale type: its hooks never called register()")
     if problems:
         raise PluginCheckError(label, problems)

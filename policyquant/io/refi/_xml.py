@@ -205,6 +205,13 @@ def _refuse_unwritable(
             "text UTF-8 can encode: decode the original bytes with their real encoding, or "
             "replace the character (for example with U+FFFD) before writing"
         )
+    elif column == "memo":
+        # A memo is written into project.qde (a Note's PlainTextContent), so XML's rule holds.
+        thing = f"the memo of {owner_name} {owner!r}"
+        fix = (
+            "a memo without control characters (but tab and line breaks), U+FFFE, U+FFFF or "
+            "lone surrogates: remove or replace the character"
+        )
     else:
         thing = f"the {column} {owner!r}"
         fix = (
@@ -216,7 +223,7 @@ def _refuse_unwritable(
             "file": where,
             "column": column,
             # Around the character only: a clause may be pages long.
-            "value": value[max(0, at - 20) : at + 20] if column == "text" else value,
+            "value": value[max(0, at - 20) : at + 20] if column in ("text", "memo") else value,
             "problem": f"{thing} holds the character {code} at position {at}, {why}",
             "expected": fix,
         }

@@ -333,6 +333,17 @@ def read_qdpx(
     any passage of the document, or on the whole document, and scores the
     document.
 
+    *Memos.* A coder's memo on a unit is the text of the ``Note`` elements
+    that their selection of the span (or one of their codings on it) refers
+    to with ``NoteRef``, else the selection's ``Description`` (where QualCoder
+    and MAXQDA keep a coding's memo); a document's is the text of the Notes its
+    ``TextSource`` refers to, by their ``creatingUser`` (a Note of no user,
+    or of a user who coded nothing, is every coder's), else the source's
+    ``Description``.  Several memos on
+    one unit are joined by a blank line.  Every coder's corpus then has a
+    ``memo`` column (missing where a coder wrote none); a project without
+    memos gives none.
+
     *Problems.* A unit a coder gave two instruments, or two levels of one
     dimension, a document given two levels, a unit without an instrument,
     objective or a score the project uses, are listed in
@@ -404,14 +415,14 @@ def _read_project(
     mapper = _Mapper(framework, by_guid, own_mapping)
     user_names, users = _coder_names(root)
     project_user = _guid(root.get("creatingUserGUID"))
-    source_rows, texts, codings, skipped_sources = _read_sources(
+    source_rows, texts, codings, skipped_sources, memos = _read_sources(
         root, archive, where, by_guid, user_names, project_user
     )
     doc_ids, sources = _document_ids(source_rows)
     mapped, unmapped_rows, unmapped = _map_codings(codings, mapper, by_guid, doc_ids, path)
     order, unit_ids = _unit_ids(root, mapped, doc_ids)
     problems: list[dict[str, Any]] = list(skipped_sources)
-    corpora, _ = _build_corpora(framework, mapped, order, unit_ids, doc_ids, texts, where, problems)
+    corpora, _ = _build_corpora(framework, mapped, order, unit_ids, doc_ids, texts, where, problems, memos)
     result, users = _choose_coders(wanted_coders, user_names, users, codings, corpora, path, where, problems)
     problem_frame = pd.DataFrame(problems, columns=["coder", *PROBLEM_COLUMNS]).astype(object)
     codes = _code_table(tree, by_guid, mapper)
@@ -473,12 +484,15 @@ def _read_sources(
     by_guid: Mapping[str, _Code],
     user_names: dict[str, str],
     project_user: str,
-) -> tuple[list[dict[str, Any]], list[str], list[_Coding], list[dict[str, Any]]]:
+) -> tuple[list[dict[str, Any]], list[str], list[_Coding], list[dict[str, Any]], _Memos]:
     """Phase 1: the text sources, their selections and codings (``user_names`` gains unknown users).
 
     Sources other than text are skipped and returned as problems; codings that point
-    nowhere and selections outside their text are refused together.
+    nowhere and selections outside their text are refused together.  Also returns the
+    memos (:class:`_Memos`) of the selections and sources.
     """
+    notes = _read_notes(root, archive, where)
+    memos = _Memos()
     fatal: list[dict[str, Any]] = []
     source_rows: list[dict[str, Any]] = []
     texts: list[str] = []
@@ -519,6 +533,12 @@ def _read_sources(
         if text is None:
             continue
         position = len(texts)
+        referenced = [notes[g] for g in _note_refs(element) if g in notes]
+        for note_text, note_user in referenced:
+            memos.add(("document", coder_of(note_user) if _guid(note_user) else None, position), note_text)
+        if not referenced:
+            # Other programs keep a document's memo as the source's Description (QualCoder's file memo).
+            memos.add(("document", None, position), _description(element))
         texts.append(text)
         source_guid = _guid(element.get("guid"))
         count = 0
@@ -555,17 +575,28 @@ def _read_sources(
                     }
                 )
                 continue
+            owner = coder_of(selection.get("creatingUser"), element.get("creatingUser"), project_user)
+            referenced = [notes[g] for g in _note_refs(selection) if g in notes]
+            for note_text, _ in referenced:
+                memos.add(("unit", owner, position, start, end), note_text)
+            if not referenced:
+                # QualCoder and MAXQDA keep a coding's memo as its selection's Description.
+                memos.add(("unit", owner, position, start, end), _description(selection))
             for coding in _children(selection, "Coding"):
                 reference = _child(coding, "CodeRef")
                 code_guid = _guid(reference.get("targetGUID")) if reference is not None else ""
+                coder = coder_of(
+                    coding.get("creatingUser"),
+                    selection.get("creatingUser"),
+                    element.get("creatingUser"),
+                    project_user,
+                )
+                for guid in _note_refs(coding):
+                    if guid in notes:
+                        memos.add(("unit", coder, position, start, end), notes[guid][0])
                 codings.append(
                     _Coding(
-                        coder_of(
-                            coding.get("creatingUser"),
-                            selection.get("creatingUser"),
-                            element.get("creatingUser"),
-                            project_user,
-                        ),
+                        coder,
                         position,
                         start,
                         end,
@@ -602,7 +633,58 @@ def _read_sources(
             )
     if fatal:
         raise ValidationError(f"{where}: {len(fatal)} problem(s) in the project", fatal)
-    return source_rows, texts, codings, skipped_sources
+    return source_rows, texts, codings, skipped_sources, memos
+
+
+class _Memos:
+    """The memos of a project, by what they are on: ``("unit", coder, source, start, end)`` or
+    ``("document", coder, source)`` (coder None: a memo of nobody in particular, every coder's).
+
+    Several memos on one thing are kept in order, each once, and read as one, separated by a blank line.
+    """
+
+    def __init__(self) -> None:
+        self._found: dict[tuple[Any, ...], dict[str, None]] = {}
+
+    def add(self, key: tuple[Any, ...], text: str | None) -> None:
+        if text is not None and text.strip():
+            self._found.setdefault(key, {})[text] = None
+
+    def has(self, kind: str) -> bool:
+        return any(key[0] == kind for key in self._found)
+
+    def owners(self, kind: str) -> list[str]:
+        """The coders with memos of this kind, in the order first found."""
+        return list(dict.fromkeys(key[1] for key in self._found if key[0] == kind and key[1] is not None))
+
+    def get(self, *keys: tuple[Any, ...]) -> str | None:
+        texts = [text for key in keys for text in self._found.get(key, ())]
+        return "\n\n".join(dict.fromkeys(texts)) if texts else None
+
+
+def _note_refs(element: ET.Element) -> list[str]:
+    return [_guid(ref.get("targetGUID")) for ref in _children(element, "NoteRef")]
+
+
+def _description(element: ET.Element) -> str | None:
+    description = _child(element, "Description")
+    return description.text if description is not None else None
+
+
+def _read_notes(root: ET.Element, archive: _Archive | None, where: str) -> dict[str, tuple[str, str | None]]:
+    """The project's Notes: ``{guid: (text, creating user GUID)}``, their text inline or in the archive."""
+    found: dict[str, tuple[str, str | None]] = {}
+    element = _child(root, "Notes")
+    for n, note in enumerate(_children(element, "Note") if element is not None else [], 1):
+        if archive is None and _child(note, "PlainTextContent") is None:
+            continue  # a bare project.qde holds no files: a Note kept in one has no text here
+        name = (note.get("name") or "").strip()
+        locator = f"Note {name!r}" if name else f"Note[{n}]"
+        # A Note without any text is no memo; one naming a missing file is refused as a source is.
+        text, _ = _source_text(note, archive, where, locator, [])  # type: ignore[arg-type]
+        if text is not None:
+            found[_guid(note.get("guid"))] = (text, note.get("creatingUser") or note.get("modifyingUser"))
+    return found
 
 
 def _document_ids(source_rows: list[dict[str, Any]]) -> tuple[list[str], pd.DataFrame]:
@@ -775,8 +857,16 @@ def _build_corpora(
     texts: list[str],
     where: str,
     problems: list[dict[str, Any]],
+    memos: _Memos | None = None,
 ) -> tuple[dict[str, Corpus], dict[str, int]]:
-    """One corpus per coder from the mapped codings; what cannot be used goes to ``problems``."""
+    """One corpus per coder from the mapped codings; what cannot be used goes to ``problems``.
+
+    A unit's memo is its coder's (the memos of their selection and codings of its span);
+    a document's is its coder's and those of nobody in particular.  Every coder's corpus
+    has a ``memo`` column when the project holds any memo of that kind.
+    """
+    memos = memos or _Memos()
+    unit_memos, document_memos = memos.has("unit"), memos.has("document")
     scale = framework.scale
     unit_dims = [d.key for d in scale.dimensions_for("unit")] if scale is not None else []
     doc_dims = [d.key for d in scale.dimensions_for("document")] if scale is not None else []
@@ -846,6 +936,8 @@ def _build_corpora(
             missing, conflicts = [], []
             row: dict[str, Any] = {"unit_id": unit_ids[span], "doc_id": doc_ids[span[0]]}
             row["text"] = texts[span[0]][span[1] : span[2]]
+            if unit_memos:
+                row["memo"] = memos.get(("unit", coder, *span))
             if framework.instruments:
                 found = cell.get("instrument", set())
                 if len(found) > 1:
@@ -918,12 +1010,18 @@ def _build_corpora(
         documents_frame = pd.DataFrame({"doc_id": [doc_ids[s] for s in kept_docs]})
         for dim in doc_dims:
             documents_frame[dim] = [doc_scores[s][dim] for s in kept_docs]
+        if document_memos:
+            # A document's Notes by users who coded nothing here are nobody's in particular: every coder's.
+            others = [None, *(user for user in memos.owners("document") if user not in counts)]
+            documents_frame["memo"] = [
+                memos.get(("document", coder, s), *(("document", user, s) for user in others)) for s in kept_docs
+            ]
         columns = ["unit_id", "doc_id", "text"]
         if framework.instruments:
             columns.append("instrument")
         if framework.objectives:
             columns.append("objectives")
-        units_frame = pd.DataFrame(unit_rows, columns=[*columns, *unit_dims])
+        units_frame = pd.DataFrame(unit_rows, columns=[*columns, *unit_dims, *(["memo"] if unit_memos else [])])
         corpora[coder] = Corpus(
             documents_frame, units_frame, framework, sources={"documents": where, "units": where}
         )
@@ -933,25 +1031,50 @@ def _build_corpora(
 # --------------------------------------------------------------------------
 # Writing projects.
 
+#: The date written on every Note (the date of the archive's members): not when the memo was
+#: written, which a corpus does not record.
+_NOTE_DATE = "1980-01-01T00:00:00Z"
+
+
+def _memos(corpus: Corpus) -> tuple[dict[str, str], dict[str, str]]:
+    """A coder's memos: ``{unit_id: memo}`` and ``{doc_id: memo}``, blank memos left out."""
+    found = []
+    for table, key in ((corpus.units, "unit_id"), (corpus.documents, "doc_id")):
+        if "memo" not in table.columns:
+            found.append({})
+            continue
+        kept = table.loc[table["memo"].notna().to_numpy(dtype=bool), [key, "memo"]]
+        found.append(dict(zip(kept[key].tolist(), kept["memo"].tolist(), strict=True)))
+    return found[0], found[1]
+
 
 def write_qdpx(
-    corpus_or_coders: Corpus | Mapping[str, Corpus],
+    corpus_or_coders: Any,
     path: str | os.PathLike[str],
     *,
     framework: str | Framework | None = None,
+    documents: Any = None,
 ) -> Path:
     """Write coded corpora as a REFI-QDA project (``.qdpx``) that QDA programs import.
 
+    Or, given segmented units, a project to code in a QDA program: see *Sources to code* below.
+
     Parameters
     ----------
-    corpus_or_coders : Corpus or mapping of str to Corpus
+    corpus_or_coders : Corpus, mapping of str to Corpus, Segmentation or DataFrame
         One coder's corpus (written as the user ``coder``) or
         ``{coder name: corpus}`` for several coders of the same documents.
+        Or the units still to code: the result of :func:`policyquant.segment`
+        or a table with ``unit_id``, ``doc_id`` and ``text`` (and ``start``,
+        ``end``, the unit's span in its document).
     path : path-like
         The archive to write (conventionally ``*.qdpx``).
     framework : str or Framework, optional
         The framework whose codebook to write; by default the corpora's
-        (which must all use the same one).
+        (which must all use the same one); ``"wang2026"`` for units to code.
+    documents : DocumentSet or pandas.DataFrame, optional
+        With units to code: the documents they were cut from (``doc_id`` and
+        ``text``), so that each source is the whole document.
 
     Returns
     -------
@@ -986,8 +1109,41 @@ def write_qdpx(
     since the text lives in the source file and not in the XML; a unit
     without text is an empty selection, read back as missing text.
     Document-level scores are coded on a selection of the whole text (the
-    coder's own).  Document metadata other than the id (title, issuers, dates) is not
-    written.  GUIDs are name-based and no timestamps are written, so the same
+    coder's own).  Document metadata other than the id and the memo (title,
+    issuers, dates) is not written.
+
+    *Memos.* A memo belongs to its coder, like a code: each coder's corpus
+    keeps its own in ``units["memo"]`` and ``documents["memo"]`` (units may be
+    coded by several coders, each with reasons of their own).  A unit's memo
+    becomes a ``Note`` in the project's ``Notes``, owned by the coder
+    (``creatingUser``) and holding the text (``PlainTextContent``), referenced
+    by a ``NoteRef`` from that coder's selection of the unit; it is also the
+    selection's ``Description``, where QualCoder and MAXQDA read a coding's
+    memo.  A document's memo is a coder's Note referenced from the document's
+    ``TextSource``, and the source's ``Description`` (QualCoder's file memo:
+    with several coders, each memo after its coder's name).  Memos are written exactly (line breaks, ``\r`` and
+    leading or trailing spaces included); one holding a character XML 1.0
+    cannot hold is refused, naming the unit or document and coder.  Every
+    Note carries the fixed date 1980-01-01T00:00:00Z (QualCoder's import fails
+    on a Note without a date), which is not when the memo was written.
+
+    *Sources to code.*  Given units rather than corpora, the project holds
+    the framework's codebook, no users and no codings: each document is a
+    text source (named by its ``doc_id``) holding the document's whole text
+    when ``documents`` are given (preamble, signature and attachments
+    included), else its units' texts separated by blank lines; each unit is
+    a ``PlainTextSelection`` of its span, named by its ``unit_id``, with no
+    coding (the standard allows a selection without codings).  The span is
+    the unit's ``start`` and ``end`` when given, else where its text is
+    found in the document after the previous unit's; a unit whose text is
+    not its document's there is refused, naming it.  Coders code in the QDA
+    program; :func:`read_qdpx` gives a coding on a unit's span that unit's
+    id (a span a coder marks otherwise gets ``<doc_id>:<start>-<end>``), and
+    document-level scores are coded on any passage of the document.  A
+    program that drops selections without codings on import (QualCoder does)
+    shows the documents only; its coders then mark each clause themselves.
+
+    GUIDs are name-based and no other timestamps are written, so the same
     corpora give the same bytes; the ``project.qde`` validates against the
     standard's ``Project.xsd``.
 
@@ -1001,6 +1157,18 @@ def write_qdpx(
     >>> zipfile.ZipFile(target).namelist()[0]
     'project.qde'
     """
+    if isinstance(corpus_or_coders, pd.DataFrame) or hasattr(corpus_or_coders, "to_frame"):
+        # Units not yet coded: sources for coders who code in a QDA program.
+        from .sources import write_source_project
+
+        return write_source_project(
+            corpus_or_coders, path, get_framework("wang2026" if framework is None else framework), documents
+        )
+    if documents is not None:
+        raise ValidationError(
+            "write_qdpx: documents= goes with units to code (a Segmentation or a DataFrame of units), "
+            "not with coded corpora, whose documents they hold"
+        )
     if isinstance(corpus_or_coders, Corpus):
         coders: dict[str, Corpus] = {"coder": corpus_or_coders}
     elif isinstance(corpus_or_coders, Mapping) and corpus_or_coders:
@@ -1065,6 +1233,14 @@ def write_qdpx(
         _refuse_unwritable(records, "documents", "doc_id", doc_id, doc_id)
     for coder in coders:
         _refuse_unwritable(records, "coders", "coder", coder, coder)
+    memos = {coder: _memos(corpus) for coder, corpus in coders.items()}
+    for coder, (unit_memos, doc_memos) in memos.items():
+        for where, found in (("units", unit_memos), ("documents", doc_memos)):
+            for owner, memo in found.items():
+                before = len(records)
+                _refuse_unwritable(records, where, "memo", memo, owner)
+                if len(records) > before:
+                    records[-1]["problem"] += f" (coder {coder!r})"
     if records:
         raise ValidationError(
             f"the corpora cannot be written as one REFI-QDA project ({len(records)} problem(s))", records
@@ -1094,6 +1270,25 @@ def write_qdpx(
         coder: corpus.documents.set_index("doc_id", drop=False) for coder, corpus in coders.items()
     }
     members: list[tuple[str, bytes]] = []
+    notes = ET.Element(ns + "Notes")
+
+    def note(coder: str, kind: str, owner: str, memo: str) -> str:
+        """A Note holding a coder's memo on a unit or document; returns its GUID for the NoteRef."""
+        guid = str(uuid.uuid5(_GUID_NAMESPACE, f"note\x1f{kind}\x1f{owner}\x1f{coder}")).upper()
+        element = ET.SubElement(
+            notes,
+            ns + "Note",
+            {
+                "guid": guid,
+                "name": owner,
+                "creatingUser": user_guids[coder],
+                # QualCoder's import fails on a Note without a date; a fixed one (the archive
+                # members' own) keeps the same corpora giving the same bytes.
+                "creationDateTime": _NOTE_DATE,
+            },
+        )
+        ET.SubElement(element, ns + "PlainTextContent").text = memo
+        return guid
 
     def coding(selection: ET.Element, coder: str, part: str, key: str, where: str) -> None:
         element = ET.SubElement(
@@ -1156,6 +1351,9 @@ def write_qdpx(
             {"guid": source_guid, "name": doc_id, "plainTextPath": f"internal://{member}"},
         )
         whole = next((u for u, s in spans.items() if s == (0, len(text))), None)
+        note_refs: list[tuple[ET.Element, str]] = []
+        source_notes: list[str] = []
+        source_memos: list[str] = []
         for coder in coders:
             # One selection per coder and unit, owned by the coder: QualCoder takes a coding's
             # user from its selection alone, and merges identical codings of one user.
@@ -1167,6 +1365,13 @@ def write_qdpx(
                 row = units.loc[unit_id]
                 here = f"{doc_id}\x1f{unit_id}"
                 element = selection(source, made, coder, unit_id, unit_id, spans[unit_id])
+                memo = memos[coder][0].get(unit_id)
+                if memo is not None:
+                    # The selection's Description is where QualCoder and MAXQDA keep a coding's
+                    # memo; the Note (referenced after the codings, as the schema orders them)
+                    # is the standard's own.
+                    ET.SubElement(element, ns + "Description").text = memo
+                    note_refs.append((element, note(coder, "unit", unit_id, memo)))
                 if framework.instruments:
                     coding(element, coder, "instrument", row["instrument"], here)
                 for key in row["objectives"] if framework.objectives else ():
@@ -1178,6 +1383,10 @@ def write_qdpx(
             documents = by_coder_docs[coder]
             if doc_id not in documents.index:
                 continue
+            memo = memos[coder][1].get(doc_id)
+            if memo is not None:
+                source_notes.append(note(coder, "document", doc_id, memo))
+                source_memos.append(memo if len(coders) == 1 else f"{coder}: {memo}")
             for dimension in doc_dims:
                 if dimension.key in documents.columns and pd.notna(documents.loc[doc_id, dimension.key]):
                     score = _score_text(documents.loc[doc_id, dimension.key])
@@ -1189,6 +1398,20 @@ def write_qdpx(
                         else selection(source, made, coder, "\x00(document)", doc_id, (0, len(text)))
                     )
                     coding(element, coder, "level", f"{dimension.key}={score}", f"{doc_id}\x1f(document)")
+        # NoteRefs close their element's content: after every coding of a selection, after every
+        # selection of a source.
+        for element, guid in note_refs:
+            ET.SubElement(element, ns + "NoteRef", {"targetGUID": guid})
+        for guid in source_notes:
+            ET.SubElement(source, ns + "NoteRef", {"targetGUID": guid})
+        if source_memos:
+            # The source's Description (first in its content) is QualCoder's file memo: one text,
+            # so several coders' memos each follow their coder's name.
+            description = ET.Element(ns + "Description")
+            description.text = "\n\n".join(source_memos)
+            source.insert(0, description)
+    if len(notes):
+        root.append(notes)
     target = Path(path)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -1,0 +1,1314 @@
+"""Clause segmentation: cut policy documents into numbered units, as a study codes them.
+
+:func:`segment` cuts each document into units and numbers them
+``<doc_id>-<chapter>-<article>`` (chapter ``0`` in a document without
+chapters), the way the reference study numbers its 670 clauses ("policy text -
+chapter - clause").  It recognises
+
+* the structure of laws and regulations: 编 / 分编 (parts), 章 (chapters),
+  节 (sections), 条 (articles, with inserted articles such as 第十条之一) and,
+  inside an article, its items （一）（二）... and its paragraphs (款), with
+  Chinese numerals (零 〇 两 十 百 千 included) or Arabic ones;
+* the outline numbering of 意见 / 通知 / 方案 (一、 （一） 1. （1） ①) in
+  documents without articles;
+* English headings: ``Part I``, ``Chapter II``, ``Section 3``, ``Article 12``;
+* Markdown headings (``## 第一章 总则``) and indentation with spaces, tabs or
+  the full-width space U+3000.
+
+A heading is recognised only at the beginning of a line (paragraph) and
+followed by white space or the end of the line, so a cross-reference inside a
+sentence ("依照本法第十二条的规定") or at the start of one ("第三条规定的...")
+never starts a unit.  Every heading in a document is found by one regular
+expression pass over its whole text.
+
+Other numbering schemes plug in through the ``policyquant_register_segmenters``
+hook (:mod:`policyquant.hookspecs`); the built-in units ``article``, ``item``,
+``paragraph`` and ``sentence`` are registered through the same hook.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from policyquant.documents import segment
+>>> text = "第一章 总则\\n第一条 为了规范管理，制定本办法。\\n第二条 本办法适用于全省。\\n第二章 附则\\n第三条 本办法自发布之日起施行。"
+>>> result = segment(pd.DataFrame({"doc_id": ["D1"], "text": [text]}))
+>>> result.to_frame()[["unit_id", "chapter_title", "article_label"]].to_numpy().tolist()
+[['D1-1-1', '总则', '第一条'], ['D1-1-2', '总则', '第二条'], ['D1-2-3', '附则', '第三条']]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import PluginError, ValidationError
+from ..hookspecs import hookimpl
+from ..results import FrameResult
+from ._frame import documents_frame
+
+__all__ = [
+    "UNITS",
+    "Segmentation",
+    "chinese_numeral",
+    "parse_numeral",
+    "segment",
+]
+
+#: The units the built-in segmenters cut documents into.
+UNITS = ("article", "item", "paragraph", "sentence")
+
+# ---------------------------------------------------------------------------
+# Numerals
+# ---------------------------------------------------------------------------
+
+_DIGIT_VALUES = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_UNIT_VALUES = {"十": 10, "百": 100, "千": 1000}
+_WIDE = str.maketrans("０１２３４５６７８９", "0123456789")
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
+_CIRCLED = {chr(0x2460 + n): n + 1 for n in range(20)}
+_numeral_cache: dict[str, int | None] = {}
+
+
+def _parse_chinese(text: str) -> int | None:
+    if not text:
+        return None
+    if not any(ch in _UNIT_VALUES for ch in text):
+        # Digit by digit, as years are written (二〇二一); a single digit is the same either way.
+        if all(ch in _DIGIT_VALUES for ch in text) and (len(text) == 1 or text[0] not in "零〇"):
+            return int("".join(str(_DIGIT_VALUES[ch]) for ch in text))
+        return None
+    total = 0
+    digit: int | None = None
+    last_unit = 10_000
+    zero = False  # a 零 since the last unit: the next digit is in the ones place
+    for position, ch in enumerate(text):
+        if ch in _UNIT_VALUES:
+            unit = _UNIT_VALUES[ch]
+            # After 零 a place must have been skipped: 一千零一十 is 1010, 一百零一十 is no numeral.
+            if unit >= last_unit or (zero and unit * 10 >= last_unit):
+                return None
+            if digit is None:
+                # 十 alone stands for 一十 (十五, 一百十, 一千零十); 百 and 千 need their digit.
+                if unit != 10:
+                    return None
+                digit = 1
+            total += digit * unit
+            digit = None
+            last_unit = unit
+            zero = False
+        elif ch in "零〇":
+            if digit is not None or zero or position == 0 or last_unit == 10:
+                return None
+            zero = True
+        elif ch in _DIGIT_VALUES:
+            if digit is not None:
+                return None
+            digit = _DIGIT_VALUES[ch]
+        else:
+            return None
+    if zero and digit is None:
+        return None
+    if digit is not None:
+        # 一百零五 is 105; 一百五 (no 零) is the colloquial 150: the digit takes the next place down.
+        total += digit if zero or last_unit == 10 else digit * (last_unit // 10)
+    return total
+
+
+def _parse_roman(text: str) -> int | None:
+    upper = text.upper()
+    if not upper or any(ch not in _ROMAN for ch in upper):
+        return None
+    total = 0
+    for ch, following in zip(upper, [*upper[1:], ""], strict=True):
+        value = _ROMAN[ch]
+        total += -value if following and _ROMAN[following] > value else value
+    # Only the canonical spelling is a numeral: IIII, VX and the like are refused.
+    return total if 0 < total < 4000 and _roman(total) == upper else None
+
+
+def _roman(number: int) -> str:
+    parts = []
+    for value, letters in (
+        (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+        (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+    ):  # fmt: skip
+        count, number = divmod(number, value)
+        parts.append(letters * count)
+    return "".join(parts)
+
+
+def parse_numeral(text: str) -> int | None:
+    """The value of a numeral as headings write it: Chinese, Arabic (also full-width), Roman or circled.
+
+    Chinese numerals may use 零 or 〇 for zero, 两 for two, 十 百 千 as units
+    (一百零一, 一百一十, 十五, 两百), or be written digit by digit (二〇二一).
+    Anything that is not exactly one numeral gives ``None`` rather than a
+    guess.
+
+    Parameters
+    ----------
+    text : str
+        The numeral, without 第 or 条.
+
+    Returns
+    -------
+    int or None
+
+    Examples
+    --------
+    >>> from policyquant.documents.segmentation import parse_numeral
+    >>> [parse_numeral(t) for t in ("十", "十五", "一百零一", "一百一十", "两千零二十", "二〇二一", "１２", "XIV", "③")]
+    [10, 15, 101, 110, 2020, 2021, 12, 14, 3]
+    >>> parse_numeral("十十") is None, parse_numeral("一二百") is None
+    (True, True)
+    """
+    cached = _numeral_cache.get(text, -1)
+    if cached != -1:
+        return cached  # type: ignore[return-value]
+    value: int | None
+    plain = text.translate(_WIDE)
+    if plain.isdigit() and plain.isascii():
+        value = int(plain)
+    elif text in _CIRCLED:
+        value = _CIRCLED[text]
+    elif (text and text[0] in _ROMAN) or (text and text[0] in "ivxlcdm"):
+        value = _parse_roman(text)
+    else:
+        value = _parse_chinese(text)
+    if len(_numeral_cache) < 100_000:
+        _numeral_cache[text] = value
+    return value
+
+
+def chinese_numeral(number: int) -> str:
+    """``number`` (0 to 9999) in Chinese numerals as articles are numbered: 十, 十五, 一百零一.
+
+    Examples
+    --------
+    >>> from policyquant.documents.segmentation import chinese_numeral
+    >>> [chinese_numeral(n) for n in (0, 10, 15, 101, 110, 1010, 2020)]
+    ['零', '十', '十五', '一百零一', '一百一十', '一千零一十', '二千零二十']
+    """
+    if not 0 <= number <= 9999:
+        raise ValueError(f"chinese_numeral writes 0 to 9999, got {number}")
+    digits = "零一二三四五六七八九"
+    if number < 10:
+        return digits[number]
+    parts = []
+    zero = False
+    for unit, name in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit = number // unit % 10
+        if digit:
+            if zero and parts:
+                parts.append("零")
+            parts.append(("" if unit == 10 and number < 20 else digits[digit]) + name)
+            zero = False
+        else:
+            zero = True
+    return "".join(parts)
+
+
+# ---------------------------------------------------------------------------
+# The heading pattern: one pass over a document finds every heading in it
+# ---------------------------------------------------------------------------
+
+_CN = "零〇一二三四五六七八九十百千两"
+_NUM = f"[{_CN}0-9０-９]+"
+# White space within a line: spaces, tabs, U+3000, the en space U+2002 of some Markdown texts, ...
+_WS = r"[^\S\n]"
+# After a heading word: white space or the end of the line.  "第三条规定的" and
+# "第十二条的" are cross-references, not headings.
+_END = f"(?={_WS}|$)"
+
+# Each alternative is one named group around the numbers it captures: the
+# group that closes last (match.lastgroup) names the kind of heading found.
+_HEADINGS = re.compile(
+    rf"""
+    ^(?P<indent>{_WS}*(?:\#{{1,6}}{_WS}+)?{_WS}*)
+    (?:
+        (?P<k_part>第(?P<part>{_NUM})(?P<partword>分编|编){_END})
+      | (?P<k_chapter>第(?P<chapter>{_NUM})章{_END})
+      | (?P<k_section>第(?P<section>{_NUM})节{_END})
+      | (?P<k_article>第(?P<article>{_NUM})条(?:之(?P<insert>{_NUM}))?{_END})
+      | (?P<k_en>(?P<en>Part|PART|Chapter|CHAPTER|Section|SECTION|Article|ARTICLE){_WS}+
+            (?P<ennum>[0-9]+|[IVXLCDM]+)(?:[.:](?![0-9]))?(?={_WS}*$|{_WS}+[^a-z\s]|(?<=[.:])))
+      | (?P<k_o1>(?P<o1>[{_CN}]+)、)
+      | (?P<k_o2>[（(](?P<o2>[{_CN}]+)[）)])
+      | (?P<k_o3>(?P<o3>[0-9０-９]{{1,3}})(?:[.．](?![0-9０-９])|、))
+      | (?P<k_o4>[（(](?P<o4>[0-9０-９]{{1,3}})[）)])
+      | (?P<k_o5>(?P<o5>[\u2460-\u2473]))
+      | (?P<k_attachment>(?:附件|附表|附录)[{_CN}0-9０-９]*(?=[:：]|{_WS}|$)|附[:：]
+            |(?:Annex|ANNEX|Appendix|APPENDIX|Attachment|ATTACHMENT)(?:{_WS}+[0-9A-Z]{{1,4}})?(?=[.:]|{_WS}|$))
+    )
+    [^\n]*
+    """,
+    re.MULTILINE | re.VERBOSE,
+)
+
+#: The article heading alone (a line beginning 第X条 or 第X条之Y, then white space).
+ARTICLE_PATTERN = re.compile(rf"^{_WS}*第{_NUM}条(?:之{_NUM})?{_END}", re.MULTILINE)
+
+_DATE_LINE = re.compile(
+    rf"{_WS}*(?:[0-9０-９]{{4}}[年./-][0-9０-９]{{1,2}}[月./-][0-9０-９]{{1,2}}日?"
+    rf"|[〇零一二三四五六七八九]{{4}}年[{_CN}]{{1,3}}月[{_CN}]{{1,3}}日){_WS}*"
+)
+_NOTE_LINE = re.compile(rf"{_WS}*[（(]此件[^\n]*[）)]{_WS}*")
+_SENTENCE_PUNCTUATION = frozenset("。，；：！？,;!?")
+_PARAGRAPHS = re.compile(r"[^\n]*\S[^\n]*")
+_SENTENCES = re.compile(r"[^\s。！？!?][^。！？!?\n]*(?:[。！？!?]+[”’」』）)\"']*|(?=\n)|$)|[。！？!?]+")
+
+_OUTLINE = ("o1", "o2", "o3", "o4", "o5")
+_ORDER = ("part", "subpart", "chapter", "section", "article", "item")
+_LEVEL_WORDS = {"part": "编", "subpart": "分编", "chapter": "章", "section": "节", "article": "条"}
+
+#: The columns of the units table (``item``, ``paragraph`` or ``sentence`` and its label follow ``article``).
+UNIT_COLUMNS = (
+    "unit_id", "doc_id", "kind", "chapter", "article", "insert", "text", "start", "end", "line",
+    "part", "part_label", "part_title", "subpart", "subpart_label", "subpart_title",
+    "chapter_label", "chapter_title", "section", "section_label", "section_title", "article_label",
+)  # fmt: skip
+_NUMBER_COLUMNS = ("part", "subpart", "section")
+_TEXT_COLUMNS = ("part_label", "part_title", "subpart_label", "subpart_title", "chapter_label", "chapter_title",
+                 "section_label", "section_title", "article_label")  # fmt: skip
+
+#: The columns of the headings table.
+HEADING_COLUMNS = ("doc_id", "level", "number", "label", "title", "start", "end", "line")
+
+#: The columns of the problems table.
+PROBLEM_COLUMNS = ("doc_id", "problem", "level", "found", "expected", "start", "line", "message")
+
+#: Kinds of unit: numbered text, the text before the first heading, a whole unstructured
+#: document, and what closes a document.
+KINDS = ("clause", "preamble", "text", "signature", "date", "note", "attachment")
+
+_ZH_COLUMNS = {
+    "unit_id": "单元编号", "doc_id": "文件编号", "kind": "类型", "chapter": "章", "article": "条",
+    "insert": "之", "item": "项", "item_label": "项号", "paragraph": "段", "sentence": "句", "text": "文本",
+    "start": "起点", "end": "终点", "line": "行", "part": "编", "part_label": "编号", "part_title": "编名",
+    "subpart": "分编", "subpart_label": "分编号", "subpart_title": "分编名", "chapter_label": "章号",
+    "chapter_title": "章名", "section": "节", "section_label": "节号", "section_title": "节名",
+    "article_label": "条号", "problem": "问题", "level": "层级", "found": "所见", "expected": "应为",
+    "message": "说明",
+}  # fmt: skip
+
+
+def _label_of(level: str, number: int, like: str = "") -> str:
+    """How the heading numbered ``number`` is written, in the style of the label ``like`` (第X条, Article 3, （三）)."""
+    word = _LEVEL_WORDS.get(level)
+    if like[:1].isascii() and like[:1].isalpha():
+        english, _, numeral = like.partition(" ")
+        roman = numeral.strip().rstrip(".:").isalpha()
+        return f"{english} {_roman(number) if roman and 0 < number < 4000 else number}"
+    if like and not like.startswith("第"):
+        core = like.strip("（()）、.．")
+        before, _, after = like.partition(core)
+        if core and core[0] in _CN and 0 <= number <= 9999:
+            core = chinese_numeral(number)
+        elif core in _CIRCLED and 1 <= number <= 20:
+            core = chr(0x2460 + number - 1)
+        else:
+            core = str(number)
+        return before + core + after
+    if word and 0 <= number <= 9999:
+        return f"第{chinese_numeral(number)}{word}"
+    return f"({number})"
+
+
+def _describe(level: str, number: int, insert: int, like: str = "") -> str:
+    return _label_of(level, number, like) + (f"之{chinese_numeral(insert)}" if insert and 0 <= insert <= 9999 else "")
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """``start, end`` narrowed to leave out white space at either end."""
+    piece = text[start:end]
+    stripped = piece.lstrip()
+    start += len(piece) - len(stripped)
+    return start, start + len(stripped.rstrip())
+
+
+_K_PART, _K_CHAPTER, _K_SECTION, _K_ARTICLE, _K_EN = 0, 1, 2, 3, 4
+_K_OUTLINE = (5, 6, 7, 8, 9)
+_K_ATTACHMENT = 10
+_KIND_CODES = {
+    "k_part": 0, "k_chapter": 1, "k_section": 2, "k_article": 3, "k_en": 4,
+    "k_o1": 5, "k_o2": 6, "k_o3": 7, "k_o4": 8, "k_o5": 9, "k_attachment": 10,
+}  # fmt: skip
+_PART, _SUBPART, _CHAPTER, _SECTION, _ARTICLE, _ITEM = range(6)
+_HEADING_LEVELS = (_PART, _SUBPART, _CHAPTER, _SECTION)
+_GROUP_CODES = np.full(_HEADINGS.groups + 1, -1, dtype=np.int64)
+for _name, _code in _KIND_CODES.items():
+    _GROUP_CODES[_HEADINGS.groupindex[_name]] = _code
+_label_cache: dict[tuple[int, str], tuple[int, int]] = {}
+
+
+def _problem(problem: str, level: str, found: str, expected: str, start: int, message: str) -> dict[str, Any]:
+    return {"problem": problem, "level": level, "found": found, "expected": expected, "start": start, "message": message}
+
+
+def _label_number(code: int, label: str) -> tuple[int, int]:
+    """The number (-1 when unreadable) and the inserted number (之X, else 0) of a heading label."""
+    key = (code, label)
+    cached = _label_cache.get(key)
+    if cached is not None:
+        return cached
+    insert = 0
+    if code == _K_ARTICLE:
+        body = label[1:].rstrip()
+        head, _, tail = body.partition("之")
+        number = parse_numeral(head.removesuffix("条"))
+        if tail:
+            insert = parse_numeral(tail) or 0
+    elif code == _K_PART:
+        number = parse_numeral(label[1:].removesuffix("分编").removesuffix("编"))
+    elif code in (_K_CHAPTER, _K_SECTION):
+        number = parse_numeral(label[1:-1])
+    elif code == _K_EN:
+        number = parse_numeral(label.split()[1].rstrip(".:"))
+    elif code in (5, 7):
+        number = parse_numeral(label[:-1])
+    elif code in (6, 8):
+        number = parse_numeral(label[1:-1])
+    else:
+        number = parse_numeral(label)
+    result = (-1 if number is None else number, insert)
+    if len(_label_cache) < 100_000:
+        _label_cache[key] = result
+    return result
+
+
+def _forward(values: np.ndarray, doc: np.ndarray) -> np.ndarray:
+    """``values`` with each -1 replaced by the last value before it in the same document (-2 where there is none)."""
+    series = pd.Series(np.where(values == -1, np.nan, values))
+    return series.groupby(doc, sort=False).ffill().fillna(-2).to_numpy(dtype=np.int64)
+
+
+def _segment_texts(texts: list[str], items: bool) -> tuple[dict[str, Any], list[dict[str, Any]], str, np.ndarray]:
+    """Units and problems of many documents at once, cut at their articles (or outline clauses).
+
+    The documents are joined with newlines and scanned by one pass of the
+    heading pattern; everything after that works on arrays of the headings
+    found, except the few steps that look at a unit's own text.  Returns the
+    units as columns (offsets into the joined text), the problems, the joined
+    text and where each document starts in it.
+    """
+    count = len(texts)
+    lengths = np.fromiter((len(text) for text in texts), dtype=np.int64, count=count)
+    doc_start = np.zeros(count, dtype=np.int64)
+    if count:
+        doc_start[1:] = np.cumsum(lengths + 1)[:-1]
+    doc_end = doc_start + lengths
+    joined = "\n".join(texts)
+    # The one pass: per heading only the offsets and the number of the alternative that
+    # matched are taken (lastindex: the alternative's group closes last); the rest is arrays.
+    found = [(m.start(), m.lastindex, m.end(1), m.end(m.lastindex), m.end()) for m in _HEADINGS.finditer(joined)]  # type: ignore[arg-type]
+    columns = np.array(found, dtype=np.int64).reshape(-1, 5)
+    pos, group, content, label_end, line_end = columns.T
+    code = _GROUP_CODES[group]
+    doc = np.searchsorted(doc_start, pos, side="right") - 1
+    problems: list[dict[str, Any]] = []
+
+    english = np.full(len(pos), "", dtype=object)
+    is_en = code == _K_EN
+    if is_en.any():
+        english[is_en] = [joined[content[i] : label_end[i]].split()[0].lower() for i in np.flatnonzero(is_en)]
+    en_article = english == "article"
+    doc_en_article = np.bincount(doc[en_article], minlength=count) > 0
+    unit_token = (code == _K_ARTICLE) | en_article | ((english == "section") & ~doc_en_article[doc])
+    has_articles = np.bincount(doc[unit_token], minlength=count) > 0
+    last_article = np.full(count, -1, dtype=np.int64)
+    np.maximum.at(last_article, doc[unit_token], pos[unit_token])
+    outline = (code >= 5) & (code <= 9)
+    first_outline = np.full(count, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first_outline, doc[outline], pos[outline])
+    last_unit = np.where(has_articles, last_article, np.where(first_outline < np.iinfo(np.int64).max, first_outline, -1))
+    # The body ends at the first attachment line after the last article (or the first outline heading).
+    attachment = (code == _K_ATTACHMENT) & (pos > last_unit[doc])
+    body_end = doc_end.copy()
+    np.minimum.at(body_end, doc[attachment], pos[attachment])
+    body = (pos < body_end[doc]) & (code != _K_ATTACHMENT)
+
+    level = np.full(len(pos), -1, dtype=np.int64)
+    level[code == _K_PART] = _PART
+    parts = np.flatnonzero(code == _K_PART)
+    level[parts[[("分编" in joined[content[i] : label_end[i]]) for i in parts]]] = _SUBPART
+    level[code == _K_CHAPTER] = _CHAPTER
+    level[code == _K_SECTION] = _SECTION
+    level[code == _K_ARTICLE] = _ARTICLE
+    level[english == "part"] = _PART
+    level[english == "chapter"] = _CHAPTER
+    level[english == "section"] = np.where(doc_en_article[doc[english == "section"]], _SECTION, _ARTICLE)
+    level[en_article] = _ARTICLE
+    is_chapter = body & (level == _CHAPTER)
+    doc_chapters = np.bincount(doc[is_chapter], minlength=count) > 0
+    in_article_doc = has_articles[doc]
+    # Documents with articles: （一） are items; 一、 lines are chapters where there are no 第X章
+    # (司法解释 group their articles under 一、二、 headings), if they are title lines.
+    level[in_article_doc & (code == 6)] = _ITEM
+    candidates = np.flatnonzero(body & in_article_doc & (code == 5) & ~doc_chapters[doc])
+    for index in candidates:
+        rest = joined[label_end[index] : line_end[index]].strip()
+        if "#" in joined[pos[index] : content[index]] or (len(rest) <= 30 and not _SENTENCE_PUNCTUATION.intersection(rest)):
+            level[index] = _CHAPTER
+    # Documents without articles: the outline levels present are the chapter, article and item.
+    in_outline_doc = ~in_article_doc & outline & body
+    if in_outline_doc.any():
+        present = np.zeros((count, 5), dtype=bool)
+        present[doc[in_outline_doc], code[in_outline_doc] - 5] = True
+        rank = np.cumsum(present, axis=1) - 1
+        levels_present = present.sum(axis=1)
+        roles = np.where(
+            doc_chapters[:, None],
+            np.select([rank == 0, rank == 1], [_ARTICLE, _ITEM], -1),
+            np.where(levels_present[:, None] > 1, np.select([rank == 0, rank == 1, rank == 2], [_CHAPTER, _ARTICLE, _ITEM], -1),
+                     np.where(rank == 0, _ARTICLE, -1)),
+        )  # fmt: skip
+        selected = np.flatnonzero(in_outline_doc)
+        level[selected] = roles[doc[selected], code[selected] - 5]
+
+    keep = np.flatnonzero(body & (level >= 0))
+    pos, code, content, label_end, line_end, doc, level = (a[keep] for a in (pos, code, content, label_end, line_end, doc, level))
+    # Where the heading's line begins to show: a unit or heading keeps its Markdown "#", not its indentation.
+    shown = pos.copy()
+    indented = np.flatnonzero(content > pos)
+    shown[indented] = [a + len(joined[a:b]) - len(joined[a:b].lstrip()) for a, b in zip(pos[indented].tolist(), content[indented].tolist(), strict=True)]
+    labels = [joined[a:b] for a, b in zip(content.tolist(), label_end.tolist(), strict=True)]
+    numbers = [_label_number(c, label) for c, label in zip(code.tolist(), labels, strict=True)]
+    number = np.fromiter((n for n, _ in numbers), dtype=np.int64, count=len(numbers))
+    insert = np.fromiter((i for _, i in numbers), dtype=np.int64, count=len(numbers))
+    labels = [label.strip() for label in labels]
+    tokens = len(pos)
+    order = np.arange(tokens, dtype=np.int64)
+    # The heading path: for each token, the index of the heading of each level it is under.
+    current = {}
+    for heading in (*_HEADING_LEVELS, _ARTICLE):
+        current[heading] = _forward(np.where(level == heading, order, np.where(level < heading, -2, -1)), doc)
+
+    for index in np.flatnonzero(number < 0).tolist():
+        problems.append((int(doc[index]), _problem("unreadable number", _LEVEL_NAMES[level[index]], labels[index],
+                         "a numeral", int(content[index]), f"cannot read the number of {labels[index]!r}")))  # fmt: skip
+    _check_numbering(doc, level, number, insert, labels, content, current, problems)
+
+    # Units: each article from its heading to the next heading; the text under a heading
+    # before its first article; the preamble before the first heading.
+    structural = np.flatnonzero(level < _ITEM)
+    s_doc = doc[structural]
+    following = np.empty(len(structural), dtype=np.int64)
+    if len(structural):
+        following[:-1] = pos[structural][1:]
+        last_of_doc = np.ones(len(structural), dtype=bool)
+        last_of_doc[:-1] = s_doc[1:] != s_doc[:-1]
+        following[last_of_doc] = body_end[s_doc[last_of_doc]]
+    unit_token: list[int] = []
+    unit_kind: list[str] = []
+    unit_start: list[int] = []
+    unit_end: list[int] = []
+    is_article = level[structural] == _ARTICLE
+    for index, start, stop, article in zip(structural.tolist(), shown[structural].tolist(), following.tolist(), is_article.tolist(), strict=True):
+        if article:
+            unit_token.append(index)
+            unit_kind.append("clause")
+            unit_start.append(start)
+            unit_end.append(start + len(joined[start:stop].rstrip()))
+        else:
+            start, end = _trim(joined, int(line_end[index]), stop)
+            if code[index] >= _K_OUTLINE[0] and code[index] <= _K_OUTLINE[-1]:
+                # An outline heading (一、) is often a clause itself ("一、高度重视数据安全工作。"):
+                # its line belongs to the unit, unless it is a bare title with nothing under it.
+                rest = joined[label_end[index] : line_end[index]].strip()
+                if start < end or len(rest) > 30 or _SENTENCE_PUNCTUATION.intersection(rest):
+                    start, end = _trim(joined, int(shown[index]), stop)
+            if start < end:
+                unit_token.append(index)
+                unit_kind.append("heading")
+                unit_start.append(start)
+                unit_end.append(end)
+    first_structural = body_end.copy()
+    np.minimum.at(first_structural, s_doc, pos[structural])
+    with_structure = np.bincount(s_doc, minlength=count) > 0
+    for number_, text in enumerate(texts):
+        start, end = _trim(joined, int(doc_start[number_]), int(first_structural[number_]))
+        if not text.strip():
+            problems.append((number_, _problem("empty", "document", "", "text", int(doc_start[number_]), "the document has no text")))
+        elif start < end:
+            unit_token.append(-1)
+            unit_kind.append("preamble" if with_structure[number_] else "text")
+            unit_start.append(start)
+            unit_end.append(end)
+        if text.strip() and not with_structure[number_]:
+            problems.append((number_, _problem("unstructured", "document", "", "article, chapter or outline headings",
+                             int(doc_start[number_]), "no article, chapter or outline heading found: the whole text is one "
+                             "unit (unit='paragraph' cuts it into paragraphs)")))  # fmt: skip
+
+    unit_token_array = np.array(unit_token, dtype=np.int64)
+    unit_start_array = np.array(unit_start, dtype=np.int64)
+    unit_doc = np.searchsorted(doc_start, unit_start_array, side="right") - 1
+    order_units = np.lexsort((unit_start_array, unit_doc))
+    units = {
+        "token": unit_token_array[order_units].tolist(),
+        "kind": [unit_kind[i] for i in order_units.tolist()],
+        "start": unit_start_array[order_units].tolist(),
+        "end": np.array(unit_end, dtype=np.int64)[order_units].tolist(),
+        "doc": unit_doc[order_units].tolist(),
+        "label": [""] * len(unit_token),
+    }
+    _close_documents(joined, units, doc_start, doc_end, body_end, texts)
+
+    item_lists: dict[int, list[int]] | None = None
+    if items:
+        item_lists = {}
+        for index in np.flatnonzero(level == _ITEM).tolist():
+            parent = int(current[_ARTICLE][index])
+            if parent >= 0:
+                item_lists.setdefault(parent, []).append(index)
+
+    table = _unit_columns(units, level, number, insert, labels, joined, label_end, line_end, current)
+    token_info = {"pos": pos, "content": content, "shown": shown, "number": number, "labels": labels, "items": item_lists,
+                  "level": level, "doc": doc, "label_end": label_end, "line_end": line_end}  # fmt: skip
+    return {"table": table, "tokens": token_info, "units": units}, problems, joined, doc_start
+
+
+_LEVEL_NAMES = ("part", "subpart", "chapter", "section", "article", "item")
+
+
+def _check_numbering(
+    doc: np.ndarray, level: np.ndarray, number: np.ndarray, insert: np.ndarray, labels: list[str],
+    content: np.ndarray, current: dict[int, np.ndarray], problems: list[tuple[int, dict[str, Any]]],
+) -> None:  # fmt: skip
+    """Gaps, repeats and numbers out of order, per level, each reported where it is found.
+
+    A level may start again at 1 under a new parent (chapters in each part)
+    or go on from its last number; sections start at 1 in each chapter and
+    items in each article (a new list of items in the same article may start
+    again at 1).  Nothing is renumbered.
+    """
+    for value in range(6):
+        chosen = np.flatnonzero((level == value) & (number >= 0))
+        if not len(chosen):
+            continue
+        this_doc = doc[chosen]
+        num = number[chosen]
+        ins = insert[chosen]
+        first = np.ones(len(chosen), dtype=bool)
+        first[1:] = this_doc[1:] != this_doc[:-1]
+        parents = (_PART, _SUBPART, _CHAPTER) if value == _ARTICLE else (_ARTICLE,) if value == _ITEM else _HEADING_LEVELS[:value]
+        new_parent = np.zeros(len(chosen), dtype=bool)
+        for parent in parents:
+            path = current[parent][chosen]
+            new_parent[1:] |= path[1:] != path[:-1]
+        if value in (_SECTION, _ITEM):
+            first |= new_parent
+            new_parent[:] = False
+        previous_number = np.concatenate(([0], num[:-1]))
+        previous_insert = np.concatenate(([0], ins[:-1]))
+        ok = np.where(
+            ins > 0,
+            (num == previous_number) & (ins == previous_insert + 1),
+            np.where(new_parent, (num == 1) | (num == previous_number + 1), num == previous_number + 1),
+        )
+        if value == _ITEM:
+            ok |= num == 1
+        start_problem = first & (num != 1) & (ins == 0) & (value != _PART)
+        ok = np.where(first, ~start_problem, ok)
+        name = _LEVEL_NAMES[value]
+        for position in np.flatnonzero(~ok).tolist():
+            index = int(chosen[position])
+            label = labels[index]
+            if first[position]:
+                expected = _label_of(name, 1, label)
+                problems.append((int(this_doc[position]), _problem("start", name, label, expected, int(content[index]),
+                                 f"the first {name} is {label}, not {expected}")))  # fmt: skip
+                continue
+            before = (int(previous_number[position]), int(previous_insert[position]))
+            here = (int(num[position]), int(ins[position]))
+            if here[1]:
+                expected = _describe(name, before[0], before[1] + 1, label)
+            elif new_parent[position]:
+                expected = f"{_label_of(name, 1, label)} or {_label_of(name, before[0] + 1, label)}"
+            else:
+                expected = _label_of(name, before[0] + 1, label)
+            kind = "repeat" if here == before else "order" if here < before else "gap"
+            problems.append((int(this_doc[position]), _problem(kind, name, label, expected, int(content[index]),
+                             f"{label} follows {_describe(name, *before, label)} ({kind}); expected {expected}")))  # fmt: skip
+
+
+def _close_documents(
+    joined: str, units: dict[str, list[Any]], doc_start: np.ndarray, doc_end: np.ndarray, body_end: np.ndarray,
+    texts: list[str],
+) -> None:  # fmt: skip
+    """Tag the signature, date and note lines that end each body, and the attachments after it."""
+    kinds, starts, ends, docs, tokens = units["kind"], units["start"], units["end"], units["doc"], units["token"]
+    unit_labels = units["label"]
+    last_of_doc: dict[int, int] = {}
+    for position, doc in enumerate(docs):
+        last_of_doc[doc] = position
+    added: list[Any] = []
+    for doc, position in last_of_doc.items():
+        if kinds[position] not in ("clause", "heading", "text"):
+            continue
+        closing = _closing(joined, starts[position], ends[position])
+        if closing is None:
+            continue
+        cut, tagged = closing
+        ends[position] = starts[position] + len(joined[starts[position] : cut].rstrip())
+        added.extend((doc, kind, start, end, -1, "") for kind, start, end in tagged)
+    for doc in np.flatnonzero(body_end < doc_end).tolist():
+        number = 0
+        previous: list[Any] | None = None
+        for match in _HEADINGS.finditer(joined, int(body_end[doc]), int(doc_end[doc])):
+            if match.lastgroup != "k_attachment":
+                continue
+            if previous is not None:
+                previous[3] = previous[2] + len(joined[previous[2] : match.start()].rstrip())
+            number += 1
+            previous = [doc, "attachment", match.end("indent"), int(doc_end[doc]), -1 - number, match.group("k_attachment")]
+            previous[3] = previous[2] + len(joined[previous[2] : previous[3]].rstrip())
+            added.append(previous)  # type: ignore[arg-type]
+    if added:
+        for doc, kind, start, end, token, label in sorted(added, key=lambda row: (row[0], row[2])):
+            unit_labels.append(label)
+            kinds.append(kind)
+            starts.append(start)
+            ends.append(end)
+            docs.append(doc)
+            tokens.append(token)
+        order = np.lexsort((np.array(starts, dtype=np.int64), np.array(docs, dtype=np.int64)))
+        for key in ("kind", "start", "end", "doc", "token", "label"):
+            units[key] = np.array(units[key], dtype=object if key in ("kind", "label") else np.int64)[order].tolist()
+
+
+def _unit_columns(
+    units: dict[str, list[Any]], level: np.ndarray, number: np.ndarray, insert: np.ndarray, labels: list[str],
+    joined: str, label_end: np.ndarray, line_end: np.ndarray, current: dict[int, np.ndarray],
+) -> dict[str, Any]:  # fmt: skip
+    """The number and heading-path columns of each unit, gathered from its heading token."""
+    token = np.array(units["token"], dtype=np.int64)
+    kind = np.array(units["kind"], dtype=object)
+    has_token = token >= 0
+    safe = np.where(has_token, token, 0)
+    # One extra slot at the end stands for "no heading" (index -1 after the -2 of _forward is mapped there).
+    label_array = np.array([*labels, ""], dtype=object)
+    title_array = np.full(len(labels) + 1, "", dtype=object)
+    numbers = np.append(number, -1)
+    headings = np.flatnonzero(level < _ARTICLE)
+    title_array[headings] = [joined[label_end[i] : line_end[i]].strip() for i in headings.tolist()]
+    none = len(labels)
+    columns: dict[str, Any] = {}
+    for value in _HEADING_LEVELS:
+        name = _LEVEL_NAMES[value]
+        path = current[value][safe] if len(level) else np.full(len(token), -2)
+        path = np.where(has_token & (path >= 0), path, none)
+        heading_numbers = numbers[path]
+        columns[name] = pd.array(np.where(heading_numbers >= 0, heading_numbers, 0), dtype="Int64")
+        columns[name][heading_numbers < 0] = pd.NA
+        columns[f"{name}_label"] = label_array[path]
+        columns[f"{name}_title"] = title_array[path]
+    columns["chapter"] = np.where(columns["chapter"].isna(), 0, columns["chapter"].fillna(0).to_numpy(dtype=np.int64))
+    article_token = has_token & (level[safe] == _ARTICLE) if len(level) else has_token
+    article = np.where(article_token, numbers[safe], 0)
+    attachment = kind == "attachment"
+    article = np.where(attachment, -token - 1, article)
+    columns["article"] = pd.array(article, dtype="Int64")
+    columns["article"][(article_token & (article < 0)) | np.isin(kind, ["signature", "date", "note"])] = pd.NA
+    columns["insert"] = np.where(article_token, np.append(insert, 0)[safe], 0)
+    article_label = np.where(article_token, label_array[np.where(article_token, safe, none)], "")
+    for position in np.flatnonzero(attachment).tolist():
+        article_label[position] = units["label"][position]
+    columns["article_label"] = article_label
+    kind[kind == "heading"] = "clause"
+    columns["kind"] = kind
+    return columns
+
+
+def _closing(text: str, start: int, end: int) -> tuple[int, list[tuple[str, int, int]]] | None:
+    """The signature, date and note lines that end ``text[start:end]``: where they begin, and each of them.
+
+    Only a block with a date line counts: a short last line alone may be the
+    end of a clause.  At most a dozen lines are looked at.
+    """
+    lines = []
+    position = end
+    while position > start and len(lines) < 12:
+        line_start = text.rfind("\n", start, position) + 1
+        if line_start <= start:
+            break
+        lines.append((line_start, position))
+        position = line_start - 1
+    tagged: list[tuple[str, int, int]] = []
+    index = 0
+    while index < len(lines):
+        line_start, line_end = lines[index]
+        piece = text[line_start:line_end]
+        if not piece.strip():
+            index += 1
+            continue
+        if _NOTE_LINE.fullmatch(piece):
+            tagged.append(("note", *_trim(text, line_start, line_end)))
+        elif _DATE_LINE.fullmatch(piece):
+            tagged.append(("date", *_trim(text, line_start, line_end)))
+        else:
+            break
+        index += 1
+    if not any(kind == "date" for kind, _, _ in tagged):
+        return None
+    signature: list[tuple[int, int]] = []
+    while index < len(lines) and len(signature) < 6:
+        line_start, line_end = lines[index]
+        piece = text[line_start:line_end].strip()
+        if not piece:
+            if signature:
+                break
+            index += 1
+            continue
+        if len(piece) > 40 or _SENTENCE_PUNCTUATION.intersection(piece) or _HEADINGS.match(text, line_start):
+            break
+        signature.append((line_start, line_end))
+        index += 1
+    if signature:
+        tagged.append(("signature", *_trim(text, signature[-1][0], signature[0][1])))
+    tagged.sort(key=lambda row: row[1])
+    first = tagged[0][1]
+    if not text[start:first].strip():
+        # Nothing would be left of the unit: these lines are its text, not a closing block.
+        return None
+    return first, tagged
+
+
+def _segment_frame(texts: list[str], unit: str) -> tuple[pd.DataFrame, list[tuple[int, dict[str, Any]]], pd.DataFrame]:
+    """The units of ``texts`` as a frame (``_doc``: the position of the document; offsets within it), problems, headings."""
+    result, problems, joined, doc_start = _segment_texts(texts, items=unit == "item")
+    units = result["units"]
+    columns = result["table"]
+    frame = pd.DataFrame({"_doc": np.array(units["doc"], dtype=np.int64), "_token": units["token"],
+                          "start": units["start"], "end": units["end"], **columns})  # fmt: skip
+    if unit != "article":
+        frame = _subdivide(joined, frame, unit, result["tokens"])
+    starts = frame["start"].to_numpy(dtype=np.int64)
+    ends = frame["end"].to_numpy(dtype=np.int64)
+    frame["text"] = [joined[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
+    newlines = np.flatnonzero(np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32) == 10)
+    offset = doc_start[frame["_doc"].to_numpy()]
+    frame["line"] = np.searchsorted(newlines, starts) - np.searchsorted(newlines, offset) + 1
+    frame["start"] = starts - offset
+    frame["end"] = ends - offset
+    problems = [(doc, {**row, "start": row["start"] - int(doc_start[doc])}) for doc, row in problems]
+    return frame, problems, _headings_frame(joined, result["tokens"], doc_start, newlines)
+
+
+def _headings_frame(joined: str, tokens: dict[str, Any], doc_start: np.ndarray, newlines: np.ndarray) -> pd.DataFrame:
+    """One row per heading (编, 分编, 章, 节, or the outline level that serves as chapter) the units are under."""
+    heads = np.flatnonzero(tokens["level"] < _ARTICLE)
+    content = tokens["shown"][heads]
+    ends = np.array([a + len(joined[a:b].rstrip()) for a, b in zip(content.tolist(), tokens["line_end"][heads].tolist(), strict=True)],
+                    dtype=np.int64)  # fmt: skip
+    docs = tokens["doc"][heads]
+    offset = doc_start[docs]
+    numbers = tokens["number"][heads]
+    return pd.DataFrame(
+        {
+            "_doc": docs,
+            "level": np.array(_LEVEL_NAMES, dtype=object)[tokens["level"][heads]],
+            "number": pd.array([n if n >= 0 else None for n in numbers.tolist()], dtype="Int64"),
+            "label": [tokens["labels"][i] for i in heads.tolist()],
+            "title": [joined[a:b].strip() for a, b in zip(tokens["label_end"][heads].tolist(), ends.tolist(), strict=True)],
+            "start": content - offset,
+            "end": ends - offset,
+            "line": np.searchsorted(newlines, content) - np.searchsorted(newlines, offset) + 1,
+        }
+    )
+
+
+def _subdivide(joined: str, frame: pd.DataFrame, unit: str, tokens: dict[str, Any]) -> pd.DataFrame:
+    """Each clause of ``frame`` cut into its items, paragraphs or sentences, numbered within the clause."""
+    source: list[int] = []
+    numbers: list[int] = []
+    item_labels: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    items = tokens["items"] or {}
+    pattern = _PARAGRAPHS if unit == "paragraph" else _SENTENCES
+    # A whole unstructured document ("text") is cut too: that is what unit="paragraph" is for there.
+    clause = frame["kind"].isin(["clause", "text"]).to_numpy()
+    for row, (is_clause, token, start, end) in enumerate(
+        zip(clause.tolist(), frame["_token"].tolist(), frame["start"].tolist(), frame["end"].tolist(), strict=True)
+    ):
+        if not is_clause:
+            source.append(row)
+            numbers.append(-1)
+            item_labels.append("")
+            starts.append(start)
+            ends.append(end)
+            continue
+        if unit == "item":
+            # The lead-in before the first item is item 0; a clause without items is item 0 alone.
+            inside = [index for index in items.get(token, []) if tokens["pos"][index] < end]
+            bounds = [int(tokens["pos"][index]) for index in inside] + [end]
+            pieces = []
+            lead = _trim(joined, start, bounds[0])
+            if lead[0] < lead[1]:
+                pieces.append((0, "", *lead))
+            for index, following in zip(inside, bounds[1:], strict=True):
+                number = int(tokens["number"][index])
+                pieces.append((max(number, 0), tokens["labels"][index], *_trim(joined, int(tokens["shown"][index]), following)))
+        else:
+            pieces = []
+            for number, match in enumerate(pattern.finditer(joined, start, end), start=1):
+                piece = _trim(joined, match.start(), match.end())
+                if piece[0] < piece[1]:
+                    pieces.append((number, "", *piece))
+        for number, label, piece_start, piece_end in pieces:
+            source.append(row)
+            numbers.append(number)
+            item_labels.append(label)
+            starts.append(piece_start)
+            ends.append(piece_end)
+    result = frame.iloc[source].reset_index(drop=True)
+    result["start"] = starts
+    result["end"] = ends
+    result[unit] = pd.array([n if n >= 0 else None for n in numbers], dtype="Int64")
+    if unit == "item":
+        result["item_label"] = item_labels
+    return result
+
+
+class _BuiltinSegmenter:
+    """A built-in unit: called with one text as any segmenter is, and on many texts at once by :func:`segment`."""
+
+    def __init__(self, unit: str) -> None:
+        self.unit = unit
+        self.__doc__ = f"The built-in {unit!r} segmenter of policyquant.documents.segmentation."
+
+    def __call__(self, text: str) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+        frame, problems, _headings = self.segment_texts([text])
+        return frame.drop(columns=["_doc", "_token"]), [row for _, row in problems]
+
+    def segment_texts(self, texts: list[str]) -> tuple[pd.DataFrame, list[tuple[int, dict[str, Any]]], pd.DataFrame]:
+        return _segment_frame(texts, self.unit)
+
+    def __repr__(self) -> str:
+        return f"<policyquant segmenter {self.unit!r}>"
+
+
+@hookimpl
+def policyquant_register_segmenters(register: Callable[..., None]) -> None:
+    """Register the built-in units: ``article``, ``item``, ``paragraph`` and ``sentence``.
+
+    Examples
+    --------
+    >>> import policyquant as pq
+    >>> sorted(pq.plugins.get_registry().segmenters())
+    ['article', 'item', 'paragraph', 'sentence']
+    """
+    for unit in UNITS:
+        register(unit, _BuiltinSegmenter(unit))
+
+
+# ---------------------------------------------------------------------------
+# The result, and segment()
+# ---------------------------------------------------------------------------
+
+
+class Segmentation(FrameResult):
+    """The units :func:`segment` cut documents into, with the problems it found in their numbering.
+
+    Like every :class:`~policyquant.results.TableResult` it has
+    :meth:`to_frame` (``language="zh"`` heads the columns in Chinese),
+    :meth:`save` and the exports; its table is the units table.
+
+    Attributes
+    ----------
+    unit : str
+        The unit the documents were cut into.
+    problems : pandas.DataFrame
+        One row per problem (:data:`PROBLEM_COLUMNS`): numbering gaps,
+        repeats, numbers out of order or not starting at 1, unreadable
+        numbers, empty and unstructured documents; each with the document,
+        the character offset and line where it was found, and a message.
+    headings : pandas.DataFrame
+        One row per heading above the articles (:data:`HEADING_COLUMNS`):
+        its ``level`` (part, subpart, chapter, section), ``number``,
+        ``label`` as written, ``title`` and span; empty for a plugin's
+        segmenter.  A chapter with no text of its own is listed here too.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from policyquant.documents import segment
+    >>> result = segment(pd.DataFrame({"doc_id": ["D1"], "text": ["第一条 甲。\\n第三条 乙。"]}))
+    >>> result
+    Segmentation(unit='article', documents=1, units=2, problems=1)
+    >>> result.problems[["doc_id", "problem", "found", "expected", "line"]].to_numpy().tolist()
+    [['D1', 'gap', '第三条', '第二条', 2]]
+    >>> result.to_frame(language="zh").columns[:3].tolist()
+    ['单元编号', '文件编号', '类型']
+    """
+
+    def __init__(
+        self, frame: pd.DataFrame, problems: pd.DataFrame, unit: str, documents: int, headings: pd.DataFrame | None = None
+    ) -> None:
+        super().__init__(frame)
+        self.problems = problems
+        self.headings = pd.DataFrame(columns=list(HEADING_COLUMNS)) if headings is None else headings
+        self.unit = unit
+        self.documents = documents
+
+    def to_frame(self, language: str | None = None) -> pd.DataFrame:
+        """The units table; with ``language="zh"``, its columns headed in Chinese.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from policyquant.documents import segment
+        >>> result = segment(pd.DataFrame({"doc_id": ["D1"], "text": ["第一条 甲。"]}))
+        >>> result.to_frame()[["unit_id", "text"]].to_numpy().tolist()
+        [['D1-0-1', '第一条 甲。']]
+        """
+        if language is None:
+            return self.frame
+        from .._language import is_chinese, resolve_language
+
+        code = resolve_language(language)
+        return self.frame.rename(columns=_ZH_COLUMNS) if is_chinese(code) else self.frame
+
+    def __repr__(self) -> str:
+        return (
+            f"Segmentation(unit={self.unit!r}, documents={self.documents}, units={len(self.frame)}, "
+            f"problems={len(self.problems)})"
+        )
+
+
+def _unit_error(unit: object, known: list[str]) -> ValidationError:
+    from .._text import closest
+
+    suggestions = closest(str(unit), known) if isinstance(unit, str) else []
+    message = f"segment: unknown unit {unit!r}; the units are {', '.join(known)}"
+    if suggestions:
+        message += f"; did you mean {', '.join(suggestions)}?"
+    return ValidationError(
+        message,
+        [{"column": "unit", "value": repr(unit), "problem": "not a registered segmenter",
+          "expected": ", ".join(known), "suggestions": ", ".join(suggestions) or None}],
+    )  # fmt: skip
+
+
+def _rows(output: Any, unit: str, doc_id: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """A segmenter's output as lists of unit rows and problem rows."""
+    problems: Any = []
+    if isinstance(output, tuple) and len(output) == 2:
+        output, problems = output
+    try:
+        units = output.to_dict("records") if isinstance(output, pd.DataFrame) else [dict(row) for row in output]
+        if isinstance(problems, pd.DataFrame):
+            problems = problems.to_dict("records")
+        problems = [dict(row) for row in problems]
+    except (TypeError, ValueError) as error:
+        raise PluginError(
+            f"segmenter {unit!r} returned {type(output).__name__} for document {doc_id!r}; expected rows "
+            "(mappings with start and end, or a DataFrame), optionally with a list of problems: "
+            f"{error}"
+        ) from error
+    return units, problems
+
+
+def _check_spans(units: pd.DataFrame, lengths: pd.Series, unit: str) -> None:
+    """Refuse units whose spans are not inside their document, in order and without overlap."""
+    for column in ("start", "end"):
+        values = pd.to_numeric(units[column], errors="coerce")
+        bad = values.isna() | (values != values.round())
+        if bad.any():
+            row = units.loc[bad].iloc[0]
+            raise PluginError(
+                f"segmenter {unit!r}: document {row['doc_id']!r} has a unit whose {column} is {row[column]!r}; "
+                "expected a whole number (a character offset in the document's text)"
+            )
+    start = units["start"].astype("int64")
+    end = units["end"].astype("int64")
+    length = units["doc_id"].map(lengths).astype("int64")
+    previous_end = end.groupby(units["doc_id"], sort=False).shift(1).fillna(-1).astype("int64")
+    bad = (start < 0) | (end <= start) | (end > length) | (start < previous_end)
+    if bad.any():
+        row = units.loc[bad].iloc[0]
+        raise PluginError(
+            f"segmenter {unit!r}: document {row['doc_id']!r} has a unit spanning {int(row['start'])}..{int(row['end'])}, "
+            f"which is not a non-empty span inside the text (length {int(lengths[row['doc_id']])}) after the unit "
+            "before it; units must be in text order and must not overlap"
+        )
+
+
+def _line_numbers(texts: Mapping[str, str], doc_ids: pd.Series, starts: pd.Series) -> np.ndarray:
+    """The 1-based line of each offset, counting newlines once per document (offsets taken in order)."""
+    lines = np.ones(len(starts), dtype=np.int64)
+    order = np.lexsort((starts.to_numpy(), pd.factorize(doc_ids)[0]))
+    ids = doc_ids.to_numpy()
+    offsets = starts.to_numpy()
+    current, position, line = None, 0, 1
+    for index in order:
+        doc_id = ids[index]
+        if doc_id != current:
+            current, position, line = doc_id, 0, 1
+        offset = int(offsets[index])
+        line += texts[doc_id].count("\n", position, offset)
+        position = offset
+        lines[index] = line
+    return lines
+
+
+def segment(documents: Any, *, unit: str = "article") -> Segmentation:
+    """Cut documents into numbered units: ``<doc_id>-<chapter>-<article>``, as the reference study codes clauses.
+
+    Parameters
+    ----------
+    documents : DocumentSet or pandas.DataFrame
+        The documents, as :func:`~policyquant.read_documents` returns them, or
+        a DataFrame with the columns ``doc_id`` and ``text`` (one row per
+        document; ids must be unique).
+    unit : str, default "article"
+        What a unit is: the name of a registered segmenter.  Built in:
+
+        ``"article"``
+            One unit per article (条, ``Article``): ``<doc_id>-<chapter>-<article>``,
+            chapter 0 in a document without chapters.  An inserted article
+            (第十条之一) is ``<article>.<insert>`` (``D1-0-10.1``).  In a
+            document without articles (意见, 通知, 方案) the outline numbering is
+            the structure: with two levels or more (一、 and （一）) the first
+            is the chapter and the second the article; with one level, it is
+            the article (chapter 0); under 第X章 headings, the first level is
+            the article.
+        ``"item"``
+            Each article cut at its items (（一）（二）..., or the outline level
+            below the article): ``<doc_id>-<chapter>-<article>-<item>``; the
+            article's lead-in before its first item (or the whole of an
+            article without items) is item 0.
+        ``"paragraph"``
+            Each article cut into its paragraphs (款: non-empty lines), numbered
+            from 1 within the article: ``<doc_id>-<chapter>-<article>-<paragraph>``.
+        ``"sentence"``
+            Each article cut into sentences (ending with 。！？!? or a line
+            end; ；does not end one), numbered from 1 within the article.
+
+        A plugin registers more through the ``policyquant_register_segmenters``
+        hook.
+
+    Returns
+    -------
+    Segmentation
+        The units table, one row per unit in document and text order, with
+        the columns of :data:`UNIT_COLUMNS`: ``unit_id``; ``doc_id``; ``kind``
+        (``clause``; ``preamble`` for the text before the first heading, id
+        ``<doc_id>-0-0``; ``text`` for the whole of a document without
+        structure, also ``<doc_id>-0-0``; ``signature``, ``date`` and
+        ``note`` for the closing lines of the body, ids
+        ``<doc_id>-signature`` and so on; ``attachment`` for each 附件 after
+        the body, ``<doc_id>-attachment-<n>``); the numbers ``chapter``,
+        ``article`` (0 for text under a heading before its first article),
+        ``insert`` (the 之X of an inserted article, else 0) and the unit's
+        own number column; ``text``; ``start`` and ``end``, so that
+        ``document_text[start:end] == text``; ``line`` (1-based, where the
+        unit starts); the heading path: ``part`` (编), ``subpart`` (分编),
+        ``chapter_label`` / ``chapter_title``, ``section`` (节), each with its
+        label as written and title; and ``article_label``, the number as
+        written (第十条之一, （一）, Article 12).  Its ``problems`` lists
+        numbering gaps and repeats, empty and unstructured documents.
+
+    Raises
+    ------
+    ValidationError
+        For a unit no segmenter is registered under, a missing ``doc_id`` or
+        ``text`` column, a missing or repeated ``doc_id``, or a text that is
+        not text.
+    PluginError
+        When a plugin's segmenter returns spans outside its document or out
+        of order.
+
+    Notes
+    -----
+    A heading is a line (after any indentation or Markdown ``#``) that begins
+    with 第X编 / 分编 / 章 / 节 / 条 followed by white space (U+3000
+    included) or the end of the line, an English ``Part`` / ``Chapter`` /
+    ``Section`` / ``Article`` and a number, or an outline number.  A
+    cross-reference ("依照本法第十二条的规定", "第三条规定的...") is never one.
+    Numbers are never changed: a gap or repeat is listed in ``problems`` and
+    the units keep the numbers as written; a unit id that would repeat
+    (第五条 twice in one chapter) gets ``_2``, ``_3`` ... on its later
+    occurrences.  An empty document gives no unit and an ``empty`` problem;
+    a document without any heading gives one unit for its whole text and an
+    ``unstructured`` problem.  Signature, date and note lines (a block
+    ending with a date line) and attachments are tagged as their own units,
+    never part of the last clause.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from policyquant.documents import segment
+    >>> law = pd.DataFrame({"doc_id": ["L1"], "text": [
+    ...     "第一章　总则\\n第一条　为了规范管理，依照本法第十二条的规定，制定本办法。\\n"
+    ...     "第一条之一　本办法所称数据，包括：\\n（一）个人信息；\\n（二）公共数据。\\n"
+    ...     "第二章　附则\\n第二条　本办法自发布之日起施行。\\n\\n某某省人民政府\\n2024年1月1日"]})
+    >>> result = segment(law)
+    >>> result.to_frame()[["unit_id", "kind", "chapter_title", "article_label"]].to_numpy().tolist()
+    [['L1-1-1', 'clause', '总则', '第一条'], ['L1-1-1.1', 'clause', '总则', '第一条之一'], ['L1-2-2', 'clause', '附则', '第二条'], ['L1-signature', 'signature', '', ''], ['L1-date', 'date', '', '']]
+    >>> segment(law, unit="item").to_frame()["unit_id"].tolist()[:4]
+    ['L1-1-1-0', 'L1-1-1.1-0', 'L1-1-1.1-1', 'L1-1-1.1-2']
+    """
+    from ..plugins import get_registry
+
+    if not isinstance(unit, str):
+        raise _unit_error(unit, sorted(get_registry().segmenters()))
+    try:
+        segmenter = get_registry().segmenter(unit)
+    except LookupError:
+        raise _unit_error(unit, sorted(get_registry().segmenters())) from None
+    frame = documents_frame(documents, "segment")
+    doc_ids, texts = _document_columns(frame)
+
+    ids = np.array(doc_ids, dtype=object)
+    if isinstance(segmenter, _BuiltinSegmenter):
+        # The built-in units segment every document in one pass (see _segment_texts).
+        table, found, headings = segmenter.segment_texts(texts)
+        headings.insert(0, "doc_id", ids[headings["_doc"].to_numpy()] if len(headings) else pd.Series([], dtype=object))
+        headings = headings.drop(columns="_doc")
+        table.insert(0, "doc_id", ids[table["_doc"].to_numpy()] if len(table) else pd.Series([], dtype=object))
+        problem_rows = [{**row, "doc_id": doc_ids[doc]} for doc, row in found]
+    else:
+        headings = None
+        unit_rows: list[dict[str, Any]] = []
+        problem_rows = []
+        for position, (doc_id, text) in enumerate(zip(doc_ids, texts, strict=True)):
+            units, problems = _rows(segmenter(text), unit, doc_id)
+            for row in units:
+                row["doc_id"] = doc_id
+                row["_doc"] = position
+            for row in problems:
+                row["doc_id"] = doc_id
+            unit_rows.extend(units)
+            problem_rows.extend(problems)
+        table = pd.DataFrame.from_records(unit_rows) if unit_rows else pd.DataFrame(columns=["doc_id", "_doc", "start", "end"])
+    by_id = dict(zip(doc_ids, texts, strict=True))
+    units = _units_table(table, by_id, unit, trusted=isinstance(segmenter, _BuiltinSegmenter))
+    problems = _problems_table(problem_rows, by_id)
+    return Segmentation(units, problems, unit, len(doc_ids), headings)
+
+
+def _document_columns(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
+    ids = frame["doc_id"]
+    missing = ids.isna() | (ids.astype("string").str.strip() == "")
+    if missing.any():
+        rows = [int(position) + 2 for position in np.flatnonzero(missing.to_numpy())]
+        raise ValidationError(
+            f"segment: doc_id is missing in row {', '.join(map(str, rows[:10]))} of the documents table",
+            [{"row": row, "column": "doc_id", "problem": "missing", "expected": "a document id"} for row in rows],
+        )
+    doc_ids = ids.astype("string").str.strip().astype(str).tolist()
+    repeated = pd.Series(doc_ids).duplicated(keep=False)
+    if repeated.any():
+        names = sorted(set(pd.Series(doc_ids)[repeated]))
+        raise ValidationError(
+            f"segment: doc_id {', '.join(map(repr, names[:10]))} is used by more than one document; "
+            "unit ids are built from it, so each document needs its own",
+            [{"column": "doc_id", "value": name, "problem": "repeated", "expected": "a unique document id"}
+             for name in names],
+        )  # fmt: skip
+    texts = []
+    problems = []
+    for position, value in enumerate(frame["text"].tolist()):
+        if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+            texts.append("")
+        elif isinstance(value, str):
+            texts.append(value)
+        else:
+            problems.append({"row": position + 2, "column": "text", "value": repr(value)[:80],
+                             "problem": f"not text ({type(value).__name__})", "expected": "the document's text"})  # fmt: skip
+    if problems:
+        raise ValidationError(
+            f"segment: the text of {len(problems)} document(s) is not text (first in row {problems[0]['row']}: "
+            f"{problems[0]['value']})",
+            problems,
+        )
+    return doc_ids, texts
+
+
+def _units_table(frame: pd.DataFrame, texts: Mapping[str, str], unit: str, trusted: bool = False) -> pd.DataFrame:
+    """The units table in its final form; ``trusted``: built by :func:`_segment_frame`, already typed."""
+    extra = [unit] if unit in ("item", "paragraph", "sentence") else []
+    if unit == "item":
+        extra.append("item_label")
+    known = [*UNIT_COLUMNS, *extra]
+    plugin_columns = [c for c in frame.columns if c not in known and not c.startswith("_")]
+    if not trusted:
+        frame = _plugin_units(frame, texts, unit, extra)
+    doc = frame["doc_id"].tolist()
+    kind = frame["kind"].tolist()
+    chapter = frame["chapter"].tolist()
+    article = frame["article"].tolist()
+    insert = frame["insert"].tolist()
+    sub = frame[unit].tolist() if extra else [None] * len(frame)
+    ids = [_unit_id(*values) for values in zip(doc, kind, chapter, article, insert, sub, strict=True)]
+    series = pd.Series(ids, dtype=object)
+    if series.duplicated().any():
+        repeat = series.groupby(series).cumcount()
+        series = series.where(repeat == 0, series + "_" + (repeat + 1).astype(str))
+    frame["unit_id"] = series.to_numpy()
+    if "text" not in frame.columns or not trusted:
+        frame["text"] = [texts[d][s:e] for d, s, e in zip(doc, frame["start"].tolist(), frame["end"].tolist(), strict=True)]
+    if "line" not in frame.columns or not trusted:
+        frame["line"] = _line_numbers(texts, frame["doc_id"], frame["start"]) if len(frame) else np.array([], dtype=np.int64)
+        frame["line"] = frame["line"].astype("int64")
+    ordered = [*UNIT_COLUMNS[:5], *extra[:1], *UNIT_COLUMNS[5:], *extra[1:], *plugin_columns]
+    return frame[ordered].reset_index(drop=True)
+
+
+def _unit_id(doc: str, kind: str, chapter: Any, article: Any, insert: Any, sub: Any) -> str:
+    if kind == "attachment":
+        return f"{doc}-attachment-{article}"
+    if kind not in ("clause", "preamble", "text"):
+        return f"{doc}-{kind}"
+    number = "0" if article is None or article is pd.NA else str(article)
+    if insert:
+        number = f"{number}.{insert}"
+    text = f"{doc}-{chapter}-{number}"
+    if sub is not None and sub is not pd.NA:
+        text = f"{text}-{sub}"
+    return text
+
+
+def _plugin_units(frame: pd.DataFrame, texts: Mapping[str, str], unit: str, extra: list[str]) -> pd.DataFrame:
+    """A plugin segmenter's units checked (spans inside the text, in order) and given every column."""
+    for column in ("start", "end"):
+        if column not in frame.columns:
+            raise PluginError(f"segmenter {unit!r} returned units without a {column!r} column")
+    lengths = pd.Series({doc_id: len(text) for doc_id, text in texts.items()}, dtype="int64")
+    if len(frame):
+        _check_spans(frame, lengths, unit)
+    frame["start"] = frame["start"].astype("int64")
+    frame["end"] = frame["end"].astype("int64")
+    if "kind" not in frame.columns:
+        frame["kind"] = "clause"
+    frame["kind"] = frame["kind"].fillna("clause").astype(str)
+    clause = frame["kind"].isin(["clause", "preamble", "text"])
+    if "article" not in frame.columns:
+        # A segmenter that does not number its units: they are numbered in order within each document.
+        frame["article"] = frame.groupby("doc_id", sort=False).cumcount() + 1
+    for column in ("chapter", "article", "insert", *extra[:1], *_NUMBER_COLUMNS):
+        if column not in frame.columns:
+            frame[column] = pd.NA
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
+    frame["chapter"] = frame["chapter"].fillna(0)
+    frame["insert"] = frame["insert"].fillna(0)
+    frame.loc[clause, "article"] = frame.loc[clause, "article"].fillna(0)
+    for column in (*_TEXT_COLUMNS, *extra[1:]):
+        frame[column] = frame[column].fillna("").astype(str) if column in frame.columns else ""
+    return frame
+
+
+def _problems_table(rows: list[dict[str, Any]], texts: Mapping[str, str]) -> pd.DataFrame:
+    frame = pd.DataFrame.from_records(rows, columns=[c for c in PROBLEM_COLUMNS if c != "line"])
+    for column in ("problem", "level", "found", "expected", "message"):
+        frame[column] = frame[column].fillna("").astype(str)
+    frame["start"] = pd.to_numeric(frame["start"], errors="coerce").fillna(0).astype("int64")
+    doc = frame["doc_id"].astype(str)
+    frame["line"] = _line_numbers(texts, doc, frame["start"]) if len(frame) else np.array([], dtype=np.int64)
+    frame["line"] = frame["line"].astype("int64")
+    frame["message"] = doc + " line " + frame["line"].astype(str) + ": " + frame["message"]
+    return frame[list(PROBLEM_COLUMNS)].reset_index(drop=True)
