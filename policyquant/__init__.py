@@ -15,7 +15,19 @@ Examples
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # what type checkers and editors see; at run time the names load on first use
-    from . import analysis, datasets, declarative, errors, formula, io, model, plugins, reliability, reporting
+    from . import (
+        analysis,
+        datasets,
+        declarative,
+        documents,
+        errors,
+        formula,
+        io,
+        model,
+        plugins,
+        reliability,
+        reporting,
+    )
     from .analysis import (
         CrosstabResult,
         FitResult,
@@ -33,6 +45,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time the names l
     )
     from .corpus import Corpus
     from .declarative import load_framework
+    from .documents import DocumentSet, extract_metadata, read_documents, segment, select
     from .errors import (
         DuplicateFrameworkError,
         FormulaError,
@@ -128,12 +141,17 @@ _LAZY = {
     },
     **{name: "plugins" for name in ("get_framework", "list_frameworks", "plugin_failures")},
     "report": "reporting",
+    **{
+        name: "documents"
+        for name in ("DocumentSet", "extract_metadata", "read_documents", "segment", "select")
+    },
 }
 _SUBMODULES = frozenset(
     {
         "analysis",
         "datasets",
         "declarative",
+        "documents",
         "errors",
         "formula",
         "io",
@@ -169,6 +187,7 @@ __all__ = [
     "Corpus",
     "CrosstabResult",
     "Dimension",
+    "DocumentSet",
     "DuplicateFrameworkError",
     "EfficacyScale",
     "FitResult",
@@ -199,9 +218,11 @@ __all__ = [
     "crosstab",
     "datasets",
     "declarative",
+    "documents",
     "efficacy",
     "efficacy_summary",
     "errors",
+    "extract_metadata",
     "fit",
     "formula",
     "get_framework",
@@ -216,9 +237,12 @@ __all__ = [
     "portfolio_measures",
     "portfolio_similarity",
     "read_coding",
+    "read_documents",
     "reliability",
     "report",
     "reporting",
+    "segment",
+    "select",
     "trends",
     "write_coding",
 ]

@@ -492,6 +492,43 @@ def test_numbers_with_any_bracket_style_parse_the_same(prefix, year, serial, bra
     assert parse_document_number(written) == f"{prefix}〔{year}〕{serial}号"
 
 
+ISSUERS = [
+    ("工业和信息化部", "Ministry of Industry and Information Technology", "national"),
+    ("国家互联网信息办公室", "Cyberspace Administration of China", "national"),
+    ("教育部", "Ministry of Education", "national"),
+    ("广东省人民政府", "Guangdong Provincial People's Government", "provincial"),
+    ("上海市人民政府办公厅", "General Office of the Shanghai Municipal People's Government", "provincial"),
+]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    issuers=st.lists(st.sampled_from(ISSUERS), min_size=1, max_size=3, unique=True),
+    day=st.dates(dt.date(2000, 1, 1), dt.date(2030, 12, 31)),
+    style=st.integers(0, 4),
+    brackets=st.sampled_from(["〔〕", "［］", "[]", "（）"]),
+    serial=st.integers(1, 300),
+    form=st.sampled_from(["意见", "通知", "办法", "指南", "方案"]),
+    joined=st.sampled_from(["\n", "　", " "]),
+)
+def test_a_document_assembled_from_any_supported_writing_gives_its_metadata(issuers, day, style, brackets, serial, form, joined):
+    names = [chinese for chinese, _, _ in issuers]
+    text = (
+        f"{'、'.join(names)}关于推进人工智能治理的{form}\n"
+        f"工信部科{brackets[0]}{day.year}{brackets[1]}{serial}号\n\n各有关单位：\n　　现就有关事项通知如下。\n\n"
+        f"{joined.join(names)}\n{written_date(day, style, '〇', False)}\n"
+    )
+    result = extract_metadata(frame_of({"D": text}))
+    row = result.documents.loc[0]
+    assert row["doc_number"] == f"工信部科〔{day.year}〕{serial}号"
+    assert row["date"] == pd.Timestamp(day)
+    assert row["issuers"] == "; ".join(canonical for _, canonical, _ in issuers)
+    assert row["level"] == ("national" if any(level == "national" for *_, level in issuers) else "provincial")
+    assert row["form"] == form
+    for evidence in result.evidence.dropna(subset=["start", "end"]).itertuples():
+        assert text[evidence.start : evidence.end] == evidence.evidence
+
+
 @pytest.mark.parametrize("written", ["2023年2月30日", "二〇二三年二月三十日", "2023-02-30", "2023年13月1日"])
 def test_a_date_that_does_not_exist_is_reported_not_crashed(written):
     assert parse_date(written) is None
@@ -609,6 +646,12 @@ def test_signature_blocks_name_the_bodies_above_the_date():
     assert rules == {"the signature block (above the date)"}
 
 
+def test_a_forwarding_notice_is_issued_by_the_body_that_forwards():
+    text = "国务院办公厅转发国家发展改革委关于促进人工智能产业发展若干意见的通知\n国办发〔2023〕8号\n"
+    row = extract_metadata(frame_of({"D": text})).documents.loc[0]
+    assert row["issuers"] == "General Office of the State Council"
+
+
 def test_aliases_extend_the_table_or_replace_it():
     text = "北京市科学技术委员会关于开展人工智能试点的通知\n\n北京市科学技术委员会\n2023年3月1日\n"
     grown = extract_metadata(
@@ -698,6 +741,25 @@ def test_the_input_is_not_modified():
     before = frame.copy()
     extract_metadata(frame, framework="wang2026")
     pd.testing.assert_frame_equal(frame, before)
+
+
+def test_a_document_set_from_the_reader_is_taken(tmp_path):
+    from policyquant.documents import read_documents
+
+    (tmp_path / "plan.txt").write_text(STATE_COUNCIL_PLAN, encoding="utf-8")
+    (tmp_path / "draft.txt").write_text("关于征求意见的函\n\n各单位：\n　　请提出意见。\n", encoding="utf-8")
+    result = extract_metadata(read_documents(tmp_path), framework="wang2026")
+    documents = result.documents.set_index("doc_id")
+    assert documents.loc["plan", "doc_number"] == "国发〔2017〕35号"
+    assert int(documents.loc["plan", "DA_suggested"]) == 4
+    # A problem names the file it is about.
+    problem = result.problems[(result.problems["doc_id"] == "draft") & (result.problems["column"] == "issuers")].iloc[0]
+    assert problem["file"] == str(tmp_path / "draft.txt")
+
+
+def test_an_unknown_framework_is_named():
+    with pytest.raises(pq.UnknownFrameworkError, match="no framework named 'wang2062'"):
+        extract_metadata(frame_of({"N01": STATE_COUNCIL_PLAN}), framework="wang2062")
 
 
 # -- Suggested document-level scores ------------------------------------------------------
@@ -826,7 +888,8 @@ def lawrefbook(tmp_path_factory) -> pd.DataFrame:
         pytest.skip(f"{LAWREFBOOK} is absent")
     folder = tmp_path_factory.mktemp("lawrefbook")
     with tarfile.open(LAWREFBOOK) as archive:
-        archive.extractall(folder, filter="data")
+        # The "data" filter refuses links and absolute paths; Pythons before 3.10.12 lack it.
+        archive.extractall(folder, **({"filter": "data"} if hasattr(tarfile, "data_filter") else {}))
     files = sorted(folder.rglob("*.md"))
     return pd.DataFrame(
         {

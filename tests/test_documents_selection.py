@@ -275,14 +275,18 @@ PROPERTY = settings(max_examples=60, deadline=None, suppress_health_check=[Healt
 @PROPERTY
 @given(documents(), queries, screening, st.data())
 def test_the_selection_table_adds_up_and_every_document_is_recorded(docs, query, options, data):
-    exclude = data.draw(st.lists(st.sampled_from(docs["doc_id"].tolist()), unique=True)) if len(docs) else None
+    exclude = (
+        data.draw(st.lists(st.sampled_from(docs["doc_id"].tolist()), unique=True)) if len(docs) else None
+    )
     selection = select(docs, query, exclude=exclude or None, **options)
     table = selection.to_frame().reset_index()
     counts = selection.counts()
     assert counts["searched"] == len(docs)
     no_match = int(table.loc[table["step"] == "query", "documents"].sum())
     assert counts["searched"] == no_match + counts["found"]
-    excluded = int(table.loc[~table["step"].isin(["searched", "query", "found", "included"]), "documents"].sum())
+    excluded = int(
+        table.loc[~table["step"].isin(["searched", "query", "found", "included"]), "documents"].sum()
+    )
     assert counts["found"] == excluded + counts["included"]
     records = selection.records.to_frame().reset_index()
     assert records["doc_id"].tolist() == docs["doc_id"].tolist(), "every document, once, in order"
@@ -303,7 +307,9 @@ def test_the_selection_does_not_depend_on_the_order_of_rows(docs, query, options
     shuffled = docs.iloc[order].reset_index(drop=True)
     first, second = select(docs, query, **options), select(shuffled, query, **options)
     pd.testing.assert_frame_equal(first.to_frame(), second.to_frame())
-    pd.testing.assert_frame_equal(first.records.to_frame().sort_index(), second.records.to_frame().sort_index())
+    pd.testing.assert_frame_equal(
+        first.records.to_frame().sort_index(), second.records.to_frame().sort_index()
+    )
 
 
 @PROPERTY
@@ -402,8 +408,24 @@ def test_period_in_every_spelling_includes_both_ends(period):
     assert reasons.loc["F", "detail"] == "not a date"
 
 
+def test_dates_as_objects_count_and_a_number_is_no_date():
+    documents = pd.DataFrame(
+        {
+            "doc_id": ["A", "B", "C"],
+            "text": ["甲", "乙", "丙"],
+            "date": pd.Series([date(2020, 1, 2), 5, pd.Timestamp("2020-03-04", tz="Asia/Shanghai")], dtype=object),
+        }
+    )
+    records = select(documents, None, period="2020").records.to_frame()
+    assert records["step"].tolist() == ["included", "period", "included"]
+    assert records.loc["B", "reason"] == "issue date not readable"
+    assert records.loc["B", "detail"] == "5"
+
+
 def test_one_year_and_open_ends():
-    assert {k for k, v in _steps(select(SCREEN, None, period=pd.Period("2023"))).items() if v == "included"} == {"H"}
+    assert {
+        k for k, v in _steps(select(SCREEN, None, period=pd.Period("2023"))).items() if v == "included"
+    } == {"H"}
     assert {k for k, v in _steps(select(SCREEN, None, period="2021")).items() if v == "included"} == {"G"}
     kept = {k for k, v in _steps(select(SCREEN, None, period=(None, "2017-07"))).items() if v == "included"}
     assert kept == {"A", "B"}
@@ -567,7 +589,9 @@ def test_a_document_set_and_odd_inputs():
 
 
 def test_the_selection_table_in_english_and_chinese_and_its_exports(tmp_path):
-    selection = select(SCREEN, "人工智能", period=("2017-07", "2025-06"), exclude={"B": "not formally published"})
+    selection = select(
+        SCREEN, "人工智能", period=("2017-07", "2025-06"), exclude={"B": "not formally published"}
+    )
     english = selection.to_frame(language="en")
     chinese = selection.to_frame(language="zh")
     assert [english.index.name, *english.columns] == ["Step", "Reason", "Documents"]
@@ -588,7 +612,7 @@ def test_the_selection_table_in_english_and_chinese_and_its_exports(tmp_path):
     assert text.startswith("Selection: 8 documents searched, 8 found, 3 included")
     assert "issued before 2017-07-01" in text and "not formally published" in text
     assert "<table" in selection._repr_html_()
-    with pytest.raises(ValidationError, match="zh-TW|Traditional|language"):
+    with pytest.raises(ValidationError, match=r"zh-TW"):
         selection.to_frame(language="zh-TW")
 
 
@@ -626,7 +650,9 @@ def _cjk_files() -> list[str]:
     return [line for line in listed.splitlines() if line.lower().endswith((".ttf", ".otf", ".ttc"))]
 
 
-needs_cjk_font = pytest.mark.skipif(not _cjk_files(), reason="no CJK font here (CI installs fonts-wqy-microhei)")
+needs_cjk_font = pytest.mark.skipif(
+    not _cjk_files(), reason="no CJK font here (CI installs fonts-wqy-microhei)"
+)
 
 FLOW = select(
     SCREEN,
@@ -663,7 +689,11 @@ def test_the_flow_diagram_has_a_box_per_stage_with_its_count():
 def test_without_a_query_the_diagram_has_no_query_box_and_draws_on_a_given_axes():
     fig, ax = plt.subplots()
     assert plotting.selection_flow(select(SCREEN, None), ax=ax, title="") is fig
-    assert [t.splitlines()[0] for t in _texts(fig)] == ["Documents searched", "Included in the sample", "Excluded (n = 0)"]
+    assert [t.splitlines()[0] for t in _texts(fig)] == [
+        "Documents searched",
+        "Included in the sample",
+        "Excluded (n = 0)",
+    ]
     assert ax.get_title() == ""
 
 
@@ -700,7 +730,10 @@ def test_the_report_gains_a_sample_section_after_the_overview():
     corpus = pq.datasets.load_genai_china()
     documents = corpus.documents.assign(text=corpus.documents["title"])
     selection = select(
-        documents, "artificial OR AI", period=("2017-07", "2025-06"), exclude={"N01": "not formally published"}
+        documents,
+        "artificial OR AI",
+        period=("2017-07", "2025-06"),
+        exclude={"N01": "not formally published"},
     )
     seen = []
     html = render_report(corpus, selection=selection, language="zh", progress=seen.append)

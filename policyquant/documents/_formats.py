@@ -188,7 +188,9 @@ def _read_text(file: Path, encoding: str | None, data: bytes | None = None) -> d
     try:
         text = _decode(file, encoding)
     except ReadError as error:
-        message = str(error).split(": ", 1)[-1]
+        # The coding-sheet reader's sentence, less the file (the problem's own column) and its advice
+        # for a CSV file (the problem's "expected" gives it for a document).
+        message = re.split(r"; save it as ", error.summary.split(": ", 1)[-1])[0]
         if "empty" in message:
             raise Unreadable("not read: the file is empty (only spaces or blank lines)", "download or save it again") from None
         raise Unreadable(

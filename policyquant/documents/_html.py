@@ -50,7 +50,7 @@ def read_html(file: Path, encoding: str | None) -> dict[str, Any]:
         raise Unreadable(f"not read: not a readable HTML page ({type(error).__name__}: {error})", "save the page again from the browser") from None
     for element in tree.xpath("|".join(f"//{name}" for name in _REMOVED) + "|//comment()"):
         if element.getparent() is not None:
-            element.drop_tree() if hasattr(element, "drop_tree") else element.getparent().remove(element)
+            element.drop_tree()  # the text after it (its tail) stays
     title = _title(tree)
     summary = readability.Document(tree).summary(html_partial=True)
     body = _text(lxml_html.fragment_fromstring(summary, create_parent="div")) if summary.strip() else ""

@@ -95,6 +95,8 @@ EVIDENCE_COLUMNS = ("doc_id", "field", "value", "evidence", "start", "end", "rul
 #: Document forms (文种) recognised at the end of a title, with English names.
 DOCUMENT_FORMS: dict[str, str] = {
     "法": "law",
+    "法典": "code",
+    "命令": "order",
     "修正案": "amendment",
     "条例": "regulations",
     "规定": "provisions",
@@ -133,7 +135,7 @@ DOCUMENT_FORMS: dict[str, str] = {
 
 #: Forms of documents that set norms (laws, rules, opinions, plans ...): Table 3's "normative documents" and above.
 NORMATIVE_FORMS = frozenset(
-    {"法", "修正案", "条例", "规定", "办法", "细则", "规则", "决定", "决议", "解释", "意见", "规划", "纲要",
+    {"法", "法典", "命令", "修正案", "条例", "规定", "办法", "细则", "规则", "决定", "决议", "解释", "意见", "规划", "纲要",
      "标准", "规范", "准则", "指引", "指南", "措施", "章程", "守则", "导则", "安排", "解答"}
 )  # fmt: skip
 
@@ -169,8 +171,13 @@ _FOLD = {
 }  # fmt: skip
 
 
+_FOLD_CHARS = {chr(key): value if isinstance(value, str) else chr(value) for key, value in _FOLD.items()}
+_FOLDABLE = re.compile("[" + "".join(map(re.escape, _FOLD_CHARS)) + "]")
+
+
 def _fold(text: str) -> str:
-    return text.translate(_FOLD)
+    # A substitution of the few characters that need it is ten times faster than str.translate.
+    return _FOLDABLE.sub(lambda match: _FOLD_CHARS[match.group()], text)
 
 
 _CN_DIGITS = {"〇": 0, "零": 0, "O": 0, "o": 0, "0": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
@@ -925,8 +932,9 @@ def extract_metadata(
         ``level``, ``region``
             The administrative level (a key of
             :data:`policyquant.model.ADMINISTRATIVE_LEVELS`) and the region
-            (``"China"`` for national documents, the province otherwise, as
-            :data:`policyquant._language.REGION_ZH` names it).
+            (``"China"`` for national documents, otherwise the province in
+            the English spelling used across policyquant: ``"Beijing"``,
+            ``"Inner Mongolia"`` ...).
         ``date``, ``year``, ``effective_date``
             The issue date (a labelled date, a head line of a compilation
             "…公布", else the date under the signature) and the date the
@@ -1302,7 +1310,9 @@ def extract_metadata(
 
     # -- Issuing bodies -------------------------------------------------------------------
     candidates: list[pd.DataFrame] = []  # pos, order, name, evidence, start, end, rule
-    title_issuers = title.where(pd.Series(found_title)).str.extract(_TITLE_ISSUERS)["issuers"]
+    title_issuers = title.where(pd.Series(found_title), "").map(_fold).str.extract(_TITLE_ISSUERS)["issuers"]
+    # 国务院办公厅转发国家发展改革委关于…: the issuer is the one who forwards.
+    title_issuers = title_issuers.str.replace(r"(?:转发|批转|印发).*$", "", regex=True).replace("", None)
     where = np.flatnonzero(title_issuers.notna().to_numpy())
     if len(where):
         candidates.append(
@@ -1326,7 +1336,7 @@ def extract_metadata(
                     "order": 2,
                     "names": order_by.iloc[where].map(_order_bodies).to_numpy(),
                     "evidence": order_by.iloc[where].to_numpy(),
-                    "start": -1,
+                    "start": order_span[where, 0],
                     "rule": "the order line (…令)",
                 }
             )
@@ -1427,6 +1437,17 @@ def extract_metadata(
         long = long.astype({"pos": np.int64, "order": np.float64})
         long["name"] = long["name"].str.strip()
         long = long[long["name"].str.len() >= 2]
+        # The exact place of each name, searched from where its source begins (none for a number prefix's body).
+        texts_folded = folded.to_numpy(dtype=object)
+        found_at = np.array(
+            [
+                texts_folded[pos].find(name, start, start + 600) if start >= 0 else -1
+                for pos, start, name in zip(long["pos"].tolist(), long["start"].astype(np.int64).tolist(), long["name"].tolist(), strict=True)
+            ],
+            dtype=np.int64,
+        )
+        long["start"] = found_at
+        long["end"] = np.where(found_at >= 0, found_at + long["name"].str.len().to_numpy(), -1)
         long["canonical"] = long["name"].map(lambda n: table.canonical(n) if n in table else table.canonical(n.removeprefix("中华人民共和国")))
         facts = pd.DataFrame(
             [_body_facts(n, c) for n, c in zip(long["name"], long["canonical"], strict=True)],
@@ -1451,7 +1472,7 @@ def extract_metadata(
             long["canonical"],
             long["name"],
             long["start"].where(long["start"] >= 0, None),
-            None,
+            long["end"].where(long["end"] >= 0, None),
             long["rule"],
         )
         # Each says which issuer it follows and where that issuer was found.
@@ -1626,8 +1647,9 @@ def suggest_document_scores(documents: Any, framework: str | Framework) -> pd.Da
         arguments = {"framework": resolved, "documents": frame.copy()}
         try:
             answer = impl.function(*[arguments[name] for name in impl.argnames])
-        except PolicyQuantError:
+        except PluginError:
             raise
+        # A stranger's hook may raise anything; the error names the plugin either way.
         except Exception as error:
             raise PluginError(
                 f"plugin {impl.plugin_name!r} failed suggesting document scores for framework "

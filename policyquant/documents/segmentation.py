@@ -37,6 +37,7 @@ Examples
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -228,6 +229,8 @@ _END = f"(?={_WS}|$)"
 _HEADINGS = re.compile(
     rf"""
     ^(?P<indent>{_WS}*(?:\#{{1,6}}{_WS}+)?{_WS}*)
+    # Most lines begin with none of these: they fail here, before the alternatives are tried.
+    (?=[第（({_CN}0-9０-９\u2460-\u2473附PCSA])
     (?:
         (?P<k_part>第(?P<part>{_NUM})(?P<partword>分编|编){_END})
       | (?P<k_chapter>第(?P<chapter>{_NUM})章{_END})
@@ -321,6 +324,14 @@ def _describe(level: str, number: int, insert: int, like: str = "") -> str:
     return _label_of(level, number, like) + (f"之{chinese_numeral(insert)}" if insert and 0 <= insert <= 9999 else "")
 
 
+def _end_of(text: str, start: int, stop: int) -> int:
+    """``stop`` moved back over white space, not before ``start``; looks at the tail only where it can."""
+    tail = text[max(start, stop - 64) : stop].rstrip()
+    if tail or stop - 64 <= start:
+        return max(start, stop - 64) + len(tail)
+    return start + len(text[start:stop].rstrip())
+
+
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     """``start, end`` narrowed to leave out white space at either end."""
     piece = text[start:end]
@@ -381,8 +392,11 @@ def _label_number(code: int, label: str) -> tuple[int, int]:
 
 def _forward(values: np.ndarray, doc: np.ndarray) -> np.ndarray:
     """``values`` with each -1 replaced by the last value before it in the same document (-2 where there is none)."""
-    series = pd.Series(np.where(values == -1, np.nan, values))
-    return series.groupby(doc, sort=False).ffill().fillna(-2).to_numpy(dtype=np.int64)
+    # The tokens are in document order: the last set value up to each position, if in the same document.
+    positions = np.arange(len(values))
+    last = np.maximum.accumulate(np.where(values != -1, positions, -1)) if len(values) else positions
+    same = (last >= 0) & (doc[np.maximum(last, 0)] == doc)
+    return np.where(same, values[np.maximum(last, 0)], -2)
 
 
 def _segment_texts(texts: list[str], items: bool) -> tuple[dict[str, Any], list[dict[str, Any]], str, np.ndarray]:
@@ -404,19 +418,20 @@ def _segment_texts(texts: list[str], items: bool) -> tuple[dict[str, Any], list[
     # The one pass: per heading only the offsets and the number of the alternative that
     # matched are taken (lastindex: the alternative's group closes last); the rest is arrays.
     found = [(m.start(), m.lastindex, m.end(1), m.end(m.lastindex), m.end()) for m in _HEADINGS.finditer(joined)]  # type: ignore[arg-type]
-    columns = np.array(found, dtype=np.int64).reshape(-1, 5)
+    columns = np.fromiter(itertools.chain.from_iterable(found), dtype=np.int64, count=5 * len(found)).reshape(-1, 5)
     pos, group, content, label_end, line_end = columns.T
     code = _GROUP_CODES[group]
     doc = np.searchsorted(doc_start, pos, side="right") - 1
     problems: list[dict[str, Any]] = []
 
-    english = np.full(len(pos), "", dtype=object)
-    is_en = code == _K_EN
-    if is_en.any():
-        english[is_en] = [joined[content[i] : label_end[i]].split()[0].lower() for i in np.flatnonzero(is_en)]
-    en_article = english == "article"
+    # English headings as small codes (1 part, 2 chapter, 3 section, 4 article): comparing words would cost more.
+    english = np.zeros(len(pos), dtype=np.int8)
+    is_en = np.flatnonzero(code == _K_EN)
+    words = {"part": 1, "chapter": 2, "section": 3, "article": 4}
+    english[is_en] = [words[joined[content[i] : label_end[i]].split()[0].lower()] for i in is_en.tolist()]
+    en_article = english == 4
     doc_en_article = np.bincount(doc[en_article], minlength=count) > 0
-    unit_token = (code == _K_ARTICLE) | en_article | ((english == "section") & ~doc_en_article[doc])
+    unit_token = (code == _K_ARTICLE) | en_article | ((english == 3) & ~doc_en_article[doc])
     has_articles = np.bincount(doc[unit_token], minlength=count) > 0
     last_article = np.full(count, -1, dtype=np.int64)
     np.maximum.at(last_article, doc[unit_token], pos[unit_token])
@@ -437,9 +452,9 @@ def _segment_texts(texts: list[str], items: bool) -> tuple[dict[str, Any], list[
     level[code == _K_CHAPTER] = _CHAPTER
     level[code == _K_SECTION] = _SECTION
     level[code == _K_ARTICLE] = _ARTICLE
-    level[english == "part"] = _PART
-    level[english == "chapter"] = _CHAPTER
-    level[english == "section"] = np.where(doc_en_article[doc[english == "section"]], _SECTION, _ARTICLE)
+    level[english == 1] = _PART
+    level[english == 2] = _CHAPTER
+    level[english == 3] = np.where(doc_en_article[doc[english == 3]], _SECTION, _ARTICLE)
     level[en_article] = _ARTICLE
     is_chapter = body & (level == _CHAPTER)
     doc_chapters = np.bincount(doc[is_chapter], minlength=count) > 0
@@ -475,10 +490,13 @@ def _segment_texts(texts: list[str], items: bool) -> tuple[dict[str, Any], list[
     indented = np.flatnonzero(content > pos)
     shown[indented] = [a + len(joined[a:b]) - len(joined[a:b].lstrip()) for a, b in zip(pos[indented].tolist(), content[indented].tolist(), strict=True)]
     labels = [joined[a:b] for a, b in zip(content.tolist(), label_end.tolist(), strict=True)]
-    numbers = [_label_number(c, label) for c, label in zip(code.tolist(), labels, strict=True)]
-    number = np.fromiter((n for n, _ in numbers), dtype=np.int64, count=len(numbers))
-    insert = np.fromiter((i for _, i in numbers), dtype=np.int64, count=len(numbers))
-    labels = [label.strip() for label in labels]
+    # A label (第十条之一, （三）, Article 12) is read once however often it occurs.
+    label_codes, unique_labels = pd.factorize(np.array(labels, dtype=object))
+    first = np.zeros(len(unique_labels), dtype=np.int64)
+    first[label_codes[::-1]] = np.arange(len(labels))[::-1]
+    values = [_label_number(int(code[i]), label) for i, label in zip(first.tolist(), unique_labels.tolist(), strict=True)]
+    number = np.array([n for n, _ in values], dtype=np.int64).reshape(-1)[label_codes] if values else np.zeros(0, dtype=np.int64)
+    insert = np.array([i for _, i in values], dtype=np.int64).reshape(-1)[label_codes] if values else np.zeros(0, dtype=np.int64)
     tokens = len(pos)
     order = np.arange(tokens, dtype=np.int64)
     # The heading path: for each token, the index of the heading of each level it is under.
@@ -511,7 +529,11 @@ def _segment_texts(texts: list[str], items: bool) -> tuple[dict[str, Any], list[
             unit_token.append(index)
             unit_kind.append("clause")
             unit_start.append(start)
-            unit_end.append(start + len(joined[start:stop].rstrip()))
+            # Back over the blank lines before the next heading; a long run of white space is rare.
+            end = stop
+            while end > start and joined[end - 1].isspace() and stop - end < 16:
+                end -= 1
+            unit_end.append(end if end == start or not joined[end - 1].isspace() else _end_of(joined, start, end))
         else:
             start, end = _trim(joined, int(line_end[index]), stop)
             if code[index] >= _K_OUTLINE[0] and code[index] <= _K_OUTLINE[-1]:
@@ -674,7 +696,8 @@ def _close_documents(
             ends.append(end)
             docs.append(doc)
             tokens.append(token)
-        order = np.lexsort((np.array(starts, dtype=np.int64), np.array(docs, dtype=np.int64)))
+        # The rows added close their document: after its other rows (a stable sort by document keeps that).
+        order = np.argsort(np.array(docs, dtype=np.int64), kind="stable")
         for key in ("kind", "start", "end", "doc", "token", "label"):
             units[key] = np.array(units[key], dtype=object if key in ("kind", "label") else np.int64)[order].tolist()
 
@@ -776,25 +799,86 @@ def _closing(text: str, start: int, end: int) -> tuple[int, list[tuple[str, int,
     return first, tagged
 
 
-def _segment_frame(texts: list[str], unit: str) -> tuple[pd.DataFrame, list[tuple[int, dict[str, Any]]], pd.DataFrame]:
-    """The units of ``texts`` as a frame (``_doc``: the position of the document; offsets within it), problems, headings."""
+def _segment_frame(
+    doc_ids: list[str], texts: list[str], unit: str
+) -> tuple[pd.DataFrame, list[tuple[int, dict[str, Any]]], pd.DataFrame]:
+    """The units table of ``texts`` (offsets within each document), their problems, and their headings.
+
+    The columns stay arrays until the table is built, once, at the end.
+    """
     result, problems, joined, doc_start = _segment_texts(texts, items=unit == "item")
     units = result["units"]
-    columns = result["table"]
-    frame = pd.DataFrame({"_doc": np.array(units["doc"], dtype=np.int64), "_token": units["token"],
-                          "start": units["start"], "end": units["end"], **columns})  # fmt: skip
+    columns: dict[str, Any] = {"_doc": np.array(units["doc"], dtype=np.int64), "_token": np.array(units["token"], dtype=np.int64),
+                               "start": np.array(units["start"], dtype=np.int64), "end": np.array(units["end"], dtype=np.int64),
+                               **result["table"]}  # fmt: skip
+    extra: list[str] = []
     if unit != "article":
-        frame = _subdivide(joined, frame, unit, result["tokens"])
-    starts = frame["start"].to_numpy(dtype=np.int64)
-    ends = frame["end"].to_numpy(dtype=np.int64)
-    frame["text"] = [joined[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
+        source, starts, ends, numbers, labels = _subdivide(joined, columns, unit, result["tokens"])
+        columns = {key: value[source] for key, value in columns.items()}
+        columns["start"], columns["end"] = starts, ends
+        columns[unit] = numbers
+        extra = [unit]
+        if unit == "item":
+            columns["item_label"] = labels
+            extra.append("item_label")
+    starts, ends, docs = columns["start"], columns["end"], columns["_doc"]
     newlines = np.flatnonzero(np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32) == 10)
-    offset = doc_start[frame["_doc"].to_numpy()]
-    frame["line"] = np.searchsorted(newlines, starts) - np.searchsorted(newlines, offset) + 1
-    frame["start"] = starts - offset
-    frame["end"] = ends - offset
+    offset = doc_start[docs]
+    ids = np.array(doc_ids, dtype=object)[docs]
+    table = {
+        "unit_id": _unit_ids(ids, columns, unit if extra else None),
+        "doc_id": ids,
+        "kind": columns["kind"],
+        "chapter": columns["chapter"],
+        "article": columns["article"],
+        **({unit: columns[unit]} if extra else {}),
+        "insert": columns["insert"],
+        "text": [joined[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)],
+        "start": starts - offset,
+        "end": ends - offset,
+        "line": np.searchsorted(newlines, starts) - np.searchsorted(newlines, offset) + 1,
+    }
+    for name in UNIT_COLUMNS[10:]:
+        table[name] = columns[name]
+    if unit == "item":
+        table["item_label"] = columns["item_label"]
+    frame = pd.DataFrame(table)
     problems = [(doc, {**row, "start": row["start"] - int(doc_start[doc])}) for doc, row in problems]
-    return frame, problems, _headings_frame(joined, result["tokens"], doc_start, newlines)
+    headings = _headings_frame(joined, result["tokens"], doc_start, newlines)
+    headings.insert(0, "doc_id", np.array(doc_ids, dtype=object)[headings.pop("_doc").to_numpy()])
+    return frame, problems, headings
+
+
+def _unit_ids(doc_ids: np.ndarray, columns: dict[str, Any], sub: str | None) -> np.ndarray:
+    """``<doc_id>-<chapter>-<article>[.<insert>][-<sub>]``, or ``<doc_id>-<kind>[-<n>]`` past the body; unique."""
+    kind = columns["kind"]
+    article = columns["article"]
+    article_values = article.to_numpy(dtype=np.int64, na_value=0)
+    insert = columns["insert"]
+    numbers = columns[sub].to_numpy(dtype=np.int64, na_value=-1) if sub else None
+    ids = []
+    for position, (doc, what, chapter, number, inserted) in enumerate(
+        zip(doc_ids.tolist(), kind.tolist(), columns["chapter"].tolist(), article_values.tolist(), insert.tolist(), strict=True)
+    ):
+        if what == "attachment":
+            ids.append(f"{doc}-attachment-{number}")
+        elif what not in ("clause", "preamble", "text"):
+            ids.append(f"{doc}-{what}")
+        else:
+            text = f"{doc}-{chapter}-{number}.{inserted}" if inserted else f"{doc}-{chapter}-{number}"
+            if numbers is not None and numbers[position] >= 0:
+                text = f"{text}-{numbers[position]}"
+            ids.append(text)
+    series = pd.Series(ids, dtype=object)
+    repeated = series.duplicated(keep=False).to_numpy()
+    if repeated.any():
+        # A number written twice keeps its number; its later units get _2, _3 ... so that ids stay unique.
+        subset = series[repeated]
+        count = subset.groupby(subset, sort=False).cumcount().to_numpy()
+        values = subset.to_numpy(dtype=object, copy=True)
+        values[count > 0] = [f"{v}_{c + 1}" for v, c in zip(values[count > 0].tolist(), count[count > 0].tolist(), strict=True)]
+        series[repeated] = values
+    return series.to_numpy(dtype=object)
 
 
 def _headings_frame(joined: str, tokens: dict[str, Any], doc_start: np.ndarray, newlines: np.ndarray) -> pd.DataFrame:
@@ -820,8 +904,13 @@ def _headings_frame(joined: str, tokens: dict[str, Any], doc_start: np.ndarray, 
     )
 
 
-def _subdivide(joined: str, frame: pd.DataFrame, unit: str, tokens: dict[str, Any]) -> pd.DataFrame:
-    """Each clause of ``frame`` cut into its items, paragraphs or sentences, numbered within the clause."""
+def _subdivide(
+    joined: str, columns: dict[str, Any], unit: str, tokens: dict[str, Any]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, Any, np.ndarray]:
+    """Each clause cut into its items, paragraphs or sentences, numbered within the clause.
+
+    Returns, per new unit, the unit it comes from, its span, its number and (items) its label.
+    """
     source: list[int] = []
     numbers: list[int] = []
     item_labels: list[str] = []
@@ -830,9 +919,9 @@ def _subdivide(joined: str, frame: pd.DataFrame, unit: str, tokens: dict[str, An
     items = tokens["items"] or {}
     pattern = _PARAGRAPHS if unit == "paragraph" else _SENTENCES
     # A whole unstructured document ("text") is cut too: that is what unit="paragraph" is for there.
-    clause = frame["kind"].isin(["clause", "text"]).to_numpy()
+    clause = np.isin(columns["kind"], ["clause", "text"])
     for row, (is_clause, token, start, end) in enumerate(
-        zip(clause.tolist(), frame["_token"].tolist(), frame["start"].tolist(), frame["end"].tolist(), strict=True)
+        zip(clause.tolist(), columns["_token"].tolist(), columns["start"].tolist(), columns["end"].tolist(), strict=True)
     ):
         if not is_clause:
             source.append(row)
@@ -864,13 +953,13 @@ def _subdivide(joined: str, frame: pd.DataFrame, unit: str, tokens: dict[str, An
             item_labels.append(label)
             starts.append(piece_start)
             ends.append(piece_end)
-    result = frame.iloc[source].reset_index(drop=True)
-    result["start"] = starts
-    result["end"] = ends
-    result[unit] = pd.array([n if n >= 0 else None for n in numbers], dtype="Int64")
-    if unit == "item":
-        result["item_label"] = item_labels
-    return result
+    return (
+        np.array(source, dtype=np.int64),
+        np.array(starts, dtype=np.int64),
+        np.array(ends, dtype=np.int64),
+        pd.array([n if n >= 0 else None for n in numbers], dtype="Int64"),
+        np.array(item_labels, dtype=object),
+    )
 
 
 class _BuiltinSegmenter:
@@ -881,11 +970,13 @@ class _BuiltinSegmenter:
         self.__doc__ = f"The built-in {unit!r} segmenter of policyquant.documents.segmentation."
 
     def __call__(self, text: str) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
-        frame, problems, _headings = self.segment_texts([text])
-        return frame.drop(columns=["_doc", "_token"]), [row for _, row in problems]
+        frame, problems, _headings = self.segment_texts(["-"], [text])
+        return frame.drop(columns=["unit_id", "doc_id", "text", "line"]), [row for _, row in problems]
 
-    def segment_texts(self, texts: list[str]) -> tuple[pd.DataFrame, list[tuple[int, dict[str, Any]]], pd.DataFrame]:
-        return _segment_frame(texts, self.unit)
+    def segment_texts(
+        self, doc_ids: list[str], texts: list[str]
+    ) -> tuple[pd.DataFrame, list[tuple[int, dict[str, Any]]], pd.DataFrame]:
+        return _segment_frame(doc_ids, texts, self.unit)
 
     def __repr__(self) -> str:
         return f"<policyquant segmenter {self.unit!r}>"
@@ -1163,13 +1254,10 @@ def segment(documents: Any, *, unit: str = "article") -> Segmentation:
     frame = documents_frame(documents, "segment")
     doc_ids, texts = _document_columns(frame)
 
-    ids = np.array(doc_ids, dtype=object)
+    by_id = dict(zip(doc_ids, texts, strict=True))
     if isinstance(segmenter, _BuiltinSegmenter):
         # The built-in units segment every document in one pass (see _segment_texts).
-        table, found, headings = segmenter.segment_texts(texts)
-        headings.insert(0, "doc_id", ids[headings["_doc"].to_numpy()] if len(headings) else pd.Series([], dtype=object))
-        headings = headings.drop(columns="_doc")
-        table.insert(0, "doc_id", ids[table["_doc"].to_numpy()] if len(table) else pd.Series([], dtype=object))
+        units, found, headings = segmenter.segment_texts(doc_ids, texts)
         problem_rows = [{**row, "doc_id": doc_ids[doc]} for doc, row in found]
     else:
         headings = None
@@ -1185,8 +1273,7 @@ def segment(documents: Any, *, unit: str = "article") -> Segmentation:
             unit_rows.extend(units)
             problem_rows.extend(problems)
         table = pd.DataFrame.from_records(unit_rows) if unit_rows else pd.DataFrame(columns=["doc_id", "_doc", "start", "end"])
-    by_id = dict(zip(doc_ids, texts, strict=True))
-    units = _units_table(table, by_id, unit, trusted=isinstance(segmenter, _BuiltinSegmenter))
+        units = _units_table(table, by_id, unit)
     problems = _problems_table(problem_rows, by_id)
     return Segmentation(units, problems, unit, len(doc_ids), headings)
 
@@ -1229,48 +1316,28 @@ def _document_columns(frame: pd.DataFrame) -> tuple[list[str], list[str]]:
     return doc_ids, texts
 
 
-def _units_table(frame: pd.DataFrame, texts: Mapping[str, str], unit: str, trusted: bool = False) -> pd.DataFrame:
-    """The units table in its final form; ``trusted``: built by :func:`_segment_frame`, already typed."""
+def _units_table(frame: pd.DataFrame, texts: Mapping[str, str], unit: str) -> pd.DataFrame:
+    """The units table of a plugin's segmenter in its final form: checked, typed, numbered."""
     extra = [unit] if unit in ("item", "paragraph", "sentence") else []
     if unit == "item":
         extra.append("item_label")
     known = [*UNIT_COLUMNS, *extra]
     plugin_columns = [c for c in frame.columns if c not in known and not c.startswith("_")]
-    if not trusted:
-        frame = _plugin_units(frame, texts, unit, extra)
+    frame = _plugin_units(frame, texts, unit, extra)
+    columns = {
+        "kind": frame["kind"].to_numpy(dtype=object),
+        "chapter": frame["chapter"].to_numpy(dtype=np.int64),
+        "article": frame["article"].array,
+        "insert": frame["insert"].to_numpy(dtype=np.int64),
+        **({unit: frame[unit].array} if extra else {}),
+    }
+    frame["unit_id"] = _unit_ids(frame["doc_id"].to_numpy(dtype=object), columns, unit if extra else None)
     doc = frame["doc_id"].tolist()
-    kind = frame["kind"].tolist()
-    chapter = frame["chapter"].tolist()
-    article = frame["article"].tolist()
-    insert = frame["insert"].tolist()
-    sub = frame[unit].tolist() if extra else [None] * len(frame)
-    ids = [_unit_id(*values) for values in zip(doc, kind, chapter, article, insert, sub, strict=True)]
-    series = pd.Series(ids, dtype=object)
-    if series.duplicated().any():
-        repeat = series.groupby(series).cumcount()
-        series = series.where(repeat == 0, series + "_" + (repeat + 1).astype(str))
-    frame["unit_id"] = series.to_numpy()
-    if "text" not in frame.columns or not trusted:
-        frame["text"] = [texts[d][s:e] for d, s, e in zip(doc, frame["start"].tolist(), frame["end"].tolist(), strict=True)]
-    if "line" not in frame.columns or not trusted:
-        frame["line"] = _line_numbers(texts, frame["doc_id"], frame["start"]) if len(frame) else np.array([], dtype=np.int64)
-        frame["line"] = frame["line"].astype("int64")
+    frame["text"] = [texts[d][s:e] for d, s, e in zip(doc, frame["start"].tolist(), frame["end"].tolist(), strict=True)]
+    frame["line"] = _line_numbers(texts, frame["doc_id"], frame["start"]) if len(frame) else np.array([], dtype=np.int64)
+    frame["line"] = frame["line"].astype("int64")
     ordered = [*UNIT_COLUMNS[:5], *extra[:1], *UNIT_COLUMNS[5:], *extra[1:], *plugin_columns]
     return frame[ordered].reset_index(drop=True)
-
-
-def _unit_id(doc: str, kind: str, chapter: Any, article: Any, insert: Any, sub: Any) -> str:
-    if kind == "attachment":
-        return f"{doc}-attachment-{article}"
-    if kind not in ("clause", "preamble", "text"):
-        return f"{doc}-{kind}"
-    number = "0" if article is None or article is pd.NA else str(article)
-    if insert:
-        number = f"{number}.{insert}"
-    text = f"{doc}-{chapter}-{number}"
-    if sub is not None and sub is not pd.NA:
-        text = f"{text}-{sub}"
-    return text
 
 
 def _plugin_units(frame: pd.DataFrame, texts: Mapping[str, str], unit: str, extra: list[str]) -> pd.DataFrame:

@@ -9,8 +9,8 @@ included or excluded it and why; :class:`Selection` prints the selection table
 (found, excluded at each principle, included) in English or Chinese, draws the
 PRISMA-style flow diagram and hands the kept documents to the next step.
 
-The query language
-------------------
+.. rubric:: The query language
+
 What a researcher knows from literature databases and from Lucene:
 
 ``人工智能``, ``AI``
@@ -18,7 +18,8 @@ What a researcher knows from literature databases and from Lucene:
     with no word boundaries (``人工智能`` is found in ``生成式人工智能服务``).  A Latin
     term matches whole words, ignoring case: ``AI`` finds ``AI`` and ``ai-act``
     and ``生成式AI服务``, not ``said`` or ``AIDS``.  ``*`` in a term stands for any
-    letters (``regulat*``), ``?`` for one.
+    letters (``regulat*``), ``?`` for one (not in a phrase, which is taken as
+    written).
 ``"生成式 人工智能"``, ``"deep learning"``
     A phrase: its words in this order.  Curly quotes (``“…”``) work too.
 ``a AND b``, ``a && b``, ``a b``
@@ -50,14 +51,14 @@ no term on one side, an unknown field) raises :class:`QueryError`, a
 :class:`~policyquant.errors.ValidationError` whose message shows the query with
 a caret under the position.
 
-Why pyparsing
--------------
+.. rubric:: Why pyparsing
+
 The query is parsed with pyparsing (already installed with matplotlib), not
 with luqum, the Lucene-syntax parser on PyPI: luqum reads ``&&``, ``||`` and
 ``!`` as words, joins side-by-side terms by an "unknown operation", reports an
 unclosed parenthesis as "at the end" rather than where it opened, and builds on
-ply, whose last release was in 2018.  With pyparsing the grammar (below, some
-thirty lines) states the precedence and the operator spellings directly, every
+ply, whose last release was in 2018.  With pyparsing the grammar (some thirty
+lines) states the precedence and the operator spellings directly, every
 node keeps its position, and nothing of the text is ever evaluated.
 """
 
@@ -906,11 +907,13 @@ def _dates(values: pd.Series) -> pd.Series:
             stamps = values.dt.tz_localize(None)
         return stamps.astype("datetime64[ns]")
     objects = values.astype(object)
-    is_text = objects.map(type).isin([str])
+    kinds = objects.map(type)
+    is_text = kinds.isin([str])
     text = objects.where(is_text, "").astype(str).str.normalize("NFKC").str.strip()
     text = text.str.replace(_CHINESE_DATE, r"\1-\2-\3", regex=True).str.replace(r"[/.]", "-", regex=True)
     parsed = pd.to_datetime(text.where(is_text & (text != ""), None), errors="coerce", format="ISO8601")
-    others = objects.where(~is_text & objects.notna(), None)
+    # Dates and timestamps as objects; a number is no date (it would read as nanoseconds since 1970).
+    others = objects.where(kinds.isin([date, datetime, pd.Timestamp, np.datetime64]), None)
     if others.notna().any():
         converted = pd.to_datetime(others, errors="coerce", utc=True).dt.tz_localize(None)
         parsed = parsed.where(is_text, converted)
@@ -1526,7 +1529,8 @@ def select(
        side are joined by AND).
     2. ``duplicate`` (``duplicates=True``): its text is the text of another
        document found (after folding width, case and white space); the one
-       with the smallest ``doc_id`` stays.
+       with the smallest ``doc_id`` stays, as in the ``duplicate_of`` column
+       of :func:`policyquant.read_documents`.
     3. ``period``: issued before the start or after the end, or its issue date
        is missing or unreadable.
     4. ``level``: its administrative level is not one of ``level``, or missing.

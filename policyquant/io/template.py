@@ -1107,7 +1107,11 @@ def write_coding_template(
         (line breaks included; text is never taken for a formula).  The
         coding cells stay empty unless the table has ``instrument``,
         ``objectives``, score or ``memo`` columns (a table coded in part);
-        other columns (headings, spans) are not written.
+        other columns (headings, spans) are not written.  Every unit given
+        is written, the preamble, signature and attachments of a
+        segmentation included (coders code them ``none``, or filter the
+        table first, e.g. on ``kind == "clause"``).  A workbook with
+        pre-filled units holds rows: writing over it needs ``force=True``.
     units_rows, documents_rows : int
         How many rows of the units and documents sheets get the drop-down
         lists and prompts (at least as many documents rows as pre-filled

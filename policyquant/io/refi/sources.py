@@ -50,12 +50,17 @@ def _document_texts(documents: Any) -> dict[str, str] | None:
     if repeated:
         raise ValidationError(
             f"documents: {len(repeated)} doc_id(s) used twice",
-            [{"column": "doc_id", "value": d, "problem": "duplicate doc_id", "expected": "unique doc_ids"} for d in repeated],
+            [
+                {"column": "doc_id", "value": d, "problem": "duplicate doc_id", "expected": "unique doc_ids"}
+                for d in repeated
+            ],
         )
     return dict(zip(ids, texts, strict=True))
 
 
-def _spans(units: pd.DataFrame, texts: dict[str, str] | None) -> tuple[dict[str, str], list[tuple[str, str, int, int]]]:
+def _spans(
+    units: pd.DataFrame, texts: dict[str, str] | None
+) -> tuple[dict[str, str], list[tuple[str, str, int, int]]]:
     """Each source's text and each unit's (unit_id, doc_id, start, end) in it; problems raised, all at once."""
     records: list[dict[str, Any]] = []
     unit_ids = units["unit_id"].astype(str).str.strip().tolist()
@@ -141,14 +146,18 @@ def _spans(units: pd.DataFrame, texts: dict[str, str] | None) -> tuple[dict[str,
         offsets[doc_id] = end if not has_spans else offsets.get(doc_id, 0)
         placed.append((unit_id, doc_id, start, end))
     # Every document given is a source, even one no unit was cut from: the coder sees it all.
-    sources = dict(texts) if texts is not None else {doc_id: "".join(parts) for doc_id, parts in pieces.items()}
+    sources = (
+        dict(texts) if texts is not None else {doc_id: "".join(parts) for doc_id, parts in pieces.items()}
+    )
     for unit_id in dict.fromkeys(unit_ids):
         _refuse_unwritable(records, "units", "unit_id", unit_id, unit_id)
     for doc_id, text in sources.items():
         _refuse_unwritable(records, "documents", "doc_id", doc_id, doc_id)
         _refuse_unwritable(records, "units", "text", text, doc_id)
     if records:
-        raise ValidationError(f"the units cannot be written as REFI-QDA sources ({len(records)} problem(s))", records)
+        raise ValidationError(
+            f"the units cannot be written as REFI-QDA sources ({len(records)} problem(s))", records
+        )
     return sources, placed
 
 
@@ -172,6 +181,15 @@ def write_source_project(
     """
     table = _unit_table(units)
     texts = _document_texts(documents)
+    # Ids checked as everywhere (blank, mangled, repeated, naming no document), all at once.
+    from ...corpus import Corpus
+
+    bare = Framework(framework.name, framework.title, levels=framework.levels)
+    known = None if texts is None else pd.DataFrame({"doc_id": list(texts)})
+    try:
+        Corpus(known, table[["unit_id", "doc_id"]], bare)
+    except ValidationError as error:
+        raise ValidationError("units: cannot be written as REFI-QDA sources", error.problems) from None
     sources, placed = _spans(table, texts)
     ns = "{" + PROJECT_NAMESPACE + "}"
     project_name = _ILLEGAL_XML.sub("", Path(path).stem) or "policyquant"
@@ -191,9 +209,13 @@ def write_source_project(
         guid = str(uuid.uuid5(_GUID_NAMESPACE, f"source\x1f{doc_id}")).upper()
         member = f"{guid}.txt"
         # As write_qdpx: a text starting with U+FEFF gets a byte-order mark in front of its own.
-        members.append((f"sources/{member}", text.encode("utf-8-sig" if text.startswith("\ufeff") else "utf-8")))
+        members.append(
+            (f"sources/{member}", text.encode("utf-8-sig" if text.startswith("\ufeff") else "utf-8"))
+        )
         source = ET.SubElement(
-            element, ns + "TextSource", {"guid": guid, "name": doc_id, "plainTextPath": f"internal://{member}"}
+            element,
+            ns + "TextSource",
+            {"guid": guid, "name": doc_id, "plainTextPath": f"internal://{member}"},
         )
         for unit_id, start, end in by_doc.get(doc_id, ()):
             # A selection without codings (the standard allows it), named by its unit id: the coder
