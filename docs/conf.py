@@ -105,6 +105,7 @@ REFERENCE_MODULES = (
     "policyquant.frameworks.classic",
     "policyquant.declarative",
     "policyquant.testing",
+    "policyquant.documents.segmentation",
 )
 
 # -- HTML ------------------------------------------------------------------------------

@@ -50,6 +50,7 @@ __all__ = [
     "LOCALE_DIR",
     "N_",
     "_",
+    "catalogued",
     "chosen_language",
     "current_language",
     "field_name",
@@ -198,6 +199,31 @@ def with_language(function: F) -> F:
             return function(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
+
+
+def catalogued(build: Callable[[], dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """A table of words by interface language: ``build()`` run once in English and once per catalogue.
+
+    ``build`` returns its words through :func:`pgettext` (literal calls, so
+    that extraction finds them): the English table is the source text, and
+    each other language's is its catalogue's translation.  Built in a context
+    of its own, whatever the language of the caller.
+
+    Examples
+    --------
+    >>> from policyquant._i18n import catalogued, pgettext
+    >>> catalogued(lambda: {"missing": pgettext("ui", "(missing)")})
+    {'en': {'missing': '(missing)'}, 'zh': {'missing': '（缺失）'}}
+    """
+    tables = {}
+    for language in ("en", *_CATALOGUES):
+        tables[language] = contextvars.Context().run(_built_in, language, build)
+    return tables
+
+
+def _built_in(language: str, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    _LANGUAGE.set(language)
+    return build()
 
 
 def _(message: str) -> str:

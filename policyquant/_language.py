@@ -33,6 +33,7 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from ._i18n import catalogued, pgettext
 from ._text import closest, format_choices
 from .errors import ValidationError
 
@@ -263,108 +264,80 @@ def has_cjk(text: object) -> bool:
 
 # -- Words ------------------------------------------------------------------------------
 
+
+def _ui_strings() -> dict[str, str]:
+    return {
+        "count": pgettext("ui", "Count"),
+        "share": pgettext("ui", "Share (%)"),
+        "column_share": pgettext("ui", "Share of column (%)"),
+        "row_share": pgettext("ui", "Share of row (%)"),
+        "codings": pgettext("ui", "Codings"),
+        "units": pgettext("ui", "Clauses"),
+        "documents": pgettext("ui", "Documents"),
+        "efficacy_total": pgettext("ui", "Total efficacy"),
+        "efficacy_mean": pgettext("ui", "Mean efficacy"),
+        "mean_efficacy": pgettext("ui", "Mean efficacy"),
+        "sd": pgettext("ui", "s.d."),
+        "cumulative": pgettext("ui", "{} (cumulative)"),
+        "per_period": pgettext("ui", "{} per {}"),
+        "by": pgettext("ui", "{} by {}"),
+        "cross": pgettext("ui", "{} by {} and {}"),
+        "objective_share": pgettext("ui", "Share of the objective's codings (%)"),
+        "region_share": pgettext("ui", "Share of the region's documents (%)"),
+        "authority_title": pgettext("ui", "Documents by {} and {}"),
+        "efficacy_title": pgettext("ui", "Mean policy efficacy by {}"),
+        "network_title": pgettext("ui", "Co-issuance network of issuing bodies"),
+        "network_title_level": pgettext("ui", "Co-issuance network of {} issuing bodies"),
+        "no_issuers": pgettext("ui", "No issuing bodies"),
+        "portfolio_title": pgettext("ui", "Policy portfolio"),
+        "portfolio_subtitle": pgettext(
+            "ui",
+            "Space: {space}; Size: {size:.2f}; Instruments: {n_i} ({p_i:.0f}%); Targets: {n_t} ({p_t:.0f}%)",
+        ),
+        "instrument_axis": pgettext("ui", "Instrument"),
+        "target_axis": pgettext("ui", "Target"),
+        "n": pgettext("ui", "n = {}"),
+        "national": pgettext("ui", "national"),
+        "provincial": pgettext("ui", "provincial"),
+        "municipal": pgettext("ui", "municipal"),
+        "county": pgettext("ui", "county"),
+        "missing": pgettext("ui", "(missing)"),
+    }
+
+
 #: Interface strings of figures by language.
-UI_STRINGS: dict[str, dict[str, str]] = {
-    "en": {
-        "count": "Count",
-        "share": "Share (%)",
-        "column_share": "Share of column (%)",
-        "row_share": "Share of row (%)",
-        "codings": "Codings",
-        "units": "Clauses",
-        "documents": "Documents",
-        "efficacy_total": "Total efficacy",
-        "efficacy_mean": "Mean efficacy",
-        "mean_efficacy": "Mean efficacy",
-        "sd": "s.d.",
-        "cumulative": "{} (cumulative)",
-        "per_period": "{} per {}",
-        "by": "{} by {}",
-        "cross": "{} by {} and {}",
-        "objective_share": "Share of the objective's codings (%)",
-        "region_share": "Share of the region's documents (%)",
-        "authority_title": "Documents by {} and {}",
-        "efficacy_title": "Mean policy efficacy by {}",
-        "network_title": "Co-issuance network of issuing bodies",
-        "network_title_level": "Co-issuance network of {} issuing bodies",
-        "no_issuers": "No issuing bodies",
-        "portfolio_title": "Policy portfolio",
-        "portfolio_subtitle": "Space: {space}; Size: {size:.2f}; Instruments: {n_i} ({p_i:.0f}%); "
-        "Targets: {n_t} ({p_t:.0f}%)",
-        "instrument_axis": "Instrument",
-        "target_axis": "Target",
-        "n": "n = {}",
-        "national": "national",
-        "provincial": "provincial",
-        "municipal": "municipal",
-        "county": "county",
-        "missing": "(missing)",
-    },
-    "zh": {
-        "count": "计数",
-        "share": "占比（%）",
-        "column_share": "列占比（%）",
-        "row_share": "行占比（%）",
-        "codings": "编码数",
-        "units": "条款数",
-        "documents": "文件数",
-        "efficacy_total": "总效力",
-        "efficacy_mean": "平均效力",
-        "mean_efficacy": "平均效力",
-        "sd": "标准差",
-        "cumulative": "累计{}",
-        "per_period": "{0}（按{1}）",
-        "by": "{1}{0}",
-        "cross": "{1} × {2}（{0}）",
-        "objective_share": "占该目标编码的比例（%）",
-        "region_share": "占该地区文件的比例（%）",
-        "authority_title": "各{}政策文件的{}分布",
-        "efficacy_title": "各{}的平均政策效力",
-        "network_title": "发文机构联合发文网络",
-        "network_title_level": "{}发文机构联合发文网络",
-        "no_issuers": "无发文机构",
-        "portfolio_title": "政策组合",
-        "portfolio_subtitle": "空间：{space}；规模：{size:.2f}；工具：{n_i}（{p_i:.0f}%）；目标：{n_t}（{p_t:.0f}%）",
-        "instrument_axis": "政策工具",
-        "target_axis": "政策目标",
-        "n": "n = {}",
-        "national": "国家级",
-        "provincial": "省级",
-        "municipal": "市级",
-        "county": "县级",
-        "missing": "（缺失）",
-    },
-}
+UI_STRINGS: dict[str, dict[str, str]] = catalogued(_ui_strings)
+
+
+def _field_titles() -> dict[str, str]:
+    return {
+        "instrument": pgettext("field title", "Policy instrument"),
+        "family": pgettext("field title", "Instrument family"),
+        "objective": pgettext("field title", "Policy objective"),
+        "year": pgettext("field title", "Year"),
+        "period": pgettext("field title", "Period"),
+        "region": pgettext("field title", "Region"),
+        "level": pgettext("field title", "Administrative level"),
+        "doc_id": pgettext("field title", "Document"),
+    }
+
 
 #: Axis and legend titles of corpus fields by language.
-FIELD_TITLES: dict[str, dict[str, str]] = {
-    "en": {
-        "instrument": "Policy instrument",
-        "family": "Instrument family",
-        "objective": "Policy objective",
-        "year": "Year",
-        "period": "Period",
-        "region": "Region",
-        "level": "Administrative level",
-        "doc_id": "Document",
-    },
-    "zh": {
-        "instrument": "政策工具",
-        "family": "工具类型",
-        "objective": "政策目标",
-        "year": "年份",
-        "period": "时期",
-        "region": "地区",
-        "level": "行政层级",
-        "doc_id": "文件",
-    },
-}
+FIELD_TITLES: dict[str, dict[str, str]] = catalogued(_field_titles)
+
+
+def _level_labels() -> dict[str, str]:
+    return {
+        "national": pgettext("administrative level", "National"),
+        "provincial": pgettext("administrative level", "Provincial"),
+        "municipal": pgettext("administrative level", "Municipal"),
+        "county": pgettext("administrative level", "County"),
+    }
+
 
 #: Names of administrative levels by language; a level not listed keeps its key.
-LEVEL_LABELS: dict[str, dict[str, str]] = {
-    "en": {"national": "National", "provincial": "Provincial", "municipal": "Municipal", "county": "County"},
-    "zh": {"national": "国家级", "provincial": "省级", "municipal": "市级", "county": "县级"},
-}
+LEVEL_LABELS: dict[str, dict[str, str]] = catalogued(_level_labels)
+
 
 #: Chinese names of China's provincial-level divisions (and of the central level).
 REGION_ZH: dict[str, str] = {
@@ -533,227 +506,147 @@ def category_label(framework: Framework, field: str, key: object, language: obje
 
 # -- Column headers of tables ------------------------------------------------------------
 
-#: Headers of the statistics columns of tables by language; a column not listed keeps its name.
-COLUMN_TITLES: dict[str, dict[str, str]] = {
-    "en": {
-        "count": "n",
-        "share": "%",
-        "mean": "Mean",
-        "std": "SD",
-        "sd": "SD",
-        "min": "Min",
-        "max": "Max",
-        "total": "Total",
-        "Total": "Total",
-        "documents": "Documents",
-        "units": "Clauses",
-        "codings": "Codings",
-        "efficacy_total": "Total efficacy",
-        "efficacy_mean": "Mean efficacy",
-        "degree": "Partners",
-        "weighted_degree": "Weighted degree",
-        "degree_centrality": "Degree centrality",
-        "betweenness": "Betweenness",
-        "eigenvector": "Eigenvector centrality",
-        "estimate": "Estimate",
-        "alpha": "α",
-        "kappa": "κ",
-        "ac1": "AC1",
-        "se": "SE",
-        "se0": "SE (κ = 0)",
-        "ci_low": "CI low",
-        "ci_high": "CI high",
-        "alpha_low": "α CI low",
-        "alpha_high": "α CI high",
-        "z": "z",
-        "p": "p",
-        "p_o": "p_o",
-        "p_e": "p_e",
-        "p_a": "p_a",
-        "P": "P",
-        "P_e": "P_e",
-        "D_o": "D_o",
-        "D_e": "D_e",
-        "pairable values": "Pairable values",
-        "coders": "Coders",
-        "raters": "Raters per unit",
-        "categories": "Categories",
-        "dropped": "Dropped units",
-        "unit": "Unit",
-        "level": "Level of measurement",
-        "measurement": "Level of measurement",
-        "n_units": "Units",
-        "percent_agreement": "Percent agreement",
-        "n_values": "Values",
-        "agreement": "Agreement",
-        "value": "Value",
-        # Portfolio measures (PolicyPortfolios' names).
-        "space": "Portfolio space",
-        "size": "Portfolio size",
-        "n_instruments": "Instruments covered",
-        "p_instruments": "Share of instruments covered",
-        "n_targets": "Targets covered",
-        "p_targets": "Share of targets covered",
-        "unique": "Unique instrument configurations",
-        "c_eq": "Equality of configurations",
-        "div_aid": "Diversity (AID)",
-        "div_gs": "Diversity (Gini-Simpson)",
-        "div_sh": "Diversity (Shannon)",
-        "eq_sh": "Equitability (Shannon)",
-        "in_prep": "Instrument preponderance",
-        "burden_continuous": "Burden (continuous learning)",
-        "burden_steep": "Burden (steep learning)",
-        "burden_capped": "Burden (capped learning)",
-        "burden_targets_continuous": "Burden by targets (continuous learning)",
-        "burden_targets_steep": "Burden by targets (steep learning)",
-        "burden_targets_capped": "Burden by targets (capped learning)",
-        # Titles of index levels that are not corpus fields.
-        "coefficient": "Coefficient",
-        "dimension": "Coded dimension",
-        "issuer": "Issuing body",
-        "measure": "Measure",
-        "residual": "Adjusted standardized residual",
-    },
-    "zh": {
-        "count": "n",
-        "share": "%",
-        "mean": "均值",
-        "std": "标准差",
-        "sd": "标准差",
-        "min": "最小值",
-        "max": "最大值",
-        "total": "合计",
-        "Total": "合计",
-        "documents": "文件数",
-        "units": "条款数",
-        "codings": "编码数",
-        "efficacy_total": "总效力",
-        "efficacy_mean": "平均效力",
-        "degree": "合作机构数",
-        "weighted_degree": "加权度",
-        "degree_centrality": "度中心度",
-        "betweenness": "中介中心度",
-        "eigenvector": "特征向量中心度",
-        "estimate": "估计值",
-        "alpha": "α",
-        "kappa": "κ",
-        "ac1": "AC1",
-        "se": "标准误",
-        "se0": "标准误（κ = 0）",
-        "ci_low": "置信区间下限",
-        "ci_high": "置信区间上限",
-        "alpha_low": "α 置信区间下限",
-        "alpha_high": "α 置信区间上限",
-        "z": "z",
-        "p": "p",
-        "p_o": "观察一致率",
-        "p_e": "机遇一致率",
-        "p_a": "观察一致率",
-        "P": "观察一致率",
-        "P_e": "机遇一致率",
-        "D_o": "观察不一致",
-        "D_e": "期望不一致",
-        "pairable values": "可配对编码值数",
-        "coders": "编码员数",
-        "raters": "每单元评分者数",
-        "categories": "类别数",
-        "dropped": "剔除单元数",
-        "unit": "编码单元",
-        "level": "测量层次",
-        "measurement": "测量层次",
-        "n_units": "单元数",
-        "percent_agreement": "一致率",
-        "n_values": "编码值数",
-        "agreement": "一致率",
-        "value": "值",
-        "space": "组合空间",
-        "size": "组合规模",
-        "n_instruments": "覆盖的工具数",
-        "p_instruments": "覆盖的工具比例",
-        "n_targets": "覆盖的目标数",
-        "p_targets": "覆盖的目标比例",
-        "unique": "独特工具配置数",
-        "c_eq": "工具配置均等度",
-        "div_aid": "多样性（平均工具多样性）",
-        "div_gs": "多样性（Gini-Simpson）",
-        "div_sh": "多样性（Shannon）",
-        "eq_sh": "均匀度（Shannon）",
-        "in_prep": "工具优势度",
-        "burden_continuous": "负担（连续学习）",
-        "burden_steep": "负担（陡峭学习）",
-        "burden_capped": "负担（封顶学习）",
-        "burden_targets_continuous": "负担（按目标加权，连续学习）",
-        "burden_targets_steep": "负担（按目标加权，陡峭学习）",
-        "burden_targets_capped": "负担（按目标加权，封顶学习）",
-        "coefficient": "系数",
-        "dimension": "编码维度",
-        "issuer": "发文机构",
-        "measure": "指标",
-        "residual": "调整标准化残差",
-    },
-}
 
+def _column_titles() -> dict[str, str]:
+    return {
+        "count": pgettext("column title", "n"),
+        "share": pgettext("column title", "%"),
+        "mean": pgettext("column title", "Mean"),
+        "std": pgettext("column title", "SD"),
+        "sd": pgettext("column title", "SD"),
+        "min": pgettext("column title", "Min"),
+        "max": pgettext("column title", "Max"),
+        "total": pgettext("column title", "Total"),
+        "Total": pgettext("column title", "Total"),
+        "documents": pgettext("column title", "Documents"),
+        "units": pgettext("column title", "Clauses"),
+        "codings": pgettext("column title", "Codings"),
+        "efficacy_total": pgettext("column title", "Total efficacy"),
+        "efficacy_mean": pgettext("column title", "Mean efficacy"),
+        "degree": pgettext("column title", "Partners"),
+        "weighted_degree": pgettext("column title", "Weighted degree"),
+        "degree_centrality": pgettext("column title", "Degree centrality"),
+        "betweenness": pgettext("column title", "Betweenness"),
+        "eigenvector": pgettext("column title", "Eigenvector centrality"),
+        "estimate": pgettext("column title", "Estimate"),
+        "alpha": pgettext("column title", "α"),
+        "kappa": pgettext("column title", "κ"),
+        "ac1": pgettext("column title", "AC1"),
+        "se": pgettext("column title", "SE"),
+        "se0": pgettext("column title", "SE (κ = 0)"),
+        "ci_low": pgettext("column title", "CI low"),
+        "ci_high": pgettext("column title", "CI high"),
+        "alpha_low": pgettext("column title", "α CI low"),
+        "alpha_high": pgettext("column title", "α CI high"),
+        "z": pgettext("column title", "z"),
+        "p": pgettext("column title", "p"),
+        "p_o": pgettext("column title", "p_o"),
+        "p_e": pgettext("column title", "p_e"),
+        "p_a": pgettext("column title", "p_a"),
+        "P": pgettext("column title", "P"),
+        "P_e": pgettext("column title", "P_e"),
+        "D_o": pgettext("column title", "D_o"),
+        "D_e": pgettext("column title", "D_e"),
+        "pairable values": pgettext("column title", "Pairable values"),
+        "coders": pgettext("column title", "Coders"),
+        "raters": pgettext("column title", "Raters per unit"),
+        "categories": pgettext("column title", "Categories"),
+        "dropped": pgettext("column title", "Dropped units"),
+        "unit": pgettext("column title", "Unit"),
+        "level": pgettext("column title", "Level of measurement"),
+        "measurement": pgettext("column title", "Level of measurement"),
+        "n_units": pgettext("column title", "Units"),
+        "percent_agreement": pgettext("column title", "Percent agreement"),
+        "n_values": pgettext("column title", "Values"),
+        "agreement": pgettext("column title", "Agreement"),
+        "value": pgettext("column title", "Value"),
+        # Portfolio measures (PolicyPortfolios' names).
+        "space": pgettext("column title", "Portfolio space"),
+        "size": pgettext("column title", "Portfolio size"),
+        "n_instruments": pgettext("column title", "Instruments covered"),
+        "p_instruments": pgettext("column title", "Share of instruments covered"),
+        "n_targets": pgettext("column title", "Targets covered"),
+        "p_targets": pgettext("column title", "Share of targets covered"),
+        "unique": pgettext("column title", "Unique instrument configurations"),
+        "c_eq": pgettext("column title", "Equality of configurations"),
+        "div_aid": pgettext("column title", "Diversity (AID)"),
+        "div_gs": pgettext("column title", "Diversity (Gini-Simpson)"),
+        "div_sh": pgettext("column title", "Diversity (Shannon)"),
+        "eq_sh": pgettext("column title", "Equitability (Shannon)"),
+        "in_prep": pgettext("column title", "Instrument preponderance"),
+        "burden_continuous": pgettext("column title", "Burden (continuous learning)"),
+        "burden_steep": pgettext("column title", "Burden (steep learning)"),
+        "burden_capped": pgettext("column title", "Burden (capped learning)"),
+        "burden_targets_continuous": pgettext("column title", "Burden by targets (continuous learning)"),
+        "burden_targets_steep": pgettext("column title", "Burden by targets (steep learning)"),
+        "burden_targets_capped": pgettext("column title", "Burden by targets (capped learning)"),
+        # Titles of index levels that are not corpus fields.
+        "coefficient": pgettext("column title", "Coefficient"),
+        "dimension": pgettext("column title", "Coded dimension"),
+        "issuer": pgettext("column title", "Issuing body"),
+        "measure": pgettext("column title", "Measure"),
+        "residual": pgettext("column title", "Adjusted standardized residual"),
+    }
+
+
+#: Headers of the statistics columns of tables by language; a column not listed keeps its name.
+COLUMN_TITLES: dict[str, dict[str, str]] = catalogued(_column_titles)
+
+
+def _context_column_titles() -> dict[str, dict[str, str]]:
+    return {
+        "efficacy": {
+            "mean": pgettext("column title (efficacy)", "Mean efficacy"),
+            "total": pgettext("column title (efficacy)", "Total efficacy"),
+            "share": pgettext("column title (efficacy)", "Share of total efficacy (%)"),
+        },
+        # A coefficient's units are whatever the coders coded, not necessarily clauses.
+        "reliability": {
+            "units": pgettext("column title (reliability)", "Units"),
+        },
+    }
+
+
+_CONTEXT_TITLES = catalogued(_context_column_titles)
 #: Headers that read differently in one kind of table: the efficacy summary's mean is the mean efficacy.
 CONTEXT_COLUMN_TITLES: dict[str, dict[str, dict[str, str]]] = {
-    "efficacy": {
-        "en": {
-            "mean": "Mean efficacy",
-            "total": "Total efficacy",
-            "share": "Share of total efficacy (%)",
-        },
-        "zh": {"mean": "平均效力", "total": "总效力", "share": "效力占比（%）"},
-    },
-    # A coefficient's units are whatever the coders coded, not necessarily clauses.
-    "reliability": {"en": {"units": "Units"}, "zh": {"units": "单元数"}},
+    kind: {language: titles[kind] for language, titles in _CONTEXT_TITLES.items()}
+    for kind in _CONTEXT_TITLES["en"]
 }
+
+
+def _value_labels() -> dict[str, str]:
+    return {
+        "unit": pgettext("cell value", "Clause"),
+        "document": pgettext("cell value", "Document"),
+        "nominal": pgettext("cell value", "Nominal"),
+        "ordinal": pgettext("cell value", "Ordinal"),
+        "interval": pgettext("cell value", "Interval"),
+        "ratio": pgettext("cell value", "Ratio"),
+    }
+
 
 #: Words that are values in a table's cells (a reliability table's unit and level of measurement).
-VALUE_LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "unit": "Clause",
-        "document": "Document",
-        "nominal": "Nominal",
-        "ordinal": "Ordinal",
-        "interval": "Interval",
-        "ratio": "Ratio",
-    },
-    "zh": {
-        "unit": "条款",
-        "document": "文件",
-        "nominal": "定类",
-        "ordinal": "定序",
-        "interval": "定距",
-        "ratio": "定比",
-    },
-}
+VALUE_LABELS: dict[str, dict[str, str]] = catalogued(_value_labels)
+
+
+def _coefficient_labels() -> dict[str, str]:
+    return {
+        "alpha": pgettext("coefficient", "Krippendorff's alpha ({})"),
+        "cohen": pgettext("coefficient", "Cohen's kappa"),
+        "cohen_weighted": pgettext("coefficient", "Cohen's kappa ({} weights)"),
+        "fleiss": pgettext("coefficient", "Fleiss' kappa"),
+        "Gwet's AC1": pgettext("coefficient", "Gwet's AC1"),
+        "Brennan-Prediger": pgettext("coefficient", "Brennan-Prediger"),
+        "percent agreement": pgettext("coefficient", "Percent agreement"),
+        "linear": pgettext("coefficient", "linear"),
+        "quadratic": pgettext("coefficient", "quadratic"),
+        "objective_prefix": pgettext("coefficient", "Objective: {}"),
+    }
+
 
 #: Names of the reliability coefficients by language (``{}``: the level or weighting).
-COEFFICIENT_LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "alpha": "Krippendorff's alpha ({})",
-        "cohen": "Cohen's kappa",
-        "cohen_weighted": "Cohen's kappa ({} weights)",
-        "fleiss": "Fleiss' kappa",
-        "Gwet's AC1": "Gwet's AC1",
-        "Brennan-Prediger": "Brennan-Prediger",
-        "percent agreement": "Percent agreement",
-        "linear": "linear",
-        "quadratic": "quadratic",
-        "objective_prefix": "Objective: {}",
-    },
-    "zh": {
-        "alpha": "Krippendorff α 系数（{}）",
-        "cohen": "Cohen κ 系数",
-        "cohen_weighted": "Cohen κ 系数（{}加权）",
-        "fleiss": "Fleiss κ 系数",
-        "Gwet's AC1": "Gwet AC1 系数",
-        "Brennan-Prediger": "Brennan-Prediger 系数",
-        "percent agreement": "百分比一致率",
-        "linear": "线性",
-        "quadratic": "平方",
-        "objective_prefix": "政策目标：{}",
-    },
-}
+COEFFICIENT_LABELS: dict[str, dict[str, str]] = catalogued(_coefficient_labels)
 
 
 def column_title(key: object, language: object, context: str | None = None) -> object:
@@ -833,19 +726,16 @@ def dimension_label(framework: Framework, name: str, language: object) -> str:
     return field_title(framework, name, code)
 
 
+def _table_titles() -> dict[str, str]:
+    return {
+        "crosstab": pgettext("table title", "Codings by instrument and objective ({n} codings)"),
+        "efficacy": pgettext("table title", "Mean {scale} by {field}"),
+        "over_codings": pgettext("table title", " (over codings)"),
+    }
+
+
 #: Titles of the tables ``policyquant tables`` prints, by language.
-TABLE_TITLES: dict[str, dict[str, str]] = {
-    "en": {
-        "crosstab": "Codings by instrument and objective ({n} codings)",
-        "efficacy": "Mean {scale} by {field}",
-        "over_codings": " (over codings)",
-    },
-    "zh": {
-        "crosstab": "政策工具 × 政策目标的编码数（共 {n} 个编码）",
-        "efficacy": "各{field}的平均{scale}",
-        "over_codings": "（按编码计）",
-    },
-}
+TABLE_TITLES: dict[str, dict[str, str]] = catalogued(_table_titles)
 
 
 def table_title(key: str, language: object, **values: object) -> str:

@@ -1689,8 +1689,8 @@ def selection_flow(
     >>> plt.close(fig)
     """
     import itertools
-    import textwrap as _textwrap
 
+    from ._terminal import wrap_text
     from .documents.selection import _WORDS, Selection
 
     language = _check_language(language)
@@ -1704,7 +1704,8 @@ def selection_flow(
     excluded = counts["found"] - counts["included"]
 
     def wrapped(text: str) -> str:
-        return "\n".join(_textwrap.wrap(text, 30 if _has_cjk(text) else 56)) or text
+        # By display width: a Chinese character takes two columns, so mixed lines wrap evenly.
+        return "\n".join(wrap_text(text, 60)) or text
 
     side = words["box_excluded"].format(n=excluded)
     if lines:
@@ -1721,7 +1722,8 @@ def selection_flow(
     texts = [*main, side, no_match or "", heading]
     side_lines = side.count("\n") + 1
     with _drawing(language, font, texts) as touched:
-        fig, ax = _axes(ax, (8.5, 3.2 + 1.0 * len(main) + 0.22 * side_lines))
+        # The exclusions' box grows with its lines; the figure grows with it so that boxes never meet.
+        fig, ax = _axes(ax, (8.5, 1.6 + 0.9 * len(main) + 0.2 * side_lines))
         touched.append(ax)
         ax.set_axis_off()
         ax.set_xlim(0, 1)

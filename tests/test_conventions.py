@@ -75,6 +75,9 @@ ANALYSES: dict[str, Callable[[], Any]] = {
     "gwet_ac1": lambda: reliability.gwet_ac1(CODES),
     "brennan_prediger": lambda: reliability.brennan_prediger(CODES),
     "percent_agreement": lambda: reliability.percent_agreement(CODES),
+    "select": lambda: pq.select(
+        CORPUS.documents.assign(text=CORPUS.documents["title"]), "AI OR artificial", period=("2017-07", "2025-06")
+    ),
 }
 
 #: Public functions that are not analyses returning a table, and why.
@@ -96,6 +99,7 @@ NOT_ANALYSES: dict[str, str] = {
     "read_coding": "reads a corpus",
     "write_coding": "writes a corpus",
     "report": "writes a report folder and returns its path",
+    "segment": "cuts documents into the units that are coded: the input of coding, not an analysis of a corpus",
 }
 
 #: Functions whose first parameter takes a corpus among other things, and why it is not named corpus.

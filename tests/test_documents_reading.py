@@ -22,6 +22,7 @@ from documents_fixtures import (
     encrypt_pdf,
     gov_cn_page,
     write_docx,
+    write_official_pdf,
     write_pdf,
     write_scanned_pdf,
 )
@@ -255,6 +256,29 @@ def test_pdf_text_layer_is_read_page_by_page(tmp_path):
     assert row["text"].split("\n") == ["关于推进数据要素市场化配置的通知", ARTICLES[0], ARTICLES[1]]
     assert row["pages"] == 2 and row["format"] == "pdf"
     assert row["title"] == "关于推进数据要素市场化配置的通知"
+
+
+#: Two articles; where the second wraps, its cross-reference 第十二条 starts a line of the PDF.
+OFFICIAL = [
+    "第一条 为了规范数据处理活动，保障数据安全，促进数据开发利用，保护个人、组织的合法权益，维护国家主权、安全和发展利益，制定本条例。",
+    "第二条 在中华人民共和国境内开展数据处理活动及其安全监管，适用本条例。在中华人民共和国境外处理中华人民共和国境内自然人个人信息的活动，"
+    "符合法律和行政法规有关规定第十二条规定情形的，也适用本条例。",
+]
+
+
+def test_pdf_wrapped_lines_are_joined_back_into_paragraphs(tmp_path):
+    import pdfplumber
+
+    paragraphs = OFFICIAL * 20
+    path = write_official_pdf("网络数据安全管理条例", paragraphs, tmp_path / "条例.pdf")
+    with pdfplumber.open(path) as pdf:
+        raw = [line["text"] for page in pdf.pages for line in page.extract_text_lines()]
+        pages = len(pdf.pages)
+    # The trap is set: a cross-reference starts a line, and paragraphs run across pages.
+    assert any(line.startswith("第十二条") for line in raw) and pages > 3 and len(raw) > 3 * len(paragraphs)
+    row = read(path).frame.iloc[0]
+    assert row["text"].split("\n") == ["网络数据安全管理条例", *paragraphs]
+    assert row["pages"] == pages
 
 
 def test_pdf_without_text_layer_needs_ocr(tmp_path):

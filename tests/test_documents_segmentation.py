@@ -450,9 +450,9 @@ def test_spans_reconstruct_units_in_order_and_nothing_lost(texts, unit):
                               result.headings.loc[result.headings["doc_id"] == doc_id, "end"], strict=True):
             covered[start:end] = [True] * (end - start)
         assert all(c or ch.isspace() for c, ch in zip(covered, text, strict=True))
-    # Every document is either cut into units or reported.
+    # Every document is cut into units, or is only headings (listed in headings), or is reported empty.
     reported = set(result.problems.loc[result.problems["problem"] == "empty", "doc_id"])
-    assert set(units["doc_id"]) | reported == set(docs["doc_id"])
+    assert set(units["doc_id"]) | set(result.headings["doc_id"]) | reported == set(docs["doc_id"])
 
 
 @settings(max_examples=60, deadline=None)
@@ -528,6 +528,36 @@ def test_a_plugin_segmenter_with_overlapping_spans_is_refused():
             segment(frame(D="甲乙丙丁"), unit="overlapping")
     finally:
         pq.plugins.unregister_plugin(name)
+
+
+class OddSegmenters:
+    @pq.hookimpl
+    def policyquant_register_segmenters(self, register):
+        register("nothing-useful", lambda text: 42)
+        register("outside", lambda text: [{"start": 0, "end": len(text) + 5}])
+        register("with-problems", lambda text: ([{"start": 0, "end": 1, "chapter": 2, "article": 7}],
+                                                [{"problem": "odd", "message": "looks odd", "start": 1}]))
+        register("two-units", lambda text: ({"start": 0, "end": 1}, {"start": 1, "end": 2}))
+
+
+def test_what_a_plugin_segmenter_returns_is_checked():
+    name = pq.plugins.register_plugin(OddSegmenters(), name="odd-segmenters-test")
+    try:
+        with pytest.raises(PluginError, match=r"segmenter 'nothing-useful' returned int for document 'D'"):
+            segment(frame(D="甲乙"), unit="nothing-useful")
+        with pytest.raises(PluginError, match=r"document 'D' has a unit spanning 0..7, .*\(length 2\)"):
+            segment(frame(D="甲乙"), unit="outside")
+        result = segment(frame(D="甲\n乙"), unit="with-problems")
+        assert result.to_frame()[["unit_id", "text"]].to_numpy().tolist() == [["D-2-7", "甲"]]
+        assert result.problems[["doc_id", "problem", "line", "message"]].to_numpy().tolist() == [
+            ["D", "odd", 1, "D line 1: looks odd"]
+        ]
+        # A pair of units is not mistaken for (units, problems).
+        assert segment(frame(D="甲乙"), unit="two-units").to_frame()["unit_id"].tolist() == ["D-0-1", "D-0-2"]
+    finally:
+        pq.plugins.unregister_plugin(name)
+    with pytest.raises(ValidationError, match="unknown unit 3"):
+        segment(frame(D="甲"), unit=3)
 
 
 def test_a_segmenter_name_cannot_be_claimed_twice():

@@ -384,8 +384,20 @@ def catalogue_entries() -> list[tuple[str | tuple[str, str], str]]:
     return entries
 
 
+def placeholders(text: str) -> list[tuple[str, str]]:
+    """(name, format spec) of each replacement field, ``{}`` numbered as str.format numbers it."""
+    found, auto = [], 0
+    for _, name, spec, _ in string.Formatter().parse(text):
+        if name is None:
+            continue
+        if name == "":
+            name, auto = str(auto), auto + 1
+        found.append((name, spec or ""))
+    return found
+
+
 def fields(text: str) -> list[str]:
-    return sorted(name for _, name, _, _ in string.Formatter().parse(text) if name is not None)
+    return sorted(name for name, _ in placeholders(text))
 
 
 VALUE = st.text(alphabet=string.ascii_letters + "政策工具目标编号0123456789", min_size=1, max_size=8)
@@ -395,15 +407,22 @@ VALUE = st.text(alphabet=string.ascii_letters + "政策工具目标编号0123456
 @given(entry=st.sampled_from([e for e in catalogue_entries() if fields(e[0])]), data=st.data())
 def test_a_translation_keeps_every_value_it_is_given(entry, data):
     msgid, msgstr = entry
-    values = {}
-    for _, name, spec, _ in string.Formatter().parse(msgid):
-        if name is not None:
-            values[name] = data.draw(st.integers(0, 10**7)) if spec and "," in spec else data.draw(VALUE)
-    english, chinese = msgid.format(**values), msgstr.format(**values)
-    for value in values.values():
-        shown = f"{value:,}" if isinstance(value, int) else value
-        assert str(shown) in chinese or repr(shown) in chinese
-        assert str(shown) in english or repr(shown) in english
+    values, specs = {}, {}
+    for name, spec in placeholders(msgid):
+        if spec.endswith("f"):
+            values[name] = data.draw(st.floats(0, 1e6, allow_nan=False))
+        elif "," in spec:
+            values[name] = data.draw(st.integers(0, 10**7))
+        else:
+            values[name] = data.draw(VALUE)
+        specs[name] = spec
+    positional = [values[str(i)] for i in range(sum(name.isdigit() for name in values))]
+    named = {name: value for name, value in values.items() if not name.isdigit()}
+    english, chinese = msgid.format(*positional, **named), msgstr.format(*positional, **named)
+    for name, value in values.items():
+        shown = format(value, specs[name])
+        assert shown in chinese or repr(shown) in chinese
+        assert shown in english or repr(shown) in english
 
 
 # --------------------------------------------------------------------------
@@ -500,3 +519,28 @@ def test_reading_problems_in_chinese(tmp_path):
     long_row = tmp_path / "long.csv"
     long_row.write_text("条款编号,文件编号\nP01-1-1,P01,多余\n", encoding="utf-8")
     assert str(problems_of(long_row, language="zh")).startswith(f"{long_row}：第2行的单元格多于表头的列数（2）")
+
+
+# --------------------------------------------------------------------------
+# The Chinese words of tables and figures come from the catalogue too.
+
+
+def test_word_tables_come_from_the_catalogue_whatever_the_language_at_import():
+    from policyquant import _language, plotting
+
+    assert plotting.UI_STRINGS is _language.UI_STRINGS
+    assert _language.UI_STRINGS["zh"]["count"] == "计数" and _language.UI_STRINGS["en"]["count"] == "Count"
+    assert _language.COLUMN_TITLES["zh"]["mean"] == "均值"
+    assert _language.CONTEXT_COLUMN_TITLES["efficacy"]["zh"]["mean"] == "平均效力"
+    assert _language.table_title("crosstab", "zh", n=3) == "政策工具 × 政策目标的编码数（共 3 个编码）"
+    zh = _i18n.translations("zh")
+    assert zh.pgettext("column title", "Mean") == "均值"
+    # Imported while a caller works in Chinese, the English tables are still English.
+    code = (
+        "from policyquant._i18n import using_language\n"
+        "with using_language('zh'):\n"
+        "    from policyquant import _language\n"
+        "print(_language.UI_STRINGS['en']['count'], _language.UI_STRINGS['zh']['count'])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["Count", "计数"]

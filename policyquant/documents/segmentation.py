@@ -51,7 +51,12 @@ from ..results import FrameResult
 from ._frame import documents_frame
 
 __all__ = [
+    "ARTICLE_PATTERN",
+    "HEADING_COLUMNS",
+    "KINDS",
+    "PROBLEM_COLUMNS",
     "UNITS",
+    "UNIT_COLUMNS",
     "Segmentation",
     "chinese_numeral",
     "parse_numeral",
@@ -264,7 +269,6 @@ _PARAGRAPHS = re.compile(r"[^\n]*\S[^\n]*")
 _SENTENCES = re.compile(r"[^\s。！？!?][^。！？!?\n]*(?:[。！？!?]+[”’」』）)\"']*|(?=\n)|$)|[。！？!?]+")
 
 _OUTLINE = ("o1", "o2", "o3", "o4", "o5")
-_ORDER = ("part", "subpart", "chapter", "section", "article", "item")
 _LEVEL_WORDS = {"part": "编", "subpart": "分编", "chapter": "章", "section": "节", "article": "条"}
 
 #: The columns of the units table (``item``, ``paragraph`` or ``sentence`` and its label follow ``article``).
@@ -350,8 +354,7 @@ _KIND_CODES = {
 _PART, _SUBPART, _CHAPTER, _SECTION, _ARTICLE, _ITEM = range(6)
 _HEADING_LEVELS = (_PART, _SUBPART, _CHAPTER, _SECTION)
 _GROUP_CODES = np.full(_HEADINGS.groups + 1, -1, dtype=np.int64)
-for _name, _code in _KIND_CODES.items():
-    _GROUP_CODES[_HEADINGS.groupindex[_name]] = _code
+_GROUP_CODES[[_HEADINGS.groupindex[name] for name in _KIND_CODES]] = list(_KIND_CODES.values())
 _label_cache: dict[tuple[int, str], tuple[int, int]] = {}
 
 
@@ -1087,7 +1090,7 @@ def _unit_error(unit: object, known: list[str]) -> ValidationError:
 def _rows(output: Any, unit: str, doc_id: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """A segmenter's output as lists of unit rows and problem rows."""
     problems: Any = []
-    if isinstance(output, tuple) and len(output) == 2:
+    if isinstance(output, tuple) and len(output) == 2 and not isinstance(output[0], Mapping):
         output, problems = output
     try:
         units = output.to_dict("records") if isinstance(output, pd.DataFrame) else [dict(row) for row in output]
@@ -1365,14 +1368,15 @@ def _plugin_units(frame: pd.DataFrame, texts: Mapping[str, str], unit: str, extr
     frame["insert"] = frame["insert"].fillna(0)
     frame.loc[clause, "article"] = frame.loc[clause, "article"].fillna(0)
     for column in (*_TEXT_COLUMNS, *extra[1:]):
-        frame[column] = frame[column].fillna("").astype(str) if column in frame.columns else ""
+        frame[column] = frame[column].astype(object).where(frame[column].notna(), "").astype(str) if column in frame.columns else ""
     return frame
 
 
 def _problems_table(rows: list[dict[str, Any]], texts: Mapping[str, str]) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(rows, columns=[c for c in PROBLEM_COLUMNS if c != "line"])
     for column in ("problem", "level", "found", "expected", "message"):
-        frame[column] = frame[column].fillna("").astype(str)
+        # A plugin's problem may leave columns out: they are empty text, not NaN.
+        frame[column] = frame[column].astype(object).where(frame[column].notna(), "").astype(str)
     frame["start"] = pd.to_numeric(frame["start"], errors="coerce").fillna(0).astype("int64")
     doc = frame["doc_id"].astype(str)
     frame["line"] = _line_numbers(texts, doc, frame["start"]) if len(frame) else np.array([], dtype=np.int64)
