@@ -99,6 +99,8 @@ NOT_ANALYSES: dict[str, str] = {
     "read_coding": "reads a corpus",
     "write_coding": "writes a corpus",
     "report": "writes a report folder and returns its path",
+    "read_documents": "reads documents: the input of a study, not an analysis of a corpus",
+    "extract_metadata": "adds each document's metadata, with its evidence: the input of selection, not an analysis",
     "segment": "cuts documents into the units that are coded: the input of coding, not an analysis of a corpus",
 }
 

@@ -571,13 +571,14 @@ def _segment_texts(texts: list[str], items: bool) -> tuple[dict[str, Any], list[
     unit_start_array = np.array(unit_start, dtype=np.int64)
     unit_doc = np.searchsorted(doc_start, unit_start_array, side="right") - 1
     order_units = np.lexsort((unit_start_array, unit_doc))
+    # The units as arrays, in document and text order.
     units = {
-        "token": unit_token_array[order_units].tolist(),
-        "kind": [unit_kind[i] for i in order_units.tolist()],
-        "start": unit_start_array[order_units].tolist(),
-        "end": np.array(unit_end, dtype=np.int64)[order_units].tolist(),
-        "doc": unit_doc[order_units].tolist(),
-        "label": [""] * len(unit_token),
+        "token": unit_token_array[order_units],
+        "kind": np.array(unit_kind, dtype=object)[order_units],
+        "start": unit_start_array[order_units],
+        "end": np.array(unit_end, dtype=np.int64)[order_units],
+        "doc": unit_doc[order_units],
+        "label": np.full(len(unit_token), "", dtype=object),
     }
     _close_documents(joined, units, doc_start, doc_end, body_end, texts)
 
@@ -664,21 +665,16 @@ def _close_documents(
     texts: list[str],
 ) -> None:  # fmt: skip
     """Tag the signature, date and note lines that end each body, and the attachments after it."""
-    kinds, starts, ends, docs, tokens = units["kind"], units["start"], units["end"], units["doc"], units["token"]
-    unit_labels = units["label"]
-    last_of_doc: dict[int, int] = {}
-    for position, doc in enumerate(docs):
-        last_of_doc[doc] = position
+    kinds, starts, ends, docs = units["kind"], units["start"], units["end"], units["doc"]
+    last = np.flatnonzero(np.append(docs[1:] != docs[:-1], True)) if len(docs) else np.zeros(0, dtype=np.int64)
     added: list[Any] = []
-    for doc, position in last_of_doc.items():
-        if kinds[position] not in ("clause", "heading", "text"):
-            continue
-        closing = _closing(joined, starts[position], ends[position])
+    for position in last[np.isin(kinds[last], ["clause", "heading", "text"])].tolist():
+        closing = _closing(joined, int(starts[position]), int(ends[position]))
         if closing is None:
             continue
         cut, tagged = closing
         ends[position] = starts[position] + len(joined[starts[position] : cut].rstrip())
-        added.extend((doc, kind, start, end, -1, "") for kind, start, end in tagged)
+        added.extend((int(docs[position]), kind, start, end, -1, "") for kind, start, end in tagged)
     for doc in np.flatnonzero(body_end < doc_end).tolist():
         number = 0
         previous: list[Any] | None = None
@@ -692,17 +688,13 @@ def _close_documents(
             previous[3] = previous[2] + len(joined[previous[2] : previous[3]].rstrip())
             added.append(previous)  # type: ignore[arg-type]
     if added:
-        for doc, kind, start, end, token, label in sorted(added, key=lambda row: (row[0], row[2])):
-            unit_labels.append(label)
-            kinds.append(kind)
-            starts.append(start)
-            ends.append(end)
-            docs.append(doc)
-            tokens.append(token)
+        added.sort(key=lambda row: (row[0], row[2]))
+        extra = dict(zip(("doc", "kind", "start", "end", "token", "label"), zip(*added, strict=True), strict=True))
         # The rows added close their document: after its other rows (a stable sort by document keeps that).
-        order = np.argsort(np.array(docs, dtype=np.int64), kind="stable")
-        for key in ("kind", "start", "end", "doc", "token", "label"):
-            units[key] = np.array(units[key], dtype=object if key in ("kind", "label") else np.int64)[order].tolist()
+        merged = {key: np.concatenate([units[key], np.array(extra[key], dtype=units[key].dtype)]) for key in units}
+        order = np.argsort(merged["doc"], kind="stable")
+        for key, values in merged.items():
+            units[key] = values[order]
 
 
 def _unit_columns(
@@ -710,8 +702,8 @@ def _unit_columns(
     joined: str, label_end: np.ndarray, line_end: np.ndarray, current: dict[int, np.ndarray],
 ) -> dict[str, Any]:  # fmt: skip
     """The number and heading-path columns of each unit, gathered from its heading token."""
-    token = np.array(units["token"], dtype=np.int64)
-    kind = np.array(units["kind"], dtype=object)
+    token = units["token"]
+    kind = units["kind"].copy()
     has_token = token >= 0
     safe = np.where(has_token, token, 0)
     # One extra slot at the end stands for "no heading" (index -1 after the -2 of _forward is mapped there).
@@ -811,8 +803,7 @@ def _segment_frame(
     """
     result, problems, joined, doc_start = _segment_texts(texts, items=unit == "item")
     units = result["units"]
-    columns: dict[str, Any] = {"_doc": np.array(units["doc"], dtype=np.int64), "_token": np.array(units["token"], dtype=np.int64),
-                               "start": np.array(units["start"], dtype=np.int64), "end": np.array(units["end"], dtype=np.int64),
+    columns: dict[str, Any] = {"_doc": units["doc"], "_token": units["token"], "start": units["start"], "end": units["end"],
                                **result["table"]}  # fmt: skip
     extra: list[str] = []
     if unit != "article":
