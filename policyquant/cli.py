@@ -1074,6 +1074,184 @@ def _suffix(fmt: str) -> str:
     return {"markdown": "md", "latex": "tex"}.get(fmt, fmt)
 
 
+# --------------------------------------------------------------------------
+# From documents to clauses.
+
+#: A bound of --period: a year, a month or a day (2017, 2017-07, 2017-07-01).
+_PERIOD_BOUND = r"\d{4}(?:[-/.]\d{1,2}(?:[-/.]\d{1,2})?)?"
+
+
+class _PeriodOption(click.Option):
+    """``--period FROM:TO``, or ``--period FROM TO``: a second bound right after the first is taken too."""
+
+    def add_to_parser(self, parser: Any, ctx: click.Context) -> None:
+        import re
+
+        super().add_to_parser(parser, ctx)
+        option = parser._long_opt.get("--period")  # click's parser keeps its options here
+        if option is None:  # pragma: no cover - a click without this parser
+            return
+        process = option.process
+
+        def take_second(value: Any, state: Any) -> None:
+            bound = re.compile(_PERIOD_BOUND)
+            if isinstance(value, str) and ":" not in value and state.rargs and bound.fullmatch(state.rargs[0]):
+                value = f"{value}:{state.rargs.pop(0)}"
+            process(value, state)
+
+        option.process = take_second
+
+
+def _period(value: str | None) -> tuple[str | None, str | None] | str | None:
+    """``2017-07:2025-06`` (either end may be left open) as select() takes it; one bound is one period."""
+    if value is None:
+        return None
+    text = value.strip().replace("：", ":")
+    if ":" not in text:
+        return text
+    start, _, end = text.partition(":")
+    if not start.strip() and not end.strip():
+        raise click.BadParameter(f"{value!r} has no bound; write FROM:TO, e.g. 2017-07:2025-06", param_hint="'--period'")
+    return (start.strip() or None, end.strip() or None)
+
+
+def _listed(values: Sequence[str]) -> list[str] | None:
+    """Repeated options and comma-separated values (, ， 、) as one list."""
+    import re
+
+    items = [item.strip() for value in values for item in re.split(r"[,，、]", value) if item.strip()]
+    return items or None
+
+
+@main.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option(
+    "--output",
+    "-o",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="The folder to write documents.csv, units.csv, selection.csv, selection.png/.svg and problems.csv in.",
+)
+@click.option(
+    "--query",
+    "-q",
+    default=None,
+    help='The search query: terms, "phrases", AND, OR, NOT, parentheses, title:… (terms side by side are '
+    "joined by AND).",
+)
+@click.option(
+    "--period",
+    cls=_PeriodOption,
+    default=None,
+    metavar="FROM:TO",
+    help="Issued in this period, both ends included: 2017-07:2025-06 (or 2017-07 2025-06; 2023 is one year; "
+    "leave an end open as 2017-07:).",
+)
+@click.option(
+    "--level",
+    "levels",
+    multiple=True,
+    metavar="LEVEL",
+    help="Administrative levels admitted: national, provincial, municipal, county (or 国家级, 省级 ...); "
+    "repeat the option or separate by commas.",
+)
+@click.option(
+    "--forms",
+    "forms",
+    multiple=True,
+    metavar="FORM",
+    help="Document forms admitted, e.g. 条例,办法,规定,意见,通知 (办法 admits 暂行办法 too).",
+)
+@click.option(
+    "--exclude",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="A table (CSV, Excel) of documents to exclude: doc_id and reason (not formally published ...).",
+)
+@click.option(
+    "--unit",
+    default="article",
+    show_default=True,
+    help="What a unit is: article, item, paragraph, sentence (or a plugin's segmenter).",
+)
+@_framework_option()
+@_lang_option
+@_encoding_option
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Show a progress bar while reading (default: on a terminal, when tqdm is installed).",
+)
+@click.option("--force", is_flag=True, help="Replace outputs in the folder even if they were edited since.")
+def ingest(
+    source: Path,
+    output: Path,
+    query: str | None,
+    period: str | None,
+    levels: Sequence[str],
+    forms: Sequence[str],
+    exclude: Path | None,
+    unit: str,
+    framework: str,
+    language: str | None,
+    encoding: str | None,
+    progress: bool | None,
+    force: bool,
+) -> None:
+    """Read policy documents, select the sample and cut it into numbered clauses.
+
+    SOURCE is a document, a folder of them or a .zip (.txt, .md, .docx,
+    .pdf with a text layer, .html).  Written into the --output folder:
+    documents.csv (every document read: metadata, suggested document
+    scores, the selection decision), units.csv (the clauses of the kept
+    documents, numbered document-chapter-article), with --query or a
+    screening principle selection.csv and the flow diagram selection.png
+    and selection.svg, and problems.csv when a file could not be read or a
+    numbering looks wrong.  `policyquant template --from FOLDER` then writes
+    the coding workbook.  Outputs of an earlier run in the folder are
+    replaced; one edited since is replaced only with --force.
+    """
+    from .documents.pipeline import ingest as run_ingest
+
+    chosen = _load_framework(framework) if framework is not None else None
+    result = run_ingest(
+        source,
+        output,
+        query=query,
+        period=_period(period),
+        level=_listed(levels),
+        forms=_listed(forms),
+        exclude=exclude,
+        unit=unit,
+        framework=chosen,
+        language=_language(language),
+        encoding=encoding,
+        progress=progress,
+        force=force,
+    )
+    problems = result.problems
+    if len(problems):
+        steps = problems.iloc[:, 0].value_counts(sort=False)
+        counts = ", ".join(f"{step}: {count}" for step, count in steps.items())
+        what = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+        if _language(language) == "zh":
+            click.echo(f"policyquant: 注意：{len(problems)} 个问题（{counts}），见 {result.paths['problems.csv']}", err=True)
+        else:
+            click.echo(f"policyquant: note: {what} ({counts}), listed in {result.paths['problems.csv']}", err=True)
+    read, kept, units = len(result.documents), result.kept, len(result.segmentation.frame)
+    unread = len(result.documents.unread)
+    if _language(language) == "zh":
+        click.echo(f"读取 {read} 份文件（{unread} 个文件未读取），纳入 {kept} 份，切分为 {units} 个条款单元")
+    else:
+        click.echo(
+            f"{read} documents read ({unread} files not read), {kept} kept, {units} units ({result.segmentation.unit})"
+        )
+    for name, written in result.paths.items():
+        click.echo(f"  {written}")
+    if not kept:
+        click.echo("policyquant: note: no document was kept: check the query and the principles", err=True)
+
+
 @main.command()
 @click.argument("name", default="wang2026")
 @click.option(
@@ -1081,7 +1259,21 @@ def _suffix(fmt: str) -> str:
 )
 @_lang_option
 @click.option("--force", is_flag=True, help="Replace an existing workbook even if it holds coded rows.")
-def template(name: str, output: Path, language: str | None, force: bool) -> None:
+@click.option(
+    "--from",
+    "from_folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Pre-fill the workbook from a folder `policyquant ingest` wrote: its kept documents and their units.",
+)
+@click.option(
+    "--all-units",
+    is_flag=True,
+    help="With --from: every unit, signatures, dates, notes and attachments included (default: the body text).",
+)
+def template(
+    name: str, output: Path, language: str | None, force: bool, from_folder: Path | None, all_units: bool
+) -> None:
     """Write an Excel coding template for a framework (default: wang2026).
 
     The workbook has a documents sheet, a units sheet with drop-down lists
@@ -1090,12 +1282,40 @@ def template(name: str, output: Path, language: str | None, force: bool) -> None
     For the PMC framework (`template pmc`) it has one row per policy and one
     0/1 column per sub-variable instead, read back by `policyquant pmc`.
     An existing workbook holding coded rows is replaced only with --force.
+
+    With --from FOLDER (written by `policyquant ingest`) the documents sheet
+    holds the kept documents with their metadata and suggested scores (as
+    suggestions, never as codes), and the units sheet their clauses, ready
+    to code.
     """
     _refuse_inputs(
         {f"-o {output}": output}, [Path(name)] if Path(name).is_file() else [], "the framework file"
     )
-    path = _load_framework(name).coding_template(output, language=_language(language), force=force)
-    click.echo(f"policyquant: template written to {path}")
+    documents = units = None
+    if from_folder is not None:
+        from ._files import refuse_overwriting_inputs
+        from .documents.pipeline import read_ingested
+
+        refuse_overwriting_inputs(
+            {f"-o {output}": output},
+            {f"the {table} of --from": from_folder / table for table in ("documents.csv", "units.csv")},
+        )
+        documents, units, left_out = read_ingested(from_folder, all_units=all_units)
+        if left_out:
+            click.echo(
+                f"policyquant: note: {left_out} units that are no body text (signatures, dates, notes, "
+                "attachments) left out of the units sheet; --all-units keeps them",
+                err=True,
+            )
+    elif all_units:
+        raise click.UsageError("--all-units goes with --from FOLDER")
+    path = _load_framework(name).coding_template(
+        output, language=_language(language), force=force, documents=documents, units=units
+    )
+    if units is not None:
+        click.echo(f"policyquant: template written to {path} ({len(documents)} documents, {len(units)} units)")
+    else:
+        click.echo(f"policyquant: template written to {path}")
 
 
 def run(argv: Sequence[str] | None = None) -> int:

@@ -600,3 +600,13 @@ def test_a_failing_segmenter_hook_is_collected_like_other_plugin_failures(plugin
     # Registered at run time, the same plugin fails loudly.
     with pytest.raises(PluginError, match="failed in its hook: RuntimeError: boom"):
         registry.register_plugin(Failing(), name="failing-test")
+
+
+def test_lines_and_spans_with_characters_beyond_the_basic_plane_and_crlf():
+    text = "𠀀通知\r\n第一条 甲。\r\n第二条 乙。\r\n\r\n第三条 丙𠀁。\n第四条 丁"
+    units = segment(frame(X=text)).to_frame()
+    assert units[["unit_id", "line", "text"]].to_numpy().tolist() == [
+        ["X-0-0", 1, "𠀀通知"], ["X-0-1", 2, "第一条 甲。"], ["X-0-2", 3, "第二条 乙。"],
+        ["X-0-3", 5, "第三条 丙𠀁。"], ["X-0-4", 6, "第四条 丁"],
+    ]
+    assert all(text[s:e] == t for s, e, t in zip(units["start"], units["end"], units["text"], strict=True))

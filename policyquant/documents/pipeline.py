@@ -23,7 +23,6 @@ import hashlib
 import io
 import os
 import re
-import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from os import PathLike
 from pathlib import Path
@@ -627,7 +626,5 @@ def read_ingested(folder: str | PathLike[str], *, all_units: bool = False) -> tu
     documents = documents.drop(columns=[c for c in _BOOKKEEPING if c in documents.columns]).reset_index(drop=True)
     body = np.ones(len(units), dtype=bool) if all_units or "kind" not in units.columns else units["kind"].isin(BODY_KINDS).to_numpy(dtype=bool)
     kept = units[body]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", FutureWarning)
-        kept = kept[[c for c in ("unit_id", "doc_id", "text", "kind") if c in kept.columns]].reset_index(drop=True)
+    kept = kept[[c for c in ("unit_id", "doc_id", "text", "kind") if c in kept.columns]].reset_index(drop=True)
     return documents, kept, int((~body).sum())

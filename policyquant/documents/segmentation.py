@@ -816,7 +816,7 @@ def _segment_frame(
             columns["item_label"] = labels
             extra.append("item_label")
     starts, ends, docs = columns["start"], columns["end"], columns["_doc"]
-    newlines = np.flatnonzero(np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32) == 10)
+    newlines = _newlines(joined)
     offset = doc_start[docs]
     ids = np.array(doc_ids, dtype=object)[docs]
     table = {
@@ -841,6 +841,15 @@ def _segment_frame(
     headings = _headings_frame(joined, result["tokens"], doc_start, newlines)
     headings.insert(0, "doc_id", np.array(doc_ids, dtype=object)[headings.pop("_doc").to_numpy()])
     return frame, problems, headings
+
+
+def _newlines(text: str) -> np.ndarray:
+    """The offsets of the line breaks of ``text`` (in characters)."""
+    # UTF-16 is half the bytes of UTF-32, and exact while no character lies beyond U+FFFF.
+    encoded = text.encode("utf-16-le")
+    if len(encoded) == 2 * len(text):
+        return np.flatnonzero(np.frombuffer(encoded, dtype=np.uint16) == 10)
+    return np.flatnonzero(np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32) == 10)
 
 
 def _unit_ids(doc_ids: np.ndarray, columns: dict[str, Any], sub: str | None) -> np.ndarray:

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from .._excel import _EXCEL_ILLEGAL, _display_width, _excel_text_problems, _put_text
+from .._i18n import catalogued, pgettext
 from .._language import LANGUAGES, interface_language
 from .._text import normalize_name
 from ..corpus import DOCUMENT_FIELDS, UNIT_FIELDS, Corpus, split_multi
@@ -128,105 +129,170 @@ _CODEBOOK_VALUES = {
     }
 }
 
+
+def _template_words() -> dict[str, str]:
+    return {
+        "prompt.doc_id": pgettext(
+            "template",
+            "Required. The document's identifier, unique. Ids are kept as text: 007 stays 007.",
+        ),
+        "prompt.title": pgettext("template", "The document's title."),
+        "prompt.issuers": pgettext(
+            "template",
+            "The issuing bodies; separate several with ; (not with commas).",
+        ),
+        "prompt.level": pgettext("template", "{levels}: pick from the list."),
+        "prompt.region": pgettext(
+            "template",
+            "The province or municipality; the country for national documents.",
+        ),
+        "prompt.year": pgettext(
+            "template",
+            "The year of issue, e.g. 2023. Taken from the date when left blank.",
+        ),
+        "prompt.date": pgettext("template", "The date of issue, e.g. 2023-07-13."),
+        "prompt.unit_id": pgettext(
+            "template",
+            "Required. The clause's identifier, unique, e.g. N01-2-3 (document-chapter-clause).",
+        ),
+        "prompt.unit_doc_id": pgettext(
+            "template",
+            "Required. The clause's document: a doc_id of the {documents} sheet.",
+        ),
+        "prompt.text": pgettext("template", "The clause's text."),
+        "prompt.instrument": pgettext(
+            "template",
+            "Required. Pick the clause's policy instrument from the list, or none if it carries no "
+            "instrument (then leave objectives and scores empty); the {codebook} sheet gives the "
+            "coding rules.",
+        ),
+        "prompt.objectives": pgettext(
+            "template",
+            "Required. Pick the objective from the list. Several objectives: type them separated by ; "
+            "(e.g. A; B) and click OK at the notice.",
+        ),
+        "prompt.score": pgettext("template", "{name}. Pick the score: {levels}"),
+        "prompt.memo": pgettext(
+            "template",
+            "Optional. Your note: why this code, what to check. Free text, line breaks allowed "
+            "(Alt+Enter); never read as a code.",
+        ),
+        "separator": pgettext("template", "; "),
+        "error.level": pgettext("template", "Pick {levels} from the list."),
+        "error.unit_doc_id": pgettext(
+            "template",
+            "This doc_id is not (yet) in the {documents} sheet. Keep it?",
+        ),
+        "error.instrument": pgettext(
+            "template",
+            "Not an instrument of the list. Pick one from the list; the {codebook} sheet gives the "
+            "coding rules.",
+        ),
+        "error.objectives": pgettext(
+            "template",
+            "Not one objective of the list. Several objectives separated by ; are fine: click OK to "
+            "keep them.",
+        ),
+        "error.score": pgettext(
+            "template",
+            "Not a score of {dimension}. Pick one of {scores}; the {codebook} sheet says what they mean.",
+        ),
+        "title.list": pgettext("template", "Pick from the list"),
+        "title.objectives": pgettext("template", "Objectives"),
+        "title.doc_id": pgettext("template", "Unknown doc_id"),
+        "intro": pgettext("template", "Coding template for the framework {name}: {title}"),
+        "made_by": pgettext(
+            "template",
+            "Written by policyquant {version}. Keep the sheet names and the header rows as they are: "
+            "policyquant finds the sheets and columns by their names.",
+        ),
+        "sheets": pgettext("template", "The sheets"),
+        "sheet.documents": pgettext(
+            "template",
+            "{documents}: one row per policy document. doc_id is required and unique; the other "
+            "columns are optional.",
+        ),
+        "sheet.documents_scores": pgettext(
+            "template",
+            "{documents}: the document-level scores, {keys}, are scored per document.",
+        ),
+        "sheet.units": pgettext(
+            "template",
+            "{units}: one row per coded clause (unit). Every clause needs its unit_id and doc_id (a "
+            "document of the {documents} sheet){required}.",
+        ),
+        "sheet.codebook": pgettext(
+            "template",
+            "{codebook}: every instrument family, instrument, objective and score level, with its "
+            "label and coding rule.",
+        ),
+        "filling": pgettext("template", "Filling it in"),
+        "fill.lists": pgettext(
+            "template",
+            "Cells with a drop-down list: pick from the list; Excel refuses what is not in it, except "
+            "in the objectives column.",
+        ),
+        "fill.none": pgettext(
+            "template",
+            "A clause that carries no policy instrument: pick {none} as its instrument and leave its "
+            "objectives and scores empty. It is counted apart as not coded. An empty instrument cell "
+            "is an error, so that a forgotten clause is caught.",
+        ),
+        "fill.suggested": pgettext(
+            "template",
+            "Suggested scores ({keys}): policyquant suggested them from the document's form and issuer "
+            "(the basis is in the cell's comment and the suggestion columns). A suggestion is not a "
+            "code: type the score into the {keys} cell to confirm or override it; a cell left empty is "
+            "reported as a missing score when the workbook is read.",
+        ),
+        "fill.objectives": pgettext(
+            "template",
+            "Several objectives for one clause: type them into one cell separated by ; (or ；、|), e.g. "
+            "{example}. Excel shows a notice that the cell does not match one entry of the list: click "
+            "OK to keep it.",
+        ),
+        "fill.scores": pgettext(
+            "template",
+            "Scores: enter the number. What each score means is in the cell's prompt and in the "
+            "{codebook} sheet.",
+        ),
+        "fill.memo": pgettext(
+            "template",
+            "Memo: a note of your own on a clause or document (why this code, what to check), in any "
+            "words; it is kept with the coding and shown to the adjudicator, never read as a code.",
+        ),
+        "fill.ids": pgettext(
+            "template",
+            "Ids are text: 007 stays 007. Fill in the {documents} sheet first: the doc_id cells of the "
+            "{units} sheet offer its doc_ids.",
+        ),
+        "fill.rows": pgettext(
+            "template",
+            "The first {units_rows} rows of the {units} sheet and {documents_rows} rows of the "
+            "{documents} sheet have drop-down lists. For more, copy a filled row down: its lists come "
+            "along.",
+        ),
+        "reading": pgettext("template", "Reading it back"),
+        "read.python": pgettext(
+            "template",
+            'In Python:  import policyquant as pq;  corpus = pq.read_coding("{file}", framework="{name}")',
+        ),
+        "read.cli": pgettext(
+            "template",
+            "On the command line:  policyquant validate {file} --framework {name}",
+        ),
+        "read.problems": pgettext(
+            "template",
+            "Every problem is reported at once, with its sheet, row, column and the closest valid choices.",
+        ),
+        "required.instrument": pgettext("template", ", an instrument"),
+        "required.objectives": pgettext("template", ", one or more objectives"),
+        "required.scores": pgettext("template", " and its scores: {keys}"),
+    }
+
+
 # What coders read: cell prompts, error messages and the instructions sheet.
-_UI = {
-    "en": {
-        "prompt.doc_id": "Required. The document's identifier, unique. Ids are kept as text: 007 stays 007.",
-        "prompt.title": "The document's title.",
-        "prompt.issuers": "The issuing bodies; separate several with ; (not with commas).",
-        "prompt.level": "{levels}: pick from the list.",
-        "prompt.region": "The province or municipality; the country for national documents.",
-        "prompt.year": "The year of issue, e.g. 2023. Taken from the date when left blank.",
-        "prompt.date": "The date of issue, e.g. 2023-07-13.",
-        "prompt.unit_id": "Required. The clause's identifier, unique, e.g. N01-2-3 (document-chapter-clause).",
-        "prompt.unit_doc_id": "Required. The clause's document: a doc_id of the {documents} sheet.",
-        "prompt.text": "The clause's text.",
-        "prompt.instrument": "Required. Pick the clause's policy instrument from the list, or none if it carries no instrument (then leave objectives and scores empty); the {codebook} sheet gives the coding rules.",
-        "prompt.objectives": "Required. Pick the objective from the list. Several objectives: type them separated by ; (e.g. A; B) and click OK at the notice.",
-        "prompt.score": "{name}. Pick the score: {levels}",
-        "prompt.memo": "Optional. Your note: why this code, what to check. Free text, line breaks allowed (Alt+Enter); never read as a code.",
-        "separator": "; ",
-        "error.level": "Pick {levels} from the list.",
-        "error.unit_doc_id": "This doc_id is not (yet) in the {documents} sheet. Keep it?",
-        "error.instrument": "Not an instrument of the list. Pick one from the list; the {codebook} sheet gives the coding rules.",
-        "error.objectives": "Not one objective of the list. Several objectives separated by ; are fine: click OK to keep them.",
-        "error.score": "Not a score of {dimension}. Pick one of {scores}; the {codebook} sheet says what they mean.",
-        "title.list": "Pick from the list",
-        "title.objectives": "Objectives",
-        "title.doc_id": "Unknown doc_id",
-        "intro": "Coding template for the framework {name}: {title}",
-        "made_by": "Written by policyquant {version}. Keep the sheet names and the header rows as they are: policyquant finds the sheets and columns by their names.",
-        "sheets": "The sheets",
-        "sheet.documents": "{documents}: one row per policy document. doc_id is required and unique; the other columns are optional.",
-        "sheet.documents_scores": "{documents}: the document-level scores, {keys}, are scored per document.",
-        "sheet.units": "{units}: one row per coded clause (unit). Every clause needs its unit_id and doc_id (a document of the {documents} sheet){required}.",
-        "sheet.codebook": "{codebook}: every instrument family, instrument, objective and score level, with its label and coding rule.",
-        "filling": "Filling it in",
-        "fill.lists": "Cells with a drop-down list: pick from the list; Excel refuses what is not in it, except in the objectives column.",
-        "fill.none": "A clause that carries no policy instrument: pick {none} as its instrument and leave its objectives and scores empty. It is counted apart as not coded. An empty instrument cell is an error, so that a forgotten clause is caught.",
-        "fill.suggested": "Suggested scores ({keys}): policyquant suggested them from the document's form and issuer (the basis is in the cell's comment and the suggestion columns). A suggestion is not a code: type the score into the {keys} cell to confirm or override it; a cell left empty is reported as a missing score when the workbook is read.",
-        "fill.objectives": "Several objectives for one clause: type them into one cell separated by ; (or ；、|), e.g. {example}. Excel shows a notice that the cell does not match one entry of the list: click OK to keep it.",
-        "fill.scores": "Scores: enter the number. What each score means is in the cell's prompt and in the {codebook} sheet.",
-        "fill.memo": "Memo: a note of your own on a clause or document (why this code, what to check), in any words; it is kept with the coding and shown to the adjudicator, never read as a code.",
-        "fill.ids": "Ids are text: 007 stays 007. Fill in the {documents} sheet first: the doc_id cells of the {units} sheet offer its doc_ids.",
-        "fill.rows": "The first {units_rows} rows of the {units} sheet and {documents_rows} rows of the {documents} sheet have drop-down lists. For more, copy a filled row down: its lists come along.",
-        "reading": "Reading it back",
-        "read.python": 'In Python:  import policyquant as pq;  corpus = pq.read_coding("{file}", framework="{name}")',
-        "read.cli": "On the command line:  policyquant validate {file} --framework {name}",
-        "read.problems": "Every problem is reported at once, with its sheet, row, column and the closest valid choices.",
-        "required.instrument": ", an instrument",
-        "required.objectives": ", one or more objectives",
-        "required.scores": " and its scores: {keys}",
-    },
-    "zh": {
-        "prompt.doc_id": "必填。文件编号，不可重复；编号按文本保存，007 仍是 007。",
-        "prompt.title": "政策文件名称。",
-        "prompt.issuers": "发文机构；多个机构用；或、分隔（不要用逗号）。",
-        "prompt.level": "{levels}：从列表中选择。",
-        "prompt.region": "省份或直辖市；国家级文件填国家。",
-        "prompt.year": "发文年份，如 2023。留空时取自发文日期。",
-        "prompt.date": "发文日期，如 2023-07-13。",
-        "prompt.unit_id": "必填。条款编号，不可重复，如 N01-2-3（文件-章-条）。",
-        "prompt.unit_doc_id": "必填。条款所属文件：{documents}表中的文件编号。",
-        "prompt.text": "条款内容。",
-        "prompt.instrument": "必填。从列表中选择条款的政策工具；条款不含政策工具时选“无”（政策目标和评分留空）；编码规则见{codebook}。",
-        "prompt.objectives": "必填。从列表中选择政策目标。多个目标：用；分隔输入（如 甲；乙），出现提示时点“确定”。",
-        "prompt.score": "{name}。选择分值：{levels}",
-        "prompt.memo": "选填。编码备注：为何这样编码、需要核对什么。自由填写，可换行（Alt+Enter），不作为编码读取。",
-        "separator": "；",
-        "error.level": "请从列表中选择{levels}。",
-        "error.unit_doc_id": "{documents}表中（还）没有这个文件编号。是否保留？",
-        "error.instrument": "不是列表中的政策工具。请从列表中选择；编码规则见{codebook}。",
-        "error.objectives": "不是列表中的单个目标。用；分隔的多个目标可以保留：点“确定”。",
-        "error.score": "不是 {dimension} 的分值。请选择 {scores}；含义见{codebook}。",
-        "title.list": "请从列表中选择",
-        "title.objectives": "政策目标",
-        "title.doc_id": "未知文件编号",
-        "intro": "编码模板：{name}（{title}）",
-        "made_by": "由 policyquant {version} 生成。请勿修改工作表名称和表头：policyquant 按名称识别工作表和列。",
-        "sheets": "工作表",
-        "sheet.documents": "{documents}：每份政策文件一行。文件编号必填且不可重复，其余列可选。",
-        "sheet.documents_scores": "{documents}：文件层面的评分（{keys}）按文件打分。",
-        "sheet.units": "{units}：每个编码条款一行。每个条款须有条款编号和文件编号（{documents}表中的文件）{required}。",
-        "sheet.codebook": "{codebook}：所有工具类型、政策工具、政策目标和评分等级，及其名称和编码规则。",
-        "filling": "填写方法",
-        "fill.lists": "带下拉列表的单元格：从列表中选择；不在列表中的值会被 Excel 拒绝（政策目标列除外）。",
-        "fill.none": "条款不含政策工具时：政策工具选“{none}”，政策目标和评分留空；该条款单独计为“未编码”。政策工具留空会报错，以免漏编条款。",
-        "fill.suggested": "建议评分（{keys}）：policyquant 根据文件的文种和发文机构给出建议（依据见单元格批注和建议列）。建议不是编码：在 {keys} 单元格中填写分值以确认或修改；留空的单元格在读取时报告为缺少评分。",
-        "fill.objectives": "一个条款有多个政策目标时：在同一单元格中用；（或 ;、|）分隔输入，如 {example}。Excel 会提示该值不是列表中的单项：点“确定”保留。",
-        "fill.scores": "评分：填写数字。各分值的含义见单元格提示和{codebook}。",
-        "fill.memo": "备注：对条款或文件的说明（为何这样编码、需要核对什么），自由填写；随编码保存并显示在裁决表中，不作为编码读取。",
-        "fill.ids": "编号按文本保存：007 仍是 007。请先填写{documents}表：{units}表的文件编号单元格会列出其中的文件编号。",
-        "fill.rows": "{units}表前 {units_rows} 行、{documents}表前 {documents_rows} 行带有下拉列表。需要更多行时，向下复制已填写的行，下拉列表随之复制。",
-        "reading": "读取",
-        "read.python": 'Python：import policyquant as pq;  corpus = pq.read_coding("{file}", framework="{name}")',
-        "read.cli": "命令行：policyquant validate {file} --framework {name}",
-        "read.problems": "所有问题一次列出，并给出工作表、行、列和最接近的有效值。",
-        "required.instrument": "、政策工具",
-        "required.objectives": "、一个或多个政策目标",
-        "required.scores": "及其评分（{keys}）",
-    },
-}
+_UI: dict[str, dict[str, str]] = catalogued(_template_words)
 
 # Excel's limits on a data validation's texts.
 _PROMPT_LIMIT = 255

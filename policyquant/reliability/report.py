@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .._checks import require_coders, require_corpus
+from .._i18n import catalogued, pgettext
 from .._text import format_choices
 from ..corpus import Corpus
 from ..errors import ValidationError
@@ -35,17 +36,18 @@ __all__ = [
 ]
 
 
+def _sheet_columns() -> dict[str, str]:
+    return {
+        "id": pgettext("adjudication sheet", "ID"),
+        "doc_id": pgettext("adjudication sheet", "Document"),
+        "text": pgettext("adjudication sheet", "Text"),
+        "dimension": pgettext("adjudication sheet", "Coded dimension"),
+        "decision": pgettext("adjudication sheet", "Decision"),
+    }
+
+
 #: Headers of the adjudication sheet in each language; :func:`adjudicate` reads any of them back.
-_SHEET_COLUMNS: dict[str, dict[str, str]] = {
-    "en": {
-        "id": "ID",
-        "doc_id": "Document",
-        "text": "Text",
-        "dimension": "Coded dimension",
-        "decision": "Decision",
-    },
-    "zh": {"id": "编号", "doc_id": "文件", "text": "文本", "dimension": "编码维度", "decision": "裁决"},
-}
+_SHEET_COLUMNS: dict[str, dict[str, str]] = catalogued(_sheet_columns)
 
 #: The header of a coder's memo column, by language (the sheet as computed uses the English one).
 _MEMO_HEADERS = {"en": "{coder} memo", "zh": "{coder} 备注"}
