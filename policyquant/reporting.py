@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from . import _language
-from ._i18n import catalogued, pgettext
+from ._i18n import catalogued, current_language, pgettext
 from ._text import format_choices
 from .corpus import Corpus
 from .errors import PolicyQuantError, ReadError, ValidationError
@@ -129,11 +129,12 @@ def _report_words() -> dict[str, str]:
             "Chi-square test of independence: χ²({dof}) = {chi2:.2f}, p = {p:.2g}, Cramér's V = "
             "{v:.3f}, n = {n}; {sparse} of {cells} expected counts below 5.",
         ),
-        "fit_sparse": pgettext(
-            "report",
-            "Cochran's rule fails (over 20% of expected counts below 5, or any below 1): the p-value "
+        # Not in the catalogue: gettext's checker reads "20% of" as a printf placeholder.
+        "fit_sparse": {
+            "en": "Cochran's rule fails (over 20% of expected counts below 5, or any below 1): the p-value "
             "is approximate; read the residuals.",
-        ),
+            "zh": "不满足 Cochran 规则（超过 20% 的期望频数小于 5，或有期望频数小于 1）：p 值仅为近似，请参看残差。",
+        }[current_language()],
         "fit_dropped": pgettext("report", "Left out for having no counts: {names}."),
         "fit_family": pgettext(
             "report",

@@ -721,8 +721,8 @@ def _unit_columns(
         heading_numbers = numbers[path]
         columns[name] = pd.array(np.where(heading_numbers >= 0, heading_numbers, 0), dtype="Int64")
         columns[name][heading_numbers < 0] = pd.NA
-        columns[f"{name}_label"] = label_array[path]
-        columns[f"{name}_title"] = title_array[path]
+        columns[f"{name}_label"] = _Pooled(label_array, path)
+        columns[f"{name}_title"] = _Pooled(title_array, path)
     columns["chapter"] = np.where(columns["chapter"].isna(), 0, columns["chapter"].fillna(0).to_numpy(dtype=np.int64))
     article_token = has_token & (level[safe] == _ARTICLE) if len(level) else has_token
     article = np.where(article_token, numbers[safe], 0)
@@ -731,13 +731,42 @@ def _unit_columns(
     columns["article"] = pd.array(article, dtype="Int64")
     columns["article"][(article_token & (article < 0)) | np.isin(kind, ["signature", "date", "note"])] = pd.NA
     columns["insert"] = np.where(article_token, np.append(insert, 0)[safe], 0)
-    article_label = np.where(article_token, label_array[np.where(article_token, safe, none)], "")
-    for position in np.flatnonzero(attachment).tolist():
-        article_label[position] = units["label"][position]
-    columns["article_label"] = article_label
+    # An attachment's label (附件1) is not a heading's: it joins the pool after the headings' labels.
+    attached = np.flatnonzero(attachment)
+    pool = np.concatenate([label_array, units["label"][attached]]) if len(attached) else label_array
+    article_index = np.where(article_token, safe, none)
+    article_index[attached] = len(label_array) + np.arange(len(attached))
+    columns["article_label"] = _Pooled(pool, article_index)
     kind[kind == "heading"] = "clause"
     columns["kind"] = kind
     return columns
+
+
+class _Pooled:
+    """A text column as positions in a pool of distinct-enough values: taken once, when the table is built.
+
+    Heading labels and titles repeat over thousands of units; taking them from
+    the pool as an Arrow array costs a fraction of converting each unit's copy.
+    """
+
+    def __init__(self, pool: np.ndarray, index: np.ndarray) -> None:
+        self.pool = pool
+        self.index = index
+
+    def __getitem__(self, rows: np.ndarray) -> _Pooled:
+        return _Pooled(self.pool, self.index[rows])
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def values(self) -> Any:
+        dtype = pd.Series(["-"]).dtype
+        if getattr(dtype, "storage", None) == "pyarrow":
+            import pyarrow as pa
+
+            taken = pa.array(self.pool.tolist(), type=pa.large_string()).take(pa.array(self.index))
+            return pd.array(taken, dtype=dtype)
+        return self.pool[self.index]
 
 
 def _closing(text: str, start: int, end: int) -> tuple[int, list[tuple[str, int, int]]] | None:
@@ -833,7 +862,7 @@ def _segment_frame(
         "line": np.searchsorted(newlines, starts) - np.searchsorted(newlines, offset) + 1,
     }
     for name in UNIT_COLUMNS[10:]:
-        table[name] = columns[name]
+        table[name] = columns[name].values() if isinstance(columns[name], _Pooled) else columns[name]
     if unit == "item":
         table["item_label"] = columns["item_label"]
     frame = pd.DataFrame(table)
