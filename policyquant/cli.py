@@ -10,6 +10,8 @@ Commands::
     policyquant frameworks [--all]              the registered frameworks (and failed plugins)
     policyquant codebook wang2026 --format qdc -o wang2026.qdc
     policyquant template wang2026 -o coding.xlsx --lang zh
+    policyquant ingest documents/ -o ingested/ --query "人工智能 OR 算法" --period 2017-07:2025-06
+    policyquant template wang2026 --from ingested/ -o coding.xlsx
 
 Every command has ``--help``.  ``--framework`` takes a registered name (or
 alias) or the path of a TOML framework file; ``--lang`` is ``en`` or ``zh``.
@@ -1176,7 +1178,11 @@ def _listed(values: Sequence[str]) -> list[str] | None:
 )
 @_framework_option()
 @_lang_option
-@_encoding_option
+@click.option(
+    "--encoding",
+    default=None,
+    help="Encoding of the text and HTML documents, e.g. gb18030 for GBK (detected when omitted).",
+)
 @click.option(
     "--progress/--no-progress",
     default=None,
@@ -1246,7 +1252,7 @@ def ingest(
         click.echo(
             f"{read} documents read ({unread} files not read), {kept} kept, {units} units ({result.segmentation.unit})"
         )
-    for name, written in result.paths.items():
+    for written in result.paths.values():
         click.echo(f"  {written}")
     if not kept:
         click.echo("policyquant: note: no document was kept: check the query and the principles", err=True)

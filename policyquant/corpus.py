@@ -48,6 +48,8 @@ __all__ = [
     "LEVELS",
     "MAX_PROBLEMS",
     "NO_INSTRUMENT",
+    "NO_INSTRUMENT_ALIASES",
+    "NO_INSTRUMENT_NAMES",
     "UNIT_FIELDS",
     "Corpus",
     "split_multi",
@@ -67,7 +69,7 @@ NO_INSTRUMENT = "none"
 #: What a coder may write in the instrument cell for :data:`NO_INSTRUMENT`, by language first
 #: (the template's drop-down entry), then other accepted spellings (case- and width-insensitive).
 NO_INSTRUMENT_NAMES = {"en": "none", "zh": "无"}
-_NO_INSTRUMENT_ALIASES = ("none", "无", "no instrument", "not coded", "无政策工具", "不编码")
+NO_INSTRUMENT_ALIASES = ("none", "无", "no instrument", "not coded", "无政策工具", "不编码")
 
 #: The administrative levels of the ``wang2026`` framework's documents, in order.  Other
 #: frameworks and studies choose theirs (:attr:`policyquant.Framework.levels`, the
@@ -583,7 +585,7 @@ def _not_coded(values: pd.Series, framework: Framework) -> np.ndarray:
     A framework's own instrument of that name wins: its clauses are coded with it.
     """
     lookup = framework.name_lookup("instrument")
-    reserved = {normalize_name(name) for name in _NO_INSTRUMENT_ALIASES} - set(lookup)
+    reserved = {normalize_name(name) for name in NO_INSTRUMENT_ALIASES} - set(lookup)
     codes, distinct = _distinct_text(values)
     return _spread(np.array([normalize_name(v) in reserved for v in distinct], dtype=bool), codes, False)
 

@@ -399,6 +399,22 @@ def test_a_framework_with_its_own_instrument_named_none_keeps_it():
     assert corpus.not_coded["unit_id"].tolist() == ["N01-1-3"]
 
 
+def test_the_template_offers_a_spelling_of_none_the_framework_leaves_free(tmp_path):
+    wang = pq.get_framework("wang2026")
+    renamed = type(wang.instruments[0])(key="none_of_these", label="None", family=wang.instruments[0].family)
+    framework = pq.Framework(
+        "nonefw",
+        "Naming an instrument None",
+        families=wang.families,
+        instruments=(renamed, *wang.instruments[1:]),
+    )
+    book = openpyxl.load_workbook(write_coding_template(framework, tmp_path / "t.xlsx"))
+    lists = book.worksheets[-1]
+    column = next(c for c in lists[1] if c.value.endswith("instrument"))
+    entries = [c.value for c in lists[column.column_letter][1:] if c.value is not None]
+    assert entries[0] == "None" and entries[-1] == "无"
+
+
 @pytest.mark.parametrize("name", ["folder", "study.xlsx", "study.json", "parquet"])
 def test_none_clauses_survive_every_writer(tmp_path, name):
     corpus = pq.Corpus(DOCS, _units())

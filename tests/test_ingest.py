@@ -167,7 +167,8 @@ def test_ids_stay_text(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(tmp_path / "coding.xlsx")
     assert [c.value for c in book["documents"]["A"][1:3]] == ["0042", "007"]
-    assert [c.value for c in book["units"]["A"][1:4]] == ["0042-0-1", "007-0-1", "007-0-2"]
+    # The title line before the first article is the preamble, unit 0-0.
+    assert [c.value for c in book["units"]["A"][1:6]] == ["0042-0-0", "0042-0-1", "007-0-0", "007-0-1", "007-0-2"]
 
 
 def test_chinese_headers_and_template_from_them(documents: Path, tmp_path: Path) -> None:
@@ -231,7 +232,7 @@ def test_nothing_readable(tmp_path: Path) -> None:
 
 def test_unbalanced_query_points_at_the_position(documents: Path, tmp_path: Path) -> None:
     line = assert_user_error(invoke("ingest", documents, "-o", tmp_path / "out", "--query", "人工智能 AND (算法 OR AI"), "query")
-    assert "'(' at column 8 is never closed" in line
+    assert "'(' at column 10 is never closed" in line
     assert not (tmp_path / "out").exists()
 
 
@@ -332,6 +333,7 @@ def test_cli_reference_lists_ingest() -> None:
 _ARTICLE = st.text(alphabet="数据安全应当规范管理007，。AI ", min_size=1, max_size=20).map(str.strip).filter(bool)
 
 
+@pytest.mark.filterwarnings("ignore:1 document has the same text")
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     st.lists(
@@ -366,3 +368,25 @@ def test_ingest_rejects_non_paths(tmp_path: Path) -> None:
         ingest(42, tmp_path)  # type: ignore[arg-type]
     with pytest.raises(WriteError):
         ingest(tmp_path, tmp_path)
+
+
+def test_mistakes_are_found_before_reading(documents: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import policyquant.documents.reading as reading
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the documents were read before the arguments were checked")
+
+    monkeypatch.setattr(reading, "read_documents", never)
+    line = assert_user_error(invoke("ingest", documents, "-o", tmp_path / "out", "--unit", "artcle"), "segment: unknown unit 'artcle'")
+    assert "did you mean article" in line
+    assert_user_error(invoke("ingest", documents, "-o", tmp_path / "out", "--query", "AND 算法"), "query")
+    assert_user_error(invoke("ingest", documents, "-o", tmp_path / "out", "--exclude", tmp_path / "missing.csv"), "")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_selection_that_keeps_nothing(documents: Path, tmp_path: Path) -> None:
+    result = invoke("ingest", documents, "-o", tmp_path / "out", "--query", "区块链", "--no-progress")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("9 documents read (0 files not read), 0 kept, 0 units (article)")
+    assert "no document was kept" in result.stderr
+    assert read_table(tmp_path / "out" / "units.csv").empty

@@ -396,6 +396,11 @@ def placeholders(text: str) -> list[tuple[str, str]]:
     return found
 
 
+#: Messages shown as they are, never filled with str.format: their braces are text, which a
+#: translation may translate ({名称: 语料} for {name: corpus}).
+LITERAL_BRACES = frozenset({"no coders' corpora were given (pass coders={name: corpus} to measure agreement)"})
+
+
 def fields(text: str) -> list[str]:
     return sorted(name for name, _ in placeholders(text))
 
@@ -404,12 +409,12 @@ VALUE = st.text(alphabet=string.ascii_letters + "政策工具目标编号0123456
 
 
 @settings(max_examples=60, deadline=None)
-@given(entry=st.sampled_from([e for e in catalogue_entries() if fields(e[0])]), data=st.data())
+@given(entry=st.sampled_from([e for e in catalogue_entries() if fields(e[0]) and e[0] not in LITERAL_BRACES]), data=st.data())
 def test_a_translation_keeps_every_value_it_is_given(entry, data):
     msgid, msgstr = entry
     values, specs = {}, {}
     for name, spec in placeholders(msgid):
-        if spec.endswith("f"):
+        if spec[-1:] in tuple("eEfFgG%"):
             values[name] = data.draw(st.floats(0, 1e6, allow_nan=False))
         elif "," in spec:
             values[name] = data.draw(st.integers(0, 10**7))
@@ -454,8 +459,10 @@ def catalogue_problems(po_bytes: bytes, mo_bytes: bytes, marked: set) -> list[st
             problems.append(f"not translated: {message.id!r}")
         ids = message.id if isinstance(message.id, tuple) else (message.id,)
         wanted = fields(ids[-1])
-        if any(fields(text) != wanted for text in strings if text):
+        if ids[-1] not in LITERAL_BRACES and any(fields(text) != wanted for text in strings if text):
             problems.append(f"placeholders differ: {message.id!r}")
+    # Babel's own checks, as `pybabel compile` runs them (printf-style placeholders and the like).
+    problems += [f"{error}: {message.id!r}" for message, errors in catalogue.check() for error in errors]
     fresh = io.BytesIO()
     write_mo(fresh, catalogue)
     if fresh.getvalue() != mo_bytes:
@@ -535,6 +542,15 @@ def test_word_tables_come_from_the_catalogue_whatever_the_language_at_import():
     assert _language.table_title("crosstab", "zh", n=3) == "政策工具 × 政策目标的编码数（共 3 个编码）"
     zh = _i18n.translations("zh")
     assert zh.pgettext("column title", "Mean") == "均值"
+    from policyquant import reporting
+    from policyquant.io import template
+    from policyquant.reliability import report
+
+    assert reporting._STRINGS["zh"]["contents"] == zh.pgettext("report", "Contents") == "目录"
+    assert template._UI["zh"]["reading"] == zh.pgettext("template", "Reading it back") == "读取"
+    assert report._SHEET_COLUMNS["zh"]["decision"] == zh.pgettext("adjudication sheet", "Decision") == "裁决"
+    for table in (_language.UI_STRINGS, _language.COLUMN_TITLES, reporting._STRINGS, template._UI):
+        assert list(table["zh"]) == list(table["en"])
     # Imported while a caller works in Chinese, the English tables are still English.
     code = (
         "from policyquant._i18n import using_language\n"

@@ -19,7 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import policyquant as pq
-from policyquant.corpus import DOCUMENT_FIELDS, NO_INSTRUMENT_NAMES, UNIT_FIELDS
+from policyquant._text import normalize_name
+from policyquant.corpus import DOCUMENT_FIELDS, NO_INSTRUMENT_ALIASES, NO_INSTRUMENT_NAMES, UNIT_FIELDS
 from policyquant.errors import UnknownFrameworkError, ValidationError
 from policyquant.io import SHEET_NAMES, standardize_columns, write_coding_template
 from policyquant.io.template import TEMPLATE_LANGUAGES, TEMPLATE_SHEETS
@@ -70,13 +71,18 @@ def _list_entries(workbook: Any, validation: Any) -> list[Any]:
 
 
 def _entries_by_key(
-    workbook: Any, sheet: Any, column: int, keys: tuple[Any, ...], reserved: tuple[Any, ...] = ()
+    workbook: Any, sheet: Any, column: int, keys: tuple[Any, ...], framework: Any = None
 ) -> dict[Any, Any]:
     entries = _list_entries(workbook, _validation(sheet, column))
-    # The instrument list ends with the reserved "none" (无) of a clause without an instrument.
-    assert len(entries) == len(keys) + len(reserved)
-    assert tuple(entries[len(keys) :]) == reserved
-    return dict(zip(keys, entries[: len(keys)], strict=True))
+    lookup = framework.name_lookup("instrument") if framework is not None else {}
+    if framework is not None and any(normalize_name(a) not in lookup for a in NO_INSTRUMENT_ALIASES):
+        # The instrument list ends with the reserved "none" (无) of a clause without an instrument,
+        # in a spelling the framework does not use for an instrument of its own.
+        reserved = entries.pop()
+        assert normalize_name(reserved) in {normalize_name(a) for a in NO_INSTRUMENT_ALIASES}
+        assert normalize_name(reserved) not in framework.name_lookup("instrument")
+    assert len(entries) == len(keys)
+    return dict(zip(keys, entries, strict=True))
 
 
 def _put(cell: Any, value: Any) -> None:
@@ -115,7 +121,7 @@ def fill(path: Path, corpus: pq.Corpus, language: str, *, documents: bool = True
     instruments = objectives = {}
     if framework.instruments:
         instruments = _entries_by_key(
-            workbook, unit_sheet, fields["instrument"], framework.instrument_keys, (NO_INSTRUMENT_NAMES[language],)
+            workbook, unit_sheet, fields["instrument"], framework.instrument_keys, framework
         )
     if framework.objectives:
         objectives = _entries_by_key(workbook, unit_sheet, fields["objectives"], framework.objective_keys)

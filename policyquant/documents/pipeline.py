@@ -112,9 +112,11 @@ class Ingestion:
     >>> _ = (folder / "办法.txt").write_text("某某管理办法\\n第一条 为了规范管理。\\n第二条 本办法自发布之日起施行。", encoding="utf-8")
     >>> result = ingest(folder / "办法.txt", folder / "out", progress=False)
     >>> result
-    Ingestion: 1 document read, 1 kept, 2 units (article)
+    Ingestion: 1 document read, 1 kept, 3 units (article)
     >>> sorted(result.paths)
-    ['documents.csv', 'units.csv']
+    ['documents.csv', 'problems.csv', 'units.csv']
+    >>> sorted(result.problems["column"])  # what the short text does not show
+    ['date', 'doc_number', 'effective_date', 'issuers']
     """
 
     documents: Any
@@ -456,7 +458,7 @@ def ingest(
     from .metadata import extract_metadata
     from .reading import read_documents
     from .segmentation import segment
-    from .selection import select
+    from .selection import parse_query, select
 
     for name, value in (("source", source), ("output_dir", output_dir)):
         if not isinstance(value, (str, PathLike)):
@@ -469,6 +471,12 @@ def ingest(
     source, folder = Path(source), Path(output_dir)
     _check_places(source, folder, exclude, recursive)
     earlier = _check_earlier_outputs(folder, force)
+    # What can be checked without the documents is checked before reading them: a folder of
+    # thousands of files is not read only to find an unclosed parenthesis in the query.
+    _check_unit(unit)
+    if query is not None:
+        query = parse_query(query)
+    exclusions = None if exclude is None else _exclusions(exclude)
 
     documents = read_documents(source, encoding=encoding, recursive=recursive, progress=progress)
     if not len(documents):
@@ -480,7 +488,7 @@ def ingest(
     if selecting:
         selection = select(
             metadata.documents, query, fields=fields, period=period, level=level, forms=forms,
-            exclude=None if exclude is None else _exclusions(exclude),
+            exclude=exclusions,
         )  # fmt: skip
         kept = selection.kept
     segmentation = segment(kept, unit=unit)
@@ -502,6 +510,19 @@ def ingest(
         rows["problems.csv"] = len(problems)
     paths, removed = _write(folder, contents, rows, earlier)
     return Ingestion(documents, metadata, selection, segmentation, problems, paths, removed)
+
+
+def _check_unit(unit: Any) -> None:
+    from ..plugins import get_registry
+    from .segmentation import _unit_error
+
+    # The lookup segment() makes, made before the documents are read.
+    if not isinstance(unit, str):
+        raise _unit_error(unit, sorted(get_registry().segmenters()))
+    try:
+        get_registry().segmenter(unit)
+    except LookupError:
+        raise _unit_error(unit, sorted(get_registry().segmenters())) from None
 
 
 def _write(
@@ -596,11 +617,11 @@ def read_ingested(folder: str | PathLike[str], *, all_units: bool = False) -> tu
     >>> _ = ingest(folder / "007.txt", folder / "out", progress=False)
     >>> documents, units, left_out = read_ingested(folder / "out")
     >>> documents["doc_id"].tolist(), units["unit_id"].tolist(), left_out
-    (['007'], ['007-0-1', '007-0-2'], 2)
+    (['007'], ['007-0-0', '007-0-1', '007-0-2'], 2)
     """
     from .._files import check_complete
-    from .segmentation import _ZH_COLUMNS
     from ..io import read_table
+    from .segmentation import _ZH_COLUMNS
 
     folder = Path(folder)
     paths = {name: folder / name for name in ("documents.csv", "units.csv")}

@@ -759,13 +759,15 @@ class _Pooled:
     def __len__(self) -> int:
         return len(self.index)
 
-    def values(self) -> Any:
+    def values(self, converted: dict[int, Any]) -> Any:
+        """The column, in pandas' default text dtype; ``converted`` keeps each pool's Arrow array for the next column."""
         dtype = pd.Series(["-"]).dtype
         if getattr(dtype, "storage", None) == "pyarrow":
             import pyarrow as pa
 
-            taken = pa.array(self.pool.tolist(), type=pa.large_string()).take(pa.array(self.index))
-            return pd.array(taken, dtype=dtype)
+            if id(self.pool) not in converted:
+                converted[id(self.pool)] = pa.array(self.pool.tolist(), type=pa.large_string())
+            return pd.array(converted[id(self.pool)].take(pa.array(self.index)), dtype=dtype)
         return self.pool[self.index]
 
 
@@ -861,8 +863,9 @@ def _segment_frame(
         "end": ends - offset,
         "line": np.searchsorted(newlines, starts) - np.searchsorted(newlines, offset) + 1,
     }
+    converted: dict[int, Any] = {}
     for name in UNIT_COLUMNS[10:]:
-        table[name] = columns[name].values() if isinstance(columns[name], _Pooled) else columns[name]
+        table[name] = columns[name].values(converted) if isinstance(columns[name], _Pooled) else columns[name]
     if unit == "item":
         table["item_label"] = columns["item_label"]
     frame = pd.DataFrame(table)
@@ -1233,7 +1236,11 @@ def segment(documents: Any, *, unit: str = "article") -> Segmentation:
         ``chapter_label`` / ``chapter_title``, ``section`` (节), each with its
         label as written and title; and ``article_label``, the number as
         written (第十条之一, （一）, Article 12).  Its ``problems`` lists
-        numbering gaps and repeats, empty and unstructured documents.
+        numbering gaps and repeats, empty and unstructured documents; its
+        ``headings`` lists every part, chapter and section heading with its
+        span (a heading line is in no unit unless it is an outline heading
+        that is a sentence, such as "一、高度重视数据安全工作。", which is
+        the text of its chapter's article 0).
 
     Raises
     ------
@@ -1250,8 +1257,10 @@ def segment(documents: Any, *, unit: str = "article") -> Segmentation:
     A heading is a line (after any indentation or Markdown ``#``) that begins
     with 第X编 / 分编 / 章 / 节 / 条 followed by white space (U+3000
     included) or the end of the line, an English ``Part`` / ``Chapter`` /
-    ``Section`` / ``Article`` and a number, or an outline number.  A
-    cross-reference ("依照本法第十二条的规定", "第三条规定的...") is never one.
+    ``Section`` / ``Article`` and a number followed by the end of the line,
+    ``.``, ``:`` or a word that does not begin with a lower-case letter, or
+    an outline number.  A cross-reference ("依照本法第十二条的规定",
+    "第三条规定的...", "Article 3 of the Law") is never one.
     Numbers are never changed: a gap or repeat is listed in ``problems`` and
     the units keep the numbers as written; a unit id that would repeat
     (第五条 twice in one chapter) gets ``_2``, ``_3`` ... on its later

@@ -522,10 +522,11 @@ _NO_INSTRUMENT_RULE = {
 
 def _no_instrument_entry(framework: Framework, language: str) -> tuple[str, ...]:
     """The drop-down entry for a clause without an instrument (``none``, ``无``), unless the framework uses that name."""
-    from ..corpus import NO_INSTRUMENT, NO_INSTRUMENT_NAMES
+    from ..corpus import NO_INSTRUMENT, NO_INSTRUMENT_ALIASES, NO_INSTRUMENT_NAMES
 
     lookup = framework.name_lookup("instrument")
-    for name in (NO_INSTRUMENT_NAMES.get(language, NO_INSTRUMENT), NO_INSTRUMENT):
+    # The first spelling the framework does not use for an instrument of its own.
+    for name in (NO_INSTRUMENT_NAMES.get(language, NO_INSTRUMENT), *NO_INSTRUMENT_ALIASES):
         if normalize_name(name) not in lookup:
             return (name,)
     return ()
@@ -533,7 +534,7 @@ def _no_instrument_entry(framework: Framework, language: str) -> tuple[str, ...]
 
 def _with_no_instrument(book: pd.DataFrame, framework: Framework, language: str) -> pd.DataFrame:
     """The codebook with the reserved ``none`` after the instruments: coders look it up there."""
-    from ..corpus import NO_INSTRUMENT
+    from ..corpus import NO_INSTRUMENT, NO_INSTRUMENT_ALIASES
 
     entry = _no_instrument_entry(framework, language)
     if not entry or not framework.instruments:
@@ -545,7 +546,11 @@ def _with_no_instrument(book: pd.DataFrame, framework: Framework, language: str)
                 "key": NO_INSTRUMENT,
                 "label": entry[0],
                 "description": _NO_INSTRUMENT_RULE.get(language, _NO_INSTRUMENT_RULE["en"]),
-                "aliases": "none; 无; no instrument; not coded",
+                "aliases": "; ".join(
+                    a
+                    for a in NO_INSTRUMENT_ALIASES
+                    if a != entry[0] and normalize_name(a) not in framework.name_lookup("instrument")
+                ),
             }
         ],
         columns=book.columns,

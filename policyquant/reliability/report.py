@@ -22,7 +22,7 @@ import pandas as pd
 from .._checks import require_coders, require_corpus
 from .._i18n import catalogued, pgettext
 from .._text import format_choices
-from ..corpus import Corpus
+from ..corpus import NO_INSTRUMENT, NO_INSTRUMENT_ALIASES, NO_INSTRUMENT_NAMES, Corpus
 from ..errors import ValidationError
 from ..results import AnalysisTable, TableResult
 
@@ -227,7 +227,8 @@ def _code_labels(framework: Any, dimension: str, code: str) -> dict[Any, str]:
     if framework is None:
         return {}
     if dimension == "instrument":
-        return {key: category_label(framework, "instrument", key, code) for key in framework.instrument_keys}
+        labels = {key: category_label(framework, "instrument", key, code) for key in framework.instrument_keys}
+        return {**labels, NO_INSTRUMENT: NO_INSTRUMENT_NAMES["zh" if chinese else "en"]}
     scale = scale_dimension(framework, dimension)
     if scale is None:
         return {}
@@ -282,12 +283,17 @@ def _dimensions(corpus: Corpus) -> list[_Dimension]:
     return found
 
 
-def _categories(corpus: Corpus, dimension: _Dimension) -> tuple[Any, ...]:
-    """Every category a dimension can take, used by the coders or not."""
+def _categories(corpus: Corpus, dimension: _Dimension, coded_none: bool = False) -> tuple[Any, ...]:
+    """Every category a dimension can take, used by the coders or not.
+
+    ``none`` counts as an instrument category only when a coder used it (``coded_none``):
+    a clause coded ``none`` is a value a coder chose, while a study in which no coder
+    chose it keeps the framework's categories, and its AC1, as they were.
+    """
     if dimension.order is not None:
         return tuple(float(v) for v in dimension.order)
     if dimension.name == "instrument":
-        return corpus.framework.instrument_keys
+        return (*corpus.framework.instrument_keys, NO_INSTRUMENT) if coded_none else corpus.framework.instrument_keys
     return (0.0, 1.0)
 
 
@@ -301,16 +307,25 @@ def _values(corpus: Corpus, dimension: _Dimension) -> pd.Series:
         )
     units = corpus.units
     index = units["unit_id"].astype(object)
+    # The clauses a coder coded ``none`` are coded too: instrument ``none``, serving no objective,
+    # with no score (a score there is an error when the sheet is read).
+    not_coded = pd.Index(corpus.not_coded["unit_id"].astype(object)) if "unit_id" in corpus.not_coded else None
     if dimension.name == "instrument":
-        return pd.Series(
+        values = pd.Series(
             units["instrument"].astype(object).where(units["instrument"].notna(), None).to_numpy(),
             index=index,
         )
+        if not_coded is not None and len(not_coded):
+            values = pd.concat([values, pd.Series(NO_INSTRUMENT, index=not_coded, dtype=object)])
+        return values
     if dimension.name.startswith("objective:"):
         key = dimension.name.split(":", 1)[1]
         codings = corpus.codings
         serving = codings.loc[(codings["objective"] == key).to_numpy(dtype=bool), "unit_id"]
-        return pd.Series(index.isin(set(serving)).to_numpy(dtype=np.float64), index=index)
+        values = pd.Series(index.isin(set(serving)).to_numpy(dtype=np.float64), index=index)
+        if not_coded is not None and len(not_coded):
+            values = pd.concat([values, pd.Series(0.0, index=not_coded)])
+        return values
     return pd.Series(units[dimension.name].to_numpy(dtype=np.float64, na_value=np.nan), index=index)
 
 
@@ -512,7 +527,10 @@ def agreement_report(
             # AC1 estimates category shares from every value, units coded once included (Gwet 2014),
             # over all the dimension's categories, used or not.
             "ac1": float(
-                coefficients.gwet_ac1(data.loc[:, coded >= 1], values=_categories(first, dimension))
+                coefficients.gwet_ac1(
+                    data.loc[:, coded >= 1],
+                    values=_categories(first, dimension, any(len(c.not_coded) for c in coders.values())),
+                )
             ),
             "percent_agreement": float(coefficients.percent_agreement(pairable)),
             "unit": dimension.unit,
@@ -793,7 +811,8 @@ def adjudicate(
     first = next(iter(coders.values()))
     known = {d.name: d for d in _dimensions(first)}
     decided = _decisions(decisions, first.framework, known) if decisions is not None else {}
-    documents, units = first.documents, first.units
+    # Every clause, the ones the first coder coded ``none`` included: another coder may have coded them.
+    documents, units = first.documents, first.all_units()
     ties = []
     for name, dimension in known.items():
         data = _reliability_data(coders, dimension).T  # ids x coders
@@ -823,6 +842,17 @@ def adjudicate(
             target[name] = values
     if ties:
         raise ValidationError(f"{len(ties)} tie(s) among the coders need a decision", ties)
+    if "instrument" in known:
+        # An agreed ``none`` carries no objective and no clause-level score, whatever a coder
+        # who saw an instrument there gave it.
+        none = (units["instrument"] == NO_INSTRUMENT).to_numpy(dtype=bool)
+        if none.any():
+            for name, dimension in known.items():
+                if name.startswith("objective:"):
+                    units.loc[none, name] = False
+                elif name != "instrument" and dimension.unit == "unit":
+                    units[name] = units[name].astype("float64")
+                    units.loc[none, name] = np.nan
     objective_columns = [c for c in units.columns if c.startswith("objective:")]
     if objective_columns:
         keys = [c.split(":", 1)[1] for c in objective_columns]
@@ -1000,6 +1030,8 @@ def _decision_words(
             words[key.casefold()] = key
             for code in languages:
                 words[category_label(framework, "instrument", key, code).casefold()] = key
+        for alias in NO_INSTRUMENT_ALIASES:
+            words.setdefault(alias.casefold(), NO_INSTRUMENT)
     elif not name.startswith("objective:"):
         dimension = scale_dimension(framework, name)
         for level in dimension.levels if dimension is not None else ():

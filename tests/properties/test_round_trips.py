@@ -149,7 +149,7 @@ def awkward_tables(draw: st.DrawFn) -> tuple[pd.DataFrame, pd.DataFrame]:
                 "objectives": objectives,
                 "AS": draw(st.sampled_from(AS.scores)),
                 "MI": draw(st.sampled_from(MI.scores)),
-                "note": draw(OPTIONAL_TEXT),  # a column of the coder's own
+                "remark": draw(OPTIONAL_TEXT),  # a column of the coder's own
             }
         )
     return documents, pd.DataFrame(rows)
@@ -176,12 +176,12 @@ def test_the_strategy_covers_what_it_claims():
         seen["ids"].update(set(corpus.units["unit_id"]) & set(ID_LIKE))
         seen["long"].update(t for t in corpus.units["text"].dropna() if len(t) > 10_000)
         seen["formula"].update(t for t in corpus.units["text"].dropna() if t.startswith("="))
-        seen["empty"].update(c for c in ("text", "note") if corpus.units[c].isna().any())
+        seen["empty"].update(c for c in ("text", "remark") if corpus.units[c].isna().any())
         seen["multi"].update(len(o) for o in corpus.units["objectives"] if len(o) > 1)
 
     collect()
     assert {"007", "1e3", "1.0", "TRUE"} & seen["ids"]
-    assert seen["long"] and seen["formula"] and seen["empty"] == {"text", "note"} and seen["multi"]
+    assert seen["long"] and seen["formula"] and seen["empty"] == {"text", "remark"} and seen["multi"]
 
 
 WRITERS: dict[str, Callable[[pq.Corpus, Path], Path]] = {
@@ -224,7 +224,7 @@ def test_any_corpus_survives_a_refi_qda_project(tables):
     assert list(project) == ["编码员甲", "coder B"]
     # A project holds the coding, not the document metadata or the coder's own columns; texts
     # come back as they were, whitespace-only ones included, and a missing text stays missing.
-    expected = corpus.units.drop(columns="note")
+    expected = corpus.units.drop(columns="remark")
     # Units come back grouped by document, in the documents' order.
     position = pd.Index(corpus.documents["doc_id"]).get_indexer(expected["doc_id"])
     expected = expected.iloc[np.argsort(position, kind="stable")].reset_index(drop=True)
@@ -238,7 +238,7 @@ def test_any_corpus_survives_a_refi_qda_project(tables):
 
 
 def small_corpus(
-    texts: list[str], *, unit_ids: list[str] | None = None, note: list | None = None
+    texts: list[str], *, unit_ids: list[str] | None = None, remark: list | None = None
 ) -> pq.Corpus:
     count = len(texts)
     units = pd.DataFrame(
@@ -250,7 +250,7 @@ def small_corpus(
             "objectives": ["公共安全"] * count,
             "AS": [3] * count,
             "MI": [5] * count,
-            "note": note or [None] * count,
+            "remark": remark or [None] * count,
         }
     )
     return pq.Corpus(pd.DataFrame({"doc_id": ["P01"], "DA": [3]}), units)
@@ -269,13 +269,13 @@ def test_excel_keeps_a_carriage_return(text):
 
 @pytest.mark.parametrize("code", EXCEL_ERROR_CODES)
 def test_excel_keeps_text_that_looks_like_an_error_code(code):
-    corpus = small_corpus([code], note=[code])
+    corpus = small_corpus([code], remark=[code])
     back = through_excel(corpus)
-    assert (back.units["text"].tolist(), back.units["note"].tolist()) == ([code], [code])
+    assert (back.units["text"].tolist(), back.units["remark"].tolist()) == ([code], [code])
 
 
 def test_the_same_texts_survive_csv_parquet_and_json():
-    corpus = small_corpus(["line one\rline two", "#N/A", "Windows\r\nline ends"], note=["#REF!", "\r", None])
+    corpus = small_corpus(["line one\rline two", "#N/A", "Windows\r\nline ends"], remark=["#REF!", "\r", None])
     for fmt in ("csv", "parquet", "json"):
         with tempfile.TemporaryDirectory() as folder:
             assert_same(pq.read_coding(WRITERS[fmt](corpus, Path(folder))), corpus)
