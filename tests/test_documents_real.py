@@ -137,3 +137,29 @@ def test_sample_as_pdf_reads_back_to_the_same_articles(sample, rendered):
         total += len(expected)
         assert document.pages >= 1
     assert total > 250 and same / total >= 0.97, (same, total)
+
+
+@pytest.mark.parametrize("format", ["docx", "html", "pdf"])
+def test_sample_in_every_format_segments_to_the_same_clauses_as_its_text(sample, rendered, format):
+    """The clauses of a document do not depend on the format it was downloaded in."""
+    from policyquant.documents import segment
+
+    if format == "pdf" and soffice() is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        documents = read_documents(rendered[format], progress=False).frame
+        sources = read_documents(sample[0].parent.parent, progress=False).frame
+    by_path = {Path(path).resolve(): text for path, text in zip(sources["path"], sources["text"], strict=True)}
+    texts = documents.assign(text_source=[by_path[sample[int(i)].resolve()] for i in documents["doc_id"]])
+    found = segment(texts[["doc_id", "text"]]).to_frame()
+    expected = segment(texts[["doc_id", "text_source"]].rename(columns={"text_source": "text"})).to_frame()
+
+    def clauses(table):
+        articles = table[table["article_label"].astype("string").str.startswith("第", na=False)]
+        return dict(zip(articles["unit_id"], articles["text"].map(_squeezed), strict=True))
+
+    found, expected = clauses(found), clauses(expected)
+    assert list(found) == list(expected)
+    assert found == expected
+    assert len(found) > 250

@@ -640,10 +640,12 @@ def _encode(
     )
     codes = folded[raw_codes] if len(raw_codes) else np.zeros(0, dtype=np.intp)
     keep = keep_type[codes]
-    unit_of = np.repeat(np.arange(len(pieces)), lengths)
-    kept_lengths = np.bincount(unit_of[keep], minlength=len(pieces))
-    offsets = np.zeros(len(pieces) + 1, dtype=np.int64)
-    np.cumsum(kept_lengths, out=offsets[1:])
+    # Kept tokens before each text's start: the running count of kept tokens at the raw offsets.
+    kept_before = np.zeros(len(keep) + 1, dtype=np.int64)
+    np.cumsum(keep, out=kept_before[1:])
+    raw_offsets = np.zeros(len(pieces) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=raw_offsets[1:])
+    offsets = kept_before[raw_offsets]
     # Renumber the kept types in order of first appearance, as quanteda orders features.
     final, used = pd.factorize(codes[keep], sort=False)
     return (
