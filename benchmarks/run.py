@@ -19,6 +19,7 @@ from . import (
     bench_portfolios,
     bench_reliability,
     bench_segmentation,
+    bench_text,
 )
 
 #: Benchmark modules by name; each has ``run(quick: bool) -> list[str]``.
@@ -31,6 +32,7 @@ SUITE = {
     "imports": bench_imports,
     "segmentation": bench_segmentation,
     "documents": bench_documents,
+    "text": bench_text,
 }
 
 
