@@ -773,7 +773,7 @@ def kwic(
     ends = offsets[1:][unit_of] if len(codes) else np.zeros(0, dtype=np.int64)
     found = []
     for p in patterns:
-        parts = _cut_all([p], tokens.language, tokens.user_words)[0]
+        parts = next(iter(_cut_all([p], tokens.language, tokens.user_words)))
         parts = [w.lower() for w in parts if w.strip()] or [p.lower()]
         matches = np.ones(len(codes), dtype=bool)
         for k, part in enumerate(parts):
