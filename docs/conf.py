@@ -105,7 +105,6 @@ REFERENCE_MODULES = (
     "policyquant.frameworks.classic",
     "policyquant.declarative",
     "policyquant.testing",
-    "policyquant.documents",
     "policyquant.documents.reading",
     "policyquant.documents.metadata",
     "policyquant.documents.selection",

@@ -69,6 +69,7 @@ NO_INSTRUMENT = "none"
 #: What a coder may write in the instrument cell for :data:`NO_INSTRUMENT`, by language first
 #: (the template's drop-down entry), then other accepted spellings (case- and width-insensitive).
 NO_INSTRUMENT_NAMES = {"en": "none", "zh": "无"}
+#: Every spelling of :data:`NO_INSTRUMENT` a coder may write.
 NO_INSTRUMENT_ALIASES = ("none", "无", "no instrument", "not coded", "无政策工具", "不编码")
 
 #: The administrative levels of the ``wang2026`` framework's documents, in order.  Other

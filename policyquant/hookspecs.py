@@ -35,6 +35,8 @@ __all__ = [
     "PROJECT_NAME",
     "hookimpl",
     "hookspec",
+    "policyquant_register_coders",
+    "policyquant_register_dictionaries",
     "policyquant_register_frameworks",
     "policyquant_register_scale_types",
     "policyquant_register_segmenters",
@@ -209,4 +211,81 @@ def policyquant_suggest_document_scores(framework: object, documents: object) ->
                 "rank_suggested": np.where(state_council, 2, 1),
                 "rank_basis": np.where(state_council, "State Council document", "other issuer"),
             })
+    """
+
+
+@hookspec
+def policyquant_register_coders(
+    register: Callable[..., None],
+) -> None:
+    """Register machine coders by calling ``register(name, factory)``.
+
+    :func:`policyquant.coders.get_coder` then builds the coder with
+    ``factory(framework=framework, **options)``, which must return a
+    :class:`policyquant.coders.Coder`.  policyquant's own coders
+    (``"dictionary"``, ``"tfidf-linear"``, ``"openai-compatible"``) are
+    registered through this hook too.  A name another plugin already
+    registered raises :class:`~policyquant.errors.DuplicateFrameworkError`
+    (the plugin then fails, like any plugin whose hook fails, and is listed by
+    :func:`policyquant.plugins.plugin_failures`).
+
+    Parameters
+    ----------
+    register : callable
+        ``register(name, factory)``: a name (text) and a callable; a
+        :class:`~policyquant.coders.Coder` subclass is one.
+
+    Examples
+    --------
+    In a plugin module, a coder that suggests one instrument for every clause::
+
+        import pandas as pd
+        from policyquant.coders import Coder, Suggestions, units_frame
+
+        class Always(Coder):
+            name = "always"
+            default_fields = ("instrument",)
+
+            def suggest(self, units, top=3):
+                units = units_frame(units)
+                rows = pd.DataFrame({"unit_id": units["unit_id"], "field": "instrument",
+                                     "code": "standards_and_norms", "score": 0.5})
+                return Suggestions.build(rows, coder=self.name, framework=self.framework,
+                                         unit_ids=units["unit_id"], fields=self.fields)
+
+        @pq.hookimpl
+        def policyquant_register_coders(register):
+            register("always", Always)
+    """
+
+
+@hookspec
+def policyquant_register_dictionaries(
+    register: Callable[..., None],
+) -> None:
+    """Ship a starter coding dictionary for a framework: ``register(framework_name, source)``.
+
+    ``source`` is a :class:`policyquant.coders.Dictionary`, the path of a
+    TOML dictionary file (a :class:`pathlib.Path` or
+    :mod:`importlib.resources` file) or its text.
+    :meth:`policyquant.coders.Dictionary.starter` and
+    ``get_coder("dictionary", framework=name)`` load it; it is read only
+    then, and checked against the framework then.  One dictionary per
+    framework: a second raises
+    :class:`~policyquant.errors.DuplicateFrameworkError`.
+
+    Parameters
+    ----------
+    register : callable
+        ``register(framework_name, source)``.
+
+    Examples
+    --------
+    In a framework plugin that ships ``my_dictionary.toml`` next to its module::
+
+        from importlib.resources import files
+
+        @pq.hookimpl
+        def policyquant_register_dictionaries(register):
+            register("my-framework", files(__package__) / "my_dictionary.toml")
     """

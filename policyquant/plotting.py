@@ -1767,3 +1767,109 @@ def selection_flow(
         if heading:
             ax.set_title(heading)
     return fig
+
+
+# -- Co-occurrence network of words ----------------------------------------------------
+
+
+def cooccurrence_network(
+    cooccurrence: Any,
+    *,
+    min_weight: int = 1,
+    seed: int = 7,
+    ax: Axes | None = None,
+    language: str | None = None,
+    font: str | None = None,
+    title: str | None = None,
+) -> Figure:
+    """The co-word network of the most frequent words: :func:`policyquant.text.cooccurrence` drawn.
+
+    Node area grows with the word's frequency, edge width with the number of
+    co-occurrences; Chinese words are drawn with a CJK font (a
+    :class:`FontWarning` when none is installed).
+
+    Parameters
+    ----------
+    cooccurrence : policyquant.text.Cooccurrence
+        What :func:`policyquant.text.cooccurrence` returns.
+    min_weight : int, default 1
+        Leave out edges of fewer co-occurrences (the words stay).
+    seed : int, default 7
+        Seed of the spring layout: the same seed gives the same picture.
+    ax, language, font, title
+        As in :func:`crosstab_heatmap`; ``title`` ``""`` draws none.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValidationError
+        If ``cooccurrence`` is not a co-occurrence result, or ``min_weight`` not a whole number of 1 or more.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from policyquant import plotting
+    >>> from policyquant.text import cooccurrence, tokenize
+    >>> tokens = tokenize(["算法推荐服务提供者应当保护用户权益", "深度合成服务提供者应当保护个人信息"],
+    ...                   user_words=["算法推荐", "深度合成"])
+    >>> fig = plotting.cooccurrence_network(cooccurrence(tokens, top=8))
+    >>> "服务提供者" in {t.get_text() for t in fig.axes[0].texts}
+    True
+    >>> plt.close(fig)
+    """
+    from .text import Cooccurrence
+
+    language = _check_language(language)
+    if not isinstance(cooccurrence, Cooccurrence):
+        raise ValidationError(
+            f"cooccurrence_network needs the result of policyquant.text.cooccurrence(), got {type(cooccurrence).__name__}"
+        )
+    if isinstance(min_weight, bool) or not isinstance(min_weight, int) or min_weight < 1:
+        raise ValidationError(f"min_weight must be a whole number of 1 or more, got {min_weight!r}")
+    import networkx as nx
+
+    graph = cooccurrence.graph
+    graph.remove_edges_from([(a, b) for a, b, w in graph.edges(data="weight") if w < min_weight])
+    nodes = list(graph.nodes)
+    if title is None:
+        title = "词语共现网络" if _zh(language) else "Word co-occurrence network"
+    with _drawing(language, font, [*nodes, title]) as touched:
+        fig, ax = _axes(ax, (8.0, 6.5))
+        touched.append(ax)
+        ax.set_axis_off()
+        if not nodes:
+            _title(ax, title, "")
+            return fig
+        positions = nx.spring_layout(graph, seed=seed, weight="weight")
+        coords = np.array([positions[node] for node in nodes])
+        frequency = np.array([graph.nodes[node].get("frequency", 1) for node in nodes], dtype=np.float64)
+        sizes = 80 + 900 * frequency / frequency.max()
+        edges = list(graph.edges(data="weight", default=1))
+        if edges:
+            from matplotlib.collections import LineCollection
+
+            weights = np.array([w for _, _, w in edges], dtype=np.float64)
+            strength = weights / weights.max()
+            order = np.argsort(weights, kind="stable")
+            ax.add_collection(
+                LineCollection(
+                    [(positions[edges[i][0]], positions[edges[i][1]]) for i in order],
+                    linewidths=0.5 + 4.0 * strength[order],
+                    colors=[(0.35, 0.45, 0.6, 0.2 + 0.6 * s) for s in strength[order]],
+                    zorder=1,
+                )
+            )
+        ax.scatter(coords[:, 0], coords[:, 1], s=sizes, c=PALETTE[1], edgecolors="white", alpha=0.9, zorder=2)
+        from matplotlib import patheffects
+
+        halo = [patheffects.withStroke(linewidth=2.5, foreground="white")]
+        for node, (x, y) in zip(nodes, coords, strict=True):
+            ax.annotate(node, (x, y), ha="center", va="center", fontsize=9, path_effects=halo, zorder=3)
+        margin = 0.15
+        ax.set_xlim(coords[:, 0].min() - margin, coords[:, 0].max() + margin)
+        ax.set_ylim(coords[:, 1].min() - margin, coords[:, 1].max() + margin)
+        _title(ax, title, "")
+    return fig

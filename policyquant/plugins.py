@@ -98,6 +98,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "policyquant.frameworks.peng2008",
     "policyquant.frameworks.classic",
     "policyquant.documents.segmentation",
+    "policyquant.coders._builtin",
 )
 
 #: The entry-point group third-party plugins install into.
@@ -338,6 +339,8 @@ class FrameworkRegistry:
         self._entries: dict[str, RegisteredFramework] = {}
         self._scale_types: dict[str, tuple[Callable[..., Any], str]] = {}  # name -> (factory, plugin)
         self._segmenters: dict[str, tuple[Callable[..., Any], str]] = {}  # name -> (segmenter, plugin)
+        self._coders: dict[str, tuple[Callable[..., Any], str]] = {}  # name -> (factory, plugin)
+        self._dictionaries: dict[str, tuple[Any, str]] = {}  # normalized framework name -> (source, plugin)
         self._names: dict[str, str] = {}  # normalized name or alias -> framework name
         self._failures: list[PluginFailure] = []
         self._sources: dict[str, tuple[str, bool]] = {}  # plugin name -> (source, builtin)
@@ -408,6 +411,8 @@ class FrameworkRegistry:
         self._entries.clear()
         self._scale_types.clear()
         self._segmenters.clear()
+        self._coders.clear()
+        self._dictionaries.clear()
         self._names.clear()
         self._failures.clear()
         self._sources.clear()
@@ -573,6 +578,38 @@ class FrameworkRegistry:
 
         staged_segmenters: dict[str, Callable[..., Any]] = {}
 
+        def register_coder(name: str, factory: Callable[..., Any]) -> None:
+            if not isinstance(name, str) or not name.strip() or not callable(factory):
+                raise PluginError(
+                    f"plugin {plugin_name!r}: register(name, factory) needs a name and a callable, "
+                    f"got {name!r} and {factory!r}"
+                )
+            key = normalize_name(name)
+            if key in self._coders or key in staged_coders:
+                holder = self._coders[key][1] if key in self._coders else plugin_name
+                raise DuplicateFrameworkError(
+                    f"coder {name!r} is claimed twice: by plugin {holder!r} and by plugin {plugin_name!r}"
+                )
+            staged_coders[key] = factory
+
+        def register_dictionary(framework: str, source: Any) -> None:
+            if not isinstance(framework, str) or not framework.strip() or source is None:
+                raise PluginError(
+                    f"plugin {plugin_name!r}: register(framework, source) needs a framework name and a "
+                    f"dictionary (a Dictionary, a TOML file or its text), got {framework!r} and {source!r}"
+                )
+            key = normalize_name(framework)
+            if key in self._dictionaries or key in staged_dictionaries:
+                holder = self._dictionaries[key][1] if key in self._dictionaries else plugin_name
+                raise DuplicateFrameworkError(
+                    f"a dictionary for framework {framework!r} is registered twice: by plugin {holder!r} "
+                    f"and by plugin {plugin_name!r}"
+                )
+            staged_dictionaries[key] = source
+
+        staged_coders: dict[str, Callable[..., Any]] = {}
+        staged_dictionaries: dict[str, Any] = {}
+
         def call(hook: Any, callback: Callable[..., None]) -> None:
             for impl in hook.get_hookimpls():
                 if impl.plugin_name == plugin_name:
@@ -586,6 +623,8 @@ class FrameworkRegistry:
                 self._scale_types[key] = (factory, plugin_name)
             call(self.manager.hook.policyquant_register_frameworks, register)
             call(self.manager.hook.policyquant_register_segmenters, register_segmenter)
+            call(self.manager.hook.policyquant_register_coders, register_coder)
+            call(self.manager.hook.policyquant_register_dictionaries, register_dictionary)
         # sys.exit() in a hook is a plugin fault too; only the user's interrupt goes through.
         except (Exception, SystemExit) as error:
             # A hook that raised half-way leaves nothing behind, not even the plugin.
@@ -606,6 +645,10 @@ class FrameworkRegistry:
             self._commit(entry)
         for key, segmenter in staged_segmenters.items():
             self._segmenters[key] = (segmenter, plugin_name)
+        for key, factory in staged_coders.items():
+            self._coders[key] = (factory, plugin_name)
+        for key, source in staged_dictionaries.items():
+            self._dictionaries[key] = (source, plugin_name)
 
     def _check_registration(
         self,
@@ -726,6 +769,8 @@ class FrameworkRegistry:
             self._sources.pop(name, None)
             self._scale_types = {k: v for k, v in self._scale_types.items() if v[1] != name}
             self._segmenters = {k: v for k, v in self._segmenters.items() if v[1] != name}
+            self._coders = {k: v for k, v in self._coders.items() if v[1] != name}
+            self._dictionaries = {k: v for k, v in self._dictionaries.items() if v[1] != name}
             for framework_name in [n for n, e in self._entries.items() if e.plugin == name]:
                 del self._entries[framework_name]
             self._names = {k: v for k, v in self._names.items() if v in self._entries}
@@ -814,6 +859,63 @@ class FrameworkRegistry:
                 f"no segmenter named {name!r}; known segmenters: {format_choices(known) or '(none)'}"
             )
         return entry[0]
+
+    def coders(self) -> dict[str, str]:
+        """The registered coders (see the ``policyquant_register_coders`` hook): name -> plugin.
+
+        Examples
+        --------
+        >>> import policyquant as pq
+        >>> pq.plugins.get_registry().coders()["dictionary"]
+        'policyquant.coders._builtin'
+        """
+        self.load()
+        return {name: plugin for name, (_factory, plugin) in self._coders.items()}
+
+    def coder_factory(self, name: str) -> Callable[..., Any]:
+        """The factory registered under the coder name ``name``.
+
+        Raises
+        ------
+        UnknownFrameworkError
+            If no plugin registered it; the message names the closest coders.
+
+        Examples
+        --------
+        >>> import policyquant as pq
+        >>> callable(pq.plugins.get_registry().coder_factory("dictionary"))
+        True
+        """
+        self._load_builtins()
+        key = normalize_name(name) if isinstance(name, str) else None
+        entry = self._coders.get(key) if key is not None else None
+        if entry is None and not self._loaded:
+            self.load()
+            entry = self._coders.get(key) if key is not None else None
+        if entry is None:
+            known = sorted(self._coders)
+            near = closest(str(name), known)
+            raise UnknownFrameworkError(
+                f"no coder named {name!r}"
+                + (f"; did you mean {near[0]!r}?" if near else "")
+                + f" known coders: {format_choices(known) or '(none)'}"
+            )
+        return entry[0]
+
+    def dictionary_source(self, framework: str) -> tuple[Any, str] | None:
+        """The starter dictionary a plugin registered for a framework, and the plugin; ``None`` if none.
+
+        Examples
+        --------
+        >>> import policyquant as pq
+        >>> pq.plugins.get_registry().dictionary_source("wang2026")[1]
+        'policyquant.frameworks.howlett_ramesh'
+        """
+        self._load_builtins()
+        key = normalize_name(framework)
+        if key not in self._dictionaries and not self._loaded:
+            self.load()
+        return self._dictionaries.get(key)
 
     def failures(self) -> list[PluginFailure]:
         """The plugins that failed to load or register, with the causes."""

@@ -231,11 +231,10 @@ _END = f"(?={_WS}|$)"
 
 # Each alternative is one named group around the numbers it captures: the
 # group that closes last (match.lastgroup) names the kind of heading found.
-_HEADINGS = re.compile(
-    rf"""
-    ^(?P<indent>{_WS}*(?:\#{{1,6}}{_WS}+)?{_WS}*)
-    # Most lines begin with none of these: they fail here, before the alternatives are tried.
-    (?=[第（({_CN}0-9０-９\u2460-\u2473附PCSA])
+_INDENT = rf"{_WS}*(?:\#{{1,6}}{_WS}+)?{_WS}*"
+# Most lines begin with none of these: they fail here, before the alternatives are tried.
+_FIRST = f"(?=[第（({_CN}0-9０-９\u2460-\u2473附PCSA])"
+_ALTERNATIVES = rf"""
     (?:
         (?P<k_part>第(?P<part>{_NUM})(?P<partword>分编|编){_END})
       | (?P<k_chapter>第(?P<chapter>{_NUM})章{_END})
@@ -251,8 +250,18 @@ _HEADINGS = re.compile(
       | (?P<k_attachment>(?:附件|附表|附录)[{_CN}0-9０-９]*(?=[:：]|{_WS}|$)|附[:：]
             |(?:Annex|ANNEX|Appendix|APPENDIX|Attachment|ATTACHMENT)(?:{_WS}+[0-9A-Z]{{1,4}})?(?=[.:]|{_WS}|$))
     )
-    [^\n]*
-    """,
+"""
+_HEADINGS = re.compile(rf"^(?P<indent>{_INDENT}){_FIRST}{_ALTERNATIVES}[^\n]*", re.MULTILINE | re.VERBOSE)
+
+# The pass over all documents finds the same headings with two groups only, indentation and
+# label, so that re.split returns them as strings between the texts between headings: their
+# lengths give every offset, with no Python object per match.  It starts at the newline
+# before a line, a literal the regular expression engine finds fast (the text is given with
+# a newline in front); the kind of each distinct label is then read once with _HEADINGS.
+# Possessive quantifiers: backtracking into the indentation could never find a heading, since
+# white space and "#" are not among the first characters _FIRST allows.
+_SCAN = re.compile(
+    rf"\n({_WS}*+(?:\#{{1,6}}{_WS}+)?+{_WS}*+){_FIRST}(" + re.sub(r"\(\?P<\w+>", "(?:", _ALTERNATIVES) + ")",
     re.MULTILINE | re.VERBOSE,
 )
 
@@ -328,6 +337,16 @@ def _describe(level: str, number: int, insert: int, like: str = "") -> str:
     return _label_of(level, number, like) + (f"之{chinese_numeral(insert)}" if insert and 0 <= insert <= 9999 else "")
 
 
+# Which characters str.isspace() counts as white space: none lies beyond U+3000.
+_SPACE_TABLE = np.array([chr(point).isspace() for point in range(0x3002)], dtype=bool)
+
+
+def _is_space(characters: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Whether the characters at ``offsets`` (of :func:`_code_points`) are white space; false for offsets below 0."""
+    points = characters[np.maximum(offsets, 0)]
+    return (offsets >= 0) & _SPACE_TABLE[np.minimum(points, len(_SPACE_TABLE) - 1)]
+
+
 def _end_of(text: str, start: int, stop: int) -> int:
     """``stop`` moved back over white space, not before ``start``; looks at the tail only where it can."""
     tail = text[max(start, stop - 64) : stop].rstrip()
@@ -393,6 +412,15 @@ def _label_number(code: int, label: str) -> tuple[int, int]:
     return result
 
 
+def _label_kind(label: str) -> tuple[int, int, bool, int, int]:
+    """What a heading label found by _SCAN is: its kind, English word, whether 分编, number and inserted number."""
+    match = _HEADINGS.match(label)
+    assert match is not None and match.lastgroup is not None  # _SCAN and _HEADINGS share their alternatives
+    code = _KIND_CODES[match.lastgroup]
+    english = {"part": 1, "chapter": 2, "section": 3, "article": 4}[label.split()[0].lower()] if code == _K_EN else 0
+    return (code, english, code == _K_PART and "分编" in label, *_label_number(code, label))
+
+
 def _forward(values: np.ndarray, doc: np.ndarray) -> np.ndarray:
     """``values`` with each -1 replaced by the last value before it in the same document (-2 where there is none)."""
     # The tokens are in document order: the last set value up to each position, if in the same document.
@@ -418,20 +446,30 @@ def _segment_texts(texts: list[str], items: bool) -> tuple[dict[str, Any], list[
         doc_start[1:] = np.cumsum(lengths + 1)[:-1]
     doc_end = doc_start + lengths
     joined = "\n".join(texts)
-    # The one pass: per heading only the offsets and the number of the alternative that
-    # matched are taken (lastindex: the alternative's group closes last); the rest is arrays.
-    found = [(m.start(), m.lastindex, m.end(1), m.end(m.lastindex), m.end()) for m in _HEADINGS.finditer(joined)]  # type: ignore[arg-type]
-    columns = np.fromiter(itertools.chain.from_iterable(found), dtype=np.int64, count=5 * len(found)).reshape(-1, 5)
-    pos, group, content, label_end, line_end = columns.T
-    code = _GROUP_CODES[group]
+    characters = _code_points(joined)
+    newlines = np.flatnonzero(characters == 10)
+    # The one pass (see _SCAN): the pieces alternate text, indentation, label, text ...
+    pieces = _SCAN.split("\n" + joined)
+    piece_length = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
+    before = np.zeros(len(pieces) + 1, dtype=np.int64)
+    np.cumsum(piece_length, out=before[1:])
+    found = np.arange(len(pieces) // 3, dtype=np.int64)
+    # Heading k's line starts after every piece before its indentation and the k newlines the
+    # matches took (one of them the newline put in front of the text).
+    pos = before[3 * found + 1] + found
+    content = pos + piece_length[3 * found + 1]
+    label_end = content + piece_length[3 * found + 2]
+    line_end = np.append(newlines, len(joined))[np.searchsorted(newlines, label_end)]
+    # What a heading is depends on its label alone: each distinct label (a few thousand among
+    # 100,000 headings) is classified and read once.
+    label_codes, unique_labels = pd.factorize(np.array(pieces[2::3], dtype=object))
+    label_info = [_label_kind(label) for label in unique_labels.tolist()]
+    code = np.array([info[0] for info in label_info], dtype=np.int64).reshape(-1)[label_codes]
+    # English headings as small codes (1 part, 2 chapter, 3 section, 4 article): comparing words would cost more.
+    english = np.array([info[1] for info in label_info], dtype=np.int8).reshape(-1)[label_codes]
     doc = np.searchsorted(doc_start, pos, side="right") - 1
     problems: list[dict[str, Any]] = []
 
-    # English headings as small codes (1 part, 2 chapter, 3 section, 4 article): comparing words would cost more.
-    english = np.zeros(len(pos), dtype=np.int8)
-    is_en = np.flatnonzero(code == _K_EN)
-    words = {"part": 1, "chapter": 2, "section": 3, "article": 4}
-    english[is_en] = [words[joined[content[i] : label_end[i]].split()[0].lower()] for i in is_en.tolist()]
     en_article = english == 4
     doc_en_article = np.bincount(doc[en_article], minlength=count) > 0
     unit_token = (code == _K_ARTICLE) | en_article | ((english == 3) & ~doc_en_article[doc])
@@ -451,7 +489,7 @@ def _segment_texts(texts: list[str], items: bool) -> tuple[dict[str, Any], list[
     level = np.full(len(pos), -1, dtype=np.int64)
     level[code == _K_PART] = _PART
     parts = np.flatnonzero(code == _K_PART)
-    level[parts[[("分编" in joined[content[i] : label_end[i]]) for i in parts]]] = _SUBPART
+    level[parts[np.array([info[2] for info in label_info], dtype=bool).reshape(-1)[label_codes[parts]]]] = _SUBPART
     level[code == _K_CHAPTER] = _CHAPTER
     level[code == _K_SECTION] = _SECTION
     level[code == _K_ARTICLE] = _ARTICLE
@@ -492,14 +530,11 @@ def _segment_texts(texts: list[str], items: bool) -> tuple[dict[str, Any], list[
     shown = pos.copy()
     indented = np.flatnonzero(content > pos)
     shown[indented] = [a + len(joined[a:b]) - len(joined[a:b].lstrip()) for a, b in zip(pos[indented].tolist(), content[indented].tolist(), strict=True)]
-    labels = [joined[a:b] for a, b in zip(content.tolist(), label_end.tolist(), strict=True)]
+    label_codes = label_codes[keep]
+    labels = unique_labels[label_codes].tolist()
     # A label (第十条之一, （三）, Article 12) is read once however often it occurs.
-    label_codes, unique_labels = pd.factorize(np.array(labels, dtype=object))
-    first = np.zeros(len(unique_labels), dtype=np.int64)
-    first[label_codes[::-1]] = np.arange(len(labels))[::-1]
-    values = [_label_number(int(code[i]), label) for i, label in zip(first.tolist(), unique_labels.tolist(), strict=True)]
-    number = np.array([n for n, _ in values], dtype=np.int64).reshape(-1)[label_codes] if values else np.zeros(0, dtype=np.int64)
-    insert = np.array([i for _, i in values], dtype=np.int64).reshape(-1)[label_codes] if values else np.zeros(0, dtype=np.int64)
+    number = np.array([info[3] for info in label_info], dtype=np.int64).reshape(-1)[label_codes]
+    insert = np.array([info[4] for info in label_info], dtype=np.int64).reshape(-1)[label_codes]
     tokens = len(pos)
     order = np.arange(tokens, dtype=np.int64)
     # The heading path: for each token, the index of the heading of each level it is under.
@@ -522,47 +557,51 @@ def _segment_texts(texts: list[str], items: bool) -> tuple[dict[str, Any], list[
         last_of_doc = np.ones(len(structural), dtype=bool)
         last_of_doc[:-1] = s_doc[1:] != s_doc[:-1]
         following[last_of_doc] = body_end[s_doc[last_of_doc]]
-    unit_token: list[int] = []
-    unit_kind: list[str] = []
-    unit_start: list[int] = []
-    unit_end: list[int] = []
     is_article = level[structural] == _ARTICLE
-    for index, start, stop, article in zip(structural.tolist(), shown[structural].tolist(), following.tolist(), is_article.tolist(), strict=True):
-        if article:
+    # Articles, all at once: each ends before the white space (the line break at least) before
+    # the next heading, stepped back over one character at a time; a longer run of white space
+    # than 16 characters is rare and left to _end_of.
+    unit_token = structural[is_article].tolist()
+    unit_kind = ["clause"] * len(unit_token)
+    article_start = shown[structural[is_article]]
+    article_end = following[is_article]
+    for _ in range(16):
+        back = (article_end > article_start) & _is_space(characters, article_end - 1)
+        if not back.any():
+            break
+        article_end = article_end - back
+    longer = np.flatnonzero((article_end > article_start) & _is_space(characters, article_end - 1))
+    article_end[longer] = [_end_of(joined, start, end) for start, end in zip(article_start[longer].tolist(), article_end[longer].tolist(), strict=True)]
+    unit_start = article_start.tolist()
+    unit_end = article_end.tolist()
+    for index, stop in zip(structural[~is_article].tolist(), following[~is_article].tolist(), strict=True):
+        # The text under a heading (chapter, section, outline) before its first article.
+        start, end = _trim(joined, int(line_end[index]), stop)
+        if code[index] >= _K_OUTLINE[0] and code[index] <= _K_OUTLINE[-1]:
+            # An outline heading (一、) is often a clause itself ("一、高度重视数据安全工作。"):
+            # its line belongs to the unit, unless it is a bare title with nothing under it.
+            rest = joined[label_end[index] : line_end[index]].strip()
+            if start < end or len(rest) > 30 or _SENTENCE_PUNCTUATION.intersection(rest):
+                start, end = _trim(joined, int(shown[index]), stop)
+        if start < end:
             unit_token.append(index)
-            unit_kind.append("clause")
+            unit_kind.append("heading")
             unit_start.append(start)
-            # Back over the blank lines before the next heading; a long run of white space is rare.
-            end = stop
-            while end > start and joined[end - 1].isspace() and stop - end < 16:
-                end -= 1
-            unit_end.append(end if end == start or not joined[end - 1].isspace() else _end_of(joined, start, end))
-        else:
-            start, end = _trim(joined, int(line_end[index]), stop)
-            if code[index] >= _K_OUTLINE[0] and code[index] <= _K_OUTLINE[-1]:
-                # An outline heading (一、) is often a clause itself ("一、高度重视数据安全工作。"):
-                # its line belongs to the unit, unless it is a bare title with nothing under it.
-                rest = joined[label_end[index] : line_end[index]].strip()
-                if start < end or len(rest) > 30 or _SENTENCE_PUNCTUATION.intersection(rest):
-                    start, end = _trim(joined, int(shown[index]), stop)
-            if start < end:
-                unit_token.append(index)
-                unit_kind.append("heading")
-                unit_start.append(start)
-                unit_end.append(end)
+            unit_end.append(end)
     first_structural = body_end.copy()
     np.minimum.at(first_structural, s_doc, pos[structural])
     with_structure = np.bincount(s_doc, minlength=count) > 0
     for number_, text in enumerate(texts):
         start, end = _trim(joined, int(doc_start[number_]), int(first_structural[number_]))
-        if not text.strip():
+        blank = not text or text.isspace()  # not text.strip(), without copying the text
+        if blank:
             problems.append((number_, _problem("empty", "document", "", "text", int(doc_start[number_]), "the document has no text")))
         elif start < end:
             unit_token.append(-1)
             unit_kind.append("preamble" if with_structure[number_] else "text")
             unit_start.append(start)
             unit_end.append(end)
-        if text.strip() and not with_structure[number_]:
+        if not blank and not with_structure[number_]:
             problems.append((number_, _problem("unstructured", "document", "", "article, chapter or outline headings",
                              int(doc_start[number_]), "no article, chapter or outline heading found: the whole text is one "
                              "unit (unit='paragraph' cuts it into paragraphs)")))  # fmt: skip
@@ -875,13 +914,18 @@ def _segment_frame(
     return frame, problems, headings
 
 
-def _newlines(text: str) -> np.ndarray:
-    """The offsets of the line breaks of ``text`` (in characters)."""
+def _code_points(text: str) -> np.ndarray:
+    """The characters of ``text`` as numbers, one per character (so indexed by character offset)."""
     # UTF-16 is half the bytes of UTF-32, and exact while no character lies beyond U+FFFF.
     encoded = text.encode("utf-16-le")
     if len(encoded) == 2 * len(text):
-        return np.flatnonzero(np.frombuffer(encoded, dtype=np.uint16) == 10)
-    return np.flatnonzero(np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32) == 10)
+        return np.frombuffer(encoded, dtype=np.uint16)
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+
+
+def _newlines(text: str) -> np.ndarray:
+    """The offsets of the line breaks of ``text`` (in characters)."""
+    return np.flatnonzero(_code_points(text) == 10)
 
 
 def _unit_ids(doc_ids: np.ndarray, columns: dict[str, Any], sub: str | None) -> np.ndarray:

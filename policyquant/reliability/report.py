@@ -781,7 +781,7 @@ def adjudicate(
         The first coder's documents and units with every adjudicated value
         set.  When coders wrote memos, its ``memo`` holds every coder's memo
         on the unit or document, each after the coder's name
-        (``"Li: ...\n\nWang: ..."``): the agreed corpus is no single coder's.
+        (``"Li: ...\\n\\nWang: ..."``): the agreed corpus is no single coder's.
         Memo columns of the sheet are never read as decisions.
 
     Raises

@@ -20,6 +20,7 @@ from .._text import closest
 from ..errors import ValidationError
 from ..results import FrameResult, TableResult
 from ._tokens import (
+    TidyTable,
     Tokens,
     _check_units,
     _cut_all,
@@ -79,7 +80,7 @@ TITLES = {
 }
 
 
-class TextTable(FrameResult):
+class TextTable(TidyTable, FrameResult):
     """A text-analysis table: a DataFrame with the exports of a result, headed in a language on request."""
 
     def to_frame(self, language: str | None = None) -> pd.DataFrame:
@@ -188,6 +189,9 @@ class DocumentFeatureMatrix(TableResult):
         return pd.DataFrame(
             self.matrix.toarray(), index=self.docnames, columns=pd.Index(self.features, dtype="str")
         )
+
+    def __str__(self) -> str:
+        return repr(self)
 
     def __repr__(self) -> str:
         return f"<DocumentFeatureMatrix: {self.shape[0]:,} documents x {self.shape[1]:,} features, {self.total():,} tokens>"

@@ -1121,7 +1121,7 @@ def write_qdpx(
     selection's ``Description``, where QualCoder and MAXQDA read a coding's
     memo.  A document's memo is a coder's Note referenced from the document's
     ``TextSource``, and the source's ``Description`` (QualCoder's file memo:
-    with several coders, each memo after its coder's name).  Memos are written exactly (line breaks, ``\r`` and
+    with several coders, each memo after its coder's name).  Memos are written exactly (line breaks, ``\\r`` and
     leading or trailing spaces included); one holding a character XML 1.0
     cannot hold is refused, naming the unit or document and coder.  Every
     Note carries the fixed date 1980-01-01T00:00:00Z (QualCoder's import fails
