@@ -560,7 +560,6 @@ class SupervisedCoder(Coder):
 
     def _suggestion_rows(self, ids: np.ndarray, texts: list[str], top: int) -> pd.DataFrame:
         matrix, probabilities = self._probabilities(texts)
-        n = len(ids)
         parts = []
         for field in self.fields:
             model = self._models[field]
@@ -579,7 +578,7 @@ class SupervisedCoder(Coder):
             classes = np.asarray([str(c) for c in model.classes], dtype=object)
             evidence = np.full(len(unit), "", dtype=object)
             first = position == 0
-            evidence[first] = _evidence(matrix, model.weights()[order[:, 0]] if False else None, model, order[:, 0], self._features)
+            evidence[first] = _evidence(matrix, model.weights(), order[:, 0], self._features)
             parts.append(
                 pd.DataFrame(
                     {
@@ -593,5 +592,265 @@ class SupervisedCoder(Coder):
                     }
                 )
             )
-        del n
         return pd.concat(parts, ignore_index=True)
+
+    # -- evaluation --------------------------------------------------------------------------
+
+    def evaluate(self, cv: int = 5, seed: int = 0, *, corpus: Any = None) -> CoderEvaluation:
+        """Cross-validate the coder and score it as one more coder: Krippendorff's alpha against the human codes.
+
+        The units are split into ``cv`` folds (stratified by instrument);
+        each fold is coded by a coder trained, with the same options, on the
+        other folds only (vocabulary and idf weights included), and by a
+        majority-class baseline that always answers the training folds' most
+        frequent code (for the objectives: each objective present in more
+        than half of the training units, at least the most frequent one).
+        The out-of-fold codes of every unit are then compared with the human
+        codes.
+
+        Parameters
+        ----------
+        cv : int, default 5
+            Number of folds.
+        seed : int, default 0
+            Seed of the fold assignment.
+        corpus : Corpus, optional
+            The coded corpus to cross-validate on; by default the one the
+            coder was trained on (a loaded coder has none: pass it).
+
+        Returns
+        -------
+        CoderEvaluation
+
+        Raises
+        ------
+        ValidationError
+            If ``cv`` is not a whole number from 2 to the number of units, or
+            a code of a field has fewer than ``cv`` units (some folds would
+            have none of it to learn from or to test; the message names the
+            field and its class counts).
+
+        Examples
+        --------
+        >>> import policyquant as pq
+        >>> from policyquant.coders import train
+        >>> coder = train(pq.datasets.load_genai_china(), fields=("instrument", "AS"))
+        >>> evaluation = coder.evaluate(cv=5, seed=0)
+        >>> evaluation.frame[["alpha", "baseline_alpha"]].round(2)
+                    alpha  baseline_alpha
+        dimension
+        instrument   1.00           -0.2...
+        AS           ...
+        """
+        if isinstance(cv, bool) or not isinstance(cv, int | np.integer):
+            raise ValidationError(f"evaluate(): cv must be a whole number of folds, got {cv!r}")
+        if corpus is None:
+            training = self._training
+            if training is None:
+                raise ValidationError(
+                    "evaluate(): this coder was loaded from a file and has no training data; "
+                    "pass the coded corpus to cross-validate on: evaluate(corpus=...)"
+                )
+        else:
+            training = _training_data(corpus, self.fields, "evaluate")
+            _check_learnable(training, self.fields, "evaluate")
+        n = len(training.unit_ids)
+        if cv < 2 or cv > n:
+            raise ValidationError(f"evaluate(): cv must be from 2 to the number of units ({n}), got {cv}")
+        for field in self.fields:
+            counts = _class_counts(training, field)
+            counts = counts[counts > 0]
+            if training.targets[field].ndim == 2:
+                absent = training.has[field].sum() - counts
+                rare = counts[(counts < cv) | (absent < cv)]
+            else:
+                rare = counts[counts < cv]
+            if len(rare):
+                raise ValidationError(
+                    f"evaluate(cv={cv}): field {field!r} has codes with fewer than {cv} units, so some folds "
+                    f"would have none of them to learn from or to test: {_describe_counts(rare)} "
+                    f"(all codes: {_describe_counts(counts)}); lower cv, or merge or leave out these codes"
+                )
+        folds = _folds(training, self.fields, cv, seed)
+        machine = {field: _empty_like(training.targets[field]) for field in self.fields}
+        baseline = {field: _empty_like(training.targets[field]) for field in self.fields}
+        for fold in range(cv):
+            test = np.flatnonzero(folds == fold)
+            learn = np.flatnonzero(folds != fold)
+            features, models = self._fitted(training, learn)
+            matrix = features.transform([training.texts[i] for i in test])
+            for field in self.fields:
+                model = models[field]
+                machine[field][test] = model.decide(model.probabilities(matrix))
+                baseline[field][test] = _majority(training, field, learn)
+        return CoderEvaluation._build(self, training, folds, machine, baseline, cv, seed)
+
+    # -- saving and loading ------------------------------------------------------------------
+
+    def save(self, path: str | PathLike[str]) -> Path:
+        """Save the coder to a folder of JSON and ``.npz`` arrays that :func:`load` reads back.
+
+        Nothing in the folder is code: ``manifest.json`` (what the coder is,
+        for which framework and version, with which library versions, and the
+        SHA-256 of the other files), ``model.json`` (fields, classes, options)
+        and ``arrays.npz`` (the vocabulary, the idf weights and each field's
+        coefficients, stored without pickle).
+
+        Parameters
+        ----------
+        path : str or path-like
+            The folder (created if needed).  A folder that holds other files
+            and no saved coder is refused rather than mixed with the coder's.
+
+        Returns
+        -------
+        pathlib.Path
+            The folder.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> import policyquant as pq
+        >>> from policyquant.coders import train, load
+        >>> corpus = pq.datasets.load_genai_china()
+        >>> coder = train(corpus, fields=("instrument",))
+        >>> folder = coder.save(tempfile.mkdtemp() + "/coder")
+        >>> sorted(p.name for p in folder.iterdir())
+        ['arrays.npz', 'manifest.json', 'model.json']
+        >>> load(folder).suggest(corpus.units.head(3)).frame.equals(coder.suggest(corpus.units.head(3)).frame)
+        True
+        """
+        from .. import __version__
+
+        if self._features is None:
+            raise PolicyQuantError("this coder has not been trained: nothing to save")
+        folder = Path(path)
+        if folder.exists() and not folder.is_dir():
+            raise ValidationError(f"{folder}: is a file; a coder is saved to a folder")
+        if folder.is_dir() and any(folder.iterdir()) and not (folder / _MANIFEST).is_file():
+            raise ValidationError(
+                f"{folder}: the folder holds other files and no saved coder; save the coder to an empty or new folder"
+            )
+        folder.mkdir(parents=True, exist_ok=True)
+        features = self._features
+        arrays = {"terms": np.asarray(features.terms, dtype=str), "idf": features.idf}
+        model = {"fields": list(self.fields), "options": self.options, "models": {}}
+        for index, field in enumerate(self.fields):
+            field_model = self._models[field]
+            arrays[f"coef_{index}"] = field_model.coef
+            arrays[f"intercept_{index}"] = field_model.intercept
+            model["models"][field] = {
+                "kind": field_model.kind,
+                "classes": field_model.classes,
+                "at_least_one": field_model.at_least_one,
+                "arrays": [f"coef_{index}", f"intercept_{index}"],
+            }
+        with open(folder / _ARRAYS_FILE, "wb") as handle:
+            np.savez_compressed(handle, **arrays)
+        (folder / _MODEL_FILE).write_text(json.dumps(model, ensure_ascii=False, indent=1), encoding="utf-8")
+        manifest = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "coder": self.name,
+            "framework": self.framework.name,
+            "framework_version": self.framework.version,
+            "fields": list(self.fields),
+            "policyquant": __version__,
+            "scikit-learn": _sklearn().__version__,
+            "numpy": np.__version__,
+            "sha256": {name: _sha256(folder / name) for name in (_MODEL_FILE, _ARRAYS_FILE)},
+        }
+        (folder / _MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+        return folder
+
+    @classmethod
+    def from_options(cls, framework: str | Framework = "wang2026", *, path: Any = None, corpus: Any = None, **options: Any) -> SupervisedCoder:
+        """The factory registered as ``"tfidf-linear"``: load a saved coder (``path=``) or train one (``corpus=``).
+
+        Examples
+        --------
+        >>> import policyquant as pq
+        >>> from policyquant.coders.supervised import SupervisedCoder
+        >>> SupervisedCoder.from_options(corpus=pq.datasets.load_genai_china(), fields=["instrument"])
+        <SupervisedCoder 'tfidf-linear': framework 'wang2026', fields ['instrument']>
+        """
+        if (path is None) == (corpus is None):
+            raise ValidationError(
+                "the tfidf-linear coder is either loaded from a saved folder (path=...) or trained on a coded corpus "
+                "(corpus=...): give one of them"
+            )
+        if path is not None:
+            return load(path, framework=framework)
+        corpus_framework = corpus.framework if hasattr(corpus, "framework") else None
+        if corpus_framework is not None and get_framework(framework).name != corpus_framework.name:
+            raise ValidationError(
+                f"the corpus is coded with framework {corpus_framework.name!r}, not {get_framework(framework).name!r}"
+            )
+        return train(corpus, **options)
+
+    def __repr__(self) -> str:
+        return f"<SupervisedCoder {self.name!r}: framework {self.framework.name!r}, fields {list(self.fields)}>"
+
+
+def _empty_like(target: np.ndarray) -> np.ndarray:
+    if target.ndim == 2:
+        return np.zeros_like(target, dtype=bool)
+    return np.full(len(target), None, dtype=object)
+
+
+def _folds(training: _Training, fields: Sequence[str], cv: int, seed: int) -> np.ndarray:
+    """The fold of each unit: stratified by the first single-code field (the instrument) when there is one."""
+    from sklearn.model_selection import KFold, StratifiedKFold
+
+    n = len(training.unit_ids)
+    folds = np.empty(n, dtype=np.int64)
+    strata = next((f for f in fields if training.targets[f].ndim == 1 and training.has[f].all()), None)
+    if strata is not None:
+        labels = training.targets[strata].astype(str)
+        splits = StratifiedKFold(n_splits=cv, shuffle=True, random_state=seed).split(np.zeros(n), labels)
+    else:
+        splits = KFold(n_splits=cv, shuffle=True, random_state=seed).split(np.zeros(n))
+    for fold, (_, test) in enumerate(splits):
+        folds[test] = fold
+    return folds
+
+
+def _majority(training: _Training, field: str, learn: np.ndarray) -> Any:
+    """The baseline's answer: the training units' most frequent code (ties: the framework's order)."""
+    target = training.targets[field][learn]
+    if target.ndim == 2:
+        share = target.mean(axis=0)
+        answer = share > 0.5
+        if not answer.any() and training.targets[field].any(axis=1).all():
+            answer[int(np.argmax(share))] = True
+        return answer
+    counts = pd.Series(target[training.has[field][learn]]).value_counts()
+    counts = counts.reindex([c for c in training.classes[field] if c in counts.index])
+    return counts.index[int(np.argmax(counts.to_numpy()))]
+
+
+def _evidence(matrix: Any, weights: np.ndarray, best: np.ndarray, features: _Features, terms: int = 3) -> np.ndarray:
+    """Per unit, the n-grams of its text that weigh most for its rank-1 code, joined by " | "."""
+    matrix = matrix.tocsr()
+    n = matrix.shape[0]
+    result = np.full(n, "", dtype=object)
+    row = np.repeat(np.arange(n), np.diff(matrix.indptr))
+    contribution = matrix.data * weights[best[row], matrix.indices]
+    keep = contribution > 0
+    row, contribution, column = row[keep], contribution[keep], matrix.indices[keep]
+    order = np.lexsort((-contribution, row))
+    row, column = row[order], column[order]
+    position = np.arange(len(row)) - np.searchsorted(row, row, side="left")
+    take = position < terms
+    vocabulary = np.asarray([term.strip() for term in features.terms], dtype=object)
+    joined = pd.Series(vocabulary[column[take]]).groupby(row[take], sort=False).agg(" | ".join)
+    result[joined.index.to_numpy()] = joined.to_numpy()
+    return result
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -21,17 +21,21 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .metadata import extract_metadata
+    from .pipeline import Ingestion, ingest, read_ingested
     from .reading import DocumentSet, read_documents
     from .segmentation import Segmentation, segment
     from .selection import Selection, parse_query, select
 
 __all__ = [
     "DocumentSet",
+    "Ingestion",
     "Segmentation",
     "Selection",
     "extract_metadata",
+    "ingest",
     "parse_query",
     "read_documents",
+    "read_ingested",
     "segment",
     "select",
 ]
@@ -40,6 +44,9 @@ _LAZY = {
     "DocumentSet": "reading",
     "read_documents": "reading",
     "extract_metadata": "metadata",
+    "Ingestion": "pipeline",
+    "ingest": "pipeline",
+    "read_ingested": "pipeline",
     "Segmentation": "segmentation",
     "segment": "segmentation",
     "Selection": "selection",
