@@ -110,6 +110,7 @@ REFERENCE_MODULES = (
     "policyquant.documents.selection",
     "policyquant.documents.segmentation",
     "policyquant.documents.pipeline",
+    "policyquant.text",
 )
 
 # -- HTML ------------------------------------------------------------------------------

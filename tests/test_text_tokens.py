@@ -15,11 +15,11 @@ from hypothesis import strategies as st
 pytest.importorskip("rjieba")
 pytest.importorskip("sklearn")
 
-import rjieba  # noqa: E402
+import rjieba
 
-import policyquant as pq  # noqa: E402
-from policyquant.errors import PolicyQuantError, ValidationError  # noqa: E402
-from policyquant.text import (  # noqa: E402
+import policyquant as pq
+from policyquant.errors import PolicyQuantError, ValidationError
+from policyquant.text import (
     MissingTextDependencyError,
     Tokens,
     detect_language,
@@ -129,7 +129,9 @@ def test_tokens_of_real_laws_are_rjiebas_words_without_stop_words(laws):
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.lists(st.sampled_from(SENTENCES + ["", "2023年", "AI"]), max_size=4).map("".join), max_size=6))
+@given(
+    st.lists(st.lists(st.sampled_from([*SENTENCES, "", "2023年", "AI"]), max_size=4).map("".join), max_size=6)
+)
 def test_every_kept_token_is_rjiebas_and_in_order(texts):
     tokens = tokenize(texts, language="zh")
     stop = stopword_list("zh")
@@ -145,8 +147,20 @@ def test_english_is_case_folded_by_a_regular_expression():
         ["The State's rules on Artificial Intelligence (AI) take effect in 2023; well-being matters."],
         user_words=["artificial intelligence"],
     ).to_lists()
-    assert lists["text1"] == ["state's", "rules", "artificial intelligence", "ai", "effect", "well-being", "matters"]
-    assert tokenize(["Data SECURITY data"], stopwords=None).to_lists()["text1"] == ["data", "security", "data"]
+    assert lists["text1"] == [
+        "state's",
+        "rules",
+        "artificial intelligence",
+        "ai",
+        "effect",
+        "well-being",
+        "matters",
+    ]
+    assert tokenize(["Data SECURITY data"], stopwords=None).to_lists()["text1"] == [
+        "data",
+        "security",
+        "data",
+    ]
 
 
 def test_language_is_detected_by_the_share_of_chinese_characters():
@@ -245,3 +259,15 @@ def test_a_missing_segmenter_names_the_extra(monkeypatch):
     monkeypatch.undo()
     _tokens._chinese_cutter.cache_clear()
     assert tokenize(["数据安全"]).n_tokens == 1
+
+
+def test_missing_scikit_learn_names_the_extra(monkeypatch):
+    from policyquant.text import _tokens
+
+    _tokens._builtin.cache_clear()
+    monkeypatch.setitem(sys.modules, "sklearn.feature_extraction.text", None)
+    with pytest.raises(MissingTextDependencyError, match=r"'scikit-learn'.*policyquant\[text\]"):
+        tokenize(["Generative AI services"], language="en")
+    monkeypatch.undo()
+    _tokens._builtin.cache_clear()
+    assert tokenize(["Generative AI services"], language="en").n_tokens == 3

@@ -134,7 +134,7 @@ def units_frame(units: Any, *, function: str = "suggest") -> pd.DataFrame:
     0  N01-1-1   <NA>  制定标准。
     """
     if isinstance(units, Corpus):
-        frame = units.all_units
+        frame = units.all_units()
     elif isinstance(units, pd.DataFrame):
         frame = units
     elif isinstance(units, FrameResult):
@@ -210,6 +210,9 @@ class Suggestions(FrameResult):
     >>> found.problems[["unit_id", "field", "problem"]].to_numpy().tolist()
     [['u2', 'instrument', 'no suggestion']]
     """
+
+    #: Per unit, what asking cost (a coder that calls a service sets it: cached, requests, seconds, tokens).
+    usage: pd.DataFrame | None = None
 
     def __init__(
         self,
@@ -377,8 +380,14 @@ class Suggestions(FrameResult):
         for field in self.fields:
             rows = frame[(frame["field"] == field).to_numpy(dtype=bool) & frame["chosen"].to_numpy(dtype=bool)]
             if field == "objectives":
-                codes = rows.groupby("unit_id", sort=False)["code"].agg(tuple)
-                values = pd.Series(codes.reindex(self.unit_ids).to_numpy(), dtype=object)
+                # One tuple per unit, in rank order: built from the sorted codes by splitting at unit starts.
+                ids = rows["unit_id"].to_numpy(dtype=object)
+                codes = rows["code"].to_numpy(dtype=object)
+                starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.array([], dtype=np.int64)
+                tuples = np.empty(len(starts), dtype=object)
+                tuples[:] = [tuple(part) for part in np.split(codes, starts[1:])] if len(starts) else []
+                found = pd.Series(tuples, index=pd.Index(ids[starts], dtype=object), dtype=object)
+                values = pd.Series(found.reindex(self.unit_ids.astype(object)).to_numpy(), dtype=object)
             else:
                 first = rows.drop_duplicates("unit_id").set_index("unit_id")["code"]
                 values = pd.Series(first.reindex(self.unit_ids).to_numpy(), dtype=TEXT)
@@ -499,16 +508,33 @@ class Coder(abc.ABC):
 
     def corpus_from(self, suggestions: Suggestions, units: Any, *, documents: pd.DataFrame | None = None) -> MachineCorpus:
         """The :class:`MachineCorpus` of some suggestions (see :meth:`code`)."""
+        required = [f for f in ("instrument", "objectives") if f in coder_fields(self.framework)]
+        lacking = [f for f in required if f not in self.fields]
+        if lacking:
+            raise ValidationError(
+                f"coder {self.name!r} suggests {', '.join(self.fields)} only; a corpus of framework "
+                f"{self.framework.name!r} needs {' and '.join(required)}: use suggest() for its suggestions, "
+                f"or build the coder with fields={tuple(required)!r}"
+            )
         frame = units_frame(units, function="code")
         best = suggestions.best()
         coded = np.ones(len(best), dtype=bool)
+        # A clause coded "none" serves no objective: it needs no objective suggestion.
+        no_instrument = (
+            (best["instrument"] == NO_INSTRUMENT).fillna(False).to_numpy(dtype=bool)
+            if "instrument" in best.columns
+            else np.zeros(len(best), dtype=bool)
+        )
         for field in self.fields:
             values = best[field]
-            present = values.notna().to_numpy(dtype=bool)
+            present = values.notna().to_numpy(dtype=bool, copy=True)
             if field == "objectives":
                 present &= values.map(lambda v: isinstance(v, tuple) and len(v) > 0).to_numpy(dtype=bool)
+                present |= no_instrument
             coded &= present
         table = best.loc[coded, ["unit_id", *self.fields]].reset_index(drop=True)
+        if "objectives" in table.columns:
+            table["objectives"] = table["objectives"].map(lambda v: v if isinstance(v, tuple) else ())
         text = frame.set_index("unit_id")
         table.insert(1, "doc_id", text["doc_id"].reindex(table["unit_id"]).to_numpy())
         table.insert(2, "text", text["text"].reindex(table["unit_id"]).to_numpy())

@@ -269,7 +269,7 @@ def _training_data(corpus: Any, fields: Sequence[str], function: str) -> _Traini
     for field in fields:
         allowed = _field_classes(framework, field)
         if field == "instrument":
-            values = units["instrument"].astype(object).to_numpy()
+            values = units["instrument"].astype(object).to_numpy().copy()
         elif field == "objectives":
             keys = allowed
             exploded = units.loc[coded, "objectives"].explode()
@@ -282,7 +282,8 @@ def _training_data(corpus: Any, fields: Sequence[str], function: str) -> _Traini
             scores = pd.to_numeric(units[field], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
             values = np.where(np.isnan(scores), None, scores).astype(object)
             values[~np.isnan(scores)] = scores[~np.isnan(scores)].astype(int)
-        values[~coded] = None if field != "instrument" else values[~coded]
+        if field != "instrument":
+            values[~coded] = None
         targets[field], classes[field] = values, [c for c in allowed if (values == c).any()]
     return _Training(units["unit_id"].astype(str).to_numpy(dtype=object), text.tolist(), targets, classes)
 
@@ -854,3 +855,363 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def _load_error(folder: Path, message: str) -> ReadError:
+    return ReadError(f"{folder}: {message}")
+
+
+def load(path: str | PathLike[str], framework: str | Framework | None = None) -> SupervisedCoder:
+    """Load a coder saved by :meth:`SupervisedCoder.save`, checking what it was saved for.
+
+    Only JSON and ``.npz`` arrays are read (``allow_pickle=False``):
+    loading a coder executes nothing from its files.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The folder the coder was saved to.
+    framework : str or Framework, optional
+        The framework the coder must belong to; by default the one it was
+        saved for (which must be installed, at the same version).
+
+    Returns
+    -------
+    SupervisedCoder
+
+    Raises
+    ------
+    ReadError
+        If the folder holds no saved coder, a file is missing, damaged or
+        changed since it was saved (checksums), the coder is of another kind,
+        was saved by a newer layout, for another framework or another
+        version of it, or with another major version of scikit-learn (whose
+        n-gram analysis it relies on).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import policyquant as pq
+    >>> from policyquant.coders import train, load
+    >>> folder = train(pq.datasets.load_genai_china(), fields=("AS",)).save(tempfile.mkdtemp())
+    >>> load(folder)
+    <SupervisedCoder 'tfidf-linear': framework 'wang2026', fields ['AS']>
+    >>> load(folder, framework="peng2008")
+    Traceback (most recent call last):
+    ...
+    policyquant.errors.ReadError: ...: the coder was trained for framework 'wang2026', not 'peng2008'; ...
+    """
+    folder = Path(path)
+    manifest_path = folder / _MANIFEST
+    if not manifest_path.is_file():
+        raise _load_error(folder, f"no saved coder here (no {_MANIFEST}); save one with coder.save(folder)")
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise _load_error(folder, f"{_MANIFEST} is not readable JSON ({error})") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise _load_error(folder, f"{_MANIFEST} does not describe a policyquant coder")
+    if manifest.get("coder") != MODEL:
+        raise _load_error(
+            folder, f"the saved coder is {manifest.get('coder')!r}, not {MODEL!r}; load it with get_coder({manifest.get('coder')!r}, ...)"
+        )
+    version = manifest.get("format_version")
+    if not isinstance(version, int) or version > FORMAT_VERSION or version < 1:
+        raise _load_error(
+            folder,
+            f"the coder was saved in layout {version!r} by policyquant {manifest.get('policyquant')}; this policyquant "
+            f"reads layout {FORMAT_VERSION}: upgrade policyquant, or train the coder again",
+        )
+    saved_name, saved_version = manifest.get("framework"), manifest.get("framework_version")
+    try:
+        installed = get_framework(saved_name if framework is None else framework)
+    except PolicyQuantError as error:
+        raise _load_error(folder, f"the coder was trained for framework {saved_name!r}, which is not available: {error}") from None
+    if installed.name != saved_name:
+        raise _load_error(
+            folder,
+            f"the coder was trained for framework {saved_name!r}, not {installed.name!r}; "
+            f"its codes mean nothing under another framework: train a coder on a corpus coded with {installed.name!r}",
+        )
+    if installed.version != saved_version:
+        raise _load_error(
+            folder,
+            f"the coder was trained for framework {saved_name!r} version {saved_version!r}, but version "
+            f"{installed.version!r} is installed; its codes may have changed: train the coder again",
+        )
+    saved_sklearn = str(manifest.get("scikit-learn", ""))
+    here = _sklearn().__version__
+    if saved_sklearn.split(".")[0] != here.split(".")[0]:
+        raise _load_error(
+            folder,
+            f"the coder was saved with scikit-learn {saved_sklearn or '(unknown)'}, and scikit-learn {here} is "
+            "installed; its n-gram analysis may differ across major versions: install scikit-learn "
+            f"{saved_sklearn.split('.')[0]}.x or train the coder again",
+        )
+    checksums = manifest.get("sha256")
+    for name in (_MODEL_FILE, _ARRAYS_FILE):
+        if not (folder / name).is_file():
+            raise _load_error(folder, f"{name} is missing")
+        if not isinstance(checksums, dict) or checksums.get(name) != _sha256(folder / name):
+            raise _load_error(folder, f"{name} has changed since the coder was saved (its checksum differs)")
+    try:
+        model = json.loads((folder / _MODEL_FILE).read_text(encoding="utf-8"))
+        with np.load(folder / _ARRAYS_FILE, allow_pickle=False) as stored:
+            arrays = {key: stored[key] for key in stored.files}
+        options = model["options"]
+        fields = list(model["fields"])
+        coder = SupervisedCoder(installed, fields=fields, options=options)
+        terms, idf = arrays["terms"], arrays["idf"]
+        if terms.ndim != 1 or idf.shape != terms.shape:
+            raise ValueError("vocabulary and idf weights differ in length")
+        coder._features = _Features(
+            terms.tolist(), idf, options["analyzer"], tuple(options["ngram_range"]), options["sublinear_tf"]
+        )
+        for field in coder.fields:
+            entry = model["models"][field]
+            coef, intercept = (arrays[name] for name in entry["arrays"])
+            classes = entry["classes"]
+            if coef.ndim != 2 or coef.shape[1] != len(terms) or intercept.shape != (coef.shape[0],):
+                raise ValueError(f"the coefficients of {field!r} do not fit the vocabulary")
+            allowed = _field_classes(installed, field)
+            unknown = [c for c in classes if c not in allowed]
+            if unknown:
+                raise ValueError(f"{field!r} has codes the framework does not know: {format_choices(map(str, unknown))}")
+            coder._models[field] = _FieldModel(
+                field, entry["kind"], classes, coef, intercept, at_least_one=bool(entry.get("at_least_one"))
+            )
+    except (KeyError, TypeError, ValueError, OSError) as error:
+        raise _load_error(folder, f"the saved coder is damaged: {error}") from None
+    return coder
+
+
+# -- evaluation result --------------------------------------------------------------------------
+
+_COLUMN_TITLES_ZH = {
+    "measurement": "测量层次",
+    "units": "单元数",
+    "alpha": "α（模型）",
+    "baseline_alpha": "α（多数类基线）",
+    "agreement": "一致率（模型）",
+    "baseline_agreement": "一致率（多数类基线）",
+    "precision": "精确率",
+    "recall": "召回率",
+    "f1": "F1",
+    "support": "人工编码数",
+    "baseline_precision": "精确率（基线）",
+    "baseline_recall": "召回率（基线）",
+}
+
+
+class CoderEvaluation(FrameResult):
+    """A machine coder cross-validated against human codes, next to a majority-class baseline.
+
+    :attr:`frame` has one row per coded dimension, named as in
+    :func:`~policyquant.reliability.agreement_report` (``instrument``,
+    ``objective:<key>`` for each objective as a present/absent decision,
+    ``objectives`` for all of them pooled, each score): ``measurement``
+    (nominal, or ordinal for scores), ``units``, ``alpha`` (Krippendorff's
+    alpha, machine vs human), ``baseline_alpha``, ``agreement`` and
+    ``baseline_agreement`` (shares of units coded alike).
+
+    Attributes
+    ----------
+    precision_recall : pandas.DataFrame
+        Per instrument the human codes: ``precision``, ``recall``, ``f1``,
+        ``support`` (units the humans coded with it), and the baseline's
+        precision and recall.  A precision with no machine code of that
+        instrument is NaN, not 0.
+    confusion, baseline_confusion : pandas.DataFrame
+        Instrument codes, human (rows) x machine (columns), of the model and
+        of the baseline.
+    predictions : pandas.DataFrame
+        Per unit: ``unit_id``, ``fold``, and per field the human, machine and
+        baseline codes (``<field>_human`` ...).
+    folds : numpy.ndarray
+        The fold of each unit, in the order of ``predictions``.
+    cv, seed : int
+
+    Examples
+    --------
+    >>> import policyquant as pq
+    >>> from policyquant.coders import train
+    >>> evaluation = train(pq.datasets.load_genai_china(), fields=("instrument",)).evaluate(cv=3)
+    >>> evaluation.to_frame(language="zh").columns[:3].tolist()
+    ['测量层次', '单元数', 'α（模型）']
+    >>> fig = evaluation.figure()
+    >>> [ax.get_title() for ax in fig.axes[:2]]
+    ['tfidf-linear', 'Majority-class baseline']
+    """
+
+    def __init__(self, frame: pd.DataFrame, **parts: Any) -> None:
+        super().__init__(frame, decimals=3)
+        self.framework: Framework = parts["framework"]
+        self.coder: str = parts["coder"]
+        self.precision_recall: pd.DataFrame = parts["precision_recall"]
+        self.confusion: pd.DataFrame = parts["confusion"]
+        self.baseline_confusion: pd.DataFrame = parts["baseline_confusion"]
+        self.predictions: pd.DataFrame = parts["predictions"]
+        self.folds: np.ndarray = parts["folds"]
+        self.cv: int = parts["cv"]
+        self.seed: int = parts["seed"]
+
+    def to_frame(self, language: str | None = None) -> pd.DataFrame:
+        """The alpha table; with ``language="zh"``, dimensions and columns titled in Chinese."""
+        from .._language import dimension_label, is_chinese, resolve_language
+
+        code = resolve_language(language)
+        if not is_chinese(code):
+            return self.frame
+        frame = self.frame.copy()
+        frame.index = pd.Index(
+            [
+                "政策目标（合并）" if name == "objectives" else dimension_label(self.framework, name, code)
+                for name in frame.index
+            ],
+            name="维度",
+        )
+        frame["measurement"] = frame["measurement"].map({"nominal": "定类", "ordinal": "定序"})
+        return frame.rename(columns=_COLUMN_TITLES_ZH)
+
+    def figure(self, *, language: str | None = None, font: str | None = None, shares: bool = True) -> Any:
+        """The confusion matrices of the instrument, model and baseline side by side.
+
+        See :func:`policyquant.coders.figures.confusion_matrix_plot`.
+        """
+        from .figures import confusion_pair
+
+        return confusion_pair(self, language=language, font=font, shares=shares)
+
+    @classmethod
+    def _build(
+        cls,
+        coder: SupervisedCoder,
+        training: _Training,
+        folds: np.ndarray,
+        machine: dict[str, np.ndarray],
+        baseline: dict[str, np.ndarray],
+        cv: int,
+        seed: int,
+    ) -> CoderEvaluation:
+        framework = coder.framework
+        rows = []
+        predictions = pd.DataFrame({"unit_id": training.unit_ids, "fold": folds})
+        for field in coder.fields:
+            human = training.targets[field]
+            has = training.has[field]
+            if human.ndim == 2:
+                keys = training.classes[field]
+                for index, key in enumerate(keys):
+                    rows.append(
+                        _alpha_row(f"objective:{key}", human[:, index], machine[field][:, index], baseline[field][:, index], "nominal")
+                    )
+                rows.append(_alpha_row("objectives", human.ravel(), machine[field].ravel(), baseline[field].ravel(), "nominal"))
+                as_text = np.asarray(keys, dtype=object)
+                for name, values in (("human", human), ("machine", machine[field]), ("baseline", baseline[field])):
+                    predictions[f"{field}_{name}"] = ["; ".join(as_text[row]) for row in values]
+                continue
+            measurement = "nominal" if field == "instrument" else "ordinal"
+            values = _field_classes(framework, field) if measurement == "ordinal" else None
+            rows.append(
+                _alpha_row(field, human[has], machine[field][has], baseline[field][has], measurement, values=values)
+            )
+            for name, column in (("human", human), ("machine", machine[field]), ("baseline", baseline[field])):
+                predictions[f"{field}_{name}"] = pd.array(column, dtype=object)
+        table = pd.DataFrame(rows).set_index("dimension")
+        if "instrument" in coder.fields:
+            has = training.has["instrument"]
+            order = [c for c in _field_classes(framework, "instrument")]
+            human = training.targets["instrument"][has]
+            confusion = _confusion(human, machine["instrument"][has], order)
+            baseline_confusion = _confusion(human, baseline["instrument"][has], order)
+            precision_recall = _precision_recall(confusion, baseline_confusion)
+        else:
+            confusion = baseline_confusion = precision_recall = pd.DataFrame()
+        return cls(
+            table,
+            framework=framework,
+            coder=coder.name,
+            precision_recall=precision_recall,
+            confusion=confusion,
+            baseline_confusion=baseline_confusion,
+            predictions=predictions,
+            folds=folds,
+            cv=cv,
+            seed=seed,
+        )
+
+
+def _alpha(human: np.ndarray, other: np.ndarray, measurement: str, values: Sequence[Any] | None) -> float:
+    from ..reliability import krippendorff_alpha
+
+    data = pd.DataFrame([list(human), list(other)], index=["human", "machine"], dtype=object)
+    try:
+        return float(krippendorff_alpha(data, measurement, values=values).alpha)
+    except ValidationError:
+        # Nothing pairable or one category only: alpha is undefined, not an error of the coder.
+        return float("nan")
+
+
+def _alpha_row(
+    name: str, human: np.ndarray, machine: np.ndarray, baseline: np.ndarray, measurement: str, values: Sequence[Any] | None = None
+) -> dict[str, Any]:
+    human, machine, baseline = (np.asarray(v, dtype=object) for v in (human, machine, baseline))
+    return {
+        "dimension": name,
+        "measurement": measurement,
+        "units": len(human),
+        "alpha": _alpha(human, machine, measurement, values),
+        "baseline_alpha": _alpha(human, baseline, measurement, values),
+        "agreement": float(np.mean(human == machine)) if len(human) else float("nan"),
+        "baseline_agreement": float(np.mean(human == baseline)) if len(human) else float("nan"),
+    }
+
+
+def _confusion(human: np.ndarray, machine: np.ndarray, order: Sequence[str]) -> pd.DataFrame:
+    present = set(human.tolist()) | set(machine.tolist())
+    keys = [key for key in order if key in present]
+    table = pd.crosstab(
+        pd.Categorical(human, categories=keys), pd.Categorical(machine, categories=keys), dropna=False
+    )
+    table.index = pd.Index(keys, name="human")
+    table.columns = pd.Index(keys, name="machine")
+    return table.astype("int64")
+
+
+def _precision_recall(confusion: pd.DataFrame, baseline: pd.DataFrame) -> pd.DataFrame:
+    def scores(table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        counts = table.to_numpy(dtype=np.float64)
+        hits = np.diag(counts)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return hits / counts.sum(axis=0), hits / counts.sum(axis=1)
+
+    precision, recall = scores(confusion)
+    base_precision, base_recall = scores(baseline.reindex(index=confusion.index, columns=confusion.columns, fill_value=0))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        f1 = 2 * precision * recall / (precision + recall)
+    frame = pd.DataFrame(
+        {
+            "precision": precision,
+            "recall": recall,
+            "f1": f1,
+            "support": confusion.sum(axis=1).to_numpy(),
+            "baseline_precision": base_precision,
+            "baseline_recall": base_recall,
+        },
+        index=pd.Index(confusion.index, name="instrument"),
+    )
+    return frame[frame["support"] > 0]
+
+
+@hookimpl
+def policyquant_register_coders(register: Any) -> None:
+    """Register ``"tfidf-linear"``: trained on a corpus (``corpus=``) or loaded from a folder (``path=``).
+
+    Examples
+    --------
+    >>> registered = {}
+    >>> policyquant_register_coders(lambda name, factory: registered.setdefault(name, factory))
+    >>> sorted(registered)
+    ['tfidf-linear']
+    """
+    register(MODEL, SupervisedCoder.from_options)

@@ -37,7 +37,7 @@ Examples
 
 from __future__ import annotations
 
-import itertools
+import collections
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -253,17 +253,18 @@ _ALTERNATIVES = rf"""
 """
 _HEADINGS = re.compile(rf"^(?P<indent>{_INDENT}){_FIRST}{_ALTERNATIVES}[^\n]*", re.MULTILINE | re.VERBOSE)
 
-# The pass over all documents finds the same headings with two groups only, indentation and
-# label, so that re.split returns them as strings between the texts between headings: their
-# lengths give every offset, with no Python object per match.  It starts at the newline
-# before a line, a literal the regular expression engine finds fast (the text is given with
-# a newline in front); the kind of each distinct label is then read once with _HEADINGS.
+# The pass over all documents finds the same headings as _HEADINGS with one group, the
+# indentation and label, and without the rest of the line: taking its start and that group
+# is all the Python work per heading.  It starts at the newline before a line, a literal the
+# regular expression engine finds fast (the text is given with a newline in front), and what
+# each distinct indentation and label is, is read once after, with _HEADINGS.
 # Possessive quantifiers: backtracking into the indentation could never find a heading, since
 # white space and "#" are not among the first characters _FIRST allows.
+_SCAN_INDENT = rf"{_WS}*+(?:\#{{1,6}}{_WS}+)?+{_WS}*+"
 _SCAN = re.compile(
-    rf"\n({_WS}*+(?:\#{{1,6}}{_WS}+)?+{_WS}*+){_FIRST}(" + re.sub(r"\(\?P<\w+>", "(?:", _ALTERNATIVES) + ")",
-    re.MULTILINE | re.VERBOSE,
+    rf"\n({_SCAN_INDENT}{_FIRST}" + re.sub(r"\(\?P<\w+>", "(?:", _ALTERNATIVES) + ")", re.MULTILINE | re.VERBOSE
 )
+_SCAN_INDENT_MATCH = re.compile(_SCAN_INDENT).match
 
 #: The article heading alone (a line beginning 第X条 or 第X条之Y, then white space).
 ARTICLE_PATTERN = re.compile(rf"^{_WS}*第{_NUM}条(?:之{_NUM})?{_END}", re.MULTILINE)
@@ -372,8 +373,6 @@ _KIND_CODES = {
 }  # fmt: skip
 _PART, _SUBPART, _CHAPTER, _SECTION, _ARTICLE, _ITEM = range(6)
 _HEADING_LEVELS = (_PART, _SUBPART, _CHAPTER, _SECTION)
-_GROUP_CODES = np.full(_HEADINGS.groups + 1, -1, dtype=np.int64)
-_GROUP_CODES[[_HEADINGS.groupindex[name] for name in _KIND_CODES]] = list(_KIND_CODES.values())
 _label_cache: dict[tuple[int, str], tuple[int, int]] = {}
 
 
@@ -448,21 +447,19 @@ def _segment_texts(texts: list[str], items: bool) -> tuple[dict[str, Any], list[
     joined = "\n".join(texts)
     characters = _code_points(joined)
     newlines = np.flatnonzero(characters == 10)
-    # The one pass (see _SCAN): the pieces alternate text, indentation, label, text ...
-    pieces = _SCAN.split("\n" + joined)
-    piece_length = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
-    before = np.zeros(len(pieces) + 1, dtype=np.int64)
-    np.cumsum(piece_length, out=before[1:])
-    found = np.arange(len(pieces) // 3, dtype=np.int64)
-    # Heading k's line starts after every piece before its indentation and the k newlines the
-    # matches took (one of them the newline put in front of the text).
-    pos = before[3 * found + 1] + found
-    content = pos + piece_length[3 * found + 1]
-    label_end = content + piece_length[3 * found + 2]
+    # The one pass (see _SCAN).  A match starts at the newline before its line: in the text
+    # with a newline in front, that is where the line starts in the joined text.
+    found = [(match.start(), match.group(1)) for match in _SCAN.finditer("\n" + joined)]
+    pos = np.fromiter((start for start, _ in found), dtype=np.int64, count=len(found))
+    # What a heading is depends on its indentation and label alone: each distinct one (a few
+    # thousand among 100,000 headings) is read once.
+    head_codes, unique_heads = pd.factorize(np.array([head for _, head in found], dtype=object))
+    indents = [_SCAN_INDENT_MATCH(head).end() for head in unique_heads.tolist()]  # type: ignore[union-attr]
+    content = pos + np.array(indents, dtype=np.int64).reshape(-1)[head_codes]
+    label_end = pos + np.array([len(head) for head in unique_heads.tolist()], dtype=np.int64).reshape(-1)[head_codes]
     line_end = np.append(newlines, len(joined))[np.searchsorted(newlines, label_end)]
-    # What a heading is depends on its label alone: each distinct label (a few thousand among
-    # 100,000 headings) is classified and read once.
-    label_codes, unique_labels = pd.factorize(np.array(pieces[2::3], dtype=object))
+    head_labels, unique_labels = pd.factorize(np.array([head[indent:] for head, indent in zip(unique_heads.tolist(), indents, strict=True)], dtype=object))
+    label_codes = head_labels[head_codes]
     label_info = [_label_kind(label) for label in unique_labels.tolist()]
     code = np.array([info[0] for info in label_info], dtype=np.int64).reshape(-1)[label_codes]
     # English headings as small codes (1 part, 2 chapter, 3 section, 4 article): comparing words would cost more.
@@ -629,10 +626,10 @@ def _segment_texts(texts: list[str], items: bool) -> tuple[dict[str, Any], list[
             if parent >= 0:
                 item_lists.setdefault(parent, []).append(index)
 
-    table = _unit_columns(units, level, number, insert, labels, joined, label_end, line_end, current)
+    table = _unit_columns(units, level, number, insert, labels, joined, label_end, line_end, current, label_codes, unique_labels)
     token_info = {"pos": pos, "content": content, "shown": shown, "number": number, "labels": labels, "items": item_lists,
                   "level": level, "doc": doc, "label_end": label_end, "line_end": line_end}  # fmt: skip
-    return {"table": table, "tokens": token_info, "units": units}, problems, joined, doc_start
+    return {"table": table, "tokens": token_info, "units": units, "newlines": newlines}, problems, joined, doc_start
 
 
 _LEVEL_NAMES = ("part", "subpart", "chapter", "section", "article", "item")
@@ -739,18 +736,26 @@ def _close_documents(
 def _unit_columns(
     units: dict[str, list[Any]], level: np.ndarray, number: np.ndarray, insert: np.ndarray, labels: list[str],
     joined: str, label_end: np.ndarray, line_end: np.ndarray, current: dict[int, np.ndarray],
+    label_codes: np.ndarray, unique_labels: np.ndarray,
 ) -> dict[str, Any]:  # fmt: skip
-    """The number and heading-path columns of each unit, gathered from its heading token."""
+    """The number and heading-path columns of each unit, gathered from its heading token.
+
+    ``label_codes`` gives each token's label as a position in ``unique_labels``.
+    """
     token = units["token"]
     kind = units["kind"].copy()
     has_token = token >= 0
     safe = np.where(has_token, token, 0)
     # One extra slot at the end stands for "no heading" (index -1 after the -2 of _forward is mapped there).
-    label_array = np.array([*labels, ""], dtype=object)
-    title_array = np.full(len(labels) + 1, "", dtype=object)
-    numbers = np.append(number, -1)
+    # The label and title columns take their values from small pools (the distinct labels,
+    # the headings' titles), each with an empty value last: few values to convert to text.
+    label_pool = np.append(np.asarray(unique_labels, dtype=object), "")
+    label_of = np.append(label_codes, len(label_pool) - 1)
     headings = np.flatnonzero(level < _ARTICLE)
-    title_array[headings] = [joined[label_end[i] : line_end[i]].strip() for i in headings.tolist()]
+    title_pool = np.array([*(joined[label_end[i] : line_end[i]].strip() for i in headings.tolist()), ""], dtype=object)
+    title_of = np.full(len(labels) + 1, len(headings), dtype=np.int64)
+    title_of[headings] = np.arange(len(headings))
+    numbers = np.append(number, -1)
     none = len(labels)
     columns: dict[str, Any] = {}
     for value in _HEADING_LEVELS:
@@ -760,8 +765,8 @@ def _unit_columns(
         heading_numbers = numbers[path]
         columns[name] = pd.array(np.where(heading_numbers >= 0, heading_numbers, 0), dtype="Int64")
         columns[name][heading_numbers < 0] = pd.NA
-        columns[f"{name}_label"] = _Pooled(label_array, path)
-        columns[f"{name}_title"] = _Pooled(title_array, path)
+        columns[f"{name}_label"] = _Pooled(label_pool, label_of[path])
+        columns[f"{name}_title"] = _Pooled(title_pool, title_of[path])
     columns["chapter"] = np.where(columns["chapter"].isna(), 0, columns["chapter"].fillna(0).to_numpy(dtype=np.int64))
     article_token = has_token & (level[safe] == _ARTICLE) if len(level) else has_token
     article = np.where(article_token, numbers[safe], 0)
@@ -772,9 +777,9 @@ def _unit_columns(
     columns["insert"] = np.where(article_token, np.append(insert, 0)[safe], 0)
     # An attachment's label (附件1) is not a heading's: it joins the pool after the headings' labels.
     attached = np.flatnonzero(attachment)
-    pool = np.concatenate([label_array, units["label"][attached]]) if len(attached) else label_array
-    article_index = np.where(article_token, safe, none)
-    article_index[attached] = len(label_array) + np.arange(len(attached))
+    pool = np.concatenate([label_pool, units["label"][attached]]) if len(attached) else label_pool
+    article_index = label_of[np.where(article_token, safe, none)]
+    article_index[attached] = len(label_pool) + np.arange(len(attached))
     columns["article_label"] = _Pooled(pool, article_index)
     kind[kind == "heading"] = "clause"
     columns["kind"] = kind
@@ -886,23 +891,25 @@ def _segment_frame(
             columns["item_label"] = labels
             extra.append("item_label")
     starts, ends, docs = columns["start"], columns["end"], columns["_doc"]
-    newlines = _newlines(joined)
+    newlines = result["newlines"]
     offset = doc_start[docs]
-    ids = np.array(doc_ids, dtype=object)[docs]
+    converted: dict[int, Any] = {}
+    # Every text column is made in pandas' text dtype here, from Arrow where pandas keeps text
+    # in Arrow, so that building the table converts none of them again.
+    id_pool = np.array(doc_ids, dtype=object)
     table = {
-        "unit_id": _unit_ids(ids, columns, unit if extra else None),
-        "doc_id": ids,
-        "kind": columns["kind"],
+        "unit_id": _unit_ids(id_pool[docs], columns, unit if extra else None),
+        "doc_id": _Pooled(id_pool, docs).values(converted),
+        "kind": _text_array(columns["kind"]),
         "chapter": columns["chapter"],
         "article": columns["article"],
         **({unit: columns[unit]} if extra else {}),
         "insert": columns["insert"],
-        "text": [joined[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)],
+        "text": _text_array([joined[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]),
         "start": starts - offset,
         "end": ends - offset,
         "line": np.searchsorted(newlines, starts) - np.searchsorted(newlines, offset) + 1,
     }
-    converted: dict[int, Any] = {}
     for name in UNIT_COLUMNS[10:]:
         table[name] = columns[name].values(converted) if isinstance(columns[name], _Pooled) else columns[name]
     if unit == "item":
@@ -928,36 +935,58 @@ def _newlines(text: str) -> np.ndarray:
     return np.flatnonzero(_code_points(text) == 10)
 
 
-def _unit_ids(doc_ids: np.ndarray, columns: dict[str, Any], sub: str | None) -> np.ndarray:
-    """``<doc_id>-<chapter>-<article>[.<insert>][-<sub>]``, or ``<doc_id>-<kind>[-<n>]`` past the body; unique."""
-    kind = columns["kind"]
-    article = columns["article"]
-    article_values = article.to_numpy(dtype=np.int64, na_value=0)
-    insert = columns["insert"]
+def _unit_ids(doc_ids: np.ndarray, columns: dict[str, Any], sub: str | None) -> Any:
+    """``<doc_id>-<chapter>-<article>[.<insert>][-<sub>]``, or ``<doc_id>-<kind>[-<n>]`` past the body; unique.
+
+    ``doc_ids`` is one id per unit (an array of str).  The ids are pandas' text array.
+    """
+    kind = np.asarray(columns["kind"], dtype=object)
+    article_values = columns["article"].to_numpy(dtype=np.int64, na_value=0)
+    chapter = np.asarray(columns["chapter"], dtype=np.int64)
+    insert = np.asarray(columns["insert"], dtype=np.int64)
     numbers = columns[sub].to_numpy(dtype=np.int64, na_value=-1) if sub else None
-    ids = []
-    for position, (doc, what, chapter, number, inserted) in enumerate(
-        zip(doc_ids.tolist(), kind.tolist(), columns["chapter"].tolist(), article_values.tolist(), insert.tolist(), strict=True)
-    ):
-        if what == "attachment":
-            ids.append(f"{doc}-attachment-{number}")
-        elif what not in ("clause", "preamble", "text"):
-            ids.append(f"{doc}-{what}")
-        else:
-            text = f"{doc}-{chapter}-{number}.{inserted}" if inserted else f"{doc}-{chapter}-{number}"
-            if numbers is not None and numbers[position] >= 0:
-                text = f"{text}-{numbers[position]}"
-            ids.append(text)
-    series = pd.Series(ids, dtype=object)
-    repeated = series.duplicated(keep=False).to_numpy()
-    if repeated.any():
+    docs = doc_ids.tolist()
+    # Most units are numbered <doc>-<chapter>-<article>: all are written so in one pass, and the
+    # few others (inserted articles, sub-units, the closing units) rewritten after.
+    ids = [f"{doc}-{chapter_}-{number}" for doc, chapter_, number in zip(docs, chapter.tolist(), article_values.tolist(), strict=True)]
+    for position in np.flatnonzero(insert != 0).tolist():
+        ids[position] = f"{ids[position]}.{insert[position]}"
+    if numbers is not None:
+        for position in np.flatnonzero(numbers >= 0).tolist():
+            ids[position] = f"{ids[position]}-{numbers[position]}"
+    for position in np.flatnonzero((kind != "clause") & (kind != "preamble") & (kind != "text")).tolist():
+        what = kind[position]
+        ids[position] = f"{docs[position]}-attachment-{article_values[position]}" if what == "attachment" else f"{docs[position]}-{what}"
+    if len(set(ids)) < len(ids):
         # A number written twice keeps its number; its later units get _2, _3 ... so that ids stay unique.
-        subset = series[repeated]
-        count = subset.groupby(subset, sort=False).cumcount().to_numpy()
-        values = subset.to_numpy(dtype=object, copy=True)
-        values[count > 0] = [f"{v}_{c + 1}" for v, c in zip(values[count > 0].tolist(), count[count > 0].tolist(), strict=True)]
-        series[repeated] = values
-    return series.to_numpy(dtype=object)
+        repeated = {value for value, count in collections.Counter(ids).items() if count > 1}
+        seen: dict[str, int] = {}
+        for position, value in enumerate(ids):
+            if value in repeated:
+                seen[value] = occurrence = seen.get(value, 0) + 1
+                if occurrence > 1:
+                    ids[position] = f"{value}_{occurrence}"
+    return _text_array(ids)
+
+
+def _text_array(values: Any) -> Any:
+    """``values`` (str) as pandas' text array, made through Arrow where pandas keeps text in Arrow."""
+    arrow = _arrow_text()
+    if arrow is None:
+        return np.asarray(values, dtype=object)
+    pa, _, dtype = arrow
+    return pd.array(pa.array(values, type=pa.large_string()), dtype=dtype)
+
+
+def _arrow_text() -> tuple[Any, Any, Any] | None:
+    """pyarrow, pyarrow.compute and pandas' text dtype where pandas keeps text in Arrow (its default with pyarrow)."""
+    dtype = pd.Series(["-"]).dtype
+    if getattr(dtype, "storage", None) != "pyarrow":
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    return pa, pc, dtype
 
 
 def _headings_frame(joined: str, tokens: dict[str, Any], doc_start: np.ndarray, newlines: np.ndarray) -> pd.DataFrame:

@@ -544,6 +544,14 @@ def policyquant_register_frameworks(register: Callable[..., None]) -> None:
     register(howlett_ramesh_1995())
 
 
+@hookimpl
+def policyquant_register_dictionaries(register: Callable[..., None]) -> None:
+    """Ship the ``"wang2026"`` starter dictionary (read only when asked for)."""
+    from importlib.resources import files
+
+    register("wang2026", files("policyquant.frameworks") / "data" / "wang2026_dictionary.toml")
+
+
 def _metadata_column(documents: pd.DataFrame, column: str) -> np.ndarray:
     """A metadata column as text, "" where missing (or where the table has no such column)."""
     if column not in documents.columns:

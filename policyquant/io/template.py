@@ -35,7 +35,7 @@ import pandas as pd
 from .._excel import _EXCEL_ILLEGAL, _display_width, _excel_text_problems, _put_text
 from .._i18n import catalogued, pgettext
 from .._language import LANGUAGES, interface_language
-from .._text import normalize_name
+from .._text import closest, normalize_name
 from ..corpus import DOCUMENT_FIELDS, UNIT_FIELDS, Corpus, split_multi
 from ..errors import ScoreError, ValidationError
 from ..model import ADMINISTRATIVE_LEVELS, AdministrativeLevel, Dimension, Framework
@@ -1098,6 +1098,8 @@ def write_coding_template(
     language: str | None = None,
     documents: Any = None,
     units: Any = None,
+    suggestions: Any = None,
+    order: str = "given",
     units_rows: int = 500,
     documents_rows: int = 200,
     force: bool = False,
@@ -1183,6 +1185,23 @@ def write_coding_template(
         segmentation included (coders code them ``none``, or filter the
         table first, e.g. on ``kind == "clause"``).  A workbook with
         pre-filled units holds rows: writing over it needs ``force=True``.
+    suggestions : policyquant.coders.Suggestions, optional
+        A machine coder's suggestions for ``units`` (from
+        :meth:`Coder.suggest <policyquant.coders.Coder.suggest>`), shown
+        beside the coding columns, never inside them: ``suggested`` (the
+        chosen instrument and objectives, as the drop-down lists name them),
+        ``suggested_confidence`` (the coder's confidence in its instrument,
+        or first field) and ``suggested_evidence``, after the template's
+        own columns.  The coding cells stay empty: a suggestion is read back
+        by :func:`~policyquant.read_coding` as a text column of the units,
+        never as a code.  Needs ``units``; a suggestion for a unit not in
+        ``units`` is an error, a unit without one has empty cells.
+    order : {"given", "least-confident"}, default "given"
+        The order of the pre-filled units: as given, or least-confident
+        first (units without a suggestion first, then by ascending
+        confidence; ties as given), so that coders spend their attention
+        where the machine is least sure.  ``"least-confident"`` needs
+        ``suggestions``.
     units_rows, documents_rows : int
         How many rows of the units and documents sheets get the drop-down
         lists and prompts (at least as many documents rows as pre-filled
@@ -1315,6 +1334,7 @@ def write_coding_template(
         suggestion_columns = [c for pair in _suggestion_columns(extras, framework).values() for c in pair if c]
         extras = [*suggestion_columns, *(c for c in extras if c not in suggestion_columns)]
     unit_values = None if units is None else _prefilled_units(units, framework, values)
+    unit_values, unit_extras = _with_machine_suggestions(unit_values, suggestions, order, framework, language)
     if unit_values is not None:
         units_rows = max(units_rows, len(unit_values))
 
@@ -1325,7 +1345,7 @@ def write_coding_template(
     doc_ids = _sheet_ref(sheets["documents"], 1, 2, documents_rows + 1)
     unit_columns = _unit_columns(framework, language, sheets, doc_ids)
     _check_headers(framework, "documents", [c.header for c in document_columns] + extras, document_columns)
-    _check_headers(framework, "units", [c.header for c in unit_columns], unit_columns)
+    _check_headers(framework, "units", [c.header for c in unit_columns] + unit_extras, unit_columns)
 
     workbook = Workbook()
     instructions = workbook.active
@@ -1339,7 +1359,9 @@ def write_coding_template(
     _write_data_sheet(
         document_sheet, document_columns, documents_rows, lists, list_column, values, extras, language
     )
-    _write_data_sheet(unit_sheet, unit_columns, units_rows, lists, list_column, unit_values, (), language)
+    _write_data_sheet(unit_sheet, unit_columns, units_rows, lists, list_column, unit_values, unit_extras, language)
+    if unit_extras:
+        _mark_machine_suggestions(unit_sheet, len(unit_columns), len(unit_values))
     suggested = (
         [] if values is None else _mark_suggestions(document_sheet, document_columns, extras, values, framework, language)
     )
@@ -1358,6 +1380,87 @@ def write_coding_template(
     # the old file as it was (and no half-written zip archive complaining from ZipFile.__del__).
     write_bytes(path, in_memory(workbook.save, path, what="the template"), what="the template")
     return path
+
+
+#: The columns a machine coder's suggestions take on the units sheet, after the template's own.
+MACHINE_SUGGESTION_COLUMNS = ("suggested", "suggested_confidence", "suggested_evidence")
+
+
+def _with_machine_suggestions(
+    units: pd.DataFrame | None, suggestions: Any, order: str, framework: Framework, language: str
+) -> tuple[pd.DataFrame | None, list[str]]:
+    """The pre-filled units with a machine coder's suggestions beside them (and reordered), and the extra columns."""
+    if order not in ("given", "least-confident"):
+        near = closest(str(order), ["given", "least-confident"])
+        raise ValidationError(
+            f"order must be 'given' or 'least-confident', got {order!r}"
+            + (f"; did you mean {near[0]!r}?" if near else "")
+        )
+    if suggestions is None:
+        if order != "given":
+            raise ValidationError("order='least-confident' needs suggestions= (a coder's Suggestions) to order by")
+        return units, []
+    from ..coders import Suggestions
+
+    if not isinstance(suggestions, Suggestions):
+        raise ValidationError(
+            f"suggestions must be a coder's Suggestions (coder.suggest(units)), got {type(suggestions).__name__}"
+        )
+    if units is None:
+        raise ValidationError("suggestions= needs units=: the clauses the suggestions are for")
+    if suggestions.framework.name != framework.name:
+        raise ValidationError(
+            f"the suggestions are for framework {suggestions.framework.name!r}, the template for {framework.name!r}"
+        )
+    extra = ~suggestions.unit_ids.isin(units["unit_id"])
+    if extra.any():
+        raise ValidationError(
+            f"suggestions for {int(extra.sum())} unit(s) not in units, such as {str(suggestions.unit_ids[extra][0])!r}",
+            [{"column": "unit_id", "value": str(v), "problem": "suggested for a unit not in units", "expected": "a unit_id of units"}
+             for v in suggestions.unit_ids[extra][:20]],
+        )
+    best = suggestions.best().set_index("unit_id")
+    best = best.reindex(pd.Index(units["unit_id"], dtype=best.index.dtype))
+    entries = {}
+    for part, field in (("instrument", "instrument"), ("objective", "objectives")):
+        if field in suggestions.fields:
+            items = framework.instruments if part == "instrument" else framework.objectives
+            entries[field] = {item.key: _entry(item, part, framework, language) for item in items}
+    parts = []
+    for field, names in entries.items():
+        values = best[field].astype(object).where(best[field].notna(), None).to_numpy(dtype=object)
+        if field == "objectives":
+            text = ["; ".join(names.get(k, k) for k in v) if isinstance(v, tuple) else "" for v in values]
+        else:
+            text = ["" if v is None else names.get(str(v), str(v)) for v in values]
+        parts.append(np.array([t or "—" for t in text], dtype=object))
+    # Positional, "instrument | objectives", with a dash for a field without a suggestion.
+    shown = pd.Series([" | ".join(p) for p in zip(*parts, strict=True)] if parts else [""] * len(units), dtype=object)
+    shown = shown.where(~shown.str.fullmatch(r"[—| ]*"), "")
+    first = next((f for f in ("instrument", *suggestions.fields) if f in suggestions.fields), None)
+    confidence = best[f"{first}_score"].to_numpy(dtype="float64") if first else np.full(len(units), np.nan)
+    frame = suggestions.frame
+    chosen = frame[frame["chosen"].to_numpy(dtype=bool)]
+    evidence = chosen[chosen["evidence"].fillna("") != ""].groupby("unit_id", sort=False)["evidence"].agg(" | ".join)
+    out = units.copy()
+    out["suggested"] = shown.where(shown != "", None).to_numpy()
+    out["suggested_confidence"] = np.round(confidence, 3)
+    out["suggested_evidence"] = evidence.reindex(units["unit_id"].to_numpy()).to_numpy(dtype=object)
+    if order == "least-confident":
+        # No suggestion at all sorts first: the machine is least sure where it says nothing.
+        key = np.where(np.isnan(confidence), -1.0, confidence)
+        out = out.iloc[np.argsort(key, kind="stable")].reset_index(drop=True)
+    return out, list(MACHINE_SUGGESTION_COLUMNS)
+
+
+def _mark_machine_suggestions(sheet: Any, first: int, rows: int) -> None:
+    """Fill the suggestion columns as the suggested scores are: visibly not coding cells."""
+    from openpyxl.styles import PatternFill
+
+    fill = PatternFill("solid", fgColor=_SUGGESTION_FILL)
+    for column in range(first + 1, first + 1 + len(MACHINE_SUGGESTION_COLUMNS)):
+        for row in range(1, rows + 2):
+            sheet.cell(row=row, column=column).fill = fill
 
 
 def _refuse_coded_workbook(path: Path) -> None:

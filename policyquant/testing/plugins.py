@@ -233,7 +233,8 @@ def check_plugin(
         if problem:
             problems.append(problem)
     segmenters = tuple(key for key, owner in registry.segmenters().items() if owner == label)
-    if not reports and not scale_types and not segmenters and not problems:
+    coders = tuple(key for key, owner in registry.coders().items() if owner == label)
+    if not reports and not scale_types and not segmenters and not coders and not problems:
         problems.append("it registered no framework and no scale type: its hooks never called register()")
     if problems:
         raise PluginCheckError(label, problems)

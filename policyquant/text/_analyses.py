@@ -435,34 +435,37 @@ def top_features(
     indicator = sparse.csr_matrix(
         (np.ones(len(codes), dtype=np.int64), (codes, np.arange(len(codes)))), shape=(len(names), len(codes))
     )
-    frequency = (indicator @ counts).toarray()
+    # Sparse group rows (a dense groups x features table is too big when every unit is a group).
+    frequency = (indicator @ counts).tocsr()
     present = counts.copy()
     present.data = np.ones_like(present.data)
-    docfreq = (indicator @ present).toarray()
-    scores = {"frequency": frequency, "docfreq": docfreq}
-    if by == "tfidf":
-        ndocs = np.bincount(codes, minlength=len(names)).astype(np.float64)
-        with np.errstate(divide="ignore"):
-            idf = np.where(docfreq > 0, np.log10(ndocs[:, None] / np.maximum(docfreq, 1)), 0.0)
-        scores["tfidf"] = frequency * idf
-    score = scores[by]
+    docfreq = (indicator @ present).tocsr()
+    frequency.sort_indices()
+    docfreq.sort_indices()
+    ndocs = np.bincount(codes, minlength=len(names)).astype(np.float64)
     rows = []
     for g, name in enumerate(names):
-        occurring = np.flatnonzero(frequency[g] > 0)
-        # Stable sort on the negated score: ties keep the order of first appearance.
-        order = occurring[np.argsort(-score[g, occurring], kind="stable")]
-        ranks = pd.Series(-score[g, order]).rank(method="min").to_numpy(dtype=np.int64)
+        span = slice(frequency.indptr[g], frequency.indptr[g + 1])
+        features, counted = frequency.indices[span], frequency.data[span]
+        # Both products have the same pattern: a feature occurs in a group iff some unit of it has it.
+        in_documents = docfreq.data[docfreq.indptr[g] : docfreq.indptr[g + 1]]
+        tfidf = counted * np.log10(ndocs[g] / in_documents)
+        score = {"frequency": counted, "docfreq": in_documents, "tfidf": tfidf}[by]
+        # Ties keep the order of first appearance (the stable sort of the features in that order).
+        first = np.argsort(features, kind="stable")
+        order = first[np.argsort(-score[first], kind="stable")]
+        ranks = pd.Series(-score[order]).rank(method="min").to_numpy(dtype=np.int64)
         if n is not None:
             order, ranks = order[:n], ranks[:n]
         part = {
-            "feature": base.features[order],
-            "frequency": frequency[g, order],
+            "feature": base.features[features[order]],
+            "frequency": counted[order],
             "rank": ranks,
-            "docfreq": docfreq[g, order],
+            "docfreq": in_documents[order],
             "group": np.full(len(order), name, dtype=object),
         }
         if by == "tfidf":
-            part["tfidf"] = scores["tfidf"][g, order]
+            part["tfidf"] = tfidf[order]
         rows.append(pd.DataFrame(part))
     columns = ["feature", "frequency", "rank", "docfreq", "group"] + (["tfidf"] if by == "tfidf" else [])
     frame = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=columns)
@@ -777,8 +780,12 @@ def kwic(
     ends = offsets[1:][unit_of] if len(codes) else np.zeros(0, dtype=np.int64)
     found = []
     for p in patterns:
-        parts = next(iter(_cut_all([p], tokens.language, tokens.user_words)))
-        parts = [w.lower() for w in parts if w.strip()] or [p.lower()]
+        if any(ch in p for ch in "*?["):
+            # A glob is matched as written (the segmenter would drop its wildcards), word by word.
+            parts = p.lower().split()
+        else:
+            parts = next(iter(_cut_all([p], tokens.language, tokens.user_words)))
+            parts = [w.lower() for w in parts if w.strip()] or [p.lower()]
         matches = np.ones(len(codes), dtype=bool)
         for k, part in enumerate(parts):
             wanted = _pattern_codes([part], tokens.vocabulary)[part]

@@ -51,15 +51,15 @@ class MissingTextDependencyError(PolicyQuantError, ImportError):
     """An optional package of the ``text`` extra is not installed (the message names it and the extra)."""
 
 
-def require(module: str, purpose: str) -> Any:
-    """Import ``module`` or raise a :class:`MissingTextDependencyError` naming the extra."""
+def require(module: str, purpose: str, package: str | None = None) -> Any:
+    """Import ``module`` or raise a :class:`MissingTextDependencyError` naming its package and the extra."""
     import importlib
 
     try:
         return importlib.import_module(module)
     except ImportError:
         raise MissingTextDependencyError(
-            f"{purpose} needs the optional package {module!r}: {INSTALL}"
+            f"{purpose} needs the optional package {package or module!r}: {INSTALL}"
         ) from None
 
 
@@ -91,9 +91,8 @@ def _builtin(language: str) -> frozenset[str]:
         return frozenset(
             line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
         )
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    return frozenset(ENGLISH_STOP_WORDS)
+    text = require("sklearn.feature_extraction.text", "The English stop-word list", "scikit-learn")
+    return frozenset(text.ENGLISH_STOP_WORDS)
 
 
 def stopword_list(language: str = "zh") -> frozenset[str]:
@@ -348,7 +347,11 @@ def _check_units(frame: pd.DataFrame, id_column: str) -> tuple[np.ndarray, list[
     texts = frame["text"]
     problems = []
     text_values = texts.to_numpy(dtype=object)
-    not_text = np.fromiter((not isinstance(t, str) for t in text_values), dtype=bool, count=len(text_values))
+    if pd.api.types.is_string_dtype(texts.dtype) and texts.dtype != object:
+        # A string column holds text or missing values only: no need to look at each cell.
+        not_text = texts.isna().to_numpy()
+    else:
+        not_text = ~texts.map(type).isin([str]).to_numpy()
     for row in np.flatnonzero(not_text)[:1000]:
         value = text_values[row]
         missing = value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
@@ -367,7 +370,7 @@ def _check_units(frame: pd.DataFrame, id_column: str) -> tuple[np.ndarray, list[
         problems.append(
             {"row": int(row) + 1, "column": id_column, "problem": "missing id", "expected": "an id"}
         )
-    as_text = pd.Series(id_values).map(lambda v: v if isinstance(v, str) else str(v))
+    as_text = pd.Series(id_values, dtype=object).astype("str")
     duplicated = as_text.duplicated(keep=False).to_numpy() & ~missing_id
     for row in np.flatnonzero(duplicated)[:1000]:
         problems.append(
@@ -674,7 +677,11 @@ def _encode(
     )
     # The folded types are in order of first appearance, and so are the kept ones among them (a kept
     # type first appears as a kept token): numbering them in that order is quanteda's order of features.
-    renumber = np.where(keep_type, np.cumsum(keep_type) - 1, -1)[folded] if len(folded) else np.zeros(0, dtype=np.int64)
+    renumber = (
+        np.where(keep_type, np.cumsum(keep_type) - 1, -1)[folded]
+        if len(folded)
+        else np.zeros(0, dtype=np.int64)
+    )
     numbered = renumber[raw_codes]
     kept = np.flatnonzero(numbered >= 0)
     raw_offsets = np.zeros(len(lengths) + 1, dtype=np.int64)

@@ -1,0 +1,545 @@
+"""The dictionary coder: suggest instruments and objectives from the words a clause uses.
+
+A :class:`Dictionary` lists, per instrument key and per objective key of a
+framework, the terms that suggest it.  It is read from TOML::
+
+    [dictionary]
+    framework = "wang2026"
+
+    [instrument.standards_and_norms]
+    terms = ["标准", "规范", "standard*", "re:制定.{0,8}标准"]
+    regex = ["(完善|健全).{0,8}规则"]
+
+    [objectives.rights_protection]
+    terms = ["个人信息", "privacy"]
+
+Matching rules, the same for every term:
+
+* a literal term matches case-insensitively; a term with a Chinese (CJK)
+  character matches anywhere (Chinese has no spaces between words), any
+  other term only as a whole word (not inside a longer word of Latin
+  letters or digits: ``tax`` does not match ``taxonomy``);
+* ``*`` in a term matches any run of Latin letters and digits (``standard*``:
+  ``standards``, ``standardised``) or, in a Chinese term, up to 10 characters
+  within a sentence (``发布*信息``: ``发布相关信息``);
+* a term starting with ``re:`` and every item of ``regex`` is a regular
+  expression (Python syntax, case-insensitive), used as written.
+
+Every pattern is compiled when the dictionary is built: a key that is not a
+key (or a label, or an alias) of the framework, or an invalid regular
+expression, is a :class:`~policyquant.errors.ValidationError` naming the
+entry, the closest key or the position in the expression.  Matching is one
+alternation per entry over every unit (``Series.str.contains``), then one
+pass per term over the units its entry matched, for the evidence.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import warnings
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import tomllib
+
+from .._text import closest, format_choices
+from ..errors import ReadError, UnknownCategoryError, ValidationError
+from ..model import Framework
+from ..plugins import get_framework, get_registry
+from ._base import Coder, Suggestions, units_frame
+
+__all__ = ["Dictionary", "DictionaryEntry", "dictionary_coder"]
+
+#: The TOML tables of a dictionary's entries, by the field they code.
+_TABLES = {"instrument": "instrument", "instruments": "instrument", "objective": "objectives", "objectives": "objectives"}
+_PARTS = {"instrument": "instrument", "objectives": "objective"}
+
+#: A character of a CJK script: a term containing one matches without word boundaries.
+_CJK = re.compile(r"[\u2e80-\u2fdf\u3040-\u30ff\u3100-\u31bf\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+#: What `*` stands for: a run of word characters, or a stretch of a Chinese sentence.
+_GLOB_LATIN = r"[^\W_]*"
+_GLOB_CJK = r"[^\s，。；;,.!?！？、：:]{0,10}"
+#: Word boundaries for Latin-script terms, by Latin letters and digits only: "AI" matches in "使用AI技术".
+_BEFORE = r"(?<![A-Za-z0-9\u00c0-\u024f])"
+_AFTER = r"(?![A-Za-z0-9\u00c0-\u024f])"
+_FLAGS = re.IGNORECASE
+
+
+def _term_regex(term: str) -> str:
+    """The regular expression of a literal or glob term (see the module's rules)."""
+    cjk = _CJK.search(term) is not None
+    body = (_GLOB_CJK if cjk else _GLOB_LATIN).join(re.escape(part) for part in term.split("*"))
+    if cjk:
+        return body
+    before = _BEFORE if re.match(r"[A-Za-z0-9\u00c0-\u024f]", term) else ""
+    after = _AFTER if re.search(r"[A-Za-z0-9\u00c0-\u024f*]$", term) else ""
+    return f"{before}{body}{after}"
+
+
+class DictionaryEntry:
+    """One entry of a :class:`Dictionary`: the terms of one code of one field.
+
+    Attributes
+    ----------
+    field : str
+        ``"instrument"`` or ``"objectives"``.
+    key : str
+        The framework's key of the instrument or objective.
+    terms : tuple of str
+        The terms as written (a regular expression with its ``re:`` prefix).
+    patterns : tuple of re.Pattern
+        One compiled pattern per term.
+    pattern : re.Pattern
+        The alternation of every term: what a unit is matched against.
+    """
+
+    def __init__(self, field: str, key: str, terms: Sequence[str], patterns: Sequence[re.Pattern[str]]) -> None:
+        self.field = field
+        self.key = key
+        self.terms = tuple(terms)
+        self.patterns = tuple(patterns)
+        self.pattern = re.compile("|".join(f"(?:{p.pattern})" for p in patterns), _FLAGS)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, DictionaryEntry):
+            return NotImplemented
+        return (self.field, self.key, self.terms) == (other.field, other.key, other.terms)
+
+    def __hash__(self) -> int:
+        return hash((self.field, self.key, self.terms))
+
+    def __repr__(self) -> str:
+        return f"DictionaryEntry({self.field!r}, {self.key!r}, terms={len(self.terms)})"
+
+
+def _line_of(text: str | None, needle: str) -> str:
+    """Where ``needle`` first appears in the TOML text, as ' (line N)', for messages."""
+    if not text:
+        return ""
+    position = text.find(needle)
+    return f" (line {text.count(chr(10), 0, position) + 1})" if position >= 0 else ""
+
+
+class Dictionary(Coder):
+    """A coding dictionary: terms per instrument and objective, and the coder that applies them.
+
+    Parameters
+    ----------
+    entries : mapping
+        ``{"instrument": {key: terms, ...}, "objectives": {key: terms, ...}}``
+        where ``terms`` is a list of terms or a mapping with ``terms`` and
+        ``regex`` lists (as in the TOML file).  Keys may be the framework's
+        keys, labels or aliases.
+    framework : str or Framework, default "wang2026"
+    fields : sequence of str, optional
+        The fields to suggest; by default those with entries.
+    title : str, optional
+    source : str, optional
+        Where the dictionary came from (a file name), for messages.
+
+    Raises
+    ------
+    ValidationError
+        For an unknown table or key (naming the entry and the closest key),
+        a term that is not text or is empty, or an invalid regular
+        expression (naming the entry and the position).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import policyquant as pq
+    >>> dictionary = pq.coders.Dictionary.load('''
+    ... [instrument.standards_and_norms]
+    ... terms = ["标准", "standard*"]
+    ... [instrument.talent_development]
+    ... terms = ["人才", "re:train(ing|ed)"]
+    ... [objectives.tech_innovation]
+    ... terms = ["算法"]
+    ... ''')
+    >>> units = pd.DataFrame({"unit_id": ["N01-1-1", "N01-1-2", "N01-1-3"],
+    ...                       "text": ["制定算法安全标准。", "Training AI talent to set Standards", "其他。"]})
+    >>> found = dictionary.suggest(units)
+    >>> found.frame[["unit_id", "field", "code", "score", "evidence"]]
+       unit_id       field                 code  score             evidence
+    0  N01-1-1  instrument  standards_and_norms    1.0                   标准
+    1  N01-1-1  objectives      tech_innovation    1.0                   算法
+    2  N01-1-2  instrument  standards_and_norms    0.5            standard*
+    3  N01-1-2  instrument   talent_development    0.5  re:train(ing|ed)
+    >>> found.problems[["unit_id", "field", "problem"]].to_numpy().tolist()
+    [['N01-1-2', 'objectives', 'no suggestion'], ['N01-1-3', 'instrument', 'no suggestion'], ['N01-1-3', 'objectives', 'no suggestion']]
+    """
+
+    name = "dictionary"
+
+    def __init__(
+        self,
+        entries: Mapping[str, Mapping[str, Any]],
+        framework: str | Framework = "wang2026",
+        *,
+        fields: Sequence[str] | None = None,
+        title: str | None = None,
+        source: str | None = None,
+        _text: str | None = None,
+    ) -> None:
+        framework = get_framework(framework)
+        self.title = title
+        self.source = source
+        where = f"{source}: " if source else ""
+        if not isinstance(entries, Mapping):
+            raise ValidationError(f"{where}a dictionary is a mapping of tables, got {type(entries).__name__}")
+        built: list[DictionaryEntry] = []
+        for table, items in entries.items():
+            field = _TABLES.get(str(table))
+            if field is None:
+                near = closest(str(table), ["instrument", "objectives"])
+                raise ValidationError(
+                    f"{where}unknown table [{table}]{_line_of(_text, f'[{table}')}; a dictionary has "
+                    f"[instrument.<key>] and [objectives.<key>] entries"
+                    + (f"; did you mean [{near[0]}.*]?" if near else "")
+                )
+            if not isinstance(items, Mapping):
+                raise ValidationError(f"{where}[{table}] must be a table of entries such as [{table}.<key>]")
+            part = _PARTS[field]
+            keys = framework.instrument_keys if field == "instrument" else framework.objective_keys
+            for name, spec in items.items():
+                entry = f"[{table}.{name}]"
+                try:
+                    key = framework.resolve(part, name)
+                except UnknownCategoryError:
+                    near = closest(str(name), keys)
+                    raise ValidationError(
+                        f"{where}entry {entry}{_line_of(_text, entry)}: framework {framework.name!r} has no "
+                        f"{part} {name!r}; "
+                        + (f"closest key: {near[0]!r}" if near else f"keys: {format_choices(keys)}")
+                    ) from None
+                built.append(self._entry(field, key, spec, entry, where, _text))
+        seen: dict[tuple[str, str], DictionaryEntry] = {}
+        for entry in built:
+            if (entry.field, entry.key) in seen:
+                raise ValidationError(
+                    f"{where}two entries name {entry.field} {entry.key!r} (by its key, label or alias); "
+                    "merge their terms into one entry"
+                )
+            seen[(entry.field, entry.key)] = entry
+        # Entries in the framework's order, so that ties and columns never depend on the file's order.
+        order = {("instrument", k): i for i, k in enumerate(framework.instrument_keys)}
+        order.update({("objectives", k): 100_000 + i for i, k in enumerate(framework.objective_keys)})
+        self.entries = tuple(sorted(built, key=lambda e: order[(e.field, e.key)]))
+        if fields is None:
+            fields = [f for f in ("instrument", "objectives") if any(e.field == f for e in self.entries)] or [
+                "instrument"
+            ]
+        super().__init__(framework, fields=fields)
+        for field in self.fields:
+            if field not in ("instrument", "objectives"):
+                raise ValidationError(f"a dictionary suggests instruments and objectives, not {field!r}")
+
+    @staticmethod
+    def _entry(field: str, key: str, spec: Any, entry: str, where: str, text: str | None) -> DictionaryEntry:
+        if isinstance(spec, str) or not isinstance(spec, Mapping | Sequence):
+            raise ValidationError(
+                f"{where}entry {entry}: expected a list of terms or a table with terms = [...] and "
+                f"regex = [...], got {spec!r}"
+            )
+        if isinstance(spec, Mapping):
+            unknown = [k for k in spec if k not in ("terms", "regex")]
+            if unknown:
+                near = closest(str(unknown[0]), ["terms", "regex"])
+                raise ValidationError(
+                    f"{where}entry {entry}: unknown setting {unknown[0]!r}; expected terms or regex"
+                    + (f" (did you mean {near[0]!r}?)" if near else "")
+                )
+            terms = list(spec.get("terms", ())) + [f"re:{r}" if isinstance(r, str) else r for r in spec.get("regex", ())]
+        else:
+            terms = list(spec)
+        if not terms:
+            raise ValidationError(f"{where}entry {entry}: no terms")
+        patterns = []
+        for number, term in enumerate(terms, start=1):
+            if not isinstance(term, str) or not term.strip() or term.strip() in ("*", "re:"):
+                raise ValidationError(
+                    f"{where}entry {entry}, term {number}: expected non-empty text, got {term!r}"
+                )
+            if term.startswith("re:"):
+                expression = term[3:]
+                try:
+                    compiled = re.compile(expression, _FLAGS)
+                except re.error as error:
+                    raise ValidationError(
+                        f"{where}entry {entry}{_line_of(text, expression)}, term {number}: invalid regular "
+                        f"expression {expression!r}: {error.msg} at position {error.pos}"
+                    ) from None
+                if compiled.match(""):
+                    raise ValidationError(
+                        f"{where}entry {entry}, term {number}: the regular expression {expression!r} matches "
+                        "empty text, so it would match every clause"
+                    )
+            else:
+                compiled = re.compile(_term_regex(term.strip()), _FLAGS)
+            patterns.append(compiled)
+        return DictionaryEntry(field, key, terms, patterns)
+
+    # Reading ------------------------------------------------------------------
+
+    @classmethod
+    def from_toml(cls, path: str | os.PathLike[str], framework: str | Framework | None = None, **options: Any) -> Dictionary:
+        """Read a dictionary from a TOML file.
+
+        Parameters
+        ----------
+        path : path-like
+            Also an :mod:`importlib.resources` file.
+        framework : str or Framework, optional
+            By default the file's ``[dictionary] framework``, else ``"wang2026"``.
+        **options
+            ``fields=`` (see :class:`Dictionary`).
+
+        Raises
+        ------
+        ReadError
+            If the file cannot be read or is not valid TOML (with the line).
+        ValidationError
+            See :class:`Dictionary`.
+
+        Examples
+        --------
+        >>> import policyquant as pq
+        >>> from importlib.resources import files
+        >>> path = files("policyquant.frameworks") / "data" / "wang2026_dictionary.toml"
+        >>> pq.coders.Dictionary.from_toml(path)
+        <Dictionary 'wang2026 starter dictionary': framework 'wang2026', 16 instrument and 4 objective entries>
+        """
+        name = os.fspath(path) if isinstance(path, os.PathLike | str) else str(path)
+        try:
+            text = path.read_text(encoding="utf-8") if hasattr(path, "read_text") else Path(path).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise ReadError(f"{name}: no such dictionary file") from None
+        except UnicodeDecodeError as error:
+            raise ReadError(f"{name}: not UTF-8 text (byte {error.start}); save the dictionary as UTF-8") from None
+        except OSError as error:
+            raise ReadError(f"{name}: cannot read the dictionary: {error.strerror or error}") from None
+        return cls._from_text(text, Path(name).name, framework, **options)
+
+    @classmethod
+    def load(cls, source: str | os.PathLike[str], framework: str | Framework | None = None, **options: Any) -> Dictionary:
+        """Read a dictionary from a TOML file or from TOML text.
+
+        Text with a line break or a ``[`` is TOML; anything else is a path.
+
+        Examples
+        --------
+        >>> import policyquant as pq
+        >>> pq.coders.Dictionary.load('[instrument.pilots_and_demonstrations]\\nterms = ["试点"]').entries
+        (DictionaryEntry('instrument', 'pilots_and_demonstrations', terms=1),)
+        """
+        if isinstance(source, str) and ("\n" in source or "[" in source):
+            return cls._from_text(source, None, framework, **options)
+        return cls.from_toml(source, framework, **options)
+
+    @classmethod
+    def _from_text(cls, text: str, source: str | None, framework: str | Framework | None, **options: Any) -> Dictionary:
+        where = source or "the dictionary"
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            raise ReadError(f"{where}: not valid TOML: {error}") from None
+        header = data.pop("dictionary", {})
+        if not isinstance(header, Mapping):
+            raise ValidationError(f"{where}: [dictionary] must be a table (framework, title, version)")
+        if framework is None:
+            framework = header.get("framework", "wang2026")
+        title = header.get("title")
+        return cls(data, framework, title=title, source=source, _text=text, **options)
+
+    @classmethod
+    def starter(cls, framework: str | Framework = "wang2026", **options: Any) -> Dictionary:
+        """The starter dictionary a framework's plugin ships (hook ``policyquant_register_dictionaries``).
+
+        Raises
+        ------
+        ValidationError
+            If no plugin ships one for this framework.
+
+        Examples
+        --------
+        >>> import policyquant as pq
+        >>> starter = pq.coders.Dictionary.starter("wang2026")
+        >>> len(starter.entries), starter.source
+        (20, 'wang2026_dictionary.toml')
+        """
+        framework = get_framework(framework)
+        found = get_registry().dictionary_source(framework.name)
+        if found is None:
+            raise ValidationError(
+                f"no plugin ships a dictionary for framework {framework.name!r}; write one "
+                "(see Dictionary) and load it with Dictionary.from_toml(path)"
+            )
+        source, _plugin = found
+        if isinstance(source, Dictionary):
+            if source.framework.name != framework.name:
+                raise ValidationError(
+                    f"the dictionary registered for {framework.name!r} is for framework {source.framework.name!r}"
+                )
+            return source
+        if isinstance(source, str) and ("\n" in source or "[" in source):
+            return cls._from_text(source, None, framework, **options)
+        return cls.from_toml(source, framework, **options)
+
+    # Coding -------------------------------------------------------------------
+
+    def _match(self, texts: pd.Series) -> tuple[list[DictionaryEntry], np.ndarray, np.ndarray, np.ndarray]:
+        """Per entry of the coder's fields: which units match, how many terms, and which terms (evidence)."""
+        entries = [e for e in self.entries if e.field in self.fields]
+        count = len(texts)
+        hits = np.zeros((len(entries), count), dtype=bool)
+        matched = np.zeros((len(entries), count), dtype=np.int64)
+        evidence = np.empty((len(entries), count), dtype=object)
+        # object dtype: Python's re for every pattern (the one the entries were validated with).
+        values = texts.astype(object)
+        with warnings.catch_warnings():
+            # A user's expression may have groups: only whether it matches counts here.
+            warnings.filterwarnings("ignore", "This pattern is interpreted as a regular expression", UserWarning)
+            self._match_entries(values, entries, hits, matched, evidence)
+        return entries, hits, matched, evidence
+
+    @staticmethod
+    def _match_entries(
+        values: pd.Series, entries: list[DictionaryEntry], hits: np.ndarray, matched: np.ndarray, evidence: np.ndarray
+    ) -> None:
+        for position, entry in enumerate(entries):
+            hit = values.str.contains(entry.pattern, regex=True, na=False).to_numpy(dtype=bool)
+            hits[position] = hit
+            rows = np.flatnonzero(hit)
+            if not len(rows):
+                continue
+            subset = values.iloc[rows]
+            words = np.full(len(rows), "", dtype=object)
+            for term, pattern in zip(entry.terms, entry.patterns, strict=True):
+                found = subset.str.contains(pattern, regex=True, na=False).to_numpy(dtype=bool)
+                matched[position, rows[found]] += 1
+                words[found] = np.where(words[found] == "", term, words[found] + "; " + term)
+            evidence[position, rows] = words
+
+    def suggest(self, units: Any, top: int = 3) -> Suggestions:
+        """Suggest codes from the terms each unit contains, with the matched terms as evidence.
+
+        ``score`` is the share of the unit's matched terms (for that field)
+        that belong to the suggested code: 1.0 when only one code's terms
+        matched.  It is a heuristic, not a probability.  ``top`` limits the
+        instruments suggested per unit; every objective whose terms matched
+        is suggested (and chosen: a clause can serve several objectives).
+
+        Parameters
+        ----------
+        units : Corpus, Segmentation or DataFrame
+            See :func:`policyquant.coders.units_frame`.
+        top : int, default 3
+
+        Returns
+        -------
+        Suggestions
+        """
+        if not isinstance(top, int | np.integer) or isinstance(top, bool) or top < 1:
+            raise ValidationError(f"top must be a whole number of at least 1, got {top!r}")
+        frame = units_frame(units, function="suggest")
+        entries, hits, matched, evidence = self._match(frame["text"])
+        unit_pos, entry_pos = np.nonzero(hits.T)
+        fields = np.array([e.field for e in entries], dtype=object)
+        keys = np.array([e.key for e in entries], dtype=object)
+        rows = pd.DataFrame(
+            {
+                "unit_id": frame["unit_id"].to_numpy()[unit_pos],
+                "field": fields[entry_pos] if len(entries) else np.array([], dtype=object),
+                "code": keys[entry_pos] if len(entries) else np.array([], dtype=object),
+                "terms": matched[entry_pos, unit_pos].astype(np.float64),
+                "evidence": evidence[entry_pos, unit_pos],
+                "_order": entry_pos,
+            }
+        )
+        totals = rows.groupby(["unit_id", "field"], sort=False)["terms"].transform("sum")
+        rows["score"] = (rows["terms"] / totals).round(6)
+        rows = rows.sort_values(["unit_id", "field", "score", "_order"], ascending=[True, True, False, True], kind="stable")
+        rows["rank"] = rows.groupby(["unit_id", "field"], sort=False).cumcount() + 1
+        keep = (rows["field"] == "objectives").to_numpy() | (rows["rank"] <= top).to_numpy()
+        rows = rows[keep].drop(columns=["terms", "_order"])
+        rows["chosen"] = (rows["field"] == "objectives").to_numpy() | (rows["rank"] == 1).to_numpy()
+        empty = frame["text"].str.strip() == ""
+        problems = pd.DataFrame(
+            {
+                "unit_id": np.repeat(frame.loc[empty, "unit_id"].to_numpy(), len(self.fields)),
+                "field": np.tile(np.array(self.fields, dtype=object), int(empty.sum())),
+                "problem": "no text",
+                "message": "the unit has no text to match",
+            }
+        )
+        return Suggestions.build(
+            rows,
+            coder=self.name,
+            framework=self.framework,
+            unit_ids=frame["unit_id"],
+            fields=self.fields,
+            problems=problems,
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """The dictionary as a table: one row per term (``field``, ``code``, ``term``).
+
+        Examples
+        --------
+        >>> import policyquant as pq
+        >>> pq.coders.Dictionary.starter().to_frame().head(2)
+                field                 code term
+        0  instrument  standards_and_norms   标准
+        1  instrument  standards_and_norms   规范
+        """
+        return pd.DataFrame(
+            [(e.field, e.key, t) for e in self.entries for t in e.terms], columns=["field", "code", "term"]
+        )
+
+    def __repr__(self) -> str:
+        counts = {f: sum(e.field == f for e in self.entries) for f in ("instrument", "objectives")}
+        label = repr(self.title) if self.title else "(untitled)"
+        return (
+            f"<Dictionary {label}: framework {self.framework.name!r}, "
+            f"{counts['instrument']} instrument and {counts['objectives']} objective entries>"
+        )
+
+
+def dictionary_coder(
+    framework: str | Framework = "wang2026",
+    dictionary: Dictionary | str | os.PathLike[str] | Mapping[str, Any] | None = None,
+    **options: Any,
+) -> Dictionary:
+    """The factory of the ``"dictionary"`` coder (``get_coder("dictionary", ...)``).
+
+    Parameters
+    ----------
+    framework : str or Framework
+    dictionary : Dictionary, path, TOML text or mapping, optional
+        By default the framework's starter dictionary.
+    **options
+        ``fields=``.
+
+    Examples
+    --------
+    >>> import policyquant as pq
+    >>> pq.coders.get_coder("dictionary", dictionary='[instrument.infrastructure]\\nterms = ["算力"]').entries
+    (DictionaryEntry('instrument', 'infrastructure', terms=1),)
+    """
+    framework = get_framework(framework)
+    if dictionary is None:
+        return Dictionary.starter(framework, **options)
+    if isinstance(dictionary, Dictionary):
+        if dictionary.framework.name != framework.name:
+            raise ValidationError(
+                f"the dictionary is for framework {dictionary.framework.name!r}, not {framework.name!r}"
+            )
+        return dictionary
+    if isinstance(dictionary, Mapping):
+        return Dictionary(dictionary, framework, **options)
+    return Dictionary.load(dictionary, framework, **options)
+
