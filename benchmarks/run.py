@@ -12,6 +12,7 @@ import pandas as pd
 
 from . import (
     bench_aggregation,
+    bench_coders,
     bench_documents,
     bench_imports,
     bench_io,
@@ -33,6 +34,7 @@ SUITE = {
     "segmentation": bench_segmentation,
     "documents": bench_documents,
     "text": bench_text,
+    "coders": bench_coders,
 }
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # what type checkers and editors see; at run time the names load on first use
     from . import (
         analysis,
+        coders,
         datasets,
         declarative,
         documents,
@@ -27,6 +28,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time the names l
         plugins,
         reliability,
         reporting,
+        text,
     )
     from .analysis import (
         CrosstabResult,
@@ -43,6 +45,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time the names l
         portfolio_similarity,
         trends,
     )
+    from .coders import Dictionary
     from .corpus import Corpus
     from .declarative import load_framework
     from .documents import DocumentSet, extract_metadata, read_documents, segment, select
@@ -141,6 +144,7 @@ _LAZY = {
     },
     **{name: "plugins" for name in ("get_framework", "list_frameworks", "plugin_failures")},
     "report": "reporting",
+    "Dictionary": "coders",
     **{
         name: "documents"
         for name in ("DocumentSet", "extract_metadata", "read_documents", "segment", "select")
@@ -149,6 +153,7 @@ _LAZY = {
 _SUBMODULES = frozenset(
     {
         "analysis",
+        "coders",
         "datasets",
         "declarative",
         "documents",
@@ -159,6 +164,7 @@ _SUBMODULES = frozenset(
         "plugins",
         "reliability",
         "reporting",
+        "text",
     }
 )
 
@@ -186,6 +192,7 @@ __all__ = [
     "AdministrativeLevel",
     "Corpus",
     "CrosstabResult",
+    "Dictionary",
     "Dimension",
     "DocumentSet",
     "DuplicateFrameworkError",
@@ -215,6 +222,7 @@ __all__ = [
     "__version__",
     "analysis",
     "authority_distribution",
+    "coders",
     "crosstab",
     "datasets",
     "declarative",
@@ -243,6 +251,7 @@ __all__ = [
     "reporting",
     "segment",
     "select",
+    "text",
     "trends",
     "write_coding",
 ]

@@ -322,6 +322,55 @@ def _spread(per_value: np.ndarray, codes: np.ndarray, missing: Any) -> np.ndarra
     return np.append(per_value, np.array([missing], dtype=per_value.dtype))[codes]
 
 
+#: Every character :meth:`str.strip` removes (``str.isspace``), for pyarrow's ``utf8_trim``.
+_WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+
+
+def _arrow_storage(values: pd.Series) -> Any:
+    """The pyarrow array behind a pyarrow-backed text column (what the CSV reader gives), or None.
+
+    Such a column is checked with pyarrow's compute functions, row by row in
+    compiled code, and turned into Python strings once, for the corpus.
+    """
+    dtype = values.dtype
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+        return values.array.__arrow_array__()
+    return None
+
+
+def _arrow_flags(values: Any) -> np.ndarray:
+    """A pyarrow boolean array as a numpy one, missing values False."""
+    import pyarrow.compute as pc
+
+    return pc.fill_null(values, False).to_numpy(zero_copy_only=False)
+
+
+def _arrow_to_text(
+    values: Any, missing: np.ndarray, index: pd.Index, name: Any = None, *, repeated: bool = False
+) -> pd.Series:
+    """A pyarrow text array in the one text dtype, with the rows of ``missing`` missing.
+
+    ``repeated``: the column holds few distinct values (a clause's doc_id), so
+    each distinct value becomes a Python string once and the rows share them.
+    """
+    if repeated:
+        import pyarrow as pa
+
+        if isinstance(values, pa.ChunkedArray):
+            values = values.combine_chunks()
+        encoded = values.dictionary_encode()
+        codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp, copy=False)
+        codes[missing] = -1
+        distinct = pd.array(encoded.dictionary.to_numpy(zero_copy_only=False), dtype=TEXT)
+        return pd.Series(distinct.take(codes, allow_fill=True), index=index, name=name)
+    objects = values.to_numpy(zero_copy_only=False)
+    objects[missing] = None
+    return pd.Series(pd.array(objects, dtype=TEXT), index=index, name=name)
+
+
 #: Id cells that hold a missing value or a spreadsheet error written out as text, not an id.
 _NOT_IDS = frozenset(
     {"nan", "NaN", "NAN", "None", "null", "NULL", "<NA>", "NaT", "#N/A", "#N/A N/A"}
@@ -385,7 +434,42 @@ def _ids(
     it is kept, and where it names no document the report suggests the
     document it was probably mangled from (``"7.0"`` or ``"7"`` for ``"007"``).
     """
+    text, _arrow = _id_text(
+        frame, column, problems, required=required, reported=reported, check_values=check_values
+    )
+    return text
+
+
+def _suspect_id_problem(value: str, column: str) -> tuple[str, str] | None:
+    """The problem and the expectation for a stripped id cell that is no id (``nan``, ``=A1``, a date), or None."""
+    if _SUSPECT_ID.match(value) is None:
+        return None
+    if value in _NOT_IDS:
+        return (
+            _("a missing value or spreadsheet error, not an id"),
+            _("a {column} in every row").format(column=field_name(column)),
+        )
+    if value.startswith("="):
+        return _("a spreadsheet formula, not an id"), _("the id itself (paste the column as values)")
+    return _(_KIND_PROBLEMS["date"][0]), _(_KIND_PROBLEMS["date"][1])
+
+
+def _id_text(
+    frame: pd.DataFrame,
+    column: str,
+    problems: _Problems,
+    *,
+    required: bool = True,
+    reported: pd.Index | None = None,
+    check_values: bool = True,
+) -> tuple[pd.Series, Any]:
+    """:func:`_ids`, and the ids kept as a pyarrow array (refused ones missing) where the column was one."""
     values = frame[column]
+    arrow = _arrow_storage(values)
+    if arrow is not None:
+        return _arrow_ids(
+            values, arrow, column, problems, required=required, reported=reported, check_values=check_values
+        )
     refused = np.zeros(len(values), dtype=bool)
     dtype = values.dtype
     if not check_values or isinstance(dtype, pd.StringDtype):
@@ -427,20 +511,7 @@ def _ids(
         suspect = _spread(suspect_of, codes, False) & ~odd
         if suspect.any():
             for position, value in zip(np.flatnonzero(suspect), text[suspect], strict=True):
-                row = values.index[position]
-                if value in _NOT_IDS:
-                    problem, expected = (
-                        _("a missing value or spreadsheet error, not an id"),
-                        _("a {column} in every row").format(column=field_name(column)),
-                    )
-                elif value.startswith("="):
-                    problem, expected = (
-                        _("a spreadsheet formula, not an id"),
-                        _("the id itself (paste the column as values)"),
-                    )
-                else:
-                    problem, expected = _(_KIND_PROBLEMS["date"][0]), _(_KIND_PROBLEMS["date"][1])
-                problems.add(row, column, value, problem, expected)
+                problems.add(values.index[position], column, value, *_suspect_id_problem(value, column))
                 refused[position] = True
     if required:
         blank = values.index[_spread(stripped == "", codes, True)]
@@ -454,7 +525,66 @@ def _ids(
             _("a {column} in every row").format(column=field_name(column)),
         )
     # Refused ids are reported once here, not again as duplicates or unknown documents.
-    return text.mask((text == "") | refused)
+    return text.mask((text == "") | refused), None
+
+
+#: Suspect id cells are told apart by :data:`_SUSPECT_ID`; pyarrow finds the candidates (a superset).
+_NOT_ID_LIST = sorted(_NOT_IDS)
+_SUSPECT_DATE_LENGTH = len("2024-01-31 00:00:00")
+
+
+def _arrow_ids(
+    values: pd.Series,
+    arrow: Any,
+    column: str,
+    problems: _Problems,
+    *,
+    required: bool,
+    reported: pd.Index | None,
+    check_values: bool,
+) -> tuple[pd.Series, Any]:
+    """:func:`_id_text` of a pyarrow-backed text column: the same checks and reports, in compiled code.
+
+    Text holds no numbers, dates or booleans, so only the cells' text is
+    checked: stripped, suspect cells (missing-value words, formulas, date
+    stamps) and blanks, each a pass of pyarrow over the column rather than a
+    Python call per distinct id (a million unit ids are a million distinct values).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    stripped = pc.utf8_trim(arrow, characters=_WHITESPACE)
+    # A missing cell (a DataFrame's NaN) is a blank one, as on the other path.
+    blank = ~_arrow_flags(pc.not_equal(pc.binary_length(stripped), 0))
+    refused = np.zeros(len(values), dtype=bool)
+    if check_values:
+        candidate = pc.or_(
+            pc.or_(pc.starts_with(stripped, "="), pc.is_in(stripped, value_set=pa.array(_NOT_ID_LIST))),
+            pc.equal(pc.utf8_length(stripped), _SUSPECT_DATE_LENGTH),
+        )
+        positions = np.flatnonzero(_arrow_flags(candidate))
+        if len(positions):
+            for position, value in zip(positions, stripped.take(positions).to_pylist(), strict=True):
+                found = _suspect_id_problem(value, column)
+                if found is not None:
+                    problems.add(values.index[position], column, value, *found)
+                    refused[position] = True
+    if required:
+        rows = values.index[blank]
+        if reported is not None:
+            rows = rows.difference(reported, sort=False)
+        problems.add_many(
+            rows,
+            column,
+            None,
+            _("empty required cell"),
+            _("a {column} in every row").format(column=field_name(column)),
+        )
+    # Refused ids are reported once here, not again as duplicates or unknown documents.
+    gone = blank | refused
+    kept = pc.if_else(pa.array(gone), pa.scalar(None, stripped.type), stripped) if gone.any() else stripped
+    # A clause's doc_id repeats from row to row: its Python strings are made once per document.
+    return _arrow_to_text(stripped, gone, values.index, repeated=column == "doc_id"), kept
 
 
 def _id_advice(source: str | None) -> str:
@@ -484,6 +614,15 @@ _FLOAT_ID_END = re.compile(r"\.0+$")
 
 def _text(values: pd.Series, *, strip: bool = False) -> pd.Series:
     """A text column in the one text dtype, with empty cells missing (content otherwise unchanged)."""
+    arrow = _arrow_storage(values)
+    if arrow is not None:
+        # Empty cells found by pyarrow: the Python strings are made once and compared with nothing.
+        import pyarrow.compute as pc
+
+        if strip:
+            arrow = pc.utf8_trim(arrow, characters=_WHITESPACE)
+        empty = ~_arrow_flags(pc.not_equal(pc.binary_length(arrow), 0))
+        return _arrow_to_text(arrow, empty, values.index, values.name)
     text = values.astype(TEXT)
     if strip:
         text = text.str.strip()
@@ -526,14 +665,19 @@ def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def _report_duplicates(ids: pd.Series, column: str, problems: _Problems) -> None:
+def _report_duplicates(ids: pd.Series, column: str, problems: _Problems, arrow: Any = None) -> None:
     """Report each id used in an earlier row, ids compared by their NFC form.
 
     An id typed on one system as ``é`` (NFC, one code point) and on another as
     ``e`` and a combining accent (NFD) looks the same and names the same thing:
     the two are reported as one id used twice, with both spellings' code
     points, and neither is changed (normalising would alter an id).
+
+    ``arrow``, the same ids as a pyarrow array, lets the usual case (ASCII ids,
+    none repeated) be settled by one hash pass of pyarrow.
     """
+    if arrow is not None and _arrow_unique_ascii(arrow):
+        return
     codes, distinct = _distinct_text(ids)
     if not len(distinct):
         return
@@ -578,6 +722,16 @@ def _report_duplicates(ids: pd.Series, column: str, problems: _Problems) -> None
         dtype=object,
     )
     problems.add_many(rows, column, values, problem, expected)
+
+
+def _arrow_unique_ascii(ids: Any) -> bool:
+    """Whether a pyarrow text array holds ASCII ids only (NFC already), none twice (missing ones aside)."""
+    import pyarrow.compute as pc
+
+    if pc.any(pc.invert(pc.string_is_ascii(ids))).as_py():
+        return False
+    distinct = pc.unique(ids)
+    return len(distinct) - distinct.null_count == len(ids) - ids.null_count
 
 
 def _not_coded(values: pd.Series, framework: Framework) -> np.ndarray:
@@ -933,8 +1087,8 @@ class Corpus:
             return pd.DataFrame({"doc_id": pd.Series([], dtype=TEXT)})
         out = frame.copy()
         # Documents made from the units' doc_ids: those ids are checked (and reported) as the units'.
-        out["doc_id"] = _ids(frame, "doc_id", problems, check_values=not self._derived_documents)
-        _report_duplicates(out["doc_id"], "doc_id", problems)
+        out["doc_id"], arrow = _id_text(frame, "doc_id", problems, check_values=not self._derived_documents)
+        _report_duplicates(out["doc_id"], "doc_id", problems, arrow)
         for column in ("title", "region"):
             if column in out.columns:
                 out[column] = _text(out[column], strip=True)
@@ -987,13 +1141,20 @@ class Corpus:
         out = frame.copy()
         mask = np.zeros(len(frame), dtype=np.int64)
         if "unit_id" in out.columns:
-            out["unit_id"] = _ids(frame, "unit_id", problems)
-            _report_duplicates(out["unit_id"], "unit_id", problems)
+            out["unit_id"], arrow = _id_text(frame, "unit_id", problems)
+            _report_duplicates(out["unit_id"], "unit_id", problems, arrow)
         if "doc_id" in out.columns:
-            out["doc_id"] = _ids(frame, "doc_id", problems, reported=self._reported_doc_rows)
-            known = set(self._documents["doc_id"].dropna())
+            out["doc_id"], arrow = _id_text(frame, "doc_id", problems, reported=self._reported_doc_rows)
             doc_ids = self._documents["doc_id"].dropna().tolist()
-            orphan = out["doc_id"].notna() & ~out["doc_id"].isin(known)
+            if arrow is None:
+                orphan = out["doc_id"].notna() & ~out["doc_id"].isin(set(doc_ids))
+            else:
+                import pyarrow as pa
+                import pyarrow.compute as pc
+
+                orphan = _arrow_flags(
+                    pc.and_(pc.is_valid(arrow), pc.invert(pc.is_in(arrow, value_set=pa.array(doc_ids, arrow.type))))
+                )
             unpadded = {_unpadded(d): d for d in doc_ids}
 
             def suggest(value: str) -> list[str]:

@@ -95,6 +95,7 @@ __all__ = [
     "FontWarning",
     "authority_plot",
     "cjk_font",
+    "cooccurrence_network",
     "crosstab_heatmap",
     "efficacy_bars",
     "family_objective_bars",

@@ -98,7 +98,10 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "policyquant.frameworks.peng2008",
     "policyquant.frameworks.classic",
     "policyquant.documents.segmentation",
+    # The coders: "dictionary" and "openai-compatible", then "tfidf-linear" (each module imports
+    # its heavy dependencies only when its coder is built).
     "policyquant.coders._builtin",
+    "policyquant.coders.supervised",
 )
 
 #: The entry-point group third-party plugins install into.

@@ -1179,12 +1179,13 @@ def render_report(
     issuer_aliases: Any = None,
     progress: Callable[[str], None] | None = None,
     selection: Any = None,
+    words: Any = None,
 ) -> str:
     """The HTML report of a coded corpus, as a string.
 
     Parameters
     ----------
-    corpus, coders, title, language, sources, issuer_aliases, progress, selection
+    corpus, coders, title, language, sources, issuer_aliases, progress, selection, words
         As in :func:`report`.
 
     Returns
@@ -1244,6 +1245,16 @@ def render_report(
         anchors.insert(anchors.index("overview") + 1, "sample")
         titles["sample"] = _WORDS[code]["sample"]
         builders["sample"] = lambda: _sample(ctx, selection)
+    if words is not None and words is not False:
+        from .text._report import WORDS as _TEXT_WORDS
+        from .text._report import check_words, words_section
+
+        # Checked here: a mistaken option is the caller's error, not a note in the report.
+        word_options = check_words(words)
+        # The words of the clauses come before the codebook that defines their codes.
+        anchors.insert(anchors.index("codebook"), "words")
+        titles["words"] = _TEXT_WORDS[code]["words"]
+        builders["words"] = lambda: words_section(ctx, word_options)
     sections = []
     for number, anchor in enumerate(anchors, start=1):
         sections.append(_Section(anchor, number, titles[anchor], _guard(ctx, builders[anchor])))
@@ -1286,6 +1297,7 @@ def report(
     issuer_aliases: Any = None,
     progress: Callable[[str], None] | None = None,
     selection: Any = None,
+    words: Any = None,
 ) -> Path:
     """Write a self-contained HTML report of a coded corpus: tables, figures, codebook and provenance.
 
@@ -1338,6 +1350,13 @@ def report(
     selection : Selection, optional
         What :func:`policyquant.select` returned for the corpus's documents:
         adds a "sample" section after the overview.
+    words : True or mapping, optional
+        Adds a "words" section before the codebook: the clauses' most
+        frequent words, keyness between administrative levels, a word cloud
+        and a co-word network (:mod:`policyquant.text`; needs
+        ``pip install 'policyquant[text]'``).  A mapping passes
+        ``user_words``, ``stopwords`` and ``language`` to
+        :func:`policyquant.text.tokenize`, and ``top`` (default 20) words.
 
     Returns
     -------
@@ -1387,6 +1406,7 @@ def report(
         issuer_aliases=issuer_aliases,
         progress=progress,
         selection=selection,
+        words=words,
     )
     # A temporary file renamed into place: concurrent runs and readers see one whole report.
     return write_text(target, html, encoding="utf-8", what="the report")

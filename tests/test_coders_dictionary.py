@@ -442,5 +442,30 @@ def test_code_never_produces_a_code_outside_the_framework(texts):
 
 def test_a_coder_suggesting_a_code_outside_the_framework_is_refused():
     rows = pd.DataFrame({"unit_id": ["u1"], "field": ["instrument"], "code": ["standards_and_norm"], "score": [1.0]})
-    with pytest.raises(ValidationError, match="coder 'x' suggested 'standards_and_norm'.*closest: standards_and_norms"):
+    with pytest.raises(ValidationError, match=r"coder 'x' suggested 'standards_and_norm'.*closest: standards_and_norms"):
         Suggestions.build(rows, coder="x", framework="wang2026", unit_ids=["u1"])
+
+
+MIXED = st.lists(
+    st.text(alphabet="标准规范发布相关信息。 ，taxTAXonomyStandardsR&Dpilot-AI使用\n\u3000", max_size=20), min_size=1, max_size=8
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(texts=MIXED)
+def test_compiled_matching_agrees_with_pythons_re(texts):
+    # Literal and glob terms run on pyarrow's RE2 when it is there: the same matches as Python's re.
+    import policyquant.coders.dictionary as module
+
+    dictionary = Dictionary(
+        {"instrument": {"standards_and_norms": ["标准", "standard*", "R&D", "发布*信息"], "fiscal_and_tax_incentives": ["tax", "ai"]}}
+    )
+    frame = units(*texts)
+    compiled = dictionary.suggest(frame).frame
+    original = module._arrow_compute
+    module._arrow_compute = lambda: None
+    try:
+        python = dictionary.suggest(frame).frame
+    finally:
+        module._arrow_compute = original
+    pd.testing.assert_frame_equal(compiled, python)

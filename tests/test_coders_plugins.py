@@ -57,6 +57,8 @@ def test_builtin_coders_are_listed():
     table = list_coders().set_index("name")
     assert table.loc["dictionary", "plugin"] == "policyquant.coders._builtin"
     assert table.loc["openai-compatible", "plugin"] == "policyquant.coders._builtin"
+    # The supervised coder registers itself through the same hook, from its own module.
+    assert table.loc["tfidf-linear", "plugin"] == "policyquant.coders.supervised"
     assert table["builtin"].all()
 
 
@@ -89,7 +91,7 @@ def test_the_coder_disappears_with_its_plugin():
 
 
 def test_a_duplicate_coder_name_is_refused_and_names_both_plugins(fresh_registry):
-    with pytest.raises(DuplicateFrameworkError, match="coder 'Dictionary' is claimed twice: by plugin 'policyquant.coders._builtin' and by plugin 'dup'"):
+    with pytest.raises(DuplicateFrameworkError, match=r"coder 'Dictionary' is claimed twice: by plugin 'policyquant\.coders\._builtin' and by plugin 'dup'"):
         fresh_registry.register_plugin(coder_plugin("Dictionary"), name="dup")
     # Nothing of the refused plugin is left behind.
     assert "dup" not in fresh_registry.plugin_names()
@@ -112,7 +114,7 @@ def test_unknown_coder_names_the_closest():
 
 def test_a_factory_returning_something_else_is_a_plugin_error(registered):
     registered(coder_plugin("broken-factory", factory=lambda **options: "a string"))
-    with pytest.raises(PluginError, match="the factory of coder 'broken-factory' returned str, not a policyquant.coders.Coder"):
+    with pytest.raises(PluginError, match=r"the factory of coder 'broken-factory' returned str, not a policyquant\.coders\.Coder"):
         get_coder("broken-factory")
 
 

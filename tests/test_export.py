@@ -462,6 +462,9 @@ FIGURES: dict[str, Callable[..., Any]] = {
         pq.documents.select(CORPUS.documents.assign(text=CORPUS.documents["title"]), "AI OR artificial"), **kw
     ),
     "portfolio_tiles": lambda **kw: plotting.portfolio_tiles(CORPUS.subset(["N10"]), **kw),
+    "cooccurrence_network": lambda **kw: plotting.cooccurrence_network(
+        pq.text.cooccurrence(pq.text.tokenize(CORPUS), top=12), **kw
+    ),
     "pmc_surface_plot": lambda **kw: pmc_surface_plot(PMC_FRAME.loc["P1"], **kw),
     "pmc_radar": lambda **kw: pmc_radar(PMC_FRAME, **kw),
 }

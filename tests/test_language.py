@@ -197,6 +197,9 @@ FIGURES: dict[str, Callable[..., object]] = {
     "authority_plot": lambda **kw: plotting.authority_plot(CORPUS, **kw),
     "trend_plot": lambda **kw: plotting.trend_plot(CORPUS, "codings", **{_BY: "level"}, **kw),
     "portfolio_tiles": lambda **kw: plotting.portfolio_tiles(CORPUS.subset(["N10"]), **kw),
+    "cooccurrence_network": lambda **kw: plotting.cooccurrence_network(
+        pq.text.cooccurrence(pq.text.tokenize(CORPUS), top=12), **kw
+    ),
     "selection_flow": lambda **kw: plotting.selection_flow(
         pq.documents.select(CORPUS.documents.assign(text=CORPUS.documents["title"]), "AI OR artificial"), **kw
     ),

@@ -308,15 +308,15 @@ def test_a_filled_city_template_reads_back(tmp_path):
     headers = [c.value for c in documents[1]]
     documents.cell(row=2, column=headers.index("文件编号") + 1, value="C01")
     documents.cell(row=2, column=headers.index("层级") + 1, value="县级")
-    documents.cell(row=2, column=len(headers), value=1)  # the document's score, DA
+    documents.cell(row=2, column=headers.index("发文权威") + 1, value=1)  # the document's score, DA
     unit_headers = [c.value for c in units[1]]
     for header, value in (
         ("条款编号", "C01-1-1"),
         ("文件编号", "C01"),
         ("政策工具", "试点示范"),
         ("政策目标", "应用场景完善"),
-        (unit_headers[-2], 5),
-        (unit_headers[-1], 3),
+        ("作用范围", 5),
+        ("措施力度", 3),
     ):
         units.cell(row=2, column=unit_headers.index(header) + 1, value=value)
     workbook.save(path)

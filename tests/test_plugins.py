@@ -26,8 +26,9 @@ BUILTIN_PLUGINS = [
     "policyquant.frameworks.classic",
     # The built-in units of policyquant.segment, registered through the same hooks.
     "policyquant.documents.segmentation",
-    # The built-in coders ("dictionary", "openai-compatible"), registered through the same hooks.
+    # The built-in coders ("dictionary", "openai-compatible"; "tfidf-linear"), registered through the same hooks.
     "policyquant.coders._builtin",
+    "policyquant.coders.supervised",
 ]
 # Every built-in framework, in registration order.
 BUILTIN_NAMES = [
@@ -646,7 +647,7 @@ def test_broken_entry_point_plugin_warns_and_the_rest_works(good_and_broken):
     assert registry.get("genai-china").title != "Impostor"
     assert registry.entry(case.good_name).plugin == case.good.ep_name
     # The scale types', the segmenters' and the coders' plugins register no framework.
-    assert set(registry.to_frame()["plugin"]) == {*BUILTIN_PLUGINS[1:-2], case.good.ep_name}
+    assert set(registry.to_frame()["plugin"]) == {*BUILTIN_PLUGINS[1:-3], case.good.ep_name}
     for gone in ("half-registered", "half-alias", "wang2027"):
         with pytest.raises(pq.UnknownFrameworkError) as info:
             registry.get(gone)

@@ -383,3 +383,36 @@ def test_top_features_per_group_are_the_grouped_matrix(units):
     assert table["frequency"].sum() == tokens.n_tokens
     every_unit = top_features(tokens, n=None, groups="unit_id").to_frame()
     assert every_unit["docfreq"].eq(1).all() and every_unit["frequency"].sum() == tokens.n_tokens
+
+
+# -- the report's words section ------------------------------------------------------------------
+
+
+def test_the_report_gains_a_words_section_on_request():
+    import re
+
+    import policyquant as pq
+    from policyquant.reporting import SECTIONS, _Context, render_report
+    from policyquant.text._report import check_words, words_section
+
+    full = pq.datasets.load_genai_china()
+    # Six documents of both levels: the whole report of all 670 clauses takes seconds to draw.
+    corpus = full.subset(["N01", "N02", "N03", "P01", "P02", "P03"])
+    # Without words= the sections are SECTIONS (tests/test_report.py); with it, "words" comes before the codebook.
+    html = render_report(corpus, language="zh", words={"top": 5, "user_words": ["公共安全"]})
+    anchors = re.findall(r'<section id="([^"]+)">', html)
+    at = SECTIONS.index("codebook")
+    assert anchors == [*SECTIONS[:at], "words", *SECTIONS[at:]]
+    part = re.search(r'<section id="words">(.*?)</section>', html, re.DOTALL).group(1)
+    assert "条款文本词语分析" in part and part.count("<table") == 2 and part.count("<svg") == 2
+    assert f"{len(corpus.units)}" in part and "公共安全" in part
+    blocks = words_section(_Context(full, "en", None), check_words(True))
+    assert [block.kind for block in blocks] == ["text", "table", "table", "figure", "figure"]
+    assert blocks[0].text.startswith("670 clauses")
+    with pytest.raises(ValidationError, match="unknown option 'topp'") as caught:
+        render_report(corpus, words={"topp": 3})
+    assert caught.value.problems["suggestions"].iloc[0] == "top"
+    with pytest.raises(ValidationError, match="whole number"):
+        check_words({"top": 0})
+    with pytest.raises(ValidationError, match="True or a mapping"):
+        check_words("yes")

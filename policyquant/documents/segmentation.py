@@ -37,7 +37,6 @@ Examples
 
 from __future__ import annotations
 
-import collections
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -899,7 +898,7 @@ def _segment_frame(
     id_pool = np.array(doc_ids, dtype=object)
     table = {
         "unit_id": _unit_ids(id_pool[docs], columns, unit if extra else None),
-        "doc_id": _Pooled(id_pool, docs).values(converted),
+        "doc_id": _Pooled(id_pool, docs).values(converted) if len(docs) else id_pool[docs],
         "kind": _text_array(columns["kind"]),
         "chapter": columns["chapter"],
         "article": columns["article"],
@@ -935,58 +934,61 @@ def _newlines(text: str) -> np.ndarray:
     return np.flatnonzero(_code_points(text) == 10)
 
 
-def _unit_ids(doc_ids: np.ndarray, columns: dict[str, Any], sub: str | None) -> Any:
-    """``<doc_id>-<chapter>-<article>[.<insert>][-<sub>]``, or ``<doc_id>-<kind>[-<n>]`` past the body; unique.
-
-    ``doc_ids`` is one id per unit (an array of str).  The ids are pandas' text array.
-    """
-    kind = np.asarray(columns["kind"], dtype=object)
-    article_values = columns["article"].to_numpy(dtype=np.int64, na_value=0)
-    chapter = np.asarray(columns["chapter"], dtype=np.int64)
-    insert = np.asarray(columns["insert"], dtype=np.int64)
+def _unit_ids(doc_ids: np.ndarray, columns: dict[str, Any], sub: str | None) -> np.ndarray:
+    """``<doc_id>-<chapter>-<article>[.<insert>][-<sub>]``, or ``<doc_id>-<kind>[-<n>]`` past the body; unique."""
+    kind = columns["kind"]
+    article = columns["article"]
+    article_values = article.to_numpy(dtype=np.int64, na_value=0)
+    insert = columns["insert"]
     numbers = columns[sub].to_numpy(dtype=np.int64, na_value=-1) if sub else None
-    docs = doc_ids.tolist()
-    # Most units are numbered <doc>-<chapter>-<article>: all are written so in one pass, and the
-    # few others (inserted articles, sub-units, the closing units) rewritten after.
-    ids = [f"{doc}-{chapter_}-{number}" for doc, chapter_, number in zip(docs, chapter.tolist(), article_values.tolist(), strict=True)]
-    for position in np.flatnonzero(insert != 0).tolist():
-        ids[position] = f"{ids[position]}.{insert[position]}"
-    if numbers is not None:
-        for position in np.flatnonzero(numbers >= 0).tolist():
-            ids[position] = f"{ids[position]}-{numbers[position]}"
-    for position in np.flatnonzero((kind != "clause") & (kind != "preamble") & (kind != "text")).tolist():
-        what = kind[position]
-        ids[position] = f"{docs[position]}-attachment-{article_values[position]}" if what == "attachment" else f"{docs[position]}-{what}"
-    if len(set(ids)) < len(ids):
+    ids = []
+    for position, (doc, what, chapter, number, inserted) in enumerate(
+        zip(doc_ids.tolist(), kind.tolist(), columns["chapter"].tolist(), article_values.tolist(), insert.tolist(), strict=True)
+    ):
+        if what == "attachment":
+            ids.append(f"{doc}-attachment-{number}")
+        elif what not in ("clause", "preamble", "text"):
+            ids.append(f"{doc}-{what}")
+        else:
+            text = f"{doc}-{chapter}-{number}.{inserted}" if inserted else f"{doc}-{chapter}-{number}"
+            if numbers is not None and numbers[position] >= 0:
+                text = f"{text}-{numbers[position]}"
+            ids.append(text)
+    series = pd.Series(ids, dtype=object)
+    repeated = series.duplicated(keep=False).to_numpy()
+    if repeated.any():
         # A number written twice keeps its number; its later units get _2, _3 ... so that ids stay unique.
-        repeated = {value for value, count in collections.Counter(ids).items() if count > 1}
-        seen: dict[str, int] = {}
-        for position, value in enumerate(ids):
-            if value in repeated:
-                seen[value] = occurrence = seen.get(value, 0) + 1
-                if occurrence > 1:
-                    ids[position] = f"{value}_{occurrence}"
-    return _text_array(ids)
+        subset = series[repeated]
+        count = subset.groupby(subset, sort=False).cumcount().to_numpy()
+        values = subset.to_numpy(dtype=object, copy=True)
+        values[count > 0] = [f"{v}_{c + 1}" for v, c in zip(values[count > 0].tolist(), count[count > 0].tolist(), strict=True)]
+        series[repeated] = values
+    return series.to_numpy(dtype=object)
 
 
 def _text_array(values: Any) -> Any:
-    """``values`` (str) as pandas' text array, made through Arrow where pandas keeps text in Arrow."""
+    """``values`` (str) as pandas' text array, made through Arrow where pandas keeps text in Arrow.
+
+    No values are given back as they are: an empty table keeps the dtypes it has always had
+    (pandas infers no text dtype from nothing).
+    """
     arrow = _arrow_text()
+    if not len(values):
+        return values
     if arrow is None:
         return np.asarray(values, dtype=object)
-    pa, _, dtype = arrow
+    pa, dtype = arrow
     return pd.array(pa.array(values, type=pa.large_string()), dtype=dtype)
 
 
-def _arrow_text() -> tuple[Any, Any, Any] | None:
-    """pyarrow, pyarrow.compute and pandas' text dtype where pandas keeps text in Arrow (its default with pyarrow)."""
+def _arrow_text() -> tuple[Any, Any] | None:
+    """pyarrow and pandas' text dtype where pandas keeps text in Arrow (its default with pyarrow), else None."""
     dtype = pd.Series(["-"]).dtype
     if getattr(dtype, "storage", None) != "pyarrow":
         return None
     import pyarrow as pa
-    import pyarrow.compute as pc
 
-    return pa, pc, dtype
+    return pa, dtype
 
 
 def _headings_frame(joined: str, tokens: dict[str, Any], doc_start: np.ndarray, newlines: np.ndarray) -> pd.DataFrame:
