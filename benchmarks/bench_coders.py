@@ -41,17 +41,20 @@ def run(quick: bool = False) -> list[str]:
     n = 20_000 if quick else 1_000_000
     coder = train(pq.datasets.load_genai_china())
     units = _clauses(n)
-    start = time.perf_counter()
+    # Processor time too: on a machine other jobs share, wall time measures the neighbours.
+    start, cpu = time.perf_counter(), time.process_time()
     found = coder.suggest(units, top=3)
-    seconds = time.perf_counter() - start
+    seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu
     counter = coder._features._counter
     texts = units["text"].tolist()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for first in range(0, n, 20_000):
         counter.transform(texts[first : first + 20_000])
-    floor = time.perf_counter() - start
+    floor, cpu_floor = time.perf_counter() - start, time.process_time() - cpu
     return [
         f"## suggest codes with the tfidf-linear coder ({n:,} clauses, 4 fields, top 3)",
-        f"  suggest            {seconds:10.2f} s  {n / seconds:12,.0f} clauses/s  ({len(found.frame):,} suggestions)",
-        f"  n-gram counting    {floor:10.2f} s  {n / floor:12,.0f} clauses/s  (floor; suggest / floor = {seconds / floor:.2f}x)",
+        f"  suggest          wall {seconds:9.2f} s  cpu {cpu_seconds:9.2f} s  {n / cpu_seconds:10,.0f} clauses/cpu-s"
+        f"  ({len(found.frame):,} suggestions)",
+        f"  n-gram counting  wall {floor:9.2f} s  cpu {cpu_floor:9.2f} s  {n / cpu_floor:10,.0f} clauses/cpu-s"
+        f"  (floor; suggest / floor = {cpu_seconds / cpu_floor:.2f}x cpu)",
     ]

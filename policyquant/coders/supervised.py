@@ -493,6 +493,15 @@ class SupervisedCoder(Coder):
 
     @property
     def classes(self) -> dict[str, list[Any]]:
+        """Per field, the codes the model can suggest: those its training units had.
+
+        Examples
+        --------
+        >>> import policyquant as pq
+        >>> from policyquant.coders import train
+        >>> train(pq.datasets.load_genai_china(), fields=("AS",)).classes
+        {'AS': [1, 3, 5]}
+        """
         return {field: list(model.classes) for field, model in self._models.items()}
 
     # -- fitting ---------------------------------------------------------------------------
@@ -894,8 +903,9 @@ def _evidence(matrix: Any, weights: np.ndarray, best: np.ndarray, features: _Fea
     contribution = matrix.data * weights[best[row], matrix.indices]
     keep = (contribution > 0) & (features.stripped_terms[matrix.indices] != "")
     row, contribution, column = row[keep], contribution[keep], matrix.indices[keep]
-    # One float key sorts by unit, then by falling contribution (within (row, row + 1)): faster than lexsort.
-    order = np.argsort(row + 1.0 / (1.0 + contribution))
+    # A stable sort by unit, then by falling contribution; ties keep the column order of the CSR rows,
+    # so that the evidence of a clause never depends on the other clauses asked about with it.
+    order = np.lexsort((-contribution, row))
     row, column = row[order], column[order]
     position = np.arange(len(row)) - np.searchsorted(row, row, side="left")
     take = position < terms
@@ -1071,7 +1081,9 @@ class CoderEvaluation(FrameResult):
     ``objectives`` for all of them pooled, each score): ``measurement``
     (nominal, or ordinal for scores), ``units``, ``alpha`` (Krippendorff's
     alpha, machine vs human), ``baseline_alpha``, ``agreement`` and
-    ``baseline_agreement`` (shares of units coded alike).
+    ``baseline_agreement`` (shares of units coded alike).  The pooled
+    ``objectives`` row rewards a baseline for knowing which objectives are
+    common (its alpha can be above 0); judge the objectives by their own rows.
 
     Attributes
     ----------
