@@ -111,6 +111,10 @@ REFERENCE_MODULES = (
     "policyquant.documents.segmentation",
     "policyquant.documents.pipeline",
     "policyquant.text",
+    "policyquant.coders.dictionary",
+    "policyquant.coders.supervised",
+    "policyquant.coders.llm",
+    "policyquant.coders.figures",
 )
 
 # -- HTML ------------------------------------------------------------------------------

@@ -31,15 +31,19 @@ __all__ = [
     "PROBLEM_COLUMNS",
     "SUGGESTION_COLUMNS",
     "Coder",
+    "CoderEvaluation",
     "CoderFactory",
     "Dictionary",
     "MachineCorpus",
     "OpenAICompatibleCoder",
     "Suggestions",
+    "SupervisedCoder",
     "coder_fields",
     "common_dimensions",
     "get_coder",
     "list_coders",
+    "load",
+    "train",
     "units_frame",
 ]
 
@@ -49,6 +53,9 @@ _LAZY = {
     "Dictionary": ".dictionary",
     "OpenAICompatibleCoder": ".llm",
     "train": ".supervised",
+    "load": ".supervised",
+    "SupervisedCoder": ".supervised",
+    "CoderEvaluation": ".supervised",
 }
 
 

@@ -628,7 +628,7 @@ def _segment_texts(texts: list[str], items: bool) -> tuple[dict[str, Any], list[
     table = _unit_columns(units, level, number, insert, labels, joined, label_end, line_end, current, label_codes, unique_labels)
     token_info = {"pos": pos, "content": content, "shown": shown, "number": number, "labels": labels, "items": item_lists,
                   "level": level, "doc": doc, "label_end": label_end, "line_end": line_end}  # fmt: skip
-    return {"table": table, "tokens": token_info, "units": units, "newlines": newlines}, problems, joined, doc_start
+    return {"table": table, "tokens": token_info, "units": units, "newlines": newlines, "characters": characters}, problems, joined, doc_start
 
 
 _LEVEL_NAMES = ("part", "subpart", "chapter", "section", "article", "item")
@@ -899,12 +899,12 @@ def _segment_frame(
     table = {
         "unit_id": _unit_ids(id_pool[docs], columns, unit if extra else None),
         "doc_id": _Pooled(id_pool, docs).values(converted) if len(docs) else id_pool[docs],
-        "kind": _text_array(columns["kind"]),
+        "kind": _pooled_text(columns["kind"]),
         "chapter": columns["chapter"],
         "article": columns["article"],
         **({unit: columns[unit]} if extra else {}),
         "insert": columns["insert"],
-        "text": _text_array([joined[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]),
+        "text": _unit_text(joined, result["characters"], starts, ends),
         "start": starts - offset,
         "end": ends - offset,
         "line": np.searchsorted(newlines, starts) - np.searchsorted(newlines, offset) + 1,
@@ -934,7 +934,7 @@ def _newlines(text: str) -> np.ndarray:
     return np.flatnonzero(_code_points(text) == 10)
 
 
-def _unit_ids(doc_ids: np.ndarray, columns: dict[str, Any], sub: str | None) -> np.ndarray:
+def _unit_ids_python(doc_ids: np.ndarray, columns: dict[str, Any], sub: str | None) -> np.ndarray:
     """``<doc_id>-<chapter>-<article>[.<insert>][-<sub>]``, or ``<doc_id>-<kind>[-<n>]`` past the body; unique."""
     kind = columns["kind"]
     article = columns["article"]
@@ -964,6 +964,89 @@ def _unit_ids(doc_ids: np.ndarray, columns: dict[str, Any], sub: str | None) -> 
         values[count > 0] = [f"{v}_{c + 1}" for v, c in zip(values[count > 0].tolist(), count[count > 0].tolist(), strict=True)]
         series[repeated] = values
     return series.to_numpy(dtype=object)
+
+
+def _unit_ids(doc_ids: np.ndarray, columns: dict[str, Any], sub: str | None) -> Any:
+    """``<doc_id>-<chapter>-<article>[.<insert>][-<sub>]``, or ``<doc_id>-<kind>[-<n>]`` past the body; unique.
+
+    Built by Arrow's string kernels where pandas keeps text in Arrow (no Python string per
+    unit), else by :func:`_unit_ids_python`; both give the same ids.
+    """
+    arrow = _arrow_text()
+    if arrow is None or not len(doc_ids):
+        return _unit_ids_python(doc_ids, columns, sub)
+    pa, dtype = arrow
+    import pyarrow.compute as pc
+
+    kind = np.asarray(columns["kind"], dtype=object)
+    kind_codes, kind_pool = pd.factorize(kind)
+    kinds = pa.array(kind_pool.tolist(), type=pa.string()).take(pa.array(kind_codes))
+    docs = pa.array(doc_ids, type=pa.string())
+    article = pc.cast(pa.array(columns["article"].to_numpy(dtype=np.int64, na_value=0)), pa.string())
+    insert = np.asarray(columns["insert"], dtype=np.int64)
+    ids = pc.binary_join_element_wise(docs, pc.cast(pa.array(np.asarray(columns["chapter"], dtype=np.int64)), pa.string()), article, "-")
+    inserted = insert != 0
+    if inserted.any():
+        ids = pc.if_else(pa.array(inserted), pc.binary_join_element_wise(ids, pc.cast(pa.array(insert), pa.string()), "."), ids)
+    if sub:
+        numbers = columns[sub].to_numpy(dtype=np.int64, na_value=-1)
+        numbered = numbers >= 0
+        if numbered.any():
+            ids = pc.if_else(pa.array(numbered), pc.binary_join_element_wise(ids, pc.cast(pa.array(numbers), pa.string()), "-"), ids)
+    attachment = kind == "attachment"
+    other = ~np.isin(kind, ["clause", "preamble", "text", "attachment"])
+    if other.any():
+        ids = pc.if_else(pa.array(other), pc.binary_join_element_wise(docs, kinds, "-"), ids)
+    if attachment.any():
+        ids = pc.if_else(pa.array(attachment), pc.binary_join_element_wise(docs, pa.scalar("attachment"), article, "-"), ids)
+    series = pd.Series(pd.array(ids.cast(pa.large_string()), dtype=dtype))
+    repeated = series.duplicated(keep=False).to_numpy()
+    if repeated.any():
+        # A number written twice keeps its number; its later units get _2, _3 ... so that ids stay unique.
+        subset = series[repeated].astype(object)
+        count = subset.groupby(subset, sort=False).cumcount().to_numpy()
+        values = subset.to_numpy(dtype=object, copy=True)
+        values[count > 0] = [f"{v}_{c + 1}" for v, c in zip(values[count > 0].tolist(), count[count > 0].tolist(), strict=True)]
+        series[repeated] = values
+    return series.array
+
+
+def _pooled_text(values: np.ndarray) -> Any:
+    """``values`` (str, few distinct) as pandas' text array: each distinct value converted once."""
+    arrow = _arrow_text()
+    if arrow is None or not len(values):
+        return _text_array(values)
+    pa, dtype = arrow
+    codes, pool = pd.factorize(np.asarray(values, dtype=object))
+    return pd.array(pa.array(pool.tolist(), type=pa.large_string()).take(pa.array(codes)), dtype=dtype)
+
+
+def _unit_text(joined: str, characters: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> Any:
+    """The text of each unit (``joined[start:end]``) as pandas' text array.
+
+    Where pandas keeps text in Arrow and the units follow one another without overlapping,
+    the joined text is encoded to UTF-8 once and every unit (and every gap between two) is one
+    element of a single Arrow array over that buffer, of which every other element is taken:
+    no Python string is made per unit.
+    """
+    arrow = _arrow_text()
+    bounds = np.empty(2 * len(starts), dtype=np.int64)
+    bounds[0::2], bounds[1::2] = starts, ends
+    if arrow is None or not len(starts) or (np.diff(bounds) < 0).any() or bounds[0] < 0 or bounds[-1] > len(joined):
+        return _text_array([joined[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)])
+    pa, dtype = arrow
+    # UTF-8 takes 1 to 4 bytes per character, by its code point: a boundary's byte offset is its
+    # character offset plus the extra bytes of the characters before it, summed between boundaries.
+    extra = (characters >= 0x80).view(np.uint8) + (characters >= 0x800).view(np.uint8)
+    if characters.dtype.itemsize > 2:
+        extra += (characters >= 0x10000).view(np.uint8)
+    marks = np.concatenate([[0], bounds])
+    between = np.add.reduceat(extra, np.minimum(marks[:-1], len(extra) - 1), dtype=np.int64)
+    between[marks[1:] == marks[:-1]] = 0  # reduceat gives an empty span its first element
+    offsets = bounds + np.cumsum(between)
+    data = joined.encode("utf-8")
+    whole = pa.LargeStringArray.from_buffers(len(offsets) - 1, pa.py_buffer(offsets), pa.py_buffer(data))
+    return pd.array(whole.take(pa.array(np.arange(0, len(offsets), 2, dtype=np.int64))), dtype=dtype)
 
 
 def _text_array(values: Any) -> Any:
