@@ -1037,11 +1037,13 @@ def _unit_text(joined: str, characters: np.ndarray, starts: np.ndarray, ends: np
     pa, dtype = arrow
     # UTF-8 takes 1 to 4 bytes per character, by its code point: a boundary's byte offset is its
     # character offset plus the extra bytes of the characters before it, summed between boundaries.
-    extra = (characters >= 0x80).view(np.uint8) + (characters >= 0x800).view(np.uint8)
+    # One element more than the text, so that a boundary at its very end is a valid index.
+    extra = np.zeros(len(characters) + 1, dtype=np.uint8)
+    np.add((characters >= 0x80).view(np.uint8), (characters >= 0x800).view(np.uint8), out=extra[:-1])
     if characters.dtype.itemsize > 2:
-        extra += (characters >= 0x10000).view(np.uint8)
+        extra[:-1] += (characters >= 0x10000).view(np.uint8)
     marks = np.concatenate([[0], bounds])
-    between = np.add.reduceat(extra, np.minimum(marks[:-1], len(extra) - 1), dtype=np.int64)
+    between = np.add.reduceat(extra, marks, dtype=np.int64)[:-1]
     between[marks[1:] == marks[:-1]] = 0  # reduceat gives an empty span its first element
     offsets = bounds + np.cumsum(between)
     data = joined.encode("utf-8")
