@@ -12,6 +12,10 @@ Commands::
     policyquant template wang2026 -o coding.xlsx --lang zh
     policyquant ingest documents/ -o ingested/ --query "人工智能 OR 算法" --period 2017-07:2025-06
     policyquant template wang2026 --from ingested/ -o coding.xlsx
+    policyquant words ingested/units.csv --by level   top words, or keyness between two groups
+    policyquant kwic ingested/units.csv 深度合成      keyword in context
+    policyquant train coded.xlsx -o coder/ --evaluate
+    policyquant suggest ingested/units.csv --coder tfidf-linear --model coder/ -o coding.xlsx
 
 Every command has ``--help``.  ``--framework`` takes a registered name (or
 alias) or the path of a TOML framework file; ``--lang`` is ``en`` or ``zh``.
@@ -1322,6 +1326,388 @@ def template(
         click.echo(f"policyquant: template written to {path} ({len(documents)} documents, {len(units)} units)")
     else:
         click.echo(f"policyquant: template written to {path}")
+
+
+# --------------------------------------------------------------------------
+# Text analyses and machine coders.
+
+#: The columns that make a table a coding sheet rather than the units `policyquant ingest` writes.
+_CODE_COLUMNS = ("instrument", "objectives")
+
+
+def _read_units(
+    files: Sequence[Path],
+    *,
+    example: bool,
+    framework: str | Framework,
+    encoding: str | None,
+    problems: Path | None = None,
+) -> tuple[Any, Corpus | None]:
+    """The units of ``FILES`` with their texts, and the corpus when FILES is a coding study.
+
+    One CSV file with ``unit_id`` and ``text`` and no code column is the
+    units table of `policyquant ingest`, read as it is (nothing to validate);
+    anything else is read as `tables` reads it.
+    """
+    if len(files) == 1 and files[0].suffix.lower() in (".csv", ".tsv", ".txt") and not example:
+        from ._text import normalize_name
+        from .io.tabular import _read_csv
+
+        _refuse_inputs({f"--problems {problems}": problems}, files)
+        if not files[0].exists():
+            raise click.BadParameter(f"no file {str(files[0])!r}", param_hint="'FILES'")
+        frame = _read_csv(files[0], encoding)
+        names = {
+            str(column): normalize_name(str(column)).replace(" ", "_").replace("-", "_") for column in frame.columns
+        }
+        if {"unit_id", "text"} <= set(names.values()) and not set(names.values()) & set(_CODE_COLUMNS):
+            # "Unit ID" and "unit_id" are one column, as read_coding reads them.
+            renamed = {column: name for column, name in names.items() if name in ("unit_id", "doc_id", "text")}
+            return frame.rename(columns=renamed).reset_index(drop=True), None
+    corpus = _read_corpus(files, example=example, framework=framework, encoding=encoding, problems=problems)
+    if "text" not in corpus.units.columns:
+        raise ValidationError(
+            f"{files[0] if files else 'the example'}: the units have no text column: the words and the machine coders read the clauses' "
+            "texts (a column text, 条款内容 or 条款文本)"
+        )
+    return corpus, corpus
+
+
+def _print_tidy(title: str, table: Any, fmt: str) -> None:
+    """A tidy table (one row per feature or match) as ``tables`` prints, without a row number in text."""
+    if fmt != "text":
+        _print_tables([("", title, table)], fmt)
+        return
+    from ._terminal import fit_table, terminal_width, wrap_text
+
+    frame = table.to_frame()
+    width = terminal_width()
+    click.echo("\n" + "\n".join(wrap_text(title, width)) + "\n")
+    # The first column (the feature, the unit) names the row; a row number would only add width.
+    click.echo(fit_table(frame.set_index(frame.columns[0]), width, decimals=table.decimals))
+
+
+def _group_names(tokens: Any, column: str) -> list[str]:
+    """The groups of ``--by COLUMN``, checked against the units' columns (closest named)."""
+    from ._text import closest
+
+    docvars = tokens.docvars
+    if column not in docvars.columns:
+        near = closest(column, [str(c) for c in docvars.columns])
+        raise click.BadParameter(
+            f"the units have no column {column!r}"
+            + (f"; did you mean {near[0]!r}?" if near else f"; columns: {', '.join(map(str, docvars.columns))}"),
+            param_hint="'--by'",
+        )
+    values = docvars[column].astype("str")
+    return sorted(values[docvars[column].notna().to_numpy()].unique().tolist())
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--example", is_flag=True, help="Use the bundled reconstruction of the study's corpus.")
+@click.option("-n", "--top", "top", type=click.IntRange(min=1), default=20, show_default=True,
+              help="Features shown (per group with --by; the most key ones with --target).")
+@click.option(
+    "--rank",
+    type=click.Choice(("frequency", "docfreq", "tfidf")),
+    default="frequency",
+    show_default=True,
+    help="Rank features by their count, the units they occur in, or their TF-IDF weight.",
+)
+@click.option("--by", "by", default=None, metavar="COLUMN",
+              help="Group the units by a unit or document column (year, level, instrument ...): the top features "
+              "of each group, or with two groups their keyness.")
+@click.option("--target", default=None, metavar="GROUP",
+              help="With --by: the keyness of this group against all the others.")
+@click.option("--measure", type=click.Choice(("chi2", "lr")), default="chi2", show_default=True,
+              help="Keyness statistic: Pearson's chi-square or the likelihood ratio G2.")
+@click.option("--user-words", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="A file of words to keep whole (one a line), such as 生成式人工智能.")
+@click.option("--stopwords", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="A file of stop words (one a line) replacing the built-in list.")
+@_framework_option()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(_TABLE_FORMATS),
+    default="text",
+    show_default=True,
+    help="Output format: text is fitted to the terminal's width; csv, tsv, md, latex and html are for other programs.",
+)
+@_encoding_option
+@_lang_option
+def words(
+    files: Sequence[Path],
+    example: bool,
+    top: int,
+    rank: str,
+    by: str | None,
+    target: str | None,
+    measure: str,
+    user_words: Path | None,
+    stopwords: Path | None,
+    framework: str,
+    fmt: str,
+    encoding: str | None,
+    language: str | None,
+) -> None:
+    """Print the most frequent words of the units, or their keyness between groups.
+
+    FILES are a coding study (as `tables` takes it) or the units.csv that
+    `policyquant ingest` wrote.  With --by COLUMN, the top words of each
+    group; when the column has two groups, or with --target GROUP, the
+    keyness of the target (the first group in sort order) against the rest.
+    """
+    from .text import keyness, tokenize, top_features
+
+    if target is not None and by is None:
+        raise click.UsageError("--target goes with --by COLUMN")
+    units, _ = _read_units(files, example=example, framework=framework, encoding=encoding)
+    tokens = tokenize(units, user_words=user_words, stopwords=stopwords if stopwords is not None else "default")
+    if by is None:
+        _print_tidy(f"Top {top} words by {rank} ({len(tokens)} units)", top_features(tokens, top, by=rank), fmt)
+        return
+    groups = _group_names(tokens, by)
+    if target is None and len(groups) != 2:
+        _print_tidy(f"Top {top} words by {rank} in each {by}", top_features(tokens, top, by=rank, groups=by), fmt)
+        return
+    if target is not None and target not in groups:
+        from ._text import closest
+
+        near = closest(target, groups)
+        raise click.BadParameter(
+            f"no group {target!r} in column {by!r}"
+            + (f"; did you mean {near[0]!r}?" if near else f"; groups: {', '.join(groups[:10])}"),
+            param_hint="'--target'",
+        )
+    chosen = target if target is not None else groups[0]
+    table = keyness(tokens, chosen, measure=measure, groups=by)
+    title = f"Keyness ({measure}) of {table.target} against {table.reference} ({by})"
+    result = type(table)(table.to_frame().head(top), table.target, table.reference)
+    _print_tidy(title, result, fmt)
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("term")
+@click.option("--example", is_flag=True, help="Use the bundled reconstruction of the study's corpus.")
+@click.option("--window", type=click.IntRange(min=0), default=5, show_default=True,
+              help="Words shown before and after each match.")
+@click.option("--user-words", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="A file of words to keep whole (one a line).")
+@_framework_option()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(_TABLE_FORMATS),
+    default="text",
+    show_default=True,
+    help="Output format: text is fitted to the terminal's width; csv, tsv, md, latex and html are for other programs.",
+)
+@_encoding_option
+@_lang_option
+def kwic(
+    files: Sequence[Path],
+    term: str,
+    example: bool,
+    window: int,
+    user_words: Path | None,
+    framework: str,
+    fmt: str,
+    encoding: str | None,
+    language: str | None,
+) -> None:
+    """Print every occurrence of TERM in the units, with the words around it and the unit's id.
+
+    FILES are a coding study (as `tables` takes it) or the units.csv that
+    `policyquant ingest` wrote; TERM is a word or a glob (算法*), matched
+    whole in Chinese text.
+    """
+    from .text import kwic as keyword_in_context
+
+    if not files and not example and Path(term).exists():
+        raise click.UsageError("give the TERM to search for after the files")
+    units, _ = _read_units(files, example=example, framework=framework, encoding=encoding)
+    table = keyword_in_context(units, term, window=window, user_words=user_words)
+    _print_tidy(f"{term!r}: {len(table.to_frame())} matches (window {window})", table, fmt)
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--example", is_flag=True, help="Use the bundled reconstruction of the study's corpus.")
+@click.option("--coder", required=True, metavar="NAME",
+              help="The coder: dictionary, tfidf-linear (with --model) or a plugin's (policyquant.coders.list_coders).")
+@click.option("--dictionary", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="With --coder dictionary: a TOML dictionary (default: the framework's starter dictionary).")
+@click.option("--model", type=click.Path(path_type=Path), default=None,
+              help="With --coder tfidf-linear: the folder `policyquant train` saved the coder in.")
+@click.option(
+    "--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path),
+    help="A .xlsx coding template with the suggestions beside the code columns, or a .csv of the suggestions.",
+)
+@click.option("--top", type=click.IntRange(min=1), default=3, show_default=True, help="Suggestions per unit and field.")
+@click.option("--order", type=click.Choice(("given", "least-confident")), default="given", show_default=True,
+              help="Order of the units in the .xlsx template: as given, or least-confident first.")
+@click.option("--force", is_flag=True, help="Replace an existing workbook even if it holds coded rows.")
+@_framework_option()
+@_encoding_option
+@_problems_option
+@_lang_option
+def suggest(
+    files: Sequence[Path],
+    example: bool,
+    coder: str,
+    dictionary: Path | None,
+    model: Path | None,
+    output: Path,
+    top: int,
+    order: str,
+    force: bool,
+    framework: str,
+    encoding: str | None,
+    problems: Path | None,
+    language: str | None,
+) -> None:
+    """Let a machine coder suggest codes for the units, never in place of a human's code.
+
+    FILES are a coding study (as `tables` takes it) or the units.csv that
+    `policyquant ingest` wrote.  With -o FILE.xlsx, the coding template is
+    written with the units and, beside the empty code columns, each unit's
+    suggestion, its confidence and its evidence (least-confident first with
+    --order least-confident); with -o FILE.csv, the table of suggestions.
+    """
+    from .coders import get_coder, units_frame
+
+    suffix = output.suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        raise click.BadParameter(f"{str(output)!r} must end in .xlsx or .csv", param_hint="'--output'")
+    if order != "given" and suffix != ".xlsx":
+        raise click.UsageError("--order is the order of the .xlsx template's units: write -o FILE.xlsx")
+    extra = {f"--dictionary {dictionary}": dictionary, f"--model {model}": model}
+    _refuse_inputs({f"-o {output}": output}, [*files, *(path for path in extra.values() if path is not None)])
+    options: dict[str, Any] = {}
+    if dictionary is not None:
+        options["dictionary"] = dictionary
+    if model is not None:
+        options["path"] = model
+    from ._text import normalize_name
+
+    if normalize_name(coder) == "tfidf-linear" and model is None:
+        raise click.UsageError("--coder tfidf-linear needs --model DIR, a coder saved by `policyquant train`")
+    chosen = _load_framework(framework)
+    machine = get_coder(coder, framework=chosen, **options)
+    units, corpus = _read_units(files, example=example, framework=chosen, encoding=encoding, problems=problems)
+    # The coder reads the texts only: a coding sheet's own codes are not shown to it.
+    units = units_frame(units)
+    suggestions = machine.suggest(units, top=top)
+    left = suggestions.problems
+    if suffix == ".csv":
+        from ._files import atomic_path
+
+        with atomic_path(output, what="the suggestions") as temporary:
+            suggestions.to_frame().to_csv(temporary, index=False, encoding="utf-8-sig")
+    else:
+        from .io import write_coding_template
+
+        documents = corpus.documents if corpus is not None else None
+        write_coding_template(
+            chosen,
+            output,
+            language=_language(language),
+            documents=documents,
+            units=units,
+            suggestions=suggestions,
+            order=order,
+            units_rows=max(500, len(units)),
+            force=force,
+        )
+    click.echo(f"policyquant: {len(units)} units suggested by {machine.name!r}, written to {output}")
+    if len(left):
+        # Said, never dropped: the units without a suggestion keep empty suggestion cells.
+        where = ""
+        if problems is not None:
+            from ._files import atomic_path
+
+            with atomic_path(problems, what="the problems") as temporary:
+                left.to_csv(temporary, index=False, encoding="utf-8-sig")
+            where = f", listed in {problems}"
+        click.echo(
+            f"policyquant: note: {left['unit_id'].nunique()} units left without a suggestion for some field "
+            f"({len(left)} unit x field){where}",
+            err=True,
+        )
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--example", is_flag=True, help="Train on the bundled reconstruction of the study's corpus.")
+@click.option("--output", "-o", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="The folder to save the coder in (read back by `policyquant suggest --model`).")
+@click.option("--fields", "fields", multiple=True, metavar="FIELD",
+              help="Fields to learn: instrument, objectives and scores (default: instrument, objectives, AS, MI "
+              "as the framework has them); repeat the option or separate by commas.")
+@click.option("--evaluate", is_flag=True, help="Also cross-validate the coder and print alpha against the human codes "
+              "next to a majority-class baseline.")
+@click.option("--cv", type=click.IntRange(min=2), default=5, show_default=True, help="Folds of --evaluate.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the model and the folds.")
+@_framework_option()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(_TABLE_FORMATS),
+    default="text",
+    show_default=True,
+    help="Output format of --evaluate's table: text is fitted to the terminal's width; csv, tsv, md, latex and "
+    "html are for other programs.",
+)
+@_encoding_option
+@_problems_option
+@_lang_option
+def train(
+    files: Sequence[Path],
+    example: bool,
+    output: Path,
+    fields: Sequence[str],
+    evaluate: bool,
+    cv: int,
+    seed: int,
+    framework: str,
+    fmt: str,
+    encoding: str | None,
+    problems: Path | None,
+    language: str | None,
+) -> None:
+    """Train the tfidf-linear coder on a coded study and save it in a folder.
+
+    FILES are a coding study as `tables` takes it.  With --evaluate, the
+    coder is cross-validated and scored as one more coder: Krippendorff's
+    alpha against the human codes per field, next to a majority-class
+    baseline, so that a weak model shows as weak.
+    """
+    from .coders import coder_fields
+    from .coders import train as train_coder
+
+    saved = {f"-o {output / name}": output / name for name in ("manifest.json", "model.json", "arrays.npz")}
+    _refuse_inputs(saved, files)
+    corpus = _read_corpus(files, example=example, framework=framework, encoding=encoding, problems=problems)
+    chosen = _listed(fields)
+    if chosen is None:
+        # The default fields the framework has (a framework without scores trains on its codes only).
+        available = coder_fields(corpus.framework)
+        chosen = [field for field in ("instrument", "objectives", "AS", "MI") if field in available]
+    coder = train_coder(corpus, fields=tuple(chosen), seed=seed)
+    evaluation = coder.evaluate(cv=cv, seed=seed) if evaluate else None
+    folder = coder.save(output)
+    if evaluation is not None:
+        title = (
+            f"交叉验证的 α：{coder.name} 与人工编码（{cv} 折）"
+            if _language(language) == "zh"
+            else f"Cross-validated alpha, {coder.name} vs human codes ({cv} folds)"
+        )
+        table = evaluation.to_frame(language=_language(language))
+        _print_tables([("evaluation", title, table)], fmt)
+    click.echo(f"policyquant: coder {coder.name!r} ({', '.join(coder.fields)}) saved in {folder}", err=True)
 
 
 def run(argv: Sequence[str] | None = None) -> int:

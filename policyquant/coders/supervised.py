@@ -809,9 +809,12 @@ class SupervisedCoder(Coder):
                 "at_least_one": field_model.at_least_one,
                 "arrays": [f"coef_{index}", f"intercept_{index}"],
             }
-        with open(folder / _ARRAYS_FILE, "wb") as handle:
-            np.savez_compressed(handle, **arrays)
-        (folder / _MODEL_FILE).write_text(json.dumps(model, ensure_ascii=False, indent=1), encoding="utf-8")
+        # Each file is written whole or not at all, and the manifest last: its checksums tell
+        # load() whether the two files beside it are the ones it was written with.
+        from .._files import write_bytes, write_text
+
+        write_bytes(folder / _ARRAYS_FILE, lambda handle: np.savez_compressed(handle, **arrays))
+        write_text(folder / _MODEL_FILE, json.dumps(model, ensure_ascii=False, indent=1))
         manifest = {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
@@ -824,7 +827,7 @@ class SupervisedCoder(Coder):
             "numpy": np.__version__,
             "sha256": {name: _sha256(folder / name) for name in (_MODEL_FILE, _ARRAYS_FILE)},
         }
-        (folder / _MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+        write_text(folder / _MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
         return folder
 
     @classmethod

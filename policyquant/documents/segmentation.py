@@ -628,7 +628,7 @@ def _segment_texts(texts: list[str], items: bool) -> tuple[dict[str, Any], list[
     table = _unit_columns(units, level, number, insert, labels, joined, label_end, line_end, current, label_codes, unique_labels)
     token_info = {"pos": pos, "content": content, "shown": shown, "number": number, "labels": labels, "items": item_lists,
                   "level": level, "doc": doc, "label_end": label_end, "line_end": line_end}  # fmt: skip
-    return {"table": table, "tokens": token_info, "units": units, "newlines": newlines, "characters": characters}, problems, joined, doc_start
+    return {"table": table, "tokens": token_info, "units": units, "newlines": newlines}, problems, joined, doc_start
 
 
 _LEVEL_NAMES = ("part", "subpart", "chapter", "section", "article", "item")
@@ -904,7 +904,7 @@ def _segment_frame(
         "article": columns["article"],
         **({unit: columns[unit]} if extra else {}),
         "insert": columns["insert"],
-        "text": _unit_text(joined, result["characters"], starts, ends),
+        "text": _text_array([joined[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]),
         "start": starts - offset,
         "end": ends - offset,
         "line": np.searchsorted(newlines, starts) - np.searchsorted(newlines, offset) + 1,
@@ -1019,36 +1019,6 @@ def _pooled_text(values: np.ndarray) -> Any:
     pa, dtype = arrow
     codes, pool = pd.factorize(np.asarray(values, dtype=object))
     return pd.array(pa.array(pool.tolist(), type=pa.large_string()).take(pa.array(codes)), dtype=dtype)
-
-
-def _unit_text(joined: str, characters: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> Any:
-    """The text of each unit (``joined[start:end]``) as pandas' text array.
-
-    Where pandas keeps text in Arrow and the units follow one another without overlapping,
-    the joined text is encoded to UTF-8 once and every unit (and every gap between two) is one
-    element of a single Arrow array over that buffer, of which every other element is taken:
-    no Python string is made per unit.
-    """
-    arrow = _arrow_text()
-    bounds = np.empty(2 * len(starts), dtype=np.int64)
-    bounds[0::2], bounds[1::2] = starts, ends
-    if arrow is None or not len(starts) or (np.diff(bounds) < 0).any() or bounds[0] < 0 or bounds[-1] > len(joined):
-        return _text_array([joined[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)])
-    pa, dtype = arrow
-    # UTF-8 takes 1 to 4 bytes per character, by its code point: a boundary's byte offset is its
-    # character offset plus the extra bytes of the characters before it, summed between boundaries.
-    # One element more than the text, so that a boundary at its very end is a valid index.
-    extra = np.zeros(len(characters) + 1, dtype=np.uint8)
-    np.add((characters >= 0x80).view(np.uint8), (characters >= 0x800).view(np.uint8), out=extra[:-1])
-    if characters.dtype.itemsize > 2:
-        extra[:-1] += (characters >= 0x10000).view(np.uint8)
-    marks = np.concatenate([[0], bounds])
-    between = np.add.reduceat(extra, marks, dtype=np.int64)[:-1]
-    between[marks[1:] == marks[:-1]] = 0  # reduceat gives an empty span its first element
-    offsets = bounds + np.cumsum(between)
-    data = joined.encode("utf-8")
-    whole = pa.LargeStringArray.from_buffers(len(offsets) - 1, pa.py_buffer(offsets), pa.py_buffer(data))
-    return pd.array(whole.take(pa.array(np.arange(0, len(offsets), 2, dtype=np.int64))), dtype=dtype)
 
 
 def _text_array(values: Any) -> Any:

@@ -295,6 +295,12 @@ def _units_frame(units: object) -> tuple[pd.DataFrame, str]:
 
     if isinstance(units, Corpus):
         frame = units.units
+        if "text" not in frame.columns:
+            raise ValidationError(
+                "the corpus's units have no text: tokenize needs each clause's text (a 'text' column "
+                "in the coding sheet, or the units of policyquant.segment)",
+                [{"column": "text", "problem": "missing column", "expected": "the clauses' texts"}],
+            )
         extra = [c for c in units.documents.columns if c not in frame.columns]
         if extra:
             frame = frame.merge(
