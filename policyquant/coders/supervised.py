@@ -475,8 +475,8 @@ class SupervisedCoder(Coder):
     >>> suggestions = coder.suggest(corpus.units.head(1), top=2)
     >>> suggestions.frame[["field", "rank", "code"]].to_numpy().tolist()
     [['instrument', 1, 'standards_and_norms'], ['instrument', 2, 'assessment_and_supervision']]
-    >>> round(float(suggestions.frame["score"].iloc[0]), 2)
-    0.9...
+    >>> 0.9 < float(suggestions.frame["score"].iloc[0]) <= 1.0  # a probability, near 1 on the example
+    True
     """
 
     name = MODEL
