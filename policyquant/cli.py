@@ -342,6 +342,19 @@ _format_option = click.option(
 )
 
 
+def _table_format_option(what: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The ``--format`` option of every command that prints a table, from one definition."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(_TABLE_FORMATS),
+        default="text",
+        show_default=True,
+        help=f"{what}: text is fitted to the terminal's width (COLUMNS); csv, tsv, md, latex and html "
+        "are for other programs.",
+    )
+
+
 def _language(value: str | None) -> str | None:
     """``None`` and English both mean the default (English) labels; Chinese is ``"zh"``."""
     from ._language import resolve_language
@@ -561,15 +574,7 @@ def _analysis_tables(corpus: Corpus, language: str | None = None) -> list[tuple[
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--example", is_flag=True, help="Use the bundled reconstruction of the study's corpus.")
 @_framework_option()
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(_TABLE_FORMATS),
-    default="text",
-    show_default=True,
-    help="Output format: text is fitted to the terminal's width (COLUMNS); csv, tsv, md, latex and html "
-    "are for other programs.",
-)
+@_table_format_option("Output format")
 @click.option(
     "--output",
     "-o",
@@ -1427,14 +1432,7 @@ def _group_names(tokens: Any, column: str) -> list[str]:
 @click.option("--stopwords", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="A file of stop words (one a line) replacing the built-in list.")
 @_framework_option()
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(_TABLE_FORMATS),
-    default="text",
-    show_default=True,
-    help="Output format: text is fitted to the terminal's width; csv, tsv, md, latex and html are for other programs.",
-)
+@_table_format_option("Output format")
 @_encoding_option
 @_lang_option
 def words(
@@ -1497,14 +1495,7 @@ def words(
 @click.option("--user-words", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="A file of words to keep whole (one a line).")
 @_framework_option()
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(_TABLE_FORMATS),
-    default="text",
-    show_default=True,
-    help="Output format: text is fitted to the terminal's width; csv, tsv, md, latex and html are for other programs.",
-)
+@_table_format_option("Output format")
 @_encoding_option
 @_lang_option
 def kwic(
@@ -1652,15 +1643,7 @@ def suggest(
 @click.option("--cv", type=click.IntRange(min=2), default=5, show_default=True, help="Folds of --evaluate.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the model and the folds.")
 @_framework_option()
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(_TABLE_FORMATS),
-    default="text",
-    show_default=True,
-    help="Output format of --evaluate's table: text is fitted to the terminal's width; csv, tsv, md, latex and "
-    "html are for other programs.",
-)
+@_table_format_option("Output format of --evaluate's table")
 @_encoding_option
 @_problems_option
 @_lang_option
