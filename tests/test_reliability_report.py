@@ -592,6 +592,21 @@ def test_a_unit_one_coder_left_out_is_no_disagreement():
     assert pd.isna(row["C"]) and row["A"] != row["B"]
 
 
+
+
+def test_disagreements_of_coders_read_without_texts_or_with_none_clauses():
+    """Coders' sheets often hold ids and codes only; a clause one coder calls "none" still has its document."""
+    bare = CORPUS.units.drop(columns="text")
+    units_a = bare.copy()
+    units_b = bare.copy().astype({"instrument": object})
+    units_b.loc[3, ["instrument", "objectives", "AS", "MI"]] = ["none", None, None, None]
+    a = pq.Corpus(CORPUS.documents, units_a)
+    b = pq.Corpus(CORPUS.documents, units_b)
+    found = disagreements({"A": a, "B": b}).to_frame()
+    row = found[found["dimension"] == "instrument"].iloc[0]
+    assert row["id"] == UNIT_IDS[3] and row["B"] == "none"
+    assert row["doc_id"] == CORPUS.units.loc[3, "doc_id"]
+    assert found["text"].isna().all()
 # --------------------------------------------------------------------------
 # adjudicate.
 

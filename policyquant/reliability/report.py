@@ -740,7 +740,10 @@ def _insert_memos(coders: Mapping[str, Corpus], frame: pd.DataFrame, known: Mapp
 
 def _details(coders: Mapping[str, Corpus], frame: pd.DataFrame, known: Mapping[str, _Dimension]) -> pd.DataFrame:
     """The document and text of each row of a sheet: a clause's text, or a document's title."""
-    units = pd.concat([corpus.units[["unit_id", "doc_id", "text"]] for corpus in coders.values()])
+    # Every clause, those coded "none" too; a corpus read without texts has its rows' text missing.
+    units = pd.concat(
+        [corpus.all_units().reindex(columns=["unit_id", "doc_id", "text"]) for corpus in coders.values()]
+    )
     units = units.drop_duplicates("unit_id").set_index(units.drop_duplicates("unit_id")["unit_id"].astype(object))
     documents = pd.concat(
         [corpus.documents.reindex(columns=["doc_id", "title"]) for corpus in coders.values()]
