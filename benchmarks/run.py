@@ -13,6 +13,7 @@ import pandas as pd
 from . import (
     bench_aggregation,
     bench_coders,
+    bench_dfm,
     bench_documents,
     bench_imports,
     bench_io,
@@ -35,6 +36,7 @@ SUITE = {
     "documents": bench_documents,
     "text": bench_text,
     "coders": bench_coders,
+    "dfm": bench_dfm,
 }
 
 
