@@ -17,6 +17,7 @@ Two corpora:
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -335,17 +336,43 @@ def test_one_class_only_is_refused_naming_the_field_and_its_count() -> None:
     assert train(corpus, fields=["AS"]).classes == {"AS": [1, 3, 5]}
 
 
-def test_too_few_units_per_class_for_cv_names_the_field_and_the_class_counts(bundled: pq.Corpus) -> None:
+def test_codes_rarer_than_the_folds_are_evaluated_with_a_warning_naming_them(bundled: pq.Corpus) -> None:
     coder = train(bundled, fields=["instrument"])
-    with pytest.raises(ValidationError) as caught:
-        coder.evaluate(cv=10)
-    message = str(caught.value)
+    with pytest.warns(UserWarning) as caught:
+        evaluation = coder.evaluate(cv=10)
+    message = str(caught[0].message)
     assert "'instrument'" in message and "financial_support 7" in message and "information_support 7" in message
     assert "standards_and_norms 132" in message and "lower cv" in message
+    # Every unit is still coded out of fold, the rare codes included, and scored.
+    assert len(evaluation.predictions) == len(bundled.units)
+    assert set(evaluation.folds) == set(range(10))
+    rows = evaluation.precision_recall
+    assert rows.loc["financial_support", "support"] == 7
+    assert 0 <= evaluation.frame.loc["instrument", "agreement"] <= 1
+    # No warning where every code has at least cv units.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        coder.evaluate(cv=3)
     with pytest.raises(ValidationError, match="cv must be from 2"):
         coder.evaluate(cv=1)
     with pytest.raises(ValidationError, match="whole number"):
         coder.evaluate(cv=2.5)
+
+
+def test_a_code_absent_from_a_folds_training_units_is_never_suggested_in_that_fold() -> None:
+    texts = ["制定标准"] * 6 + ["开展试点"] * 6 + ["设立专项资金"]
+    corpus = pq.Corpus(
+        None,
+        _units(text=texts, instrument=["Standards"] * 6 + ["Pilots & demonstrations"] * 6 + ["Tax incentives"],
+               objectives=["public safety"] * 13, AS=[5] * 13, MI=[3] * 13),
+    )  # fmt: skip
+    with pytest.warns(UserWarning, match="fiscal_and_tax_incentives 1"):
+        evaluation = train(corpus, fields=["instrument"]).evaluate(cv=3)
+    row = evaluation.predictions.set_index("unit_id").loc["N01-1-13"]
+    # The one unit of its code was in the test fold: its training folds never saw the code.
+    assert row["instrument_human"] == "fiscal_and_tax_incentives"
+    assert row["instrument_machine"] != "fiscal_and_tax_incentives"
+    assert evaluation.precision_recall.loc["fiscal_and_tax_incentives", "recall"] == 0
 
 
 def test_units_without_text_are_refused_for_training_and_reported_when_suggesting(coder: SupervisedCoder) -> None:
