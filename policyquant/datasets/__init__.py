@@ -24,8 +24,9 @@ from pathlib import Path
 import pandas as pd
 
 from ..corpus import Corpus
+from .law_sample import LAW_SAMPLE_CODERS, load_law_sample
 
-__all__ = ["data_path", "example_documents_path", "load_genai_china", "table4"]
+__all__ = ["LAW_SAMPLE_CODERS", "data_path", "example_documents_path", "load_genai_china", "load_law_sample", "table4"]
 
 
 def data_path(name: str) -> Path:
