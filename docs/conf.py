@@ -135,11 +135,15 @@ copybutton_only_copy_prompt_lines = True
 # Exception messages are compared too (Sphinx ignores their detail by default): the
 # messages are part of what the documentation promises.
 doctest_default_flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE | doctest.DONT_ACCEPT_TRUE_FOR_1
+# The LawRefBook collection of real national laws, where the documentation is built beside the
+# project's shared anchors (CI); the tutorial blocks that need its texts are skipped elsewhere.
+_LAWREFBOOK = DOCS_DIR.parents[1] / "shared" / "anchors" / "lawrefbook" / "national.tar.xz"
 doctest_global_setup = f"""
 import pandas as pd
 import policyquant as pq
 
 DOCS_DIR = {str(DOCS_DIR)!r}
+LAWREFBOOK = {str(_LAWREFBOOK) if _LAWREFBOOK.is_file() else None!r}
 """
 
 # -- Cross-references to re-exported names ---------------------------------------------
