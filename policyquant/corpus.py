@@ -1630,10 +1630,51 @@ class Corpus:
     # Writing --------------------------------------------------------------------
 
     def to_csv(self, path: str | os.PathLike[str]) -> list[Path]:
-        """Write ``documents.csv`` and ``units.csv`` (UTF-8 with BOM) into the directory ``path``.
+        """Write the corpus as a folder of CSV files: ``path`` is the folder, not a file.
 
-        :func:`policyquant.read_coding` reads the directory back into an equal
-        corpus; see :func:`policyquant.io.write_coding`.
+        A corpus is two tables, so ``path`` is a folder (made if missing,
+        with its parents) that receives three files, each written to a
+        temporary file and renamed into place:
+
+        * ``documents.csv``: one row per document;
+        * ``units.csv``: one row per clause, the clauses coded ``none``
+          (:attr:`not_coded`) included, written back as ``none``;
+        * ``policyquant-manifest.json``: each table's rows, size and SHA-256,
+          with which :func:`policyquant.read_coding` tells a table cut short
+          from a whole one.
+
+        The CSV files are UTF-8 with a byte-order mark (Excel then shows
+        Chinese text correctly), with CRLF line ends; every cell is text
+        (keys and codes as stored, objectives joined by ``"; "``), so
+        :func:`policyquant.read_coding` reads the folder back into an equal
+        corpus, memos and ``none`` clauses included.  The two tables of a
+        corpus written there before are replaced and the manifest updated
+        with their new records; other files in the folder are left alone.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The folder.  A name ending in a file type's suffix (``.csv``,
+            ``.xlsx``, ``.json`` ...) that is not already a folder is
+            refused: it would make a folder named like a file.
+
+        Returns
+        -------
+        list of pathlib.Path
+            The two tables written, ``documents.csv`` then ``units.csv``
+            (the manifest next to them is not listed).
+
+        Raises
+        ------
+        WriteError
+            For a ``path`` named like a file (see above: nothing is written,
+            and the message names the folder to give instead and the one-file
+            writers :meth:`to_excel` and :meth:`to_json`), or when a file
+            cannot be written (that file is then as it was).
+
+        See Also
+        --------
+        policyquant.io.write_coding : every format; ``to_excel`` and ``to_json`` write one file.
 
         Examples
         --------
@@ -1643,11 +1684,39 @@ class Corpus:
         >>> folder = pathlib.Path(tempfile.mkdtemp()) / "study"
         >>> [p.name for p in corpus.to_csv(folder)]
         ['documents.csv', 'units.csv']
+        >>> sorted(p.name for p in folder.iterdir())
+        ['documents.csv', 'policyquant-manifest.json', 'units.csv']
         >>> pq.read_coding(folder) == corpus
         True
+        >>> corpus.to_csv(folder.parent / "agreed.csv")
+        Traceback (most recent call last):
+        ...
+        policyquant.errors.WriteError: .../agreed.csv: to_csv writes a folder (documents.csv, units.csv and policyquant-manifest.json), not one .csv file; give a folder name such as '.../agreed', or write one file with to_excel('.../agreed.xlsx') or to_json('.../agreed.json')
         """
-        from .io.tabular import write_coding
+        from .errors import WriteError
+        from .io.tabular import FORMATS, write_coding
 
+        # Anything else than a path is write_coding's to refuse, by its type.
+        target = Path(path) if isinstance(path, str | os.PathLike) else Path()
+        suffixes = {suffix for named in FORMATS.values() for suffix in named}
+        # A file's name makes a folder nobody expects (Excel cannot open "agreed.csv/"); a folder of
+        # that name written before is still written to, as it always was.
+        if isinstance(path, str | os.PathLike) and target.suffix.lower() in suffixes and not target.is_dir():
+            stem = target.with_suffix("")
+            raise WriteError(
+                _(
+                    "{path}: to_csv writes a folder (documents.csv, units.csv and policyquant-manifest.json), "
+                    "not one {suffix} file; give a folder name such as {folder!r}, or write one file with "
+                    "to_excel({excel!r}) or to_json({json!r})"
+                ).format(
+                    path=target,
+                    suffix=target.suffix,
+                    folder=str(stem),
+                    excel=str(stem.with_suffix(".xlsx")),
+                    json=str(stem.with_suffix(".json")),
+                ),
+                path=target,
+            )
         return write_coding(self, path, format="csv")
 
     def to_excel(self, path: str | os.PathLike[str]) -> list[Path]:

@@ -644,11 +644,15 @@ def test_two_coders_disagreeing_tie_and_every_tie_is_listed(two):
     with pytest.raises(ValidationError, match=r"^\d+ tie\(s\) among the coders need a decision") as caught:
         adjudicate(two)
     problems = caught.value.problems
-    ties = set(zip(problems["value"], problems["column"], strict=True))
+    # Each tie names its unit (or document) and its dimension, in those words: not a "value" and a "column".
+    named = problems["problem"].str.extract(r"^(?:unit|document) '([^']+)', dimension '([^']+)'")
+    ties = set(zip(named[0], named[1], strict=True))
     expected = {(unit, name) for name, ids in B_CHANGED.items() for unit in ids}
     assert ties == expected
     assert f"{len(expected)} tie(s)" in str(caught.value)
-    assert set(problems["problem"]) == {"coders tie"}
+    assert problems["problem"].str.contains(": the coders tie (A: ", regex=False).all()
+    # Without a sheet there is no row or cell to name.
+    assert problems[["file", "row", "column", "value"]].isna().all(axis=None)
 
 
 def test_decisions_settle_the_ties(two):
@@ -670,7 +674,11 @@ def test_a_decision_left_blank_is_still_a_tie(two):
     sheet.loc[sheet["dimension"] == "AS", "decision"] = None
     with pytest.raises(ValidationError, match=f"^{len(B_CHANGED['AS'])} tie") as caught:
         adjudicate(two, sheet)
-    assert set(caught.value.problems["column"]) == {"AS"}
+    problems = caught.value.problems
+    # Each tie is at its blank decision cell: the sheet's row (as a spreadsheet numbers it) and column.
+    assert set(problems["column"]) == {"decision"}
+    assert sorted(problems["row"]) == [at + 2 for at in np.flatnonzero(sheet["dimension"] == "AS")]
+    assert problems["problem"].str.contains(r"^unit '[^']+', dimension 'AS' \(Audience scope\)").all()
 
 
 def test_decisions_override_the_majority(three):

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .._checks import require_coders, require_corpus
-from .._i18n import catalogued, pgettext
+from .._i18n import _, catalogued, current_language, join_choices, pgettext, using_language
 from .._text import format_choices
 from ..corpus import NO_INSTRUMENT, NO_INSTRUMENT_ALIASES, NO_INSTRUMENT_NAMES, Corpus
 from ..errors import ValidationError
@@ -49,6 +49,15 @@ def _sheet_columns() -> dict[str, str]:
 #: Headers of the adjudication sheet in each language; :func:`adjudicate` reads any of them back.
 _SHEET_COLUMNS: dict[str, dict[str, str]] = catalogued(_sheet_columns)
 
+
+def _sheet_cells() -> dict[str, str]:
+    return {"not_coded": pgettext("adjudication sheet", "not coded (none)")}
+
+
+#: A cell of a coder who coded the unit ``none``, on a row of its objectives or scores, by language
+#: (the sheet as computed holds ``none``): :func:`adjudicate` reads any of them back as ``none``.
+_SHEET_CELLS: dict[str, dict[str, str]] = catalogued(_sheet_cells)
+
 #: The header of a coder's memo column, by language (the sheet as computed uses the English one).
 _MEMO_HEADERS = {"en": "{coder} memo", "zh": "{coder} 备注"}
 
@@ -58,6 +67,12 @@ _PRESENT = {"en": ("Yes", "No"), "zh": ("是", "否")}
 #: Words a decision on an objective may be written with, in any language: present or absent.
 _YES = frozenset({"1", "1.0", "true", "yes", "y", "present", "是", "有", "对"})
 _NO = frozenset({"0", "0.0", "false", "no", "n", "absent", "否", "无", "不是", "没有"})
+#: Words for "the clause has no instrument" (``none``, ``无``, ``not coded (none)`` ...), casefolded: on an
+#: objective's or a score's row, a decision that the clause has none of them (``无`` there reads as No).
+_NOT_CODED_WORDS = frozenset(
+    {alias.casefold() for alias in NO_INSTRUMENT_ALIASES}
+    | {cells["not_coded"].casefold() for cells in _SHEET_CELLS.values()}
+)
 
 
 class DisagreementsResult(AnalysisTable):
@@ -70,7 +85,10 @@ class DisagreementsResult(AnalysisTable):
     When a coder wrote memos, each coder's column is followed by their memo
     on that unit (or document, for a document-level score):
     ``"<coder> memo"`` (``"<coder> 备注"`` in Chinese), shown as written, so
-    that the adjudicator sees why each coder chose their code.
+    that the adjudicator sees why each coder chose their code.  On the
+    objective and score rows of a clause one coder coded ``none`` and another
+    with an instrument, the ``none`` coder's cell holds ``none``, labelled
+    ``not coded (none)`` (``未编码（无）``).
     ``to_frame(language=...)`` gives the same sheet for coders who read that
     language: headers (``编号``, ``文件``, ``文本``, ``编码维度``, ``裁决``),
     dimensions (``政策工具``) and each coder's code by its label
@@ -182,11 +200,15 @@ class DisagreementsResult(AnalysisTable):
             for name in names
         }
         sheet["dimension"] = dimensions.map(labels)
+        not_coded = _SHEET_CELLS["zh" if code == "zh" else "en"]["not_coded"]
         for coder in self.coders:
             column = pd.Series(None, index=sheet.index, dtype=object)
             for name in names:
                 chosen = (dimensions == name).to_numpy(dtype=bool)
                 codes = _code_labels(self.framework, name, code)
+                if name != "instrument":
+                    # On an objective's or a score's row, "none" is the coder's instrument: nothing coded here.
+                    codes[NO_INSTRUMENT] = not_coded
                 column[chosen] = [
                     None if _blank(value) else codes.get(_code_key(value), str(value))
                     for value in self.frame.loc[chosen, coder].tolist()
@@ -297,8 +319,12 @@ def _categories(corpus: Corpus, dimension: _Dimension, coded_none: bool = False)
     return (0.0, 1.0)
 
 
-def _values(corpus: Corpus, dimension: _Dimension) -> pd.Series:
-    """One coder's values of a dimension, indexed by unit_id (or doc_id)."""
+def _values(corpus: Corpus, dimension: _Dimension, none_as_missing: bool = False) -> pd.Series:
+    """One coder's values of a dimension, indexed by unit_id (or doc_id).
+
+    ``none_as_missing``: a clause the coder coded ``none`` has no objective value (rather than
+    serving none), as adjudication reads it: the coder coded nothing there to weigh.
+    """
     if dimension.unit == "document":
         documents = corpus.documents
         return pd.Series(
@@ -323,7 +349,7 @@ def _values(corpus: Corpus, dimension: _Dimension) -> pd.Series:
         codings = corpus.codings
         serving = codings.loc[(codings["objective"] == key).to_numpy(dtype=bool), "unit_id"]
         values = pd.Series(index.isin(set(serving)).to_numpy(dtype=np.float64), index=index)
-        if not_coded is not None and len(not_coded):
+        if not_coded is not None and len(not_coded) and not none_as_missing:
             values = pd.concat([values, pd.Series(0.0, index=not_coded)])
         return values
     return pd.Series(units[dimension.name].to_numpy(dtype=np.float64, na_value=np.nan), index=index)
@@ -353,9 +379,11 @@ def _check_coders(coders: Mapping[str, Corpus], function: str) -> dict[str, Corp
     return coders
 
 
-def _reliability_data(coders: Mapping[str, Corpus], dimension: _Dimension) -> pd.DataFrame:
+def _reliability_data(
+    coders: Mapping[str, Corpus], dimension: _Dimension, none_as_missing: bool = False
+) -> pd.DataFrame:
     """Coders x units (or documents) values of one dimension, aligned on ids."""
-    series = {name: _values(corpus, dimension) for name, corpus in coders.items()}
+    series = {name: _values(corpus, dimension, none_as_missing) for name, corpus in coders.items()}
     ids = pd.Index(sorted(set().union(*(s.index for s in series.values()))), name="id")
     return pd.DataFrame({name: s.reindex(ids) for name, s in series.items()}).T
 
@@ -628,9 +656,15 @@ def disagreements(
         column of their units or documents), each coder's column is followed
         by ``"<coder> memo"`` (``"<coder> 备注"``): that coder's memo on the
         row's unit, or on the document for a document-level score, as
-        written; :func:`adjudicate` never reads it as a decision.  A unit a coder did not code shows as missing
+        written (on a clause the coder coded ``none`` too); :func:`adjudicate`
+        never reads it as a decision.  A unit a coder did not code shows as missing
         for that coder and counts as a disagreement only if the others differ
-        among themselves.  Before 0.1 this function returned that DataFrame
+        among themselves.  A clause that some coder coded ``none`` and another
+        with an instrument shows, besides its ``instrument`` row, every row of
+        its objectives and scores, agreed or not (what goes in if the decision
+        is the instrument), the ``none`` coder's cell there holding ``none``
+        (``not coded (none)``, ``未编码（无）`` in a labelled sheet), which
+        :func:`adjudicate` reads back.  Before 0.1 this function returned that DataFrame
         itself; DataFrame access on the result still works, with a
         :class:`DeprecationWarning`.
 
@@ -676,18 +710,33 @@ def disagreements(
         raise ValidationError(
             f"unknown dimension(s) {', '.join(unknown)}; choose from {format_choices(known)}"
         )
+    coded_none = _none_disputes(coders, known)
     pieces = []
     for name in wanted:
-        data = _reliability_data(coders, known[name]).T  # ids x coders
+        # A clause's objectives and scores, on a clause some coder coded none: that coder coded none of them.
+        under_instrument = coded_none is not None and name != "instrument" and known[name].unit == "unit"
+        data = _reliability_data(coders, known[name], none_as_missing=under_instrument).T  # ids x coders
         counts = data.nunique(axis=1, dropna=True)
-        differ = data[counts > 1]
+        shown = (counts > 1).to_numpy(dtype=bool)
+        if under_instrument and len(coded_none):
+            # Every objective and score of a clause disputed between none and an instrument is shown,
+            # agreed or not: they are what goes in if the decision is the instrument.
+            data = data.reindex(data.index.union(coded_none.index))
+            shown = (counts.reindex(data.index, fill_value=0) > 1).to_numpy(dtype=bool) | data.index.isin(
+                coded_none.index
+            )
+        differ = data[shown]
         if differ.empty:
             continue
         if known[name].level == "ordinal" or name.startswith("objective:"):
             differ = differ.astype("Int64")
         if name.startswith("objective:"):
             differ = differ.astype("boolean")
-        piece = differ.astype(object).reset_index()
+        differ = differ.astype(object)
+        if under_instrument and len(coded_none):
+            marked = coded_none.reindex(index=differ.index, columns=differ.columns, fill_value=False)
+            differ = differ.mask(marked.to_numpy(dtype=bool), NO_INSTRUMENT)
+        piece = differ.reset_index()
         piece.insert(1, "dimension", name)
         pieces.append(piece)
     columns = ["id", "dimension", *coders]
@@ -700,16 +749,30 @@ def disagreements(
     return DisagreementsResult(frame, tuple(coders), first.framework, language)
 
 
+def _none_disputes(coders: Mapping[str, Corpus], known: Mapping[str, _Dimension]) -> pd.DataFrame | None:
+    """On each clause that some coder coded ``none`` and another with an instrument: who coded it ``none``.
+
+    Clauses by coders, True for the ``none`` coders; None when the framework has no instruments.
+    """
+    if "instrument" not in known:
+        return None
+    data = _reliability_data(coders, known["instrument"]).T  # ids x coders
+    none = (data == NO_INSTRUMENT).fillna(False).astype(bool)
+    instrument = data.notna() & ~none
+    return none[(none.any(axis=1) & instrument.any(axis=1)).to_numpy(dtype=bool)]
+
+
 def _insert_memos(coders: Mapping[str, Corpus], frame: pd.DataFrame, known: Mapping[str, _Dimension]) -> None:
     """After each coder's column, their memo on the row's unit (or document): when any coder wrote one.
 
     Memos are the coder's own (each corpus's ``memo`` column): a unit-level row shows
-    the unit's memo, a document-level row the document's.
+    the unit's memo, a document-level row the document's.  A clause the coder coded
+    ``none`` shows its memo too: why it holds no instrument is what the adjudicator weighs.
     """
     tables: dict[str, dict[str, pd.Series]] = {}
     for coder, corpus in coders.items():
         tables[coder] = {}
-        for unit, table, key in (("unit", corpus.units, "unit_id"), ("document", corpus.documents, "doc_id")):
+        for unit, table, key in (("unit", corpus.all_units(), "unit_id"), ("document", corpus.documents, "doc_id")):
             if "memo" in table.columns:
                 kept = table.loc[table["memo"].notna().to_numpy(dtype=bool), [key, "memo"]]
                 tables[coder][unit] = pd.Series(
@@ -760,6 +823,8 @@ def adjudicate(
     coders: Mapping[str, Corpus],
     decisions: pd.DataFrame | TableResult | str | PathLike[str] | None = None,
     rule: str = "majority",
+    *,
+    language: str | None = None,
 ) -> Corpus:
     """Build the agreed corpus: the coders' majority, with a decision sheet for the rest.
 
@@ -777,29 +842,62 @@ def adjudicate(
         overrides the majority; a blank one leaves the row to the majority.
     rule : {"majority"}
         How to settle what the decisions do not: the value most coders gave.
+    language : str, optional
+        The language of the problems reported (``"en"``, ``"zh"`` ...; codes
+        and dimensions named by their labels in it).  By default the
+        caller's (English).
 
     Returns
     -------
     Corpus
-        The first coder's documents and units with every adjudicated value
-        set.  When coders wrote memos, its ``memo`` holds every coder's memo
-        on the unit or document, each after the coder's name
-        (``"Li: ...\\n\\nWang: ..."``): the agreed corpus is no single coder's.
-        Memo columns of the sheet are never read as decisions.
+        The first coder's documents and units (those it coded ``none``
+        included) with every adjudicated value set; a clause settled as
+        ``none`` is in its :attr:`~policyquant.Corpus.not_coded`.  When
+        coders wrote memos, its ``memo`` holds every coder's memo on the unit
+        or document, each after the coder's name (``"Li: ...\\n\\nWang:
+        ..."``), on clauses any coder coded ``none`` too: the agreed corpus is
+        no single coder's, and no memo is dropped.  Memo columns of the sheet
+        are never read as decisions.
 
     Raises
     ------
     ValidationError
-        Listing every unit and dimension where the coders tie and no decision
-        settles it; decisions naming unknown units or dimensions, or a
+        One error listing every problem at once, each naming the unit (or
+        document) and the dimension, and the sheet's file, row and decision
+        column when the sheet has a row for it: every unit and dimension
+        where the coders tie and no decision settles it; a decision that
+        contradicts the unit's settled instrument (see Notes); a code no
+        coder gave (a clause every coder coded ``none`` decided to hold an
+        instrument: each of its objectives and scores needs a decision).
+        Before that, decisions naming unknown units or dimensions, or a
         decision on an objective that is not yes or no, each named by row
         and value with the expected ones; a sheet without the columns it
         needs; a file that cannot be read.
 
+    Notes
+    -----
+    A clause's instrument is settled first, by its decision or by the
+    majority, and it settles the rest of the clause:
+
+    * settled as ``none``, the clause has no objectives and no scores,
+      whatever a coder who gave it an instrument coded: its objective and
+      score rows need no decision, and a decision on them is ignored when it
+      agrees (blank, ``No``/``否`` for an objective, ``none``/``无`` or the
+      sheet's ``not coded (none)``/``未编码（无）``) and reported as a
+      contradiction when it does not (an objective ``Yes``, a score);
+    * settled as an instrument, its objectives and scores are the majority
+      of the coders who coded it with an instrument (a coder who coded it
+      ``none`` coded none of them), or the decisions; a decision of
+      ``none`` there contradicts the instrument and is reported.
+
+    :func:`disagreements` shows a clause disputed between ``none`` and an
+    instrument with every objective and score row, the ``none`` coder's
+    cells marked, so that these rows can be decided on the same sheet.
+
     Examples
     --------
     >>> import policyquant as pq
-    >>> from policyquant.reliability import adjudicate
+    >>> from policyquant.reliability import adjudicate, disagreements
     >>> corpus = pq.datasets.load_genai_china()
     >>> units = corpus.units.copy()
     >>> units.loc[0, "AS"] = 1
@@ -807,44 +905,75 @@ def adjudicate(
     >>> agreed = adjudicate({"A": corpus, "B": corpus, "C": other})
     >>> int(agreed.units.loc[0, "AS"])
     5
+
+    A clause decided ``none`` needs no decision on its objectives and scores,
+    and refuses one that gives it any:
+
+    >>> units = corpus.all_units().astype({"instrument": object, "objectives": object})
+    >>> units.loc[0, ["instrument", "objectives", "AS", "MI"]] = ["none", "", None, None]
+    >>> coders = {"A": corpus, "B": pq.Corpus(corpus.documents, units)}
+    >>> sheet = disagreements(coders).to_frame()
+    >>> sheet["dimension"].tolist()[:3], sheet["B"].tolist()[:3]
+    (['instrument', 'objective:rights_protection', 'objective:public_safety'], ['none', 'none', 'none'])
+    >>> sheet.loc[0, "decision"] = "none"
+    >>> adjudicate(coders, sheet).not_coded["unit_id"].tolist()
+    ['N01-2-2']
+    >>> sheet.loc[sheet["dimension"] == "AS", "decision"] = 5
+    >>> adjudicate(coders, sheet)
+    Traceback (most recent call last):
+    ...
+    policyquant.errors.ValidationError: 1 decision(s) contradict the instrument settled for their unit:
+      - row 7, column 'decision', value 5: unit 'N01-2-2', dimension 'AS' (Audience scope): the unit's instrument is settled as none (decided on the sheet), so it has no objectives and no scores; expected a blank decision, or none
     """
+    from .._language import resolve_language
+
     if rule != "majority":
         raise ValidationError(f"rule must be 'majority', got {rule!r}")
+    requested = resolve_language(language)
     coders = _check_coders(coders, "adjudicate")
     first = next(iter(coders.values()))
+    framework = first.framework
     known = {d.name: d for d in _dimensions(first)}
-    decided = _decisions(decisions, first.framework, known) if decisions is not None else {}
+    sheet = _decisions(decisions, framework, known) if decisions is not None else _Decisions({})
     # Every clause, the ones the first coder coded ``none`` included: another coder may have coded them.
     documents, units = first.documents, first.all_units()
-    ties = []
-    for name, dimension in known.items():
-        data = _reliability_data(coders, dimension).T  # ids x coders
-        majority, tied = _majority(data)
-        for key in [k for k in decided if k[1] == name]:
-            if key[0] not in data.index:
-                raise ValidationError(f"a decision names {key[0]!r}, which no coder coded")
-            majority.loc[key[0]] = decided[key]
-            tied = tied[tied != key[0]]
-        ties += [
-            {
-                "value": i,
-                "column": name,
-                "problem": "coders tie",
-                "expected": "a decision for this unit and dimension",
-            }
-            for i in tied
-        ]
-        target = documents if dimension.unit == "document" else units
-        id_column = "doc_id" if dimension.unit == "document" else "unit_id"
-        values = majority.reindex(target[id_column].astype(object)).to_numpy()
-        if name == "instrument":
-            units["instrument"] = values
-        elif name.startswith("objective:"):
-            units[name] = pd.Series(values, dtype=object).map(_truthy).to_numpy()
-        else:
-            target[name] = values
-    if ties:
-        raise ValidationError(f"{len(ties)} tie(s) among the coders need a decision", ties)
+    with using_language(requested):
+        problems = _Unsettled(framework, sheet, known)
+        clauses = pd.Index([], dtype=object)
+        for name, dimension in known.items():
+            # A clause's objectives and scores are weighed among the coders who gave it an instrument:
+            # a coder who coded it none coded none of them (instrument comes first in ``known``).
+            under_instrument = problems.instrument is not None and name != "instrument" and dimension.unit == "unit"
+            data = _reliability_data(coders, dimension, none_as_missing=under_instrument).T  # ids x coders
+            if under_instrument:
+                data = data.reindex(clauses)
+            majority, tied = _majority(data)
+            settled_here = {unit: value for (unit, on), value in sheet.decided.items() if on == name}
+            unknown = next((unit for unit in settled_here if unit not in data.index), None)
+            if unknown is not None:
+                raise ValidationError(f"a decision names {unknown!r}, which no coder coded")
+            if under_instrument:
+                settled_here = problems.check_decisions(name, settled_here)
+                tied = tied.difference(problems.settled_none)
+            for unit, value in settled_here.items():
+                majority.loc[unit] = value
+            tied = tied.difference(pd.Index(list(settled_here), dtype=object))
+            problems.tie(name, dimension, data, tied)
+            if name == "instrument":
+                clauses = data.index
+                problems.settle_instruments(data, majority.drop(tied), set(settled_here))
+            elif under_instrument:
+                problems.uncoded(name, data, set(settled_here))
+            target = documents if dimension.unit == "document" else units
+            id_column = "doc_id" if dimension.unit == "document" else "unit_id"
+            values = majority.reindex(target[id_column].astype(object)).to_numpy()
+            if name == "instrument":
+                units["instrument"] = values
+            elif name.startswith("objective:"):
+                units[name] = pd.Series(values, dtype=object).map(_truthy).to_numpy()
+            else:
+                target[name] = values
+        problems.raise_any()
     if "instrument" in known:
         # An agreed ``none`` carries no objective and no clause-level score, whatever a coder
         # who saw an instrument there gave it.
@@ -866,7 +995,200 @@ def adjudicate(
         documents.assign(issuers=documents["issuers"].map("; ".join)) if "issuers" in documents else documents
     )
     units, documents = _agreed_memos(coders, units, "unit_id"), _agreed_memos(coders, documents, "doc_id")
-    return Corpus(documents, units, first.framework)
+    return Corpus(documents, units, first.framework, language=requested)
+
+
+class _Unsettled:
+    """What adjudication cannot settle, collected over every dimension and raised at once.
+
+    Ties with no decision, codes no coder gave (a clause every coder coded ``none`` whose
+    instrument is decided otherwise), and decisions that contradict the unit's settled
+    instrument; each problem names the unit and the dimension, and the sheet's row and
+    decision column when the sheet has the row.  Once the instrument is settled
+    (:meth:`settle_instruments`) it also holds which clauses it settled as ``none``.
+    """
+
+    def __init__(self, framework: Any, sheet: _Decisions, known: Mapping[str, _Dimension]) -> None:
+        self.framework = framework
+        self.sheet = sheet
+        # The settled instrument of each clause not settled as none; None without instruments.
+        self.instrument: pd.Series | None = pd.Series(dtype=object) if "instrument" in known else None
+        self.settled_none = pd.Index([], dtype=object)
+        self.decided_instrument: set[str] = set()
+        self.none_cells = pd.DataFrame()
+        self.ties: list[dict[str, Any]] = []
+        self.missing: list[dict[str, Any]] = []
+        self.contradictions: list[dict[str, Any]] = []
+
+    # What the instrument settles ------------------------------------------------------------
+
+    def settle_instruments(self, data: pd.DataFrame, settled: pd.Series, decided: set[str]) -> None:
+        """Record each clause's settled instrument (``settled``: the tied left out) and who coded it none."""
+        settled = settled[settled.notna()]
+        none = (settled.astype(object) == NO_INSTRUMENT).to_numpy(dtype=bool)
+        self.instrument = settled[~none]
+        self.settled_none = settled.index[none]
+        self.decided_instrument = decided
+        self.none_cells = (data == NO_INSTRUMENT).fillna(False).astype(bool)
+
+    def check_decisions(self, name: str, chosen: dict[str, Any]) -> dict[str, Any]:
+        """The decisions on an objective or score that stand: none on a clause settled none is moot.
+
+        A decision that agrees with the clause's settled instrument (no objective, no score
+        on a clause settled ``none``; a code on a clause with an instrument) is kept or, when
+        moot, left out; one that contradicts it is a problem.
+        """
+        kept = {}
+        moot = set(self.settled_none)
+        for unit, value in chosen.items():
+            says_none = isinstance(value, str) and value == NO_INSTRUMENT
+            if unit in moot:
+                if not (says_none or (name.startswith("objective:") and value is False)):
+                    self._contradiction(name, unit, None)
+                continue
+            if says_none:
+                if self.instrument is not None and unit in self.instrument.index:
+                    self._contradiction(name, unit, self.instrument.loc[unit])
+                # Otherwise the instrument itself is tied: that tie is the problem to report.
+                continue
+            kept[unit] = value
+        return kept
+
+    # Problems ---------------------------------------------------------------------------------
+
+    def tie(self, name: str, dimension: _Dimension, data: pd.DataFrame, tied: pd.Index) -> None:
+        """One problem per tied unit, with each coder's code."""
+        language = current_language()
+        separator = pgettext("list separator", ", ")
+        for unit in tied:
+            codes = []
+            for coder, value in data.loc[unit].items():
+                if _blank(value):
+                    if not self._coded_none(unit, coder) or name == "instrument":
+                        continue
+                    value = NO_INSTRUMENT
+                codes.append(_("{coder}: {code}").format(coder=coder, code=self._code(name, value, language)))
+            self.ties.append(
+                self._record(
+                    name,
+                    unit,
+                    _("{where}: the coders tie ({codes})").format(
+                        where=self._where(name, unit, dimension.unit), codes=separator.join(codes)
+                    ),
+                    _("a decision: {choices}").format(choices=self._choices(name)),
+                )
+            )
+
+    def uncoded(self, name: str, data: pd.DataFrame, decided: set[str]) -> None:
+        """A clause whose instrument is settled, though every coder coded it none: each of its codes needs a decision."""
+        if self.instrument is None:
+            return
+        rows = data.reindex(self.instrument.index)
+        bare = rows.index[rows.isna().all(axis=1).to_numpy(dtype=bool)]
+        for unit in bare.difference(pd.Index(list(decided), dtype=object)):
+            self.missing.append(
+                self._record(
+                    name,
+                    unit,
+                    _("{where}: its instrument is settled as {instrument} ({how}), but every coder coded it {none}, so no coder gave this code").format(
+                        where=self._where(name, unit, "unit"),
+                        instrument=self._code("instrument", self.instrument.loc[unit], current_language()),
+                        how=self._how(unit),
+                        none=self._none(),
+                    ),
+                    _("a decision: {choices}").format(choices=self._choices(name)),
+                )
+            )
+
+    def raise_any(self) -> None:
+        """Raise one ValidationError listing every problem found, if any."""
+        parts = []
+        if self.contradictions:
+            parts.append(
+                _("{count} decision(s) contradict the instrument settled for their unit").format(
+                    count=len(self.contradictions)
+                )
+            )
+        if self.ties:
+            parts.append(_("{count} tie(s) among the coders need a decision").format(count=len(self.ties)))
+        if self.missing:
+            parts.append(_("{count} code(s) that no coder gave need a decision").format(count=len(self.missing)))
+        if parts:
+            raise ValidationError(
+                pgettext("summary separator", "; ").join(parts), self.contradictions + self.ties + self.missing
+            )
+
+    # Wording ----------------------------------------------------------------------------------
+
+    def _contradiction(self, name: str, unit: str, instrument: Any) -> None:
+        language = current_language()
+        where = self._where(name, unit, "unit")
+        if instrument is None:
+            problem = _("{where}: the unit's instrument is settled as {none} ({how}), so it has no objectives and no scores").format(
+                where=where, none=self._none(), how=self._how(unit)
+            )
+            expected = _("a blank decision, or No") if name.startswith("objective:") else _("a blank decision, or {none}").format(none=self._none())
+        else:
+            problem = _("{where}: the decision says the unit has no instrument, but its instrument is settled as {instrument} ({how})").format(
+                where=where, instrument=self._code("instrument", instrument, language), how=self._how(unit)
+            )
+            expected = _("{choices}; or decide the unit's instrument {none}").format(
+                choices=self._choices(name), none=self._none()
+            )
+        self.contradictions.append(
+            self._record(name, unit, problem, expected, self.sheet.written.get((unit, name)))
+        )
+
+    def _record(self, name: str, unit: str, problem: str, expected: str, value: Any = None) -> dict[str, Any]:
+        """A problem, at the sheet's row and decision column when the sheet has a row for it."""
+        row = self.sheet.rows.get((unit, name))
+        return {
+            "file": self.sheet.file if row is not None else None,
+            "row": row,
+            "column": self.sheet.column if row is not None else None,
+            "value": value,
+            "problem": problem,
+            "expected": expected,
+        }
+
+    def _where(self, name: str, unit: str, level: str) -> str:
+        from .._language import dimension_label
+
+        label = dimension_label(self.framework, name, current_language())
+        dimension = repr(name) if label == name else pgettext("dimension", "{key!r} ({label})").format(key=name, label=label)
+        if level == "document":
+            return _("document {document!r}, dimension {dimension}").format(document=unit, dimension=dimension)
+        return _("unit {unit!r}, dimension {dimension}").format(unit=unit, dimension=dimension)
+
+    def _how(self, unit: str) -> str:
+        return _("decided on the sheet") if unit in self.decided_instrument else _("by the coders' majority")
+
+    def _none(self) -> str:
+        return NO_INSTRUMENT_NAMES.get(current_language(), NO_INSTRUMENT)
+
+    def _coded_none(self, unit: str, coder: str) -> bool:
+        cells = self.none_cells
+        return unit in cells.index and coder in cells.columns and bool(cells.loc[unit, coder])
+
+    def _code(self, name: str, value: Any, language: str) -> str:
+        """A code as a message shows it: an instrument's or objective's label, a score's number."""
+        if isinstance(value, str) and value == NO_INSTRUMENT:
+            return self._none() if name == "instrument" else _SHEET_CELLS["zh" if language == "zh" else "en"]["not_coded"]
+        if name == "instrument" or name.startswith("objective:"):
+            labels = _code_labels(self.framework, name, language)
+            return str(labels.get(_code_key(_truthy(value) if name.startswith("objective:") else value), value))
+        key = _code_key(value)
+        return str(key)
+
+    def _choices(self, name: str) -> str:
+        from .._language import scale_dimension
+
+        if name == "instrument":
+            return _("an instrument of the framework, or {none}").format(none=self._none())
+        if name.startswith("objective:"):
+            return _("yes or no")
+        dimension = scale_dimension(self.framework, name)
+        return join_choices([str(level.score) for level in dimension.levels]) if dimension is not None else name
 
 
 def _agreed_memos(coders: Mapping[str, Corpus], table: pd.DataFrame, key: str) -> pd.DataFrame:
@@ -879,7 +1201,8 @@ def _agreed_memos(coders: Mapping[str, Corpus], table: pd.DataFrame, key: str) -
     agreed = pd.Series(pd.NA, index=table.index, dtype="string")
     found = False
     for coder, corpus in coders.items():
-        own = corpus.units if key == "unit_id" else corpus.documents
+        # A coder's clauses coded ``none`` carry memos too (why no instrument): all_units() holds them.
+        own = corpus.all_units() if key == "unit_id" else corpus.documents
         if "memo" not in own.columns:
             continue
         found = True
@@ -923,7 +1246,7 @@ def _decisions(
     decisions: pd.DataFrame | TableResult | str | PathLike[str],
     framework: Any,
     known: Mapping[str, _Dimension],
-) -> dict[tuple[str, str], Any]:
+) -> _Decisions:
     """The decisions of a filled-in sheet, by (id, dimension key), in the corpus's terms.
 
     Headers, dimensions and decisions are read in any language a sheet is
@@ -986,10 +1309,14 @@ def _decisions(
         )
     problems = []
     decided: dict[tuple[str, str], Any] = {}
+    where: dict[tuple[str, str], int] = {}
+    written: dict[tuple[str, str], Any] = {}
     labels: dict[str, dict[str, Any]] = {}
     for at, (unit, name, value) in enumerate(
         zip(decisions[columns["id"]].tolist(), dimensions.tolist(), decisions[decision_column].tolist(), strict=True)
     ):
+        key = (str(unit).strip(), name)
+        where.setdefault(key, int(rows.iloc[at]))
         if _blank(value):
             continue
         if name not in labels:
@@ -1003,6 +1330,9 @@ def _decisions(
                 chosen = True
             elif text.casefold() in _NO:
                 chosen = False
+            elif text.casefold() in _NOT_CODED_WORDS:
+                # The cell of a coder who coded the clause none: no objective, as no instrument.
+                chosen = NO_INSTRUMENT
             else:
                 problems.append(
                     {
@@ -1011,16 +1341,30 @@ def _decisions(
                         "column": str(decision_column),
                         "value": value,
                         "problem": f"not a decision on {name}",
-                        "expected": "yes or no (是 or 否, true or false, 1 or 0)",
+                        "expected": "yes or no (是 or 否, true or false, 1 or 0), or none on a clause with no instrument",
                     }
                 )
                 continue
         else:
             chosen = words.get(text.casefold(), value)
-        decided[(str(unit).strip(), name)] = chosen
+        decided[key] = chosen
+        written[key] = value
     if problems:
         raise ValidationError(f"{source}{len(problems)} decision(s) cannot be read", problems)
-    return decided
+    return _Decisions(decided, where, written, file, str(decision_column))
+
+
+@attrs.frozen
+class _Decisions:
+    """A decision sheet as read: each decision by (id, dimension), and where the sheet holds each row."""
+
+    decided: dict[tuple[str, str], Any]
+    #: The spreadsheet row of each (id, dimension) of the sheet, decided or left blank.
+    rows: dict[tuple[str, str], int] = attrs.Factory(dict)
+    #: Each decision as the sheet wrote it.
+    written: dict[tuple[str, str], Any] = attrs.Factory(dict)
+    file: str | None = None
+    column: str | None = None
 
 
 def _decision_words(
@@ -1033,8 +1377,8 @@ def _decision_words(
             words[key.casefold()] = key
             for code in languages:
                 words[category_label(framework, "instrument", key, code).casefold()] = key
-        for alias in NO_INSTRUMENT_ALIASES:
-            words.setdefault(alias.casefold(), NO_INSTRUMENT)
+        for alias in _NOT_CODED_WORDS:
+            words.setdefault(alias, NO_INSTRUMENT)
     elif not name.startswith("objective:"):
         dimension = scale_dimension(framework, name)
         for level in dimension.levels if dimension is not None else ():
@@ -1046,6 +1390,9 @@ def _decision_words(
                 words[label.casefold()] = score
                 for form in (f"{level.score} ({label})", f"{level.score}（{label}）"):
                     words[form.casefold()] = score
+        # The cell of a coder who coded the clause none: no score, as no instrument.
+        for alias in _NOT_CODED_WORDS:
+            words.setdefault(alias, NO_INSTRUMENT)
     return words
 
 
