@@ -15,7 +15,7 @@ agreement statistics and the machine coders, not a published study's data.
 
 The package holds the ids and the codes only (``data/law_sample/``: ``documents.csv``,
 ``pass1.csv`` and ``pass2.csv`` with each coder's memo per article, ``decisions.csv``, the
-adjudicator's decision and reason for every row of the disagreement sheet, and
+adjudicator's decision and reason for each of the 247 rows the disagreement sheet had then, and
 ``adjudicated.csv``, what :func:`policyquant.reliability.adjudicate` makes of the two passes
 and those decisions, with the reasons as memos).  The statute texts are public (official legislative and administrative
 documents, which Article 5 of China's Copyright Law excludes from copyright), but they are
