@@ -12,6 +12,7 @@ import pandas as pd
 
 from . import (
     bench_aggregation,
+    bench_chunked,
     bench_coders,
     bench_dfm,
     bench_documents,
@@ -37,6 +38,7 @@ SUITE = {
     "text": bench_text,
     "coders": bench_coders,
     "dfm": bench_dfm,
+    "chunked": bench_chunked,
 }
 
 

@@ -93,7 +93,10 @@ REFERENCE_MODULES = (
     "policyquant.frameworks.howlett_ramesh",
     "policyquant.corpus",
     "policyquant.io",
+    "policyquant.io.chunked",
     "policyquant.analysis",
+    "policyquant.analysis.partial",
+    "policyquant.reliability.partial",
     "policyquant.results",
     "policyquant.export",
     "policyquant.datasets",
@@ -115,6 +118,7 @@ REFERENCE_MODULES = (
     "policyquant.coders.supervised",
     "policyquant.coders.llm",
     "policyquant.coders.figures",
+    "policyquant.dask",
 )
 
 # -- HTML ------------------------------------------------------------------------------
@@ -289,6 +293,8 @@ API_PAGES = {
     "reference/corpus": "policyquant.corpus",
     "reference/io": "policyquant.io",
     "reference/analysis": "policyquant.analysis",
+    "reference/partial": "policyquant.analysis.partial",
+    "reference/chunked": "policyquant.io.chunked",
     "reference/results": "policyquant.results",
     "reference/export": "policyquant.export",
     "reference/datasets": "policyquant.datasets",

@@ -66,7 +66,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time the names l
         WriteError,
     )
     from .hookspecs import hookimpl
-    from .io import read_coding, write_coding
+    from .io import ChunkedCorpus, read_coding, write_coding
     from .model import (
         AdministrativeLevel,
         Dimension,
@@ -126,6 +126,7 @@ _LAZY = {
         )
     },
     "hookimpl": "hookspecs",
+    "ChunkedCorpus": "io",
     "read_coding": "io",
     "write_coding": "io",
     **{
@@ -154,6 +155,7 @@ _SUBMODULES = frozenset(
     {
         "analysis",
         "coders",
+        "dask",
         "datasets",
         "declarative",
         "documents",
@@ -190,6 +192,7 @@ __version__ = "0.1.0.dev0"
 
 __all__ = [
     "AdministrativeLevel",
+    "ChunkedCorpus",
     "Corpus",
     "CrosstabResult",
     "Dictionary",

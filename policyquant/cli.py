@@ -470,9 +470,13 @@ def _read_corpus(
     framework = _load_framework(framework)
     units = files[0]
     documents = files[1] if len(files) > 1 else None
-    return _save_problems(
+    corpus = _save_problems(
         problems, lambda: read_coding(units, documents, framework=framework, encoding=encoding)
     )
+    from .io.chunked import ChunkedCorpus
+
+    # A folder of Parquet files is read in chunks; the commands here need the clauses in memory.
+    return corpus.to_corpus() if isinstance(corpus, ChunkedCorpus) else corpus
 
 
 class _NoProgress:
@@ -722,10 +726,13 @@ def _coder_corpora(
     labels = list(names) or [f.stem for f in files]
     if len(set(labels)) != len(labels):
         raise click.UsageError("two files give the same coder name; name the coders with --coder")
+    from .io.chunked import ChunkedCorpus
+
     corpora = {}
     with _progress(list(zip(labels, files, strict=True)), "Reading coders' files") as bar:
         for label, path in bar:
-            corpora[label] = read_coding(path, framework=framework, encoding=encoding)
+            corpus = read_coding(path, framework=framework, encoding=encoding)
+            corpora[label] = corpus.to_corpus() if isinstance(corpus, ChunkedCorpus) else corpus
     return corpora
 
 

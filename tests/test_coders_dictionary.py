@@ -326,9 +326,12 @@ def test_template_shows_suggestions_beside_the_code_columns(tmp_path, sample_uni
     row = [c.value for c in sheet[2]]
     assert row[0] == "N01-2-2"
     assert row[3:8] == [None] * 5  # the coding cells stay empty
-    assert row[8] == "标准规范 | 公共安全与利益"
-    assert row[9] == 1
-    assert row[10] == "标准; 规范 | 公共安全"
+    # 到2020年，各地区各部门应依据统一的人工智能安全技术规范，对涉及国家安全和社会稳定的……
+    assert row[2].startswith("到2020年，各地区各部门应依据统一的人工智能安全技术规范")
+    # Three instruments tie on one term each (规范, 到*年, 准入): the first in framework order, at a third.
+    assert row[8] == "标准规范 | 公共安全与利益; 技术安全与创新"
+    assert row[9] == pytest.approx(1 / 3, abs=5e-4)
+    assert row[10] == "规范 | 国家安全; 社会稳定 | 技术"
 
 
 def test_suggestions_are_never_read_as_codes(tmp_path, sample_units):
@@ -355,7 +358,9 @@ def test_suggestions_are_never_read_as_codes(tmp_path, sample_units):
     book.save(path)
     read = pq.read_coding(path, framework="wang2026")
     assert set(read.units["instrument"]) == {"infrastructure"}
-    assert read.units.loc[0, "suggested"] == "Standards and Norms | Public Safety and Interests"
+    assert read.units.loc[0, "suggested"] == (
+        "Standards and Norms | Public Safety and Interests; Technological Security and Innovation"
+    )
 
 
 def test_template_orders_units_least_confident_first(tmp_path, sample_units):

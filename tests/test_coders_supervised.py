@@ -3,11 +3,13 @@
 Two corpora:
 
 * the bundled study corpus (``pq.datasets.load_genai_china()``).  Its clause
-  texts are placeholders, ``【重建条款】<instrument label>｜<objective label>``:
-  they *name* the instrument and objective, so a character n-gram model learns
-  both perfectly (cross-validated alpha 1.0) and these tests cannot tell a good
-  model from a lucky one on them.  The scores (AS, MI) are not in the text, so
-  their alpha stays low: a useful contrast.
+  texts were written for the project to fit each clause's codes, in the words a
+  policy document would use, never naming a code's label: the model has to learn
+  the cues (5-fold cross-validated alpha about 0.81 for the instrument, 0.84 for
+  the objectives, 0.65 for AS and 0.90 for MI, where the texts state how concrete
+  the measure is: time limits, amounts, responsible bodies), far above a
+  majority-class baseline (at most 0 but for the pooled objectives) yet not
+  perfect, as a model that read its codes in the text would be.
 * a synthetic corpus with the same codes and noisy texts: generic policy
   boilerplate around one cue phrase, which in 30% of the clauses belongs to a
   random other instrument (and the objective cue likewise).  A model has to
@@ -17,6 +19,7 @@ Two corpora:
 from __future__ import annotations
 
 import json
+import unicodedata
 import warnings
 from pathlib import Path
 
@@ -128,7 +131,7 @@ def saved(coder: SupervisedCoder, tmp_path_factory: pytest.TempPathFactory) -> P
 # -- evaluation ---------------------------------------------------------------------------------
 
 
-def test_bundled_corpus_is_learnt_perfectly_and_the_baseline_is_visibly_weak(evaluation: CoderEvaluation) -> None:
+def test_bundled_corpus_is_learnt_well_but_not_perfectly_and_the_baseline_is_visibly_weak(evaluation: CoderEvaluation) -> None:
     table = evaluation.frame
     assert list(table.index) == [
         "instrument",
@@ -141,11 +144,15 @@ def test_bundled_corpus_is_learnt_perfectly_and_the_baseline_is_visibly_weak(eva
         "MI",
     ]
     assert table.loc["instrument", "measurement"] == "nominal" and table.loc["AS", "measurement"] == "ordinal"
-    # The placeholder texts name instrument and objective: learnt perfectly (see the module docstring).
-    assert table.loc["instrument", "alpha"] == pytest.approx(1.0)
-    assert table.loc["objectives", "alpha"] == pytest.approx(1.0)
-    # The scores are not in the text: far from reliable, yet better than the baseline.
-    assert 0.0 < table.loc["AS", "alpha"] < 0.6 and 0.0 < table.loc["MI", "alpha"] < 0.6
+    # The texts carry the cues of their codes, not the codes (see the module docstring): learnt
+    # well (measured 0.81, 0.84, 0.65, 0.90), never perfectly, every field far above the baseline.
+    assert 0.75 < table.loc["instrument", "alpha"] < 0.9
+    assert 0.75 < table.loc["objectives", "alpha"] < 0.9
+    assert (table["alpha"].drop(["AS", "MI"]) > 0.7).all()
+    assert 0.55 < table.loc["AS", "alpha"] < 0.75 and 0.8 < table.loc["MI", "alpha"] < 0.95
+    assert (table["alpha"] < 0.95).all()
+    assert (table["alpha"] - table["baseline_alpha"] > 0.5).all()
+    assert (table["agreement"] > table["baseline_agreement"]).all()
     # Always answering the most frequent code agrees at or below chance.
     assert (table["baseline_alpha"].drop("objectives") <= 0.0).all()
     assert (table["units"].drop("objectives") == 670).all() and table.loc["objectives", "units"] == 670 * 4
@@ -213,7 +220,7 @@ def test_evaluation_exports_in_chinese_and_draws_both_confusion_matrices(
     assert frame.index[0] == "政策工具" and frame.columns[2] == "α（模型）"
     assert frame["测量层次"].iloc[0] == "定类"
     written = evaluation.save(tmp_path / "evaluation.csv")
-    assert pd.read_csv(written)["alpha"].iloc[0] == pytest.approx(1.0)
+    assert pd.read_csv(written)["alpha"].iloc[0] == pytest.approx(evaluation.frame.loc["instrument", "alpha"])
     fig = evaluation.figure(language="zh")
     assert [ax.get_title() for ax in fig.axes[:2]] == ["tfidf-linear", "多数类基线"]
     assert fig.axes[0].get_xlabel() == "机器编码"
@@ -229,9 +236,14 @@ def test_suggestions_carry_probabilities_ranks_and_evidence(coder: SupervisedCod
     assert set(frame["field"]) == {"instrument", "objectives", "AS", "MI"}
     first = frame[(frame["unit_id"] == "N01-2-2") & (frame["field"] == "instrument")]
     assert first["rank"].tolist() == [1, 2, 3] and first["chosen"].tolist() == [True, False, False]
-    assert first["code"].iloc[0] == "standards_and_norms" and first["score"].iloc[0] > 0.9
+    # 到2020年，各地区各部门应依据统一的人工智能安全技术规范……: a standard, learnt with a probability of 0.82.
+    assert first["code"].iloc[0] == "standards_and_norms" and 0.7 < first["score"].iloc[0] < 0.95
+    assert first["score"].iloc[0] > 10 * first["score"].iloc[1]
     assert first["score"].is_monotonic_decreasing
-    assert "标" in first["evidence"].iloc[0]
+    # The evidence is n-grams of the clause itself (NFKC-normalised, as the model reads it), 规范 among them.
+    text = unicodedata.normalize("NFKC", bundled.units.loc[0, "text"])
+    evidence = first["evidence"].iloc[0].split(" | ")
+    assert all(gram in text for gram in evidence) and any("规范" in gram for gram in evidence)
     best = found.best()
     assert best["instrument"].tolist() == bundled.units["instrument"].astype(str).head(20).tolist()
     assert found.problems.empty
@@ -475,8 +487,11 @@ def test_clauses_coded_none_teach_the_instrument_none_and_nothing_else(bundled: 
     assert set(found.problems["problem"]) == {"not coded"}
 
 
-def test_a_loaded_coder_is_evaluated_on_a_corpus_it_is_given(saved: Path, bundled: pq.Corpus) -> None:
+def test_a_loaded_coder_is_evaluated_on_a_corpus_it_is_given(saved: Path, bundled: pq.Corpus, coder: SupervisedCoder) -> None:
     loaded = load(saved)
     with pytest.raises(ValidationError, match=r"evaluate\(corpus=\.\.\.\)"):
         loaded.evaluate()
-    assert loaded.evaluate(cv=2, corpus=bundled).frame.loc["instrument", "alpha"] == pytest.approx(1.0)
+    # Refitted on the corpus with the saved options, it scores as the coder that was saved.
+    again = loaded.evaluate(cv=2, corpus=bundled).frame
+    pd.testing.assert_frame_equal(again, coder.evaluate(cv=2).frame)
+    assert 0.7 < again.loc["instrument", "alpha"] < 0.85  # measured 0.77 with two folds

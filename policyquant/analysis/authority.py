@@ -56,6 +56,11 @@ def authority_distribution(
     >>> figure3.row_shares.loc["Beijing", 1].round(1)
     np.float64(83.3)
     """
+    from .partial import AuthorityDistributionKernel, dispatch
+
+    partitioned = dispatch(corpus, lambda: AuthorityDistributionKernel(by, dimension, admin_level))
+    if partitioned is not None:
+        return partitioned
     corpus = require_corpus(corpus, "authority_distribution")
     scale = corpus.framework.scale
     candidates = [] if scale is None else [d.key for d in scale.dimensions_for("document")]

@@ -15,7 +15,6 @@ from .._text import closest
 from ..corpus import Corpus
 from ..errors import ValidationError
 from ..results import TableResult
-from .groups import grouping
 
 __all__ = ["CrosstabResult", "crosstab"]
 
@@ -58,6 +57,8 @@ class CrosstabResult(TableResult):
         >>> pq.crosstab(pq.datasets.load_genai_china()).not_coded
         0
         """
+        if not isinstance(self.corpus, Corpus):  # a partitioned corpus counts them as it reads
+            return int(self.corpus.n_not_coded)
         return len(self.corpus.not_coded)
 
     @property
@@ -332,38 +333,22 @@ def crosstab(
     >>> instruments.count, int(instruments.counts.loc["standards_and_norms", "standards_and_norms"])
     ('documents', ...)
     """
+    from .partial import CrosstabKernel, dispatch
+
+    partitioned = dispatch(corpus, lambda: CrosstabKernel(rows, columns, count))
+    if partitioned is not None:
+        return partitioned
     corpus = require_corpus(corpus, "crosstab")
-    if count not in ("codings", "units", "documents"):
-        raise ValidationError(f"count must be 'codings', 'units' or 'documents', got {count!r}")
-    if rows == columns:
-        return _cooccurrence(corpus, rows, count)
-    framework = corpus.framework
-    if count == "documents":
-        table = "documents"
-    else:
-        table = "codings" if count == "codings" or "objective" in (rows, columns) else "units"
-        if table == "codings" and not framework.objectives:
-            table = "units"
-    groups = grouping(corpus, [rows, columns], table)
-    row_categories, column_categories = groups.categories
-    shape = (len(row_categories), len(column_categories))
-    flat = np.bincount(groups.codes, minlength=shape[0] * shape[1]).reshape(shape)
-    counts = pd.DataFrame(flat, index=row_categories.rename(rows), columns=column_categories.rename(columns))
-    return CrosstabResult(counts, rows, columns, table, corpus)
+    # One implementation: the whole corpus is the one partition of the count kernel.
+    return CrosstabKernel(rows, columns, count).run(corpus)
 
 
 #: The codes a co-occurrence matrix is made of, and where two of them co-occur by default.
 _COOCCURRING = {"objective": "units", "instrument": "documents", "family": "documents"}
 
 
-def _cooccurrence(corpus: Corpus, field: str, count: str) -> CrosstabResult:
-    """The code relations matrix of ``field``: ``X.T @ X`` of a sparse 0/1 indicator matrix.
-
-    ``X`` has one row per clause (``count="units"``) or document
-    (``"documents"``) and one column per category; a cell is 1 when the
-    category is coded there at least once, so the diagonal counts the clauses
-    or documents coded with each category.
-    """
+def _check_cooccurring(field: str) -> None:
+    """Refuse the same field twice when it is not a code (``"level"`` twice)."""
     if field not in _COOCCURRING:
         raise ValidationError(
             f"rows and columns must be different fields, got {field!r} twice; the same field twice "
@@ -378,21 +363,26 @@ def _cooccurrence(corpus: Corpus, field: str, count: str) -> CrosstabResult:
                 }
             ],
         )
-    context = _COOCCURRING[field] if count == "codings" else count
-    table = "codings" if field == "objective" else "units"
-    groups = grouping(corpus, field, table)
-    (categories,) = groups.categories
-    units = corpus.coding_unit_positions() if table == "codings" else np.arange(len(corpus.units))
-    if context == "documents":
-        where, size = corpus.unit_document_positions()[units], len(corpus.documents)
-    else:
-        where, size = units, len(corpus.units)
+
+
+def _cooccurrence_matrix(where: np.ndarray, codes: np.ndarray, size: int, n_categories: int) -> np.ndarray:
+    """The code relations matrix ``X.T @ X`` of the sparse 0/1 indicator matrix ``X``.
+
+    ``X`` has one row per clause or document (``where``, ``0 <= where <
+    size``) and one column per category; a cell is 1 when the category is
+    coded there at least once, so the diagonal counts the clauses or documents
+    coded with each category.
+    """
+    indicator = _indicator(where, codes, size, n_categories)
+    return np.asarray((indicator.T @ indicator).toarray(), dtype=np.int64)
+
+
+def _indicator(where: np.ndarray, codes: np.ndarray, size: int, n_categories: int) -> sparse.csr_matrix:
+    """The 0/1 CSR matrix of ``size`` rows and ``n_categories`` columns, 1 where ``(where, codes)`` occurs."""
     indicator = sparse.csr_matrix(
-        (np.ones(len(where), dtype=np.int64), (where, groups.codes)), shape=(size, len(categories))
+        (np.ones(len(where), dtype=np.int64), (where, codes)), shape=(size, n_categories)
     )
     # A code used twice in one clause or document is there once: presence, not frequency.
     indicator.sum_duplicates()
     indicator.data[:] = 1
-    matrix = np.asarray((indicator.T @ indicator).toarray(), dtype=np.int64)
-    counts = pd.DataFrame(matrix, index=categories.rename(field), columns=categories.rename(field))
-    return CrosstabResult(counts, field, field, context, corpus)
+    return indicator

@@ -163,7 +163,13 @@ def histogram_statistics(
     """
     k = len(levels)
     combined = codes.astype(np.intp) * k + value_codes
-    histogram = np.bincount(combined, minlength=size * k).reshape(size, k).astype(np.float64)
+    return _histogram_statistics(np.bincount(combined, minlength=size * k).reshape(size, k), levels)
+
+
+def _histogram_statistics(counts: np.ndarray, levels: np.ndarray) -> dict[str, np.ndarray]:
+    """:func:`histogram_statistics` of a groups x values histogram (the count kernels' state)."""
+    k = len(levels)
+    histogram = counts.astype(np.float64)
     count = histogram.sum(axis=1)
     total = histogram @ levels
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -273,6 +279,11 @@ def efficacy_summary(corpus: Corpus, by: str | Sequence[str] = "instrument") -> 
     >>> table["mean"].idxmax()
     'rights_protection'
     """
+    from .partial import EfficacySummaryKernel, dispatch
+
+    partitioned = dispatch(corpus, lambda: EfficacySummaryKernel(by))
+    if partitioned is not None:
+        return partitioned
     corpus = require_corpus(corpus, "efficacy_summary")
     fields = list(fields_of(by))
     table = "codings" if "objective" in fields else "units"

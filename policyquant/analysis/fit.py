@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 import numpy as np
 import pandas as pd
@@ -193,10 +195,20 @@ def fit(
     >>> round(float(result.residuals.loc["pilots_and_demonstrations", "application_scenarios"]), 2)
     5.16
     """
+    from .partial import FitKernel, dispatch
+
+    partitioned = dispatch(corpus, lambda: FitKernel(rows, columns, count))
+    if partitioned is not None:
+        return partitioned
     corpus = require_corpus(corpus, "fit")
+    table = crosstab(corpus, rows=rows, columns=columns, count=count).counts
+    return _fit_counts(table, rows, columns, corpus)
+
+
+def _fit_counts(table: pd.DataFrame, rows: str, columns: str, corpus: Any) -> FitResult:
+    """The chi-square test of a table of counts (the crosstab's, or the count kernels' combined)."""
     from scipy import stats
 
-    table = crosstab(corpus, rows=rows, columns=columns, count=count).counts
     keep_rows = table.sum(axis=1) > 0
     keep_columns = table.sum(axis=0) > 0
     dropped = tuple(str(k) for k in table.index[~keep_rows]) + tuple(

@@ -507,6 +507,19 @@ def _tidy_presence(
 def _corpus_presence(
     corpus: Corpus, by: str | Sequence[str] | None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, pd.Index, pd.Index, pd.Index]:
+    fields, coding_codes, categories, i_codes, o_codes = _corpus_codes(corpus, by)
+    presence, in_space_i, in_space_t, index = _presence_from_codes(
+        corpus, fields, coding_codes, categories, i_codes, o_codes
+    )
+    instruments = pd.Index(corpus.framework.instrument_keys, name="instrument")
+    objectives = pd.Index(corpus.framework.objective_keys, name="objective")
+    return presence, in_space_i, in_space_t, index, instruments, objectives
+
+
+def _corpus_codes(
+    corpus: Corpus, by: str | Sequence[str] | None
+) -> tuple[list[str], list[np.ndarray], list[pd.Index], np.ndarray, np.ndarray]:
+    """The portfolio fields, their codes and categories for every coding, and the codings' instrument and objective codes."""
     framework = corpus.framework
     if not framework.instruments or not framework.objectives:
         raise ValidationError(
@@ -516,7 +529,7 @@ def _corpus_presence(
     if len(set(fields)) != len(fields):
         raise ValidationError(f"by names a field twice: {fields}")
     documents = corpus.documents
-    coding_codes, document_codes, categories = [], [], []
+    coding_codes, categories = [], []
     for field in fields:
         codes, labels = corpus.memoized(
             ("group_codes", field, "codings"), lambda f=field: group_codes(corpus, f, "codings")
@@ -536,9 +549,35 @@ def _corpus_presence(
                 merged = known.append(pd.Index(missing_last)) if missing_last else known
                 codes = merged.get_indexer(labels)[codes]
                 labels = merged
-            document_codes.append(labels.get_indexer(values))
         coding_codes.append(codes)
         categories.append(labels)
+    i_codes = corpus.memoized(
+        ("group_codes", "instrument", "codings"), lambda: group_codes(corpus, "instrument", "codings")
+    )[0]
+    o_codes = corpus.memoized(
+        ("group_codes", "objective", "codings"), lambda: group_codes(corpus, "objective", "codings")
+    )[0]
+    return fields, coding_codes, categories, i_codes, o_codes
+
+
+def _presence_from_codes(
+    corpus: Corpus,
+    fields: list[str],
+    coding_codes: list[np.ndarray],
+    categories: list[pd.Index],
+    i_codes: np.ndarray,
+    o_codes: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, pd.Index]:
+    """The portfolios' presence array from the codes of the codings (all, or only the distinct ones).
+
+    ``corpus`` gives the documents: its clauses are not used.
+    """
+    documents = corpus.documents
+    document_codes = []
+    for field, labels in zip(fields, categories, strict=True):
+        if field in documents.columns and field != "issuers":
+            values = documents[field].astype(object).where(documents[field].notna(), MISSING)
+            document_codes.append(labels.get_indexer(values))
     shape = tuple(len(c) for c in categories)
     flat = np.ravel_multi_index(tuple(coding_codes), shape)
     # The portfolios: the combinations of the by values found among the documents (or, for
@@ -555,14 +594,9 @@ def _corpus_presence(
         index = pd.MultiIndex.from_arrays(
             [labels[p] for labels, p in zip(categories, positions, strict=True)], names=fields
         )
+    framework = corpus.framework
     instruments = pd.Index(framework.instrument_keys, name="instrument")
     objectives = pd.Index(framework.objective_keys, name="objective")
-    i_codes = corpus.memoized(
-        ("group_codes", "instrument", "codings"), lambda: group_codes(corpus, "instrument", "codings")
-    )[0]
-    o_codes = corpus.memoized(
-        ("group_codes", "objective", "codings"), lambda: group_codes(corpus, "objective", "codings")
-    )[0]
     # A validated corpus has an instrument and objectives for every clause; "(missing)" cannot occur.
     valid = (i_codes < len(instruments)) & (o_codes < len(objectives))
     n_p = len(index)
@@ -570,7 +604,7 @@ def _corpus_presence(
     presence[group[valid], i_codes[valid], o_codes[valid]] = True
     in_space_i = np.ones((n_p, len(instruments)), dtype=bool)
     in_space_t = np.ones((n_p, len(objectives)), dtype=bool)
-    return presence, in_space_i, in_space_t, index, instruments, objectives
+    return presence, in_space_i, in_space_t, index
 
 
 # Measures ------------------------------------------------------------------------
@@ -824,6 +858,12 @@ def portfolio_measures(
     >>> m.loc["B", ["burden_continuous", "burden_steep", "burden_capped"]].tolist()
     [0.5, 0.5, 0.5]
     """
+    from .partial import PartitionedCorpus, PortfolioMeasuresKernel
+
+    if isinstance(corpus, PartitionedCorpus):
+        if space_by is not None:
+            raise ValidationError("space_by applies to tidy frames only: a corpus has one space")
+        return corpus.aggregate(PortfolioMeasuresKernel(by))
     if isinstance(corpus, Corpus):
         if space_by is not None:
             raise ValidationError("space_by applies to tidy frames only: a corpus has one space")
@@ -838,15 +878,22 @@ def portfolio_measures(
             f"pandas DataFrame (columns {instrument!r}, {target!r}, {covered!r}); "
             f"got {describe_value(corpus)}{how_to_read(corpus)}"
         )
+    frame = _measures_frame(presence, in_space_i, in_space_t, index)
+    return PortfolioMeasuresResult(frame, corpus if isinstance(corpus, Corpus) else None)
+
+
+def _measures_frame(
+    presence: np.ndarray, in_space_i: np.ndarray, in_space_t: np.ndarray, index: pd.Index
+) -> pd.DataFrame:
+    """One row per portfolio, the columns of :data:`MEASURES`."""
     measures = _measures(presence, in_space_i, in_space_t)
-    frame = pd.DataFrame(
+    return pd.DataFrame(
         {
             name: np.asarray(measures[name], dtype=np.int64 if name in _COUNTS else np.float64)
             for name in MEASURES
         },
         index=index,
     )
-    return PortfolioMeasuresResult(frame, corpus if isinstance(corpus, Corpus) else None)
 
 
 # Similarity ----------------------------------------------------------------------

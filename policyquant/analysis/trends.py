@@ -12,8 +12,6 @@ from .._deprecation import renamed_arguments
 from ..corpus import Corpus
 from ..errors import ValidationError
 from ..results import AnalysisTable
-from .efficacy import _unit_scores
-from .groups import group_codes
 
 __all__ = ["TrendsResult", "period_codes", "trends"]
 
@@ -169,7 +167,18 @@ def trends(
     >>> pq.trends(corpus, periods={"before 2023": (2017, 2022), "2023 on": (2023, 2025)}).to_frame()["units"].tolist()
     [157, 513]
     """
+    from .partial import TrendsKernel, dispatch
+
+    partitioned = dispatch(corpus, lambda: TrendsKernel(periods, by, cumulative))
+    if partitioned is not None:
+        return partitioned
     corpus = require_corpus(corpus, "trends")
+    # One implementation: the whole corpus is the one partition of the count kernel.
+    return TrendsKernel(periods, by, cumulative).run(corpus)
+
+
+def _document_periods(corpus: Corpus, periods: Periods | None) -> tuple[np.ndarray, pd.Index]:
+    """Each document's period and the periods; refuses documents without a year or outside the periods."""
     documents = corpus.documents
     if "year" not in documents.columns or documents["year"].isna().all():
         raise ValidationError("trends need the documents' years: give a year or date column")
@@ -184,66 +193,7 @@ def trends(
         )
     if outside:
         raise ValidationError(f"{len(outside)} document(s) have no year: {', '.join(outside[:10])}")
-    unit_doc = corpus.unit_document_positions()
-    unit_period = doc_period[unit_doc]
-    coding_units = corpus.coding_unit_positions()
-    n_periods = len(labels)
-    scale = corpus.framework.scale
-    scores = _unit_scores(corpus) if scale is not None and _has_scores(corpus) else None
-    split = by
-
-    if split is None:
-        n_split = 1
-        split_index = None
-        unit_split = np.zeros(len(unit_period), dtype=np.intp)
-        coding_split = np.zeros(len(coding_units), dtype=np.intp)
-        efficacy_rows, efficacy_split, efficacy_units = unit_period, unit_split, np.arange(len(unit_period))
-    else:
-        coding_split, split_index = group_codes(corpus, split, "codings")
-        n_split = len(split_index)
-        if split == "objective":
-            unit_split = None
-            efficacy_rows, efficacy_split, efficacy_units = (
-                unit_period[coding_units],
-                coding_split,
-                coding_units,
-            )
-        else:
-            unit_split, _ = group_codes(corpus, split, "units")
-            efficacy_rows, efficacy_split, efficacy_units = (
-                unit_period,
-                unit_split,
-                np.arange(len(unit_period)),
-            )
-
-    size = n_periods * n_split
-    # Units (or codings, when split by objective) per period and split category.
-    unit_codes = efficacy_rows * n_split + efficacy_split
-    units = np.bincount(unit_codes, minlength=size)
-    codings = np.bincount(unit_period[coding_units] * n_split + coding_split, minlength=size)
-    # A document counts once per period and split category it has clauses in.
-    doc_of_row = unit_doc[efficacy_units]
-    pairs = np.unique(doc_of_row.astype(np.int64) * size + unit_codes)
-    docs = np.bincount((pairs % size).astype(np.intp), minlength=size)
-    if split is None:
-        # Documents without clauses still count as policy output.
-        docs = np.bincount(doc_period, minlength=n_periods)
-    columns = {"documents": docs, "units": units, "codings": codings}
-    if scores is not None:
-        columns["efficacy_total"] = np.bincount(unit_codes, weights=scores[efficacy_units], minlength=size)
-    frame = pd.DataFrame(columns)
-    if cumulative:
-        for column in frame.columns:
-            frame[column] = frame[column].to_numpy().reshape(n_periods, n_split).cumsum(axis=0).ravel()
-    if scores is not None:
-        with np.errstate(invalid="ignore", divide="ignore"):
-            frame["efficacy_mean"] = frame["efficacy_total"] / frame["units"].where(frame["units"] > 0)
-    frame.index = (
-        labels
-        if split is None
-        else pd.MultiIndex.from_product([labels, split_index], names=[labels.name, split])
-    )
-    return TrendsResult(frame, corpus, by, cumulative)
+    return doc_period, labels
 
 
 def _has_scores(corpus: Corpus) -> bool:

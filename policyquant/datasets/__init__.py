@@ -12,7 +12,11 @@ they match the study's published marginals and findings exactly (Table 4's
 every cell, the number of national and provincial documents, the regional
 pattern of Figure 3, the co-issuance pattern of Figure 2 and the ordering of
 mean efficacy reported in Section 4).  The clauses are synthetic: they are not
-the authors' clauses, and their texts are placeholders.
+the authors' clauses.  Their texts were written for policyquant to fit each
+clause's codes (instrument, objectives, audience scope and measure intensity)
+and its document's theme, so that the text analyses and machine coders have
+something to read; they are not quoted from real documents, and the document
+titles say "(reconstructed N01)" and so on.
 """
 
 from __future__ import annotations
@@ -24,9 +28,9 @@ from pathlib import Path
 import pandas as pd
 
 from ..corpus import Corpus
-from .law_sample import LAW_SAMPLE_CODERS, load_law_sample
+from .law_sample import load_law_sample
 
-__all__ = ["LAW_SAMPLE_CODERS", "data_path", "example_documents_path", "load_genai_china", "load_law_sample", "table4"]
+__all__ = ["data_path", "example_documents_path", "load_genai_china", "load_law_sample", "table4"]
 
 
 def data_path(name: str) -> Path:
@@ -106,6 +110,8 @@ def load_genai_china() -> Corpus:
 
     A reconstruction, not the authors' data: it matches the study's published
     marginals and findings (see the module documentation), not its clauses.
+    The clause texts (``corpus.units["text"]``) were written for the project to
+    fit each clause's codes; they are not real policy texts.
 
     Returns
     -------

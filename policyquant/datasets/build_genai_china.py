@@ -6,9 +6,11 @@ four policy objectives and the efficacy scale APE = DA x (AS + MI), but they did
 not publish their clause-level data.  This script writes a **synthetic
 reconstruction** that matches the study's published marginals and findings
 exactly.  It is *not* the authors' data: the documents, titles, issuers, dates,
-clause identifiers and scores are invented, and every clause text is a Chinese
-placeholder (``【重建条款】...``) built from the framework's labels.  Use the
-dataset to learn and test policyquant, never as evidence about China's policies.
+clause identifiers and scores are invented, and the clause texts were written
+for policyquant to fit each clause's codes (its instrument, objectives, AS and
+MI, and its document's theme and issuer): they are not the authors' clauses and
+not quoted from real documents.  Use the dataset to learn and test policyquant,
+never as evidence about China's policies.
 
 The script is deterministic: all randomness comes from one
 :class:`numpy.random.Generator` seeded with :data:`SEED`, every draw is made in a
@@ -23,13 +25,19 @@ Run it from the repository root::
 
 ``--out DIR`` writes (or checks) the files in another directory.
 
-It writes two UTF-8 CSV files (no BOM, ``"\\n"`` line endings) to
-``policyquant/datasets/data/``:
+It reads the clause texts from ``policyquant/datasets/data/genai_china_texts.csv``
+and writes (or, with ``--check``, compares) three UTF-8 CSV files (no BOM,
+``"\\n"`` line endings) in ``policyquant/datasets/data/``:
 
 ``genai_china_documents.csv``
     One row per document: ``doc_id, title, issuers, level, region, year, date, DA``.
 ``genai_china_units.csv``
     One row per coded clause: ``unit_id, doc_id, text, instrument, objectives, AS, MI``.
+``genai_china_texts.csv``
+    The input, ``unit_id, text``: one clause text per clause, written for the
+    project to fit the clause's codes (see :data:`TEXTS_FILE`).  The script
+    rewrites it in canonical form (the units' order), so ``--check`` verifies it
+    too, and the ``text`` column of the units is taken from it.
 
 Notes
 -----
@@ -87,6 +95,13 @@ Published findings (Section 4):
     relatively high, publicity and promotion and industry organizations
     medium.
 
+Clause texts (written for the project, not published):
+
+11. Every clause has exactly one text (the texts file names every unit_id once
+    and no other), of 20 to 120 characters, distinct from every other clause's,
+    and without the framework's labels as a tag (no ``【...】`` marker, no
+    ``｜`` separator, no text that begins with an instrument or objective label).
+
 How the scores arise: each instrument and objective has a tendency to sit in
 higher- or lower-authority documents and towards wider or narrower audience
 scope (AS) and more or less concrete measures (MI).  Clauses are ranked by
@@ -115,6 +130,7 @@ Examples
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from collections.abc import Sequence
 from datetime import date, timedelta
@@ -129,10 +145,12 @@ __all__ = [
     "DATA_DIR",
     "DOCUMENTS_FILE",
     "SEED",
+    "TEXTS_FILE",
     "UNITS_FILE",
     "build",
     "efficacy",
     "main",
+    "read_texts",
     "render",
     "summary",
     "validate",
@@ -147,6 +165,14 @@ SEED = 20260106
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DOCUMENTS_FILE = "genai_china_documents.csv"
 UNITS_FILE = "genai_china_units.csv"
+#: The clause texts, ``unit_id,text``: written for policyquant, one per clause of the
+#: corpus that :data:`SEED` builds, each fitting its clause's codes (the instrument's
+#: means, every objective, the audience scope and the measure intensity) and its
+#: document's theme, issuer and region.  Not the authors' clauses, not real documents.
+TEXTS_FILE = "genai_china_texts.csv"
+TEXT_COLUMNS = ("unit_id", "text")
+#: Bounds on a clause text's length in characters (the texts run from 26 to 74).
+TEXT_LENGTH = (20, 120)
 
 DOCUMENT_COLUMNS = ("doc_id", "title", "issuers", "level", "region", "year", "date", "DA")
 UNIT_COLUMNS = ("unit_id", "doc_id", "text", "instrument", "objectives", "AS", "MI")
@@ -622,10 +648,6 @@ def _score(latent: np.ndarray) -> np.ndarray:
 
 
 def _units(documents: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
-    framework = wang2026()
-    instruments = {item.key: item for item in framework.instruments}
-    objectives = {item.key: item for item in framework.objectives}
-
     per_instrument = _instrument_clauses()
     inst_of: list[int] = []
     obj_sets: list[list[int]] = []
@@ -679,22 +701,14 @@ def _units(documents: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
                 number += 1 + int(gaps[clause])
                 unit_ids[clause] = f"{doc_ids[d]}-{first_chapter + c}-{number}"
 
-    texts, objective_keys = [], []
-    for i, s in zip(inst_of, obj_sets, strict=True):
-        instrument = instruments[keys[i]]
-        names = [OBJECTIVES[j] for j in s]
-        objective_keys.append("; ".join(names))
-        texts.append(
-            "【重建条款】"
-            + instrument.labels["zh"]
-            + "｜"
-            + "、".join(objectives[k].labels["zh"] for k in names)
-        )
+    # The texts are attached by unit_id in build(), after every draw: they take no
+    # randomness, so the codes are the same with or without them.
+    objective_keys = ["; ".join(OBJECTIVES[j] for j in s) for s in obj_sets]
     units = pd.DataFrame(
         {
             "unit_id": unit_ids,
             "doc_id": doc_ids[doc_of],
-            "text": texts,
+            "text": "",
             "instrument": [keys[i] for i in inst_of],
             "objectives": objective_keys,
             "AS": audience.astype(int),
@@ -705,22 +719,146 @@ def _units(documents: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     return units[list(UNIT_COLUMNS)]
 
 
-def build(seed: int = SEED) -> tuple[pd.DataFrame, pd.DataFrame]:
+def read_texts(path: str | Path | None = None) -> pd.Series:
+    """Read the clause texts file: one text per unit_id.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path, optional
+        A UTF-8 CSV file with exactly the columns ``unit_id,text``; by default
+        the bundled :data:`TEXTS_FILE`.
+
+    Returns
+    -------
+    pandas.Series
+        The texts (strings), indexed by ``unit_id`` in the file's order.
+
+    Raises
+    ------
+    policyquant.errors.ReadError
+        The file is missing, not UTF-8, not a CSV, or has other columns.
+    policyquant.errors.ValidationError
+        Listing every row whose unit_id is empty or repeated, or whose text is
+        empty, has space at either end, or runs over lines.
+
+    Examples
+    --------
+    >>> texts = read_texts()
+    >>> len(texts), texts.index.is_unique, texts.index[0]
+    (670, True, 'N01-2-2')
+    """
+    from policyquant.errors import ReadError, ValidationError
+
+    path = DATA_DIR / TEXTS_FILE if path is None else Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise ReadError(f"cannot read the clause texts {path}: {error.strerror or error}") from error
+    try:
+        content = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ReadError(
+            f"{path} is not UTF-8: byte {error.start} is {raw[error.start : error.start + 1]!r}; "
+            "expected a UTF-8 CSV with the columns unit_id,text"
+        ) from error
+    try:
+        frame = pd.read_csv(io.StringIO(content), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise ReadError(f"{path} is not a CSV table of unit_id,text: {error}") from error
+    if tuple(frame.columns) != TEXT_COLUMNS:
+        raise ReadError(
+            f"{path} has the columns {list(frame.columns)}; expected exactly {list(TEXT_COLUMNS)}"
+        )
+    ids, texts = frame["unit_id"], frame["text"]
+    checks = (
+        (ids.duplicated(keep=False) & ids.ne(""), "unit_id", "repeated unit_id", "each unit_id once"),
+        (ids.eq(""), "unit_id", "empty unit_id", "a clause's unit_id, e.g. 'N01-2-3'"),
+        (texts.str.strip().eq(""), "text", "empty text", "the clause's text"),
+        (
+            texts.ne(texts.str.strip()) & texts.str.strip().ne(""),
+            "text",
+            "space at an end",
+            "no leading or trailing space",
+        ),
+        (texts.str.contains(r"[\r\n]"), "text", "text runs over lines", "one line per clause"),
+    )
+    problems = [
+        pd.DataFrame(
+            {
+                "file": str(path),
+                "row": frame.index[hit] + 2,  # the header is row 1
+                "column": column,
+                "value": frame.loc[hit, column].to_numpy(),
+                "problem": problem,
+                "expected": expected,
+            }
+        )
+        for hit, column, problem, expected in checks
+        if hit.any()
+    ]
+    if problems:
+        raise ValidationError(
+            f"the clause texts in {path} are not one text per clause",
+            pd.concat(problems, ignore_index=True).sort_values("row", kind="stable"),
+        )
+    return pd.Series(texts.to_numpy(), index=pd.Index(ids.to_numpy(), name="unit_id"), name="text")
+
+
+def _attach_texts(units: pd.DataFrame, texts: pd.Series, source: str, seed: int) -> pd.DataFrame:
+    from policyquant.errors import ValidationError
+
+    known = units["unit_id"]
+    missing = known[~known.isin(texts.index)]
+    unknown = texts.index[~texts.index.isin(known)]
+    if len(missing) or len(unknown):
+        why = (
+            f"; the texts were written for the clauses that seed {SEED} builds, not seed {seed}"
+            if seed != SEED
+            else ""
+        )
+        raise ValidationError(
+            f"the clause texts ({source}) do not match the clauses{why}",
+            [
+                *(
+                    {"file": source, "column": "unit_id", "value": u, "problem": "no text for this clause"}
+                    for u in missing
+                ),
+                *(
+                    {"file": source, "column": "unit_id", "value": u, "problem": "no such clause"}
+                    for u in unknown
+                ),
+            ],
+        )
+    return units.assign(text=known.map(texts).to_numpy())
+
+
+def build(seed: int = SEED, *, texts: pd.Series | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Build the documents and units tables in memory (no validation, no writing).
 
     Parameters
     ----------
     seed : int, optional
         Seed of the random generator; the shipped files use :data:`SEED`.
+    texts : pandas.Series, optional
+        The clause texts indexed by ``unit_id``; by default the bundled
+        :data:`TEXTS_FILE` (:func:`read_texts`), written for the clauses of
+        :data:`SEED`.  The codes do not depend on the texts.
 
     Returns
     -------
     documents, units : pandas.DataFrame
         The two tables with the columns of the CSV files.
+
+    Raises
+    ------
+    policyquant.errors.ValidationError
+        A clause has no text, or a text names no clause (every one listed).
     """
     rng = np.random.default_rng(seed)
     documents = pd.concat([_national_documents(), _provincial_documents(rng)], ignore_index=True)
     units = _units(documents, rng)
+    source = "the texts given" if texts is not None else str(DATA_DIR / TEXTS_FILE)
+    units = _attach_texts(units, read_texts() if texts is None else texts, source, seed)
     return documents, units
 
 
@@ -984,6 +1122,25 @@ def validate(documents: pd.DataFrame, units: pd.DataFrame) -> None:
             mixed[key] < median, f"constraint 10: {key} must be below the median of the mixed instruments"
         )
 
+    # -- 11: clause texts
+    text = units["text"].fillna("")
+    length = text.str.len()
+    _require(
+        length.between(*TEXT_LENGTH).all(),
+        f"constraint 11: every clause text must have {TEXT_LENGTH[0]} to {TEXT_LENGTH[1]} characters: "
+        f"{units.loc[~length.between(*TEXT_LENGTH), 'unit_id'].tolist()[:5]}",
+    )
+    _require(
+        not text.duplicated().any(),
+        f"constraint 11: clause texts must be distinct: {units.loc[text.duplicated(keep=False), 'unit_id'].tolist()[:5]}",
+    )
+    labels = tuple(item.labels["zh"] for item in (*framework.instruments, *framework.objectives))
+    tagged = text.str.contains("[【】｜]") | text.str.startswith(labels)
+    _require(
+        not tagged.any(),
+        f"constraint 11: a clause text must not carry a code label as a tag: {units.loc[tagged, 'unit_id'].tolist()[:5]}",
+    )
+
 
 # ---------------------------------------------------------------------------
 # Output.
@@ -1043,9 +1200,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=DATA_DIR, help="output directory (default: %(default)s)")
     args = parser.parse_args(argv)
 
-    documents, units = build()
+    from policyquant.errors import PolicyQuantError
+
+    try:
+        documents, units = build()
+    except PolicyQuantError as error:
+        # The texts file is the one input a person edits: say what is wrong with it, no traceback.
+        print(f"build_genai_china: error: {error}", file=sys.stderr)
+        return 2
     validate(documents, units)
-    outputs = {args.out / DOCUMENTS_FILE: render(documents), args.out / UNITS_FILE: render(units)}
+    outputs = {
+        args.out / DOCUMENTS_FILE: render(documents),
+        args.out / UNITS_FILE: render(units),
+        # The input, in canonical form and the units' order: --check covers it too.
+        args.out / TEXTS_FILE: render(units[list(TEXT_COLUMNS)]),
+    }
     if args.summary:
         print(summary(documents, units))
     if args.check:

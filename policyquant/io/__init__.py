@@ -4,6 +4,7 @@ See :func:`read_coding` and :func:`write_coding`; :func:`read_qdpx` and
 :func:`write_qdc` exchange coding with QDA software.
 """
 
+from .chunked import ChunkedCorpus
 from .columns import HEADER_ALIASES, standardize_columns
 from .refi import (
     CODEBOOK_NAMESPACE,
@@ -26,6 +27,7 @@ __all__ = [
     "HEADER_ALIASES",
     "PROJECT_NAMESPACE",
     "SHEET_NAMES",
+    "ChunkedCorpus",
     "QDAProject",
     "qdc_guid",
     "read_coding",

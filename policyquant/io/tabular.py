@@ -37,7 +37,7 @@ import warnings
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -51,6 +51,9 @@ from ..errors import ReadError, SheetWarning, ValidationError
 from ..model import Framework
 from ..plugins import get_framework
 from .columns import HEADER_ALIASES, standardize_columns
+
+if TYPE_CHECKING:
+    from .chunked import ChunkedCorpus
 
 __all__ = [
     "CSV_ENCODINGS",
@@ -1733,7 +1736,8 @@ def read_coding(
     levels: Any = None,
     *,
     language: str | None = None,
-) -> Corpus:
+    chunksize: int | None = None,
+) -> Corpus | ChunkedCorpus:
     """Read a coding study's documents and units into a validated :class:`~policyquant.Corpus`.
 
     Parameters
@@ -1768,10 +1772,19 @@ def read_coding(
         Chinese, each ``column`` named by its header in the sheet; anything
         else gets them in English.  The columns of ``error.problems`` keep
         their English names.
+    chunksize : int, optional
+        Read the units chunk by chunk, this many rows at a time, into a
+        :class:`~policyquant.io.chunked.ChunkedCorpus` that the analyses
+        accept as they accept a corpus (for corpora larger than memory; see
+        :doc:`/how-to/large-corpora`).  ``units`` may then also be a Parquet
+        dataset folder, a list of CSV or Parquet files, or a glob pattern
+        (``"coding/*.csv"``), which are read in chunks of 1,000,000 rows
+        even without ``chunksize``.
 
     Returns
     -------
-    Corpus
+    Corpus or ChunkedCorpus
+        A :class:`~policyquant.io.chunked.ChunkedCorpus` for chunked reading.
 
     Raises
     ------
@@ -1830,6 +1843,14 @@ def read_coding(
       - ...units.csv，第2行，列“政策目标”，值“创新发展”：未知的政策目标；应为以下之一：法定权益保护、公共安全与利益、技术安全与创新、应用场景完善；是否指：技术安全与创新？
       - ...units.csv，第2行，列“作用范围”，值“4”：不是作用范围（AS）的评分等级；应为以下之一：5（全部部门、领域或场景）、3（多个部门、领域或场景）、1（单一部门、领域或场景）
     """
+    from .chunked import ChunkedCorpus, is_dataset
+
+    if chunksize is not None or is_dataset(units):
+        if sheet is not None:
+            raise ValidationError("sheet= names a workbook sheet; chunked reading reads CSV and Parquet files")
+        return ChunkedCorpus(
+            units, documents, framework, columns, encoding, levels, chunksize=chunksize, language=language
+        )
     require_read_sources(units, documents)
     framework = get_framework(framework)
     if levels is not None:
