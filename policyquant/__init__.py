@@ -227,6 +227,7 @@ __all__ = [
     "authority_distribution",
     "coders",
     "crosstab",
+    "dask",
     "datasets",
     "declarative",
     "documents",
