@@ -61,7 +61,7 @@ PROBLEM_COLUMNS = ("unit_id", "field", "problem", "message")
 #: What a factory registered for a coder is called with: ``factory(framework=..., **options)``.
 CoderFactory = Callable[..., "Coder"]
 
-TEXT = pd.StringDtype()
+TEXT = pd.StringDtype("pyarrow")
 
 
 def coder_fields(framework: Framework) -> tuple[str, ...]:

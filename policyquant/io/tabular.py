@@ -1408,7 +1408,7 @@ def _sheet_column(values: np.ndarray, keep_numbers: bool) -> Any:
 
 
 #: The text dtype of a sheet as read (the one the corpus stores text in).
-_TEXT = pd.StringDtype("python")
+_TEXT = pd.StringDtype("pyarrow")
 
 
 def _read_sheet(
