@@ -66,7 +66,8 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time the names l
         WriteError,
     )
     from .hookspecs import hookimpl
-    from .io import ChunkedCorpus, read_coding, write_coding
+    from .io import read_coding, write_coding
+    from .io.chunked import ChunkedCorpus
     from .model import (
         AdministrativeLevel,
         Dimension,
@@ -126,7 +127,7 @@ _LAZY = {
         )
     },
     "hookimpl": "hookspecs",
-    "ChunkedCorpus": "io",
+    "ChunkedCorpus": "io.chunked",
     "read_coding": "io",
     "write_coding": "io",
     **{

@@ -4,7 +4,6 @@ See :func:`read_coding` and :func:`write_coding`; :func:`read_qdpx` and
 :func:`write_qdc` exchange coding with QDA software.
 """
 
-from .chunked import ChunkedCorpus
 from .columns import HEADER_ALIASES, standardize_columns
 from .refi import (
     CODEBOOK_NAMESPACE,
@@ -27,7 +26,6 @@ __all__ = [
     "HEADER_ALIASES",
     "PROJECT_NAMESPACE",
     "SHEET_NAMES",
-    "ChunkedCorpus",
     "QDAProject",
     "qdc_guid",
     "read_coding",
