@@ -21,6 +21,7 @@ from . import (
     bench_pmc,
     bench_portfolios,
     bench_reliability,
+    bench_scale,
     bench_segmentation,
     bench_text,
 )
@@ -39,6 +40,7 @@ SUITE = {
     "coders": bench_coders,
     "dfm": bench_dfm,
     "chunked": bench_chunked,
+    "scale": bench_scale,
 }
 
 
