@@ -908,7 +908,7 @@ class PartitionedCorpus(abc.ABC):
         Examples
         --------
         >>> import policyquant as pq
-        >>> from policyquant.analysis.partial import CrosstabKernel, TrendsKernel
+        >>> from policyquant.analysis.partial import CrosstabKernel, PartitionedCorpus, TrendsKernel, documents_only
         >>> corpus = pq.datasets.load_genai_china()
         >>> class Whole(PartitionedCorpus):
         ...     base = property(lambda self: documents_only(corpus))
