@@ -18,26 +18,17 @@ from __future__ import annotations
 import re
 import tarfile
 import tempfile
-import time
 import warnings
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from .harness import cpu_seconds
+
 ARCHIVE = Path(__file__).resolve().parents[2] / "shared" / "anchors" / "lawrefbook" / "national.tar.xz"
 CLAUSES = 1_000_000
 
-
-def _cpu_seconds(function: Callable[[], object], repeat: int) -> float:
-    """The least processor time of ``repeat`` calls."""
-    times = []
-    for _ in range(repeat):
-        start = time.process_time()
-        function()
-        times.append(time.process_time() - start)
-    return min(times)
 
 
 def _articles() -> list[str]:
@@ -95,8 +86,8 @@ def run(quick: bool = False) -> list[str]:
     expected = pd.Series(np.asarray(theirs.sum(axis=0)).ravel(), index=names).sort_index()
     same = totals.index.equals(expected.index) and bool((totals.to_numpy() == expected.to_numpy()).all())
     repeat = 1 if not quick else 3
-    cpu_ours = _cpu_seconds(ours, repeat)
-    cpu_base = _cpu_seconds(baseline, repeat)
+    cpu_ours = cpu_seconds(ours, repeat)
+    cpu_base = cpu_seconds(baseline, repeat)
     tokens = int(mine.matrix.sum())
     return [
         f"## Document-feature matrix: {size:,} clauses (real articles, repeated), {sum(map(len, texts)):,} characters  (target: <= 1.2x)",

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import tarfile
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -22,7 +20,7 @@ import pandas as pd
 from policyquant.documents import segment
 from policyquant.documents.segmentation import ARTICLE_PATTERN
 
-from .harness import measure, report
+from .harness import cpu_seconds, measure, report
 
 ARCHIVE = Path(__file__).resolve().parents[2] / "shared" / "anchors" / "lawrefbook" / "national.tar.xz"
 
@@ -30,15 +28,6 @@ ARCHIVE = Path(__file__).resolve().parents[2] / "shared" / "anchors" / "lawrefbo
 def _read(files: list[Path]) -> list[str]:
     return [path.read_text(encoding="utf-8") for path in files]
 
-
-def _cpu_seconds(function: Callable[[], object], repeat: int) -> float:
-    """The least processor time of ``repeat`` calls: steadier than wall time on a machine other jobs share."""
-    times = []
-    for _ in range(repeat):
-        start = time.process_time()
-        function()
-        times.append(time.process_time() - start)
-    return min(times)
 
 
 def run(quick: bool = False) -> list[str]:
@@ -71,9 +60,9 @@ def run(quick: bool = False) -> list[str]:
         base = measure("read + re.finditer (floor)", floor, repeat=repeat)
         reading = measure("read alone", read_only, repeat=repeat)
         units = ours()
-        cpu_ours, cpu_floor = _cpu_seconds(ours, repeat), _cpu_seconds(floor, repeat)
+        cpu_ours, cpu_floor = cpu_seconds(ours, repeat), cpu_seconds(floor, repeat)
         # What segment itself costs: the whole path less reading the files into the documents table.
-        cpu_table = _cpu_seconds(read_into_table, repeat)
+        cpu_table = cpu_seconds(read_into_table, repeat)
     lines = report(f"Segmentation: {len(files)} documents, {size / 2**20:.1f} MB", mine, [base, reading], target="<= 2x the floor")
     lines.append(
         f"  {units} units; throughput {size / 2**20 / mine.seconds:.1f} MB/s (floor {size / 2**20 / base.seconds:.1f} MB/s); "

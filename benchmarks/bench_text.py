@@ -22,19 +22,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .harness import measure, report
+from .harness import cpu_seconds, measure, report
 
 ARCHIVE = Path(__file__).resolve().parents[2] / "shared" / "anchors" / "lawrefbook" / "national.tar.xz"
 
-
-def _cpu_seconds(function: Callable[[], object], repeat: int) -> float:
-    """The least processor time of ``repeat`` calls: steadier than wall time on a machine other jobs share."""
-    times = []
-    for _ in range(repeat):
-        start = time.process_time()
-        function()
-        times.append(time.process_time() - start)
-    return min(times)
 
 
 def _segmenters() -> dict[str, Callable[[str], list[str]]]:
@@ -93,7 +84,7 @@ def run(quick: bool = False) -> list[str]:
     repeat = 3 if quick else 5
     mine = measure("tokenize + dfm", ours, repeat=repeat)
     base = measure("rjieba.cut + Counter (floor)", floor, repeat=repeat)
-    cpu_ours, cpu_floor = _cpu_seconds(ours, repeat), _cpu_seconds(floor, repeat)
+    cpu_ours, cpu_floor = cpu_seconds(ours, repeat), cpu_seconds(floor, repeat)
     tokens = tokenize(units, language="zh")
     lines = report(
         f"Text: tokens and dfm of {len(texts)} documents, {size / 2**20:.1f} MB",
