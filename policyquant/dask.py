@@ -443,7 +443,10 @@ def read_documents(
     counts = hashes.groupby("key").agg({"first": "min", "key": "count"}, split_out=1)
     # One row per text found more than once, sent to every task: tiny unless the corpus is mostly copies.
     repeated = counts[counts["key"] > 1].to_delayed()[0]
-    marked = [delayed(_mark_duplicates, pure=True)(part, repeated) for part in read]
+    # Split into ids and paths once, in one task: every task gets the same table (one key of the
+    # graph), and its hash index is built once per worker, however many tasks look it up.
+    originals = delayed(_originals, pure=True)(repeated)
+    marked = [delayed(_mark_duplicates, pure=True)(part, originals) for part in read]
     frame = _from_delayed([delayed(_first)(part) for part in marked], meta=_documents_meta())
     gathered = delayed(_gather_problems, pure=True)(skipped, [delayed(_second)(part) for part in marked])
     problems = _from_delayed([gathered], meta=problem_table([]).assign(_unread=pd.Series([], dtype=bool)))
@@ -524,18 +527,38 @@ def _hashes(part: tuple[pd.DataFrame, Any]) -> pd.DataFrame:
     return pd.DataFrame({"key": frame["_key"], "first": frame["doc_id"] + _JOIN + frame["path"]}).astype("str")
 
 
-def _mark_duplicates(part: tuple[pd.DataFrame, Any], counts: pd.DataFrame) -> tuple[pd.DataFrame, list[Any]]:
+def _originals(counts: pd.DataFrame) -> pd.DataFrame:
+    """The first document of each text found more than once, by the text's key: ``doc_id`` and ``path``."""
+    parts = counts["first"].astype("str").str.split(_JOIN, n=1, expand=True, regex=False)
+    if parts.shape[1] < 2:  # no text repeated: no column to split into
+        parts = pd.DataFrame({0: pd.Series([], dtype="str"), 1: pd.Series([], dtype="str")})
+    return pd.DataFrame(
+        {"doc_id": parts[0].to_numpy(), "path": parts[1].to_numpy()}, index=pd.Index(counts.index, dtype="str")
+    ).astype("str")
+
+
+def _mark_duplicates(part: tuple[pd.DataFrame, Any], originals: pd.DataFrame) -> tuple[pd.DataFrame, list[Any]]:
     """Set ``duplicate_of`` from the corpus-wide table of repeated texts, and report each duplicate."""
     frame, problems = part
     frame = frame.copy()
     problems = list(problems)
-    repeated = counts["first"]
-    originals = pd.Series({key: joined.split(_JOIN, 1)[0] for key, joined in repeated.items()}, dtype="str")
-    original = frame["_key"].map(originals).astype("str")
-    is_duplicate = original.notna() & (original != frame["doc_id"])
+    where = originals.index.get_indexer(frame["_key"])
+    found = where >= 0
+    original = np.full(len(frame), None, dtype=object)
+    original[found] = originals["doc_id"].to_numpy(dtype=object)[where[found]]
+    is_duplicate = found & (original != frame["doc_id"].to_numpy(dtype=object))
     frame.loc[is_duplicate, "duplicate_of"] = original[is_duplicate]
-    for doc_id, path, position, joined in frame.loc[is_duplicate, ["doc_id", "path", "_position", "_key"]].itertuples(index=False):
-        original_id, original_path = repeated[joined].split(_JOIN, 1)
+    # One problem per duplicate, as policyquant.read_documents lists it: a loop over the
+    # duplicates of this partition only (the problems are records, one per document).
+    rows = np.flatnonzero(is_duplicate)
+    for doc_id, path, position, original_id, original_path in zip(
+        frame["doc_id"].to_numpy(dtype=object)[rows],
+        frame["path"].to_numpy(dtype=object)[rows],
+        frame["_position"].to_numpy()[rows],
+        original[rows],
+        originals["path"].to_numpy(dtype=object)[where[rows]],
+        strict=True,
+    ):
         problems.append(
             (
                 (int(position), 1, 1),
@@ -660,9 +683,20 @@ def _repeated_error(function: str, column: str, repeated: pd.Series, why: str) -
 
 
 def _repeated(frame: Any, column: str) -> Any:
-    """A delayed Series: the values of ``column`` in more than one row (counted per partition, then combined)."""
-    counts = frame[column].value_counts(split_out=1)
-    return counts[counts > 1].to_delayed()[0]
+    """A delayed Series: the values of ``column`` in more than one row (counted per partition, then combined).
+
+    The counts are hashed into one output partition per :data:`SPLIT_EVERY` input
+    partitions, so no worker holds every id; only the repeated ones (usually none) are
+    brought together.
+    """
+    from dask import delayed
+
+    counts = frame[column].value_counts(split_out=max(1, frame.npartitions // SPLIT_EVERY))
+    return delayed(_concat_repeated, pure=True)(counts[counts > 1].to_delayed())
+
+
+def _concat_repeated(parts: list[pd.Series]) -> pd.Series:
+    return pd.concat(parts) if parts else pd.Series([], dtype=np.int64)
 
 
 def segment(documents: Any, *, unit: str = "article") -> DaskSegmentation:
@@ -803,7 +837,10 @@ class DaskCoding:
     ['u2']
     """
 
-    def __init__(self, tables: dict[str, Any], coder: str, framework: Any) -> None:
+    def __init__(self, tables: dict[str, Any], coder: str, framework: Any, *, unique_ids: bool = False) -> None:
+        # True when the units came from segment(): their ids are unique by construction, so a
+        # DaskCorpus of these codes need not count them again.
+        self._unique_ids = unique_ids
         self.units = tables["units"]
         self.not_coded = tables["not_coded"]
         self.codings = tables["codings"]
@@ -820,7 +857,7 @@ class DaskCoding:
         import dask
 
         tables = dict(zip(_CODING_TABLES, dask.persist(*(getattr(self, name) for name in _CODING_TABLES), **kwargs), strict=True))
-        return DaskCoding(tables, self.coder, self.framework)
+        return DaskCoding(tables, self.coder, self.framework, unique_ids=self._unique_ids)
 
     def __repr__(self) -> str:
         count = self.units.npartitions
@@ -933,7 +970,7 @@ def code(units: Any, coder: Any) -> DaskCoding:
         name: _from_delayed([delayed(operator.getitem)(part, i) for part in parts], meta=metas[i])
         for i, name in enumerate(_CODING_TABLES)
     }
-    return DaskCoding(tables, coder.name, coder.framework)
+    return DaskCoding(tables, coder.name, coder.framework, unique_ids=repeated is None)
 
 
 # -- Tabulating -------------------------------------------------------------------------------------
@@ -1074,6 +1111,7 @@ class DaskCorpus(_partitioned_corpus_class()):  # type: ignore[misc]
         from .io.columns import standardize_columns
         from .plugins import get_framework
 
+        unique_ids = isinstance(units, DaskCoding) and units._unique_ids
         if isinstance(units, DaskCoding):
             units = units.all_units
         if not _is_dask_frame(units):
@@ -1109,7 +1147,7 @@ class DaskCorpus(_partitioned_corpus_class()):  # type: ignore[misc]
         if empty is not None:
             base = Corpus._from_validated(base.framework, base._documents, empty._units, empty._objective_mask, empty._not_coded)
         self._base = base
-        self._repeated = _repeated(units, "unit_id")
+        self._repeated = None if unique_ids else _repeated(units, "unit_id")
         self._not_coded: int | None = None
         self._shipped: Any = None
 

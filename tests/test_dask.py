@@ -458,6 +458,36 @@ def test_ids_repeated_across_partitions_are_refused(client):
         pqd.code(units, pq.Dictionary.starter("wang2026")).units.compute()
 
 
+def test_ids_repeated_in_distant_partitions_are_counted_in_hashed_groups(client, bundled):
+    # 40 partitions: the counts are hashed into 5 groups (one per SPLIT_EVERY partitions), and an
+    # id is repeated in the first and the last partition, another three times across the middle.
+    sheet = sheet_of(bundled)
+    sheet.loc[len(sheet) - 1, "unit_id"] = sheet.loc[0, "unit_id"]
+    for row in (200, 300, 400):
+        sheet.loc[row, "unit_id"] = "twice-and-more"
+    units = dd.from_pandas(sheet, npartitions=40)
+    assert units.npartitions // pqd.SPLIT_EVERY > 1
+    with pytest.raises(ValidationError) as raised:
+        pq.crosstab(pqd.DaskCorpus(bundled.documents, units))
+    problems = raised.value.problems.sort_values("value")
+    assert problems[["column", "value", "problem"]].to_numpy().tolist() == [
+        ["unit_id", sheet.loc[0, "unit_id"], "repeated (2 rows)"],
+        ["unit_id", "twice-and-more", "repeated (3 rows)"],
+    ]
+
+
+def test_codes_of_segmented_units_are_not_counted_again(client):
+    # segment() makes ids unique, so a corpus of its codes skips the pass over every unit id.
+    documents = pqd.read_documents(pq.datasets.example_documents_path(), files_per_partition=3)
+    coded = pqd.code(pqd.segment(documents), pq.Dictionary.starter("wang2026"))
+    assert pqd.DaskCorpus(None, coded)._repeated is None
+    assert pqd.DaskCorpus(None, coded.persist())._repeated is None
+    sheet = dd.from_pandas(coded.all_units.compute(), npartitions=2)
+    assert pqd.DaskCorpus(None, sheet)._repeated is not None
+    in_memory = pq.Dictionary.starter("wang2026").code(pq.segment(pq.read_documents(pq.datasets.example_documents_path())))
+    assert pq.crosstab(pqd.DaskCorpus(None, coded)).counts.equals(pq.crosstab(in_memory).counts)
+
+
 def test_an_invalid_clause_is_named_by_partition_row_column_and_value(client, bundled):
     sheet = sheet_of(bundled)
     sheet.loc[200, "instrument"] = "standards and normz"
