@@ -37,7 +37,9 @@ Examples
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections import defaultdict
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -260,9 +262,24 @@ _HEADINGS = re.compile(rf"^(?P<indent>{_INDENT}){_FIRST}{_ALTERNATIVES}[^\n]*", 
 # Possessive quantifiers: backtracking into the indentation could never find a heading, since
 # white space and "#" are not among the first characters _FIRST allows.
 _SCAN_INDENT = rf"{_WS}*+(?:\#{{1,6}}{_WS}+)?+{_WS}*+"
-_SCAN = re.compile(
-    rf"\n({_SCAN_INDENT}{_FIRST}" + re.sub(r"\(\?P<\w+>", "(?:", _ALTERNATIVES) + ")", re.MULTILINE | re.VERBOSE
-)
+# _ALTERNATIVES without their groups, and arranged for the engine: no two alternatives can
+# match at the same place (each begins differently or, after 第 and the number, continues with
+# a different word), so neither their order nor their grouping changes what is found; 第 and
+# its number are read once, where _ALTERNATIVES reads them up to four times before an article.
+_SCAN_ALTERNATIVES = rf"""
+    (?:
+        第{_NUM}(?:条(?:之{_NUM})?|章|节|分编|编){_END}
+      | [（(](?:[{_CN}]+|[0-9０-９]{{1,3}})[）)]
+      | [{_CN}]+、
+      | [0-9０-９]{{1,3}}(?:[.．](?![0-9０-９])|、)
+      | (?:Part|PART|Chapter|CHAPTER|Section|SECTION|Article|ARTICLE){_WS}+
+            (?:[0-9]+|[IVXLCDM]+)(?:[.:](?![0-9]))?(?={_WS}*$|{_WS}+[^a-z\s]|(?<=[.:]))
+      | [\u2460-\u2473]
+      | (?:附件|附表|附录)[{_CN}0-9０-９]*(?=[:：]|{_WS}|$)|附[:：]
+      | (?:Annex|ANNEX|Appendix|APPENDIX|Attachment|ATTACHMENT)(?:{_WS}+[0-9A-Z]{{1,4}})?(?=[.:]|{_WS}|$)
+    )
+"""
+_SCAN = re.compile(rf"\n({_SCAN_INDENT}{_FIRST}{_SCAN_ALTERNATIVES})", re.MULTILINE | re.VERBOSE)
 _SCAN_INDENT_MATCH = re.compile(_SCAN_INDENT).match
 
 #: The article heading alone (a line beginning 第X条 or 第X条之Y, then white space).
@@ -272,6 +289,8 @@ _DATE_LINE = re.compile(
     rf"{_WS}*(?:[0-9０-９]{{4}}[年./-][0-9０-９]{{1,2}}[月./-][0-9０-９]{{1,2}}日?"
     rf"|[〇零一二三四五六七八九]{{4}}年[{_CN}]{{1,3}}月[{_CN}]{{1,3}}日){_WS}*"
 )
+# The characters a date line (日 or a digit) or a note line (a closing bracket) ends with.
+_CLOSING_LAST = np.array([ord(ch) for ch in "日0123456789０１２３４５６７８９）)"], dtype=np.int64)
 _NOTE_LINE = re.compile(rf"{_WS}*[（(]此件[^\n]*[）)]{_WS}*")
 _SENTENCE_PUNCTUATION = frozenset("。，；：！？,;!?")
 _PARAGRAPHS = re.compile(r"[^\n]*\S[^\n]*")
@@ -363,6 +382,41 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, start + len(stripped.rstrip())
 
 
+def _lstrip_to(characters: np.ndarray, text: str, start: np.ndarray, stop: np.ndarray) -> np.ndarray:
+    """Each ``start`` moved on over white space, not past its ``stop``: ``text[start:stop].lstrip()`` begins there.
+
+    All spans step one character at a time together; the rare run of white space longer than
+    16 characters is finished by :meth:`str.lstrip`.
+    """
+    start = np.array(start, dtype=np.int64)
+    active = np.flatnonzero(start < stop)
+    for _ in range(16):
+        if not len(active):
+            break
+        active = active[_is_space(characters, start[active])]
+        start[active] += 1
+        active = active[start[active] < stop[active]]
+    for index in active.tolist():
+        piece = text[start[index] : stop[index]]
+        start[index] += len(piece) - len(piece.lstrip())
+    return start
+
+
+def _rstrip_to(characters: np.ndarray, text: str, start: np.ndarray, stop: np.ndarray) -> np.ndarray:
+    """Each ``stop`` moved back over white space, not before its ``start``: where ``text[start:stop].rstrip()`` ends."""
+    end = np.maximum(np.asarray(stop, dtype=np.int64), start)
+    active = np.flatnonzero(end > start)
+    for _ in range(16):
+        if not len(active):
+            break
+        active = active[_is_space(characters, end[active] - 1)]
+        end[active] -= 1
+        active = active[end[active] > start[active]]
+    for index in active.tolist():
+        end[index] = _end_of(text, int(start[index]), int(end[index]))
+    return end
+
+
 _K_PART, _K_CHAPTER, _K_SECTION, _K_ARTICLE, _K_EN = 0, 1, 2, 3, 4
 _K_OUTLINE = (5, 6, 7, 8, 9)
 _K_ATTACHMENT = 10
@@ -420,12 +474,36 @@ def _label_kind(label: str) -> tuple[int, int, bool, int, int]:
 
 
 def _forward(values: np.ndarray, doc: np.ndarray) -> np.ndarray:
-    """``values`` with each -1 replaced by the last value before it in the same document (-2 where there is none)."""
+    """``values`` with each -1 replaced by the last value before it in the same document (-2 where there is none).
+
+    The plain form of :func:`_heading_paths` (which the tests hold it to).
+    """
     # The tokens are in document order: the last set value up to each position, if in the same document.
     positions = np.arange(len(values))
     last = np.maximum.accumulate(np.where(values != -1, positions, -1)) if len(values) else positions
     same = (last >= 0) & (doc[np.maximum(last, 0)] == doc)
     return np.where(same, values[np.maximum(last, 0)], -2)
+
+
+def _heading_paths(level: np.ndarray, doc: np.ndarray, order: np.ndarray) -> dict[int, np.ndarray]:
+    """For each heading level, the token each token is under: the last of that level before it, or -2.
+
+    As :func:`_forward` of the tokens of that level (a token of a higher level in between, or
+    none in the same document, gives -2), for all levels with one shared look at the documents:
+    each position is marked twice over plus one where it is of the level itself, so that one
+    running maximum gives both the last token at or above the level and whether it is of it.
+    """
+    first = np.zeros(len(doc), dtype=np.int64)
+    if len(doc):
+        # Where each token's document begins among the tokens: the last heading must not be before it.
+        begins = np.flatnonzero(np.concatenate(([True], doc[1:] != doc[:-1])))
+        first = np.repeat(begins, np.diff(np.append(begins, len(doc))))
+    paths = {}
+    for heading in (*_HEADING_LEVELS, _ARTICLE):
+        marks = np.where(level <= heading, 2 * order + (level == heading), -1)
+        last = np.maximum.accumulate(marks) if len(marks) else marks
+        paths[heading] = np.where((last >= 0) & (last >> 1 >= first) & (last & 1 == 1), last >> 1, -2)
+    return paths
 
 
 def _segment_texts(texts: list[str], items: bool) -> tuple[dict[str, Any], list[dict[str, Any]], str, np.ndarray]:
@@ -448,13 +526,26 @@ def _segment_texts(texts: list[str], items: bool) -> tuple[dict[str, Any], list[
     newlines = np.flatnonzero(characters == 10)
     # The one pass (see _SCAN).  A match starts at the newline before its line: in the text
     # with a newline in front, that is where the line starts in the joined text.
-    found = [(match.start(), match.group(1)) for match in _SCAN.finditer("\n" + joined)]
-    pos = np.fromiter((start for start, _ in found), dtype=np.int64, count=len(found))
+    starts: list[int] = []
+    heads: list[str] = []
+    add_start, add_head = starts.append, heads.append
+    # Two bound appends and m[1] are the least Python work per match (a tuple, a generator or
+    # match.group() each cost more, and keeping the match objects costs most).
+    for match in _SCAN.finditer("\n" + joined):
+        add_start(match.start())
+        add_head(match[1])
+    pos = np.array(starts, dtype=np.int64)
     # What a heading is depends on its indentation and label alone: each distinct one (a few
-    # thousand among 100,000 headings) is read once.
-    head_codes, unique_heads = pd.factorize(np.array([head for _, head in found], dtype=object))
+    # thousand among 100,000 headings) is read once.  Codes in order of first occurrence, as
+    # pandas.factorize gives them, from a dict that numbers each new key as it is first seen.
+    numbering: defaultdict[str, int] = defaultdict(itertools.count().__next__)
+    head_codes = np.fromiter(map(numbering.__getitem__, heads), dtype=np.intp, count=len(heads))
+    unique_heads = np.array(list(numbering), dtype=object)
     indents = [_SCAN_INDENT_MATCH(head).end() for head in unique_heads.tolist()]  # type: ignore[union-attr]
     content = pos + np.array(indents, dtype=np.int64).reshape(-1)[head_codes]
+    # Where the heading's line begins to show: a unit or heading keeps its Markdown "#", not its indentation.
+    shown = pos + np.array([indent - len(head[:indent].lstrip()) for head, indent in zip(unique_heads.tolist(), indents, strict=True)],
+                           dtype=np.int64).reshape(-1)[head_codes]  # fmt: skip
     label_end = pos + np.array([len(head) for head in unique_heads.tolist()], dtype=np.int64).reshape(-1)[head_codes]
     line_end = np.append(newlines, len(joined))[np.searchsorted(newlines, label_end)]
     head_labels, unique_labels = pd.factorize(np.array([head[indent:] for head, indent in zip(unique_heads.tolist(), indents, strict=True)], dtype=object))
@@ -521,11 +612,9 @@ def _segment_texts(texts: list[str], items: bool) -> tuple[dict[str, Any], list[
         level[selected] = roles[doc[selected], code[selected] - 5]
 
     keep = np.flatnonzero(body & (level >= 0))
-    pos, code, content, label_end, line_end, doc, level = (a[keep] for a in (pos, code, content, label_end, line_end, doc, level))
-    # Where the heading's line begins to show: a unit or heading keeps its Markdown "#", not its indentation.
-    shown = pos.copy()
-    indented = np.flatnonzero(content > pos)
-    shown[indented] = [a + len(joined[a:b]) - len(joined[a:b].lstrip()) for a, b in zip(pos[indented].tolist(), content[indented].tolist(), strict=True)]
+    pos, code, content, shown, label_end, line_end, doc, level = (
+        a[keep] for a in (pos, code, content, shown, label_end, line_end, doc, level)
+    )
     label_codes = label_codes[keep]
     labels = unique_labels[label_codes].tolist()
     # A label (第十条之一, （三）, Article 12) is read once however often it occurs.
@@ -534,9 +623,7 @@ def _segment_texts(texts: list[str], items: bool) -> tuple[dict[str, Any], list[
     tokens = len(pos)
     order = np.arange(tokens, dtype=np.int64)
     # The heading path: for each token, the index of the heading of each level it is under.
-    current = {}
-    for heading in (*_HEADING_LEVELS, _ARTICLE):
-        current[heading] = _forward(np.where(level == heading, order, np.where(level < heading, -2, -1)), doc)
+    current = _heading_paths(level, doc, order)
 
     for index in np.flatnonzero(number < 0).tolist():
         problems.append((int(doc[index]), _problem("unreadable number", _LEVEL_NAMES[level[index]], labels[index],
@@ -555,49 +642,45 @@ def _segment_texts(texts: list[str], items: bool) -> tuple[dict[str, Any], list[
         following[last_of_doc] = body_end[s_doc[last_of_doc]]
     is_article = level[structural] == _ARTICLE
     # Articles, all at once: each ends before the white space (the line break at least) before
-    # the next heading, stepped back over one character at a time; a longer run of white space
-    # than 16 characters is rare and left to _end_of.
+    # the next heading.
     unit_token = structural[is_article].tolist()
     unit_kind = ["clause"] * len(unit_token)
     article_start = shown[structural[is_article]]
-    article_end = following[is_article]
-    for _ in range(16):
-        back = (article_end > article_start) & _is_space(characters, article_end - 1)
-        if not back.any():
-            break
-        article_end = article_end - back
-    longer = np.flatnonzero((article_end > article_start) & _is_space(characters, article_end - 1))
-    article_end[longer] = [_end_of(joined, start, end) for start, end in zip(article_start[longer].tolist(), article_end[longer].tolist(), strict=True)]
     unit_start = article_start.tolist()
-    unit_end = article_end.tolist()
-    for index, stop in zip(structural[~is_article].tolist(), following[~is_article].tolist(), strict=True):
-        # The text under a heading (chapter, section, outline) before its first article.
-        start, end = _trim(joined, int(line_end[index]), stop)
-        if code[index] >= _K_OUTLINE[0] and code[index] <= _K_OUTLINE[-1]:
-            # An outline heading (一、) is often a clause itself ("一、高度重视数据安全工作。"):
-            # its line belongs to the unit, unless it is a bare title with nothing under it.
-            rest = joined[label_end[index] : line_end[index]].strip()
-            if start < end or len(rest) > 30 or _SENTENCE_PUNCTUATION.intersection(rest):
-                start, end = _trim(joined, int(shown[index]), stop)
-        if start < end:
-            unit_token.append(index)
-            unit_kind.append("heading")
-            unit_start.append(start)
-            unit_end.append(end)
+    unit_end = _rstrip_to(characters, joined, article_start, following[is_article]).tolist()
+    # The text under a heading (chapter, section, outline) before its first article.
+    under = structural[~is_article]
+    stop = following[~is_article]
+    start = _lstrip_to(characters, joined, line_end[under], stop)
+    end = _rstrip_to(characters, joined, start, stop)
+    for position in np.flatnonzero((code[under] >= _K_OUTLINE[0]) & (code[under] <= _K_OUTLINE[-1])).tolist():
+        # An outline heading (一、) is often a clause itself ("一、高度重视数据安全工作。"):
+        # its line belongs to the unit, unless it is a bare title with nothing under it.
+        index = under[position]
+        rest = joined[label_end[index] : line_end[index]].strip()
+        if start[position] < end[position] or len(rest) > 30 or _SENTENCE_PUNCTUATION.intersection(rest):
+            start[position], end[position] = _trim(joined, int(shown[index]), int(stop[position]))
+    kept = start < end
+    unit_token.extend(under[kept].tolist())
+    unit_kind.extend(["heading"] * int(kept.sum()))
+    unit_start.extend(start[kept].tolist())
+    unit_end.extend(end[kept].tolist())
     first_structural = body_end.copy()
     np.minimum.at(first_structural, s_doc, pos[structural])
     with_structure = np.bincount(s_doc, minlength=count) > 0
-    for number_, text in enumerate(texts):
-        start, end = _trim(joined, int(doc_start[number_]), int(first_structural[number_]))
-        blank = not text or text.isspace()  # not text.strip(), without copying the text
-        if blank:
+    # The preamble: the text before the first heading (the whole text where there is none).
+    start = _lstrip_to(characters, joined, doc_start, first_structural)
+    end = _rstrip_to(characters, joined, start, first_structural)
+    blank = np.array([not text or text.isspace() for text in texts], dtype=bool)  # not text.strip(), without copying the text
+    preamble = ~blank & (start < end)
+    unit_token.extend([-1] * int(preamble.sum()))
+    unit_kind.extend(np.where(with_structure[preamble], "preamble", "text").tolist())
+    unit_start.extend(start[preamble].tolist())
+    unit_end.extend(end[preamble].tolist())
+    for number_ in np.flatnonzero(blank | ~with_structure).tolist():
+        if blank[number_]:
             problems.append((number_, _problem("empty", "document", "", "text", int(doc_start[number_]), "the document has no text")))
-        elif start < end:
-            unit_token.append(-1)
-            unit_kind.append("preamble" if with_structure[number_] else "text")
-            unit_start.append(start)
-            unit_end.append(end)
-        if not blank and not with_structure[number_]:
+        else:
             problems.append((number_, _problem("unstructured", "document", "", "article, chapter or outline headings",
                              int(doc_start[number_]), "no article, chapter or outline heading found: the whole text is one "
                              "unit (unit='paragraph' cuts it into paragraphs)")))  # fmt: skip
@@ -615,7 +698,7 @@ def _segment_texts(texts: list[str], items: bool) -> tuple[dict[str, Any], list[
         "doc": unit_doc[order_units],
         "label": np.full(len(unit_token), "", dtype=object),
     }
-    _close_documents(joined, units, doc_start, doc_end, body_end, texts)
+    _close_documents(joined, units, doc_start, doc_end, body_end, texts, characters)
 
     item_lists: dict[int, list[int]] | None = None
     if items:
@@ -625,8 +708,15 @@ def _segment_texts(texts: list[str], items: bool) -> tuple[dict[str, Any], list[
             if parent >= 0:
                 item_lists.setdefault(parent, []).append(index)
 
-    table = _unit_columns(units, level, number, insert, labels, joined, label_end, line_end, current, label_codes, unique_labels)
+    # The headings' titles (the rest of the heading line) and where their lines end, white space left out.
+    heads = np.flatnonzero(level < _ARTICLE)
+    title_start = _lstrip_to(characters, joined, label_end[heads], line_end[heads])
+    title_end = _rstrip_to(characters, joined, title_start, line_end[heads])
+    titles = [joined[a:b] for a, b in zip(title_start.tolist(), title_end.tolist(), strict=True)]
+    heading_end = _rstrip_to(characters, joined, shown[heads], line_end[heads])
+    table = _unit_columns(units, level, number, insert, labels, titles, current, label_codes, unique_labels)
     token_info = {"pos": pos, "content": content, "shown": shown, "number": number, "labels": labels, "items": item_lists,
+                  "titles": titles, "heading_end": heading_end,
                   "level": level, "doc": doc, "label_end": label_end, "line_end": line_end}  # fmt: skip
     return {"table": table, "tokens": token_info, "units": units, "newlines": newlines}, problems, joined, doc_start
 
@@ -697,13 +787,17 @@ def _check_numbering(
 
 def _close_documents(
     joined: str, units: dict[str, list[Any]], doc_start: np.ndarray, doc_end: np.ndarray, body_end: np.ndarray,
-    texts: list[str],
+    texts: list[str], characters: np.ndarray,
 ) -> None:  # fmt: skip
     """Tag the signature, date and note lines that end each body, and the attachments after it."""
     kinds, starts, ends, docs = units["kind"], units["start"], units["end"], units["doc"]
     last = np.flatnonzero(np.append(docs[1:] != docs[:-1], True)) if len(docs) else np.zeros(0, dtype=np.int64)
     added: list[Any] = []
-    for position in last[np.isin(kinds[last], ["clause", "heading", "text"])].tolist():
+    last = last[np.isin(kinds[last], ["clause", "heading", "text"])]
+    # A closing block ends with a date or note line, so the unit's last character (its end is
+    # trimmed) is one a date or a note ends with: the other units need no look.
+    last = last[np.isin(characters[np.maximum(ends[last] - 1, 0)], _CLOSING_LAST)]
+    for position in last.tolist():
         closing = _closing(joined, int(starts[position]), int(ends[position]))
         if closing is None:
             continue
@@ -734,8 +828,7 @@ def _close_documents(
 
 def _unit_columns(
     units: dict[str, list[Any]], level: np.ndarray, number: np.ndarray, insert: np.ndarray, labels: list[str],
-    joined: str, label_end: np.ndarray, line_end: np.ndarray, current: dict[int, np.ndarray],
-    label_codes: np.ndarray, unique_labels: np.ndarray,
+    titles: list[str], current: dict[int, np.ndarray], label_codes: np.ndarray, unique_labels: np.ndarray,
 ) -> dict[str, Any]:  # fmt: skip
     """The number and heading-path columns of each unit, gathered from its heading token.
 
@@ -745,13 +838,13 @@ def _unit_columns(
     kind = units["kind"].copy()
     has_token = token >= 0
     safe = np.where(has_token, token, 0)
-    # One extra slot at the end stands for "no heading" (index -1 after the -2 of _forward is mapped there).
+    # One extra slot at the end stands for "no heading" (index -1 after the -2 of _heading_paths is mapped there).
     # The label and title columns take their values from small pools (the distinct labels,
     # the headings' titles), each with an empty value last: few values to convert to text.
     label_pool = np.append(np.asarray(unique_labels, dtype=object), "")
     label_of = np.append(label_codes, len(label_pool) - 1)
     headings = np.flatnonzero(level < _ARTICLE)
-    title_pool = np.array([*(joined[label_end[i] : line_end[i]].strip() for i in headings.tolist()), ""], dtype=object)
+    title_pool = np.array([*titles, ""], dtype=object)
     title_of = np.full(len(labels) + 1, len(headings), dtype=np.int64)
     title_of[headings] = np.arange(len(headings))
     numbers = np.append(number, -1)
@@ -897,7 +990,7 @@ def _segment_frame(
     # in Arrow, so that building the table converts none of them again.
     id_pool = np.array(doc_ids, dtype=object)
     table = {
-        "unit_id": _unit_ids(id_pool[docs], columns, unit if extra else None),
+        "unit_id": _unit_ids(None, columns, unit if extra else None, (id_pool, docs)),
         "doc_id": _Pooled(id_pool, docs).values(converted) if len(docs) else id_pool[docs],
         "kind": _pooled_text(columns["kind"]),
         "chapter": columns["chapter"],
@@ -966,49 +1059,94 @@ def _unit_ids_python(doc_ids: np.ndarray, columns: dict[str, Any], sub: str | No
     return series.to_numpy(dtype=object)
 
 
-def _unit_ids(doc_ids: np.ndarray, columns: dict[str, Any], sub: str | None) -> Any:
+def _unit_ids(
+    doc_ids: np.ndarray | None, columns: dict[str, Any], sub: str | None, pooled: tuple[np.ndarray, np.ndarray] | None = None
+) -> Any:
     """``<doc_id>-<chapter>-<article>[.<insert>][-<sub>]``, or ``<doc_id>-<kind>[-<n>]`` past the body; unique.
 
-    Built by Arrow's string kernels where pandas keeps text in Arrow (no Python string per
-    unit), else by :func:`_unit_ids_python`; both give the same ids.
+    ``pooled`` gives the document ids as a pool of distinct ids and each unit's position in it,
+    in place of ``doc_ids``.  Where pandas keeps text in Arrow, what follows the document id
+    is written once per distinct numbering (a few thousand among 100,000 units) and the ids
+    are joined by Arrow from the two pools, with repeats found on integer codes: no Python
+    string per unit.  Else :func:`_unit_ids_python`; both give the same ids.
     """
+    if pooled is None:
+        assert doc_ids is not None
+        codes, pool = pd.factorize(np.asarray(doc_ids, dtype=object))
+        pooled = (np.asarray(pool, dtype=object), codes)
+    id_pool, docs = pooled
     arrow = _arrow_text()
-    if arrow is None or not len(doc_ids):
-        return _unit_ids_python(doc_ids, columns, sub)
+    if arrow is None or not len(docs):
+        return _unit_ids_python(id_pool[docs], columns, sub)
     pa, dtype = arrow
     import pyarrow.compute as pc
 
-    kind = np.asarray(columns["kind"], dtype=object)
-    kind_codes, kind_pool = pd.factorize(kind)
-    kinds = pa.array(kind_pool.tolist(), type=pa.string()).take(pa.array(kind_codes))
-    docs = pa.array(doc_ids, type=pa.string())
-    article = pc.cast(pa.array(columns["article"].to_numpy(dtype=np.int64, na_value=0)), pa.string())
-    insert = np.asarray(columns["insert"], dtype=np.int64)
-    ids = pc.binary_join_element_wise(docs, pc.cast(pa.array(np.asarray(columns["chapter"], dtype=np.int64)), pa.string()), article, "-")
-    inserted = insert != 0
-    if inserted.any():
-        ids = pc.if_else(pa.array(inserted), pc.binary_join_element_wise(ids, pc.cast(pa.array(insert), pa.string()), "."), ids)
-    if sub:
-        numbers = columns[sub].to_numpy(dtype=np.int64, na_value=-1)
-        numbered = numbers >= 0
-        if numbered.any():
-            ids = pc.if_else(pa.array(numbered), pc.binary_join_element_wise(ids, pc.cast(pa.array(numbers), pa.string()), "-"), ids)
-    attachment = kind == "attachment"
-    other = ~np.isin(kind, ["clause", "preamble", "text", "attachment"])
-    if other.any():
-        ids = pc.if_else(pa.array(other), pc.binary_join_element_wise(docs, kinds, "-"), ids)
-    if attachment.any():
-        ids = pc.if_else(pa.array(attachment), pc.binary_join_element_wise(docs, pa.scalar("attachment"), article, "-"), ids)
-    series = pd.Series(pd.array(ids.cast(pa.large_string()), dtype=dtype))
-    repeated = series.duplicated(keep=False).to_numpy()
-    if repeated.any():
+    rows = len(docs)
+    kind_codes, kind_pool = pd.factorize(np.asarray(columns["kind"], dtype=object))
+    kind_names = kind_pool.tolist()
+    # 0: numbered (clause, preamble, text); 1: attachment; 2: any other kind, named by its kind alone.
+    kind_class = np.array([0 if name in ("clause", "preamble", "text") else 1 if name == "attachment" else 2
+                           for name in kind_names], dtype=np.int8)[kind_codes]  # fmt: skip
+    plain = kind_class == 0
+    article = columns["article"].to_numpy(dtype=np.int64, na_value=0)
+    numbers = columns[sub].to_numpy(dtype=np.int64, na_value=-1) if sub else np.full(rows, -1, dtype=np.int64)
+    # Each unit's numbering reduced to what its id shows, then numbered by distinct value.
+    parts = (
+        np.where(plain, -1, kind_codes),
+        np.where(plain, np.asarray(columns["chapter"], dtype=np.int64), 0),
+        np.where(kind_class == 2, 0, article),
+        np.where(plain, np.asarray(columns["insert"], dtype=np.int64), 0),
+        np.where(plain & (numbers >= 0), numbers, -1),
+    )
+    low = [int(part.min()) for part in parts]
+    spans = [int(part.max()) - start + 1 for part, start in zip(parts, low, strict=True)]
+    if float(np.prod(np.array(spans, dtype=np.float64))) < 2.0**62:
+        # Small numbers (as they are): the parts packed into one integer, numbered in one go.
+        packed = np.zeros(rows, dtype=np.int64)
+        for part, start, span in zip(parts, low, spans, strict=True):
+            packed = packed * span + (part - start)
+        key, _ = pd.factorize(packed)
+    else:
+        key = np.zeros(rows, dtype=np.int64)
+        for part in parts:
+            part_codes, part_values = pd.factorize(part)
+            key, _ = pd.factorize(key * len(part_values) + part_codes)
+    # pandas.factorize numbers values in order of first occurrence: a key's first row is where it exceeds all before it.
+    first = np.flatnonzero(key > np.maximum.accumulate(np.concatenate(([-1], key[:-1]))))
+    suffixes = []
+    for what, chapter, number, inserted, sub_number in zip(
+        kind_class[first].tolist(), *(part[first].tolist() for part in parts[1:]), strict=True
+    ):
+        if what == 0:
+            text = f"-{chapter}-{number}.{inserted}" if inserted else f"-{chapter}-{number}"
+            suffixes.append(f"{text}-{sub_number}" if sub_number >= 0 else text)
+        else:
+            suffixes.append(f"-attachment-{number}" if what == 1 else "")
+    for position in np.flatnonzero(kind_class[first] == 2).tolist():
+        suffixes[position] = f"-{kind_names[kind_codes[first[position]]]}"
+    # Equal texts share one code, so that equal ids within a document have equal codes.
+    numbering: defaultdict[str, int] = defaultdict(itertools.count().__next__)
+    suffix_codes = np.fromiter(map(numbering.__getitem__, suffixes), dtype=np.int64, count=len(suffixes))[key]
+    suffix_pool = list(numbering)
+    doc_text = pa.array(id_pool.tolist(), type=pa.large_string()).take(pa.array(docs))
+    ordered = sorted(id_pool.tolist())
+    if any(later.startswith(earlier) for earlier, later in itertools.pairwise(ordered)):
+        # One document id begins another ("a", "a-1"): ids of two documents may meet, so repeats are found on the ids.
+        joined = pc.binary_join_element_wise(doc_text, pa.array(suffix_pool, type=pa.large_string()).take(pa.array(suffix_codes)), pa.scalar("", pa.large_string()))
+        same = pc.dictionary_encode(joined).indices.to_numpy()
+    else:
+        same = np.asarray(docs, dtype=np.int64) * len(suffix_pool) + suffix_codes
+    groups, distinct = pd.factorize(same)
+    if len(distinct) < rows:
+        repeated = np.flatnonzero(np.bincount(groups)[groups] > 1)
         # A number written twice keeps its number; its later units get _2, _3 ... so that ids stay unique.
-        subset = series[repeated].astype(object)
-        count = subset.groupby(subset, sort=False).cumcount().to_numpy()
-        values = subset.to_numpy(dtype=object, copy=True)
-        values[count > 0] = [f"{v}_{c + 1}" for v, c in zip(values[count > 0].tolist(), count[count > 0].tolist(), strict=True)]
-        series[repeated] = values
-    return series.array
+        later = pd.Series(groups[repeated]).groupby(groups[repeated], sort=False).cumcount().to_numpy()
+        renamed = repeated[later > 0]
+        suffix_pool.extend(f"{suffix_pool[code]}_{n + 1}" for code, n in zip(suffix_codes[renamed].tolist(), later[later > 0].tolist(), strict=True))
+        suffix_codes = suffix_codes.copy()
+        suffix_codes[renamed] = len(suffix_pool) - len(renamed) + np.arange(len(renamed))
+    ids = pc.binary_join_element_wise(doc_text, pa.array(suffix_pool, type=pa.large_string()).take(pa.array(suffix_codes)), pa.scalar("", pa.large_string()))
+    return pd.array(ids, dtype=dtype)
 
 
 def _pooled_text(values: np.ndarray) -> Any:
@@ -1050,8 +1188,7 @@ def _headings_frame(joined: str, tokens: dict[str, Any], doc_start: np.ndarray, 
     """One row per heading (编, 分编, 章, 节, or the outline level that serves as chapter) the units are under."""
     heads = np.flatnonzero(tokens["level"] < _ARTICLE)
     content = tokens["shown"][heads]
-    ends = np.array([a + len(joined[a:b].rstrip()) for a, b in zip(content.tolist(), tokens["line_end"][heads].tolist(), strict=True)],
-                    dtype=np.int64)  # fmt: skip
+    ends = tokens["heading_end"]
     docs = tokens["doc"][heads]
     offset = doc_start[docs]
     numbers = tokens["number"][heads]
@@ -1061,7 +1198,7 @@ def _headings_frame(joined: str, tokens: dict[str, Any], doc_start: np.ndarray, 
             "level": np.array(_LEVEL_NAMES, dtype=object)[tokens["level"][heads]],
             "number": pd.array([n if n >= 0 else None for n in numbers.tolist()], dtype="Int64"),
             "label": [tokens["labels"][i] for i in heads.tolist()],
-            "title": [joined[a:b].strip() for a, b in zip(tokens["label_end"][heads].tolist(), ends.tolist(), strict=True)],
+            "title": tokens["titles"],
             "start": content - offset,
             "end": ends - offset,
             "line": np.searchsorted(newlines, content) - np.searchsorted(newlines, offset) + 1,
@@ -1445,7 +1582,10 @@ def segment(documents: Any, *, unit: str = "article") -> Segmentation:
             problem_rows.extend(problems)
         table = pd.DataFrame.from_records(unit_rows) if unit_rows else pd.DataFrame(columns=["doc_id", "_doc", "start", "end"])
         units = _units_table(table, by_id, unit)
-    problems = _problems_table(problem_rows, by_id)
+    if headings is not None and problem_rows:
+        problems = _builtin_problems_table(problem_rows, by_id)
+    else:
+        problems = _problems_table(problem_rows, by_id)
     return Segmentation(units, problems, unit, len(doc_ids), headings)
 
 
@@ -1551,3 +1691,23 @@ def _problems_table(rows: list[dict[str, Any]], texts: Mapping[str, str]) -> pd.
     frame["line"] = frame["line"].astype("int64")
     frame["message"] = doc + " line " + frame["line"].astype(str) + ": " + frame["message"]
     return frame[list(PROBLEM_COLUMNS)].reset_index(drop=True)
+
+
+def _builtin_problems_table(rows: list[dict[str, Any]], texts: Mapping[str, str]) -> pd.DataFrame:
+    """:func:`_problems_table` of the built-in segmenters' problems, which have every column, as text where text.
+
+    The same table, built from the columns at once (a few hundred rows: pandas' conversions of
+    each column would cost more than the rows).
+    """
+    doc_ids = [row["doc_id"] for row in rows]
+    starts = [int(row["start"]) for row in rows]
+    lines = [texts[doc].count("\n", 0, start) + 1 for doc, start in zip(doc_ids, starts, strict=True)]
+    return pd.DataFrame(
+        {
+            "doc_id": doc_ids,
+            **{column: [row[column] for row in rows] for column in ("problem", "level", "found", "expected")},
+            "start": np.array(starts, dtype=np.int64),
+            "line": np.array(lines, dtype=np.int64),
+            "message": [f"{doc} line {line}: {row['message']}" for doc, line, row in zip(doc_ids, lines, rows, strict=True)],
+        }
+    )
