@@ -32,7 +32,7 @@ import pandas as pd
 from .._i18n import _, chosen_language, ngettext, using_language
 from .._text import format_choices
 from ..analysis.partial import PartitionedCorpus
-from ..corpus import MAX_PROBLEMS, TEXT, Corpus, _Problems
+from ..corpus import MAX_PROBLEMS, TEXT, Corpus, _document_index, _Problems
 from ..errors import ReadError, ValidationError, problem_table
 from ..model import Framework
 from ..plugins import get_framework
@@ -159,6 +159,8 @@ def check_units(
     corpus._framework = framework
     corpus._documents = documents
     corpus._derived_documents = derived
+    # Built once per base (per worker, on a cluster): each partition looks its documents up in it.
+    corpus._document_index = base.memoized("document_index", lambda: _document_index(documents))
     problems = _Problems(source)
     frame, corpus._reported_doc_rows = Corpus._derive_doc_ids(units, problems)
     validated, mask = corpus._validate_units(frame, problems)
@@ -169,7 +171,11 @@ def check_units(
     not_coded = validated[~coded].reset_index(drop=True)
     if not coded.all():
         validated, mask = validated[coded].reset_index(drop=True), mask[coded]
-    return Corpus._from_validated(framework, documents, validated, mask, not_coded), problem_table(()), None
+    return (
+        Corpus._from_validated(framework, documents, validated, mask, not_coded, corpus._document_index),
+        problem_table(()),
+        None,
+    )
 
 
 def validate_units(

@@ -300,10 +300,11 @@ class _Layout(NamedTuple):
     skip: int  # blank lines above the header
     header: list[str]  # the header row's cells
     columns: int  # how many columns are parsed: all, or those up to the last header
+    mapped: mmap.mmap | None = None  # a UTF-8 file mapped into memory (for pyarrow), or None
 
 
 def _read_records(
-    path: Path, source: Path | str, head: str, default: str
+    path: Path, source: Path | str, head: str, default: str, mapped: mmap.mmap | None = None
 ) -> tuple[pd.DataFrame, _Layout] | None:
     """Parse a CSV file (its path, or its decoded text) once its first rows are found sound.
 
@@ -313,6 +314,7 @@ def _read_records(
     a first row with more cells than headers, or thousands of columns are
     reported before pandas builds anything for them.  Returns None where a
     UTF-8 path cannot be read as such (the caller then decodes the file).
+    ``mapped`` is the file already mapped into memory, for pyarrow to parse.
     """
     _refuse_markup(path, head)
     line = _first_line(head) if isinstance(source, Path) else _first_line(source)
@@ -340,7 +342,7 @@ def _read_records(
     # Thousands of empty columns (a sheet whose last column was once used) would cost pandas
     # memory by the column: only those with headers are parsed; the others must be empty.
     columns = named if width - named > _BLANK_TAIL else width
-    layout = _Layout(source, separator, skip, header, columns)
+    layout = _Layout(source, separator, skip, header, columns, mapped)
     if columns < width or any(len(record) > width for record in records[1:2]):
         _refuse_misshapen_rows(path, layout)
     frame = _parse_csv(path, layout)
@@ -621,34 +623,41 @@ def _parse_csv(path: Path, layout: _Layout) -> pd.DataFrame | None:
 def _arrow_csv(path: Path, layout: _Layout) -> pd.DataFrame | None:
     """A UTF-8 CSV file parsed by pyarrow, every column as text; None where pyarrow cannot or must not.
 
-    pyarrow parses in parallel and keeps text in its own storage, which is as
-    fast as pandas' type-guessing parser and never guesses.  Where it differs
+    pyarrow parses (on one thread: see :data:`_ARROW_THREADS`) straight
+    from a memory map of the file into its own text storage, at the
+    processor cost of pandas' type-guessing parser, and never guesses.  Where it differs
     from pandas (blank lines of spaces, rows of unequal length, invalid UTF-8,
     a quote left open at the end of the file) it gives way, and pandas reads
-    the file (with ``dtype=str``) and reports what is wrong.
+    the file (with ``dtype=str``) and reports what is wrong.  ``layout.mapped``,
+    the file mapped into memory by the caller (which looked for NUL bytes in
+    it), is parsed from the same pages; otherwise pyarrow maps the file.
     """
     try:
         import pyarrow as pa
         from pyarrow import csv as arrow_csv
     except ImportError:
         return None
-    header = layout.header
+    header, mapped = layout.header, layout.mapped
     names = [f"f{i}" for i in range(len(header))]
     try:
-        table = arrow_csv.read_csv(
-            path,
-            read_options=arrow_csv.ReadOptions(column_names=names, skip_rows=layout.skip),
-            parse_options=arrow_csv.ParseOptions(
-                delimiter=layout.separator, newlines_in_values=True, ignore_empty_lines=False
-            ),
-            convert_options=arrow_csv.ConvertOptions(
-                # large_string is what pandas' str dtype stores: no cast on the way.
-                column_types=dict.fromkeys(names, pa.large_string()),
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-                null_values=[],
-            ),
-        )
+        # Parsed from a memory map of the file, not read into buffers first: one copy fewer.
+        with pa.BufferReader(pa.py_buffer(mapped)) if mapped is not None else pa.memory_map(str(path)) as source:
+            table = arrow_csv.read_csv(
+                source,
+                read_options=arrow_csv.ReadOptions(
+                    column_names=names, skip_rows=layout.skip, use_threads=_ARROW_THREADS
+                ),
+                parse_options=arrow_csv.ParseOptions(
+                    delimiter=layout.separator, newlines_in_values=True, ignore_empty_lines=False
+                ),
+                convert_options=arrow_csv.ConvertOptions(
+                    # large_string is what pandas' str dtype stores: no cast on the way.
+                    column_types=dict.fromkeys(names, pa.large_string()),
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                    null_values=[],
+                ),
+            )
     except (pa.ArrowException, OSError, ValueError):
         return None
     # The header row is parsed as a record, so that a quoted header cell holding a line break
@@ -666,6 +675,15 @@ def _arrow_csv(path: Path, layout: _Layout) -> pd.DataFrame | None:
             return None
     frame = table.slice(1).to_pandas(types_mapper=_arrow_text_dtype(pa))
     return frame
+
+
+#: Whether pyarrow parses a CSV file on several threads.  It does not: with quoted cells that
+#: may hold line breaks (``newlines_in_values``), the threaded reader first finds the rows'
+#: boundaries in a quote-aware pass of its own, and then parses: a million clauses cost about
+#: a third more processor time for a parse at most 1.4x faster on 2 cores (see the reading
+#: section of benchmarks/README.md); one thread costs what pandas' own parser costs.  Dask
+#: workers and chunked reading run several reads at once, where threads only compete.
+_ARROW_THREADS = False
 
 
 def _arrow_text_dtype(pa: Any) -> Any:
@@ -801,7 +819,7 @@ def _read_utf8_csv(path: Path, encoding: str | None, separator: str) -> tuple[pd
     """The fast way to read a UTF-8 CSV file, every cell as text; None where it does not apply.
 
     The file is parsed from its path, not from a decoded copy: by pyarrow,
-    in parallel and into its own text storage (as fast as pandas' own
+    into its own text storage (as cheap as pandas' own
     type-guessing parser, which turned ids such as ``0131072`` into numbers
     in the chunks where every id looked like one), or where pyarrow gives way
     by pandas with ``dtype=str``.  ``separator`` is the one the file's suffix
@@ -819,16 +837,21 @@ def _read_utf8_csv(path: Path, encoding: str | None, separator: str) -> tuple[pd
             if not head.strip() or any(head.startswith(mark) for mark, _ in _BYTE_ORDER_MARKS):
                 return None
             stream.seek(0)
-            with mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as data:
-                if data.find(b"\x00") >= 0:
-                    return None
+            data = mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
     except (OSError, ValueError, LookupError):
         return None
+    # The mapping stays open for pyarrow to parse: pages already read cost less the second time.
     try:
+        if data.find(b"\x00") >= 0:
+            return None
         # A character cut in two at the end of the head is no header's.
-        return _read_records(path, path, head.decode("utf-8", errors="replace"), separator)
+        return _read_records(path, path, head.decode("utf-8", errors="replace"), separator, data)
     except UnicodeDecodeError:
         return None
+    finally:
+        # A view of it may still be held (by an error on its way up): then it is unmapped once that goes.
+        with contextlib.suppress(BufferError):
+            data.close()
 
 
 _FIELD_COUNT = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
