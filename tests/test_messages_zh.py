@@ -416,7 +416,8 @@ def test_a_translation_keeps_every_value_it_is_given(entry, data):
     for name, spec in placeholders(msgid):
         if spec[-1:] in tuple("eEfFgG%"):
             values[name] = data.draw(st.floats(0, 1e6, allow_nan=False))
-        elif "," in spec:
+        elif "," in spec or spec[-1:] in tuple("dxXob"):
+            # An integer presentation ({count:,}, U+{code:04X}) takes a whole number.
             values[name] = data.draw(st.integers(0, 10**7))
         else:
             values[name] = data.draw(VALUE)
