@@ -1063,7 +1063,8 @@ class DaskCorpus(_partitioned_corpus_class()):  # type: ignore[misc]
         (``unit_id``, ``doc_id``, ``instrument``, ``objectives`` ...), for
         instance ``dask.dataframe.read_parquet`` of a folder; or the codes of
         a machine coder (:func:`code`).  Unit ids are checked to be unique
-        across partitions.
+        across partitions (counted in hashed groups; not for the codes of
+        :func:`segment`, whose ids are unique by construction).
     framework : str or Framework, default "wang2026"
     columns : mapping, optional
         ``{"their header": "field"}``, as for :func:`policyquant.read_coding`;
