@@ -534,16 +534,7 @@ def _id_text(
                 problems.add(values.index[position], column, value, *_suspect_id_problem(value, column))
                 refused[position] = True
     if required:
-        blank = values.index[_spread(stripped == "", codes, True)]
-        if reported is not None:
-            blank = blank.difference(reported, sort=False)
-        problems.add_many(
-            blank,
-            column,
-            None,
-            _("empty required cell"),
-            _("a {column} in every row").format(column=field_name(column)),
-        )
+        _report_blank_ids(values.index[_spread(stripped == "", codes, True)], column, problems, reported)
     # Refused ids are reported once here, not again as duplicates or unknown documents.
     return text.mask((text == "") | refused), None
 
@@ -551,6 +542,35 @@ def _id_text(
 #: Suspect id cells are told apart by :data:`_SUSPECT_ID`; pyarrow finds the candidates (a superset).
 _NOT_ID_LIST = sorted(_NOT_IDS)
 _SUSPECT_DATE_LENGTH = len("2024-01-31 00:00:00")
+
+
+def _suspect_id_positions(stripped: Any) -> np.ndarray:
+    """Positions of the stripped ids that may be a formula, a missing-value word or a date stamp.
+
+    One pass of pyarrow's kernels; only these few are looked at in Python
+    (:func:`_suspect_id_problem`).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    candidate = pc.or_(
+        pc.or_(pc.starts_with(stripped, "="), pc.is_in(stripped, value_set=pa.array(_NOT_ID_LIST))),
+        pc.equal(pc.utf8_length(stripped), _SUSPECT_DATE_LENGTH),
+    )
+    return np.flatnonzero(_arrow_flags(candidate))
+
+
+def _report_blank_ids(rows: pd.Index, column: str, problems: _Problems, reported: pd.Index | None) -> None:
+    """Report the blank cells of a required id column, but for rows already reported."""
+    if reported is not None:
+        rows = rows.difference(reported, sort=False)
+    problems.add_many(
+        rows,
+        column,
+        None,
+        _("empty required cell"),
+        _("a {column} in every row").format(column=field_name(column)),
+    )
 
 
 def _arrow_ids(
@@ -578,11 +598,7 @@ def _arrow_ids(
     blank = ~_arrow_flags(pc.not_equal(pc.binary_length(stripped), 0))
     refused = np.zeros(len(values), dtype=bool)
     if check_values:
-        candidate = pc.or_(
-            pc.or_(pc.starts_with(stripped, "="), pc.is_in(stripped, value_set=pa.array(_NOT_ID_LIST))),
-            pc.equal(pc.utf8_length(stripped), _SUSPECT_DATE_LENGTH),
-        )
-        positions = np.flatnonzero(_arrow_flags(candidate))
+        positions = _suspect_id_positions(stripped)
         if len(positions):
             for position, value in zip(positions, stripped.take(positions).to_pylist(), strict=True):
                 found = _suspect_id_problem(value, column)
@@ -590,16 +606,7 @@ def _arrow_ids(
                     problems.add(values.index[position], column, value, *found)
                     refused[position] = True
     if required:
-        rows = values.index[blank]
-        if reported is not None:
-            rows = rows.difference(reported, sort=False)
-        problems.add_many(
-            rows,
-            column,
-            None,
-            _("empty required cell"),
-            _("a {column} in every row").format(column=field_name(column)),
-        )
+        _report_blank_ids(values.index[blank], column, problems, reported)
     # Refused ids are reported once here, not again as duplicates or unknown documents.
     gone = blank | refused
     kept = pc.if_else(pa.array(gone), pa.scalar(None, stripped.type), stripped) if gone.any() else stripped
@@ -649,13 +656,9 @@ def _arrow_repeated_ids(
     blank = _spread(~_arrow_flags(pc.not_equal(pc.binary_length(stripped), 0)), codes, True)
     refused = np.zeros(len(values), dtype=bool)
     if check_values:
-        candidate = pc.or_(
-            pc.or_(pc.starts_with(stripped, "="), pc.is_in(stripped, value_set=pa.array(_NOT_ID_LIST))),
-            pc.equal(pc.utf8_length(stripped), _SUSPECT_DATE_LENGTH),
-        )
         suspect = np.zeros(len(stripped), dtype=bool)
         found_of: dict[int, tuple[str, tuple[str, str]]] = {}
-        for code in np.flatnonzero(_arrow_flags(candidate)).tolist():
+        for code in _suspect_id_positions(stripped).tolist():
             value = stripped[code].as_py()
             found = _suspect_id_problem(value, column)
             if found is not None:
@@ -668,16 +671,7 @@ def _arrow_repeated_ids(
                 problems.add(values.index[position], column, value, *found)
                 refused[position] = True
     if required:
-        rows = values.index[blank]
-        if reported is not None:
-            rows = rows.difference(reported, sort=False)
-        problems.add_many(
-            rows,
-            column,
-            None,
-            _("empty required cell"),
-            _("a {column} in every row").format(column=field_name(column)),
-        )
+        _report_blank_ids(values.index[blank], column, problems, reported)
     # Refused ids are reported once here, not again as duplicates or unknown documents.
     gone = blank | refused
     kept_codes = pa.array(np.where(gone, 0, codes).astype(np.int32), mask=gone)
