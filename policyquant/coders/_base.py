@@ -99,7 +99,6 @@ def _field_codes(framework: Framework, field: str) -> tuple[str, ...]:
     return ()
 
 
-
 def _text_in(values: pd.Series, allowed: Any) -> np.ndarray:
     """``values.isin(allowed)`` for columns of ids, hashed by pyarrow in compiled code.
 
@@ -115,6 +114,7 @@ def _text_in(values: pd.Series, allowed: Any) -> np.ndarray:
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError):  # not text: pandas compares the objects
         return values.isin(allowed).to_numpy(dtype=bool)
     return pc.fill_null(pc.is_in(left, value_set=right), False).to_numpy(zero_copy_only=False)
+
 
 def units_frame(units: Any, *, function: str = "suggest") -> pd.DataFrame:
     """The units a coder reads, as a DataFrame with text columns ``unit_id``, ``doc_id`` and ``text``.
