@@ -850,8 +850,10 @@ def adjudicate(
     Returns
     -------
     Corpus
-        The first coder's documents and units (those it coded ``none``
-        included) with every adjudicated value set; a clause settled as
+        Every coder's documents and units (those coded ``none`` included):
+        the first coder's, then those only a later coder has (a clause
+        nobody else coded keeps that coder's values), with every adjudicated
+        value set; a clause settled as
         ``none`` is in its :attr:`~policyquant.Corpus.not_coded`.  When
         coders wrote memos, its ``memo`` holds every coder's memo on the unit
         or document, each after the coder's name (``"Li: ...\\n\\nWang:
@@ -935,8 +937,9 @@ def adjudicate(
     framework = first.framework
     known = {d.name: d for d in _dimensions(first)}
     sheet = _decisions(decisions, framework, known) if decisions is not None else _Decisions({})
-    # Every clause, the ones the first coder coded ``none`` included: another coder may have coded them.
-    documents, units = first.documents, first.all_units()
+    # Every clause any coder coded (``none`` included: another coder may have coded them), and
+    # every document they belong to: a clause only a later coder coded is no less the study's.
+    documents, units = _every_coders_rows(coders)
     with using_language(requested):
         problems = _Unsettled(framework, sheet, known)
         clauses = pd.Index([], dtype=object)
@@ -996,6 +999,26 @@ def adjudicate(
     )
     units, documents = _agreed_memos(coders, units, "unit_id"), _agreed_memos(coders, documents, "doc_id")
     return Corpus(documents, units, first.framework, language=requested)
+
+
+def _every_coders_rows(coders: Mapping[str, Corpus]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The documents and every clause (``none`` ones included) of all the coders' corpora.
+
+    The first coder's rows as they are, then, coder by coder, the clauses
+    and documents none of the coders before had, as that coder has them: the
+    agreed corpus leaves out no clause that any coder coded.
+    """
+    corpora = list(coders.values())
+    documents, units = corpora[0].documents, corpora[0].all_units()
+    for corpus in corpora[1:]:
+        more_units = corpus.all_units()
+        more_units = more_units[~more_units["unit_id"].isin(units["unit_id"])]
+        more_documents = corpus.documents[~corpus.documents["doc_id"].isin(documents["doc_id"])]
+        if len(more_units):
+            units = pd.concat([units, more_units], ignore_index=True)
+        if len(more_documents):
+            documents = pd.concat([documents, more_documents], ignore_index=True)
+    return documents, units
 
 
 class _Unsettled:
