@@ -42,6 +42,12 @@ def closest(value: object, choices: Iterable[str], n: int = 3) -> list[str]:
 
     >>> closest("创新发展", ["法定权益保护", "技术安全与创新", "技术创新", "应用场景"])
     ['技术创新', '技术安全与创新']
+
+    A choice that differs only by characters that look alike (``l`` and
+    ``1``, ``O`` and ``0``), the typo of an id copied by eye, comes first:
+
+    >>> closest("N0l", ["N20", "N10", "N09", "N01"])
+    ['N01', 'N20', 'N10']
     """
     choices = list(choices)
     by_normal: dict[str, str] = {}
@@ -49,8 +55,11 @@ def closest(value: object, choices: Iterable[str], n: int = 3) -> list[str]:
         by_normal.setdefault(normalize_name(choice), choice)
     target = normalize_name(value)
     if not _CJK.search(target):
+        folded = target.translate(_LOOKALIKE)
+        alike = [normal for normal in by_normal if normal != target and normal.translate(_LOOKALIKE) == folded]
         matches = difflib.get_close_matches(target, list(by_normal), n=n, cutoff=0.6)
-        return [by_normal[m] for m in matches]
+        exact = [target] if target in by_normal else []
+        return [by_normal[m] for m in dict.fromkeys(exact + alike + matches)][:n]
     # Chinese names are short and share words, not spellings: 创新发展 and 技术安全与创新 are
     # 0.36 alike to difflib.  A choice sharing a two-character word (a bigram) is a candidate,
     # ranked by how many it shares, then by difflib's ratio.
@@ -64,6 +73,9 @@ def closest(value: object, choices: Iterable[str], n: int = 3) -> list[str]:
     scored.sort(key=lambda item: (-item[0], -item[1]))
     return [by_normal[normal] for _, _, normal in scored[:n]]
 
+
+#: Characters read for one another when an id is copied by eye (after case folding).
+_LOOKALIKE = str.maketrans({"l": "1", "i": "1", "|": "1", "o": "0"})
 
 _CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
