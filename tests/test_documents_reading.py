@@ -378,6 +378,20 @@ def test_folder_recursion_hidden_files_and_unknown_types(tmp_path):
     assert "skipped: a subfolder (recursive=False)" in flat.problems["problem"].tolist()
 
 
+def test_links_to_folders_are_reported_not_followed_and_broken_links_say_so(tmp_path):
+    folder = tmp_path / "政策"
+    folder.mkdir()
+    (folder / "办法.txt").write_text(TEXT, encoding="utf-8")
+    # A link back up the tree would read the folder again and again if it were followed.
+    (folder / "up").symlink_to(folder, target_is_directory=True)
+    (folder / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    documents = read(folder)
+    assert documents.frame["doc_id"].tolist() == ["办法"]
+    problems = {Path(row.file).name: row for row in documents.problems.itertuples()}
+    assert problems["up"].problem == "skipped: a link to a folder (links to folders are not followed)"
+    assert problems["gone.txt"].problem == "not read: a broken link"
+
+
 def test_ids_are_relative_paths_and_collisions_keep_their_suffix(tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "通知.txt").write_text("第一条 甲。", encoding="utf-8")

@@ -299,6 +299,9 @@ def _walk(folder: Path, shown: str, prefix: str, recursive: bool, found: list[_F
                 skipped.append({"file": where, "problem": "skipped: a subfolder (recursive=False)", "expected": "read it with recursive=True, or on its own"})
         elif _is_hidden(entry.name):
             skipped.append({"file": where, "problem": "skipped: a hidden file or an Office lock file (~$...)", "expected": "nothing to do"})
+        elif entry.is_symlink() and entry.is_dir():
+            # Never followed: a link back up the tree would read the folder again and again.
+            skipped.append({"file": where, "problem": "skipped: a link to a folder (links to folders are not followed)", "expected": "read the folder it points to on its own, or copy its documents here"})
         elif entry.is_symlink() and not entry.is_file():
             skipped.append({"file": where, "problem": "not read: a broken link", "expected": "point it at the document, or remove it"})
         elif entry.name.lower().endswith(".zip") and entry.is_file():
