@@ -28,17 +28,24 @@ Matching rules, the same for every term:
 Every pattern is compiled when the dictionary is built: a key that is not a
 key (or a label, or an alias) of the framework, or an invalid regular
 expression, is a :class:`~policyquant.errors.ValidationError` naming the
-entry, the closest key or the position in the expression.  Matching is one
-alternation per entry over every unit, then one pass per term over the units
-its entry matched, for the evidence; literal and glob terms run on pyarrow's
-RE2 in compiled code (the same patterns, and the same matches, as Python's
-:mod:`re`), regular expressions on Python's :mod:`re`.  The ``wang2026``
-starter dictionary suggests codes for about 15,000 clauses a second (articles
-of national laws, one core).
+entry, the closest key or the position in the expression.  So is a term
+that would match every clause (a glob of only ``*``, an expression that can
+match no characters, such as ``\\b`` or ``(?=.)``), and a term written twice
+in one entry (after stripping spaces and ignoring case), which would count
+twice in the score.  Matching is one alternation of the literal and glob terms
+per entry over every unit, and each regular expression on its own (so that its
+groups, back-references and inline flags mean what they mean alone), then one
+pass per literal term over the units its entry matched, for the evidence;
+literal and glob terms run on pyarrow's RE2 in compiled code (the same
+patterns, and the same matches, as Python's :mod:`re`), regular expressions
+on Python's :mod:`re`.  A unit matches an entry exactly when at least one of
+its terms, alone, matches it.  The ``wang2026`` starter dictionary suggests
+codes for about 15,000 clauses a second (articles of national laws, one core).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sys
@@ -96,6 +103,20 @@ def _term_regex(term: str) -> str:
     return f"{before}{body}{after}"
 
 
+#: Texts a user's regular expression is tried on: one that matches no characters in them (``\\b``,
+#: ``(?=.)``, ``x*``) would code clauses by position, not by what they say.
+_EMPTY_PROBES = ("", "a", "中文 text")
+
+
+def _empty_match(compiled: re.Pattern[str]) -> str | None:
+    """Where the expression matches no characters in a probe text, described for a message; else None."""
+    for probe in _EMPTY_PROBES:
+        for found in compiled.finditer(probe):
+            if found.start() == found.end():
+                return f"a match of no characters at position {found.start()} of {probe!r}"
+    return None
+
+
 def _arrow_compute() -> Any:
     """pyarrow.compute, or None without pyarrow (the terms then run on Python's re)."""
     try:
@@ -117,9 +138,14 @@ class DictionaryEntry:
     terms : tuple of str
         The terms as written (a regular expression with its ``re:`` prefix).
     patterns : tuple of re.Pattern
-        One compiled pattern per term.
-    pattern : re.Pattern
-        The alternation of every term: what a unit is matched against.
+        One compiled pattern per term.  A unit matches the entry when at
+        least one of them matches it on its own: each regular expression is
+        matched by itself, so that its groups, back-references and inline
+        flags mean what they mean alone.
+    pattern : re.Pattern or None
+        The alternation of every term, when joining them keeps each term's
+        matches (no regular expression with groups or global inline flags
+        such as ``(?x)``); else None.  Matching does not use it.
     """
 
     def __init__(self, field: str, key: str, terms: Sequence[str], patterns: Sequence[re.Pattern[str]]) -> None:
@@ -127,14 +153,21 @@ class DictionaryEntry:
         self.key = key
         self.terms = tuple(terms)
         self.patterns = tuple(patterns)
-        self.pattern = re.compile("|".join(f"(?:{p.pattern})" for p in patterns), _FLAGS)
-        #: Literal and glob terms (engine-neutral patterns, run by RE2 in compiled code when
-        #: pyarrow is there) apart from the user's regular expressions (Python's re, as documented).
+        #: Literal and glob terms (engine-neutral patterns without groups, run by RE2 in compiled
+        #: code when pyarrow is there) apart from the user's regular expressions (Python's re, one
+        #: by one: joined, a back-reference would point at another term's group and a global flag
+        #: would land mid-pattern).
         self.literal = tuple(not t.startswith("re:") for t in self.terms)
         literal = [p.pattern for p, flag in zip(self.patterns, self.literal, strict=True) if flag]
-        regex = [p.pattern for p, flag in zip(self.patterns, self.literal, strict=True) if not flag]
         self.literal_pattern = "|".join(f"(?:{p})" for p in literal) or None
-        self.regex_pattern = re.compile("|".join(f"(?:{p})" for p in regex), _FLAGS) if regex else None
+
+    @property
+    def pattern(self) -> re.Pattern[str] | None:
+        """The alternation of every term, or None when it would not match as the terms do alone."""
+        plain = re.compile("", _FLAGS).flags
+        if any(p.groups or p.flags != plain for p in self.patterns):
+            return None
+        return re.compile("|".join(f"(?:{p.pattern})" for p in self.patterns), _FLAGS)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, DictionaryEntry):
@@ -148,11 +181,12 @@ class DictionaryEntry:
         return f"DictionaryEntry({self.field!r}, {self.key!r}, terms={len(self.terms)})"
 
 
-def _line_of(text: str | None, needle: str) -> str:
-    """Where ``needle`` first appears in the TOML text, as ' (line N)', for messages."""
+def _line_of(text: str | None, needle: str, after: str | None = None) -> str:
+    """Where ``needle`` first appears in the TOML text (past ``after``), as ' (line N)', for messages."""
     if not text:
         return ""
-    position = text.find(needle)
+    start = text.find(after) if after else 0
+    position = text.find(needle, max(start, 0))
     return f" (line {text.count(chr(10), 0, position) + 1})" if position >= 0 else ""
 
 
@@ -177,8 +211,11 @@ class Dictionary(Coder):
     ------
     ValidationError
         For an unknown table or key (naming the entry and the closest key),
-        a term that is not text or is empty, or an invalid regular
-        expression (naming the entry and the position).
+        ``terms`` or ``regex`` that is not a list, a term that is not text or
+        is empty, an invalid regular expression (naming the entry and the
+        position), a term that would match every clause (only ``*``, or an
+        expression that matches no characters) or a term written twice in
+        one entry.
 
     Examples
     --------
@@ -285,14 +322,25 @@ class Dictionary(Coder):
                     f"{where}entry {entry}: unknown setting {unknown[0]!r}; expected terms or regex"
                     + (f" (did you mean {near[0]!r}?)" if near else "")
                 )
-            terms = list(spec.get("terms", ())) + [f"re:{r}" if isinstance(r, str) else r for r in spec.get("regex", ())]
+            for setting in ("terms", "regex"):
+                value = spec.get(setting, [])
+                # A string is a Sequence too: list("标准") would silently be the terms 标 and 准.
+                if isinstance(value, str) or not isinstance(value, Sequence):
+                    raise ValidationError(
+                        f"{where}entry {entry}{_line_of(text, setting, entry)}: {setting} must be a list such as "
+                        f"{setting} = [{json.dumps(value if isinstance(value, str) else '标准', ensure_ascii=False)}], "
+                        f"got {value!r}"
+                    )
+            terms = list(spec.get("terms", [])) + [f"re:{r}" if isinstance(r, str) else r for r in spec.get("regex", [])]
         else:
             terms = list(spec)
         if not terms:
             raise ValidationError(f"{where}entry {entry}: no terms")
         patterns = []
+        #: Each term's text after the matcher's normalisation, with its number: a term written twice.
+        seen: dict[tuple[bool, str], int] = {}
         for number, term in enumerate(terms, start=1):
-            if not isinstance(term, str) or not term.strip() or term.strip() in ("*", "re:"):
+            if not isinstance(term, str) or not term.strip() or term.strip() == "re:":
                 raise ValidationError(
                     f"{where}entry {entry}, term {number}: expected non-empty text, got {term!r}"
                 )
@@ -305,13 +353,33 @@ class Dictionary(Coder):
                         f"{where}entry {entry}{_line_of(text, expression)}, term {number}: invalid regular "
                         f"expression {expression!r}: {error.msg} at position {error.pos}"
                     ) from None
-                if compiled.match(""):
+                empty = _empty_match(compiled)
+                if empty is not None:
                     raise ValidationError(
-                        f"{where}entry {entry}, term {number}: the regular expression {expression!r} matches "
-                        "empty text, so it would match every clause"
+                        f"{where}entry {entry}{_line_of(text, expression)}, term {number}: the regular expression "
+                        f"{expression!r} matches empty text ({empty}), so it would match almost every clause; "
+                        "write an expression that matches at least one character"
                     )
+                same = (False, expression)
             else:
+                if not term.replace("*", "").strip():
+                    raise ValidationError(
+                        f"{where}entry {entry}, term {number}: the term {term!r} is made only of '*' (any run of "
+                        "letters), so it would match every clause; write at least one letter of the words to match"
+                    )
                 compiled = re.compile(_term_regex(term.strip()), _FLAGS)
+                # The matcher strips terms and ignores case: "Tax " and "tax" are one term.
+                same = (True, term.strip().lower())
+            if same in seen:
+                # Refused, not merged: a term written twice is a slip (a copy, or two lists merged) that
+                # would count twice in the score; the user decides which line to keep.
+                first = seen[same]
+                raise ValidationError(
+                    f"{where}entry {entry}{_line_of(text, entry)}, term {number}: {term!r} repeats term {first} "
+                    f"({terms[first - 1]!r}) of the same entry; a term written twice would count twice in the "
+                    "score: remove one"
+                )
+            seen[same] = number
             patterns.append(compiled)
         return DictionaryEntry(field, key, terms, patterns)
 
@@ -347,7 +415,9 @@ class Dictionary(Coder):
         """
         name = os.fspath(path) if isinstance(path, os.PathLike | str) else str(path)
         try:
-            text = path.read_text(encoding="utf-8") if hasattr(path, "read_text") else Path(path).read_text(encoding="utf-8")
+            # utf-8-sig: Windows Notepad saves UTF-8 with a byte-order mark, which TOML refuses.
+            source = path if hasattr(path, "read_text") else Path(path)
+            text = source.read_text(encoding="utf-8-sig")
         except FileNotFoundError:
             raise ReadError(f"{name}: no such dictionary file") from None
         except UnicodeDecodeError as error:
@@ -375,6 +445,8 @@ class Dictionary(Coder):
     @classmethod
     def _from_text(cls, text: str, source: str | None, framework: str | Framework | None, **options: Any) -> Dictionary:
         where = source or "the dictionary"
+        # TOML text read with encoding="utf-8" from a file saved with a byte-order mark keeps it.
+        text = text.removeprefix("\ufeff")
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
@@ -471,18 +543,27 @@ class Dictionary(Coder):
         hit = np.zeros(len(values), dtype=bool)
         if entry.literal_pattern is not None:
             hit |= self._contains(values, arrow, pc, entry.literal_pattern, True)
-        if entry.regex_pattern is not None:
-            hit |= self._contains(values, arrow, pc, entry.regex_pattern, False)
+        # Each regular expression alone (see DictionaryEntry); its result is also its evidence.
+        alone = {
+            number: self._contains(values, arrow, pc, pattern, False)
+            for number, (pattern, literal) in enumerate(zip(entry.patterns, entry.literal, strict=True))
+            if not literal
+        }
+        for found in alone.values():
+            hit |= found
         hits[position] = hit
         rows = np.flatnonzero(hit)
         if not len(rows):
             return
-        # The evidence: each term once more, on the units the entry matched only.
+        # The evidence: each literal term once more, on the units the entry matched only.
         subset = values.iloc[rows]
         subset_arrow = arrow.take(rows) if arrow is not None else None
         words = np.full(len(rows), "", dtype=object)
-        for term, pattern, literal in zip(entry.terms, entry.patterns, entry.literal, strict=True):
-            found = self._contains(subset, subset_arrow, pc, pattern.pattern if literal else pattern, literal)
+        for number, (term, pattern, literal) in enumerate(zip(entry.terms, entry.patterns, entry.literal, strict=True)):
+            if literal:
+                found = self._contains(subset, subset_arrow, pc, pattern.pattern, True)
+            else:
+                found = alone[number][rows]
             matched[position, rows[found]] += 1
             words[found] = np.where(words[found] == "", term, words[found] + "; " + term)
         evidence[position, rows] = words

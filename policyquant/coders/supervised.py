@@ -28,6 +28,7 @@ import hashlib
 import json
 import unicodedata
 import warnings
+import zipfile
 from collections.abc import Mapping, Sequence
 from os import PathLike
 from pathlib import Path
@@ -665,7 +666,9 @@ class SupervisedCoder(Coder):
     def evaluate(self, cv: int = 5, seed: int = 0, *, corpus: Any = None) -> CoderEvaluation:
         """Cross-validate the coder and score it as one more coder: Krippendorff's alpha against the human codes.
 
-        The units are split into ``cv`` folds (stratified by instrument);
+        The units are split into ``cv`` folds (stratified by instrument, or
+        by the first single-code field, when one of its codes has at least
+        ``cv`` units; else shuffled folds, after the warning below);
         each fold is coded by a coder trained, with the same options, on the
         other folds only (vocabulary and idf weights included), and by a
         majority-class baseline that always answers the training folds' most
@@ -878,12 +881,18 @@ def _empty_like(target: np.ndarray) -> np.ndarray:
 
 
 def _folds(training: _Training, fields: Sequence[str], cv: int, seed: int) -> np.ndarray:
-    """The fold of each unit: stratified by the first single-code field (the instrument) when there is one."""
+    """The fold of each unit: stratified by the first single-code field (the instrument) when there is one.
+
+    Stratifying needs one code with at least ``cv`` units; without one (a small corpus, many codes)
+    the folds are plain shuffled ones, with the same seed: evaluate() has warned about the rare codes.
+    """
     from sklearn.model_selection import KFold, StratifiedKFold
 
     n = len(training.unit_ids)
     folds = np.empty(n, dtype=np.int64)
     strata = next((f for f in fields if training.targets[f].ndim == 1 and training.has[f].all()), None)
+    if strata is not None and pd.Series(training.targets[strata].astype(str)).value_counts().max() < cv:
+        strata = None
     if strata is not None:
         labels = training.targets[strata].astype(str)
         with warnings.catch_warnings():
@@ -1046,11 +1055,14 @@ def load(path: str | PathLike[str], framework: str | Framework | None = None) ->
         with np.load(folder / _ARRAYS_FILE, allow_pickle=False) as stored:
             arrays = {key: stored[key] for key in stored.files}
         options = model["options"]
+        _check_saved_options(options)
         fields = list(model["fields"])
         coder = SupervisedCoder(installed, fields=fields, options=options)
         terms, idf = arrays["terms"], arrays["idf"]
         if terms.ndim != 1 or idf.shape != terms.shape:
             raise ValueError("vocabulary and idf weights differ in length")
+        if not len(terms) or terms.dtype.kind != "U" or idf.dtype.kind != "f":
+            raise ValueError("the vocabulary must be a non-empty array of text, and its idf weights numbers")
         coder._features = _Features(
             terms.tolist(), idf, options["analyzer"], tuple(options["ngram_range"]), options["sublinear_tf"]
         )
@@ -1060,6 +1072,12 @@ def load(path: str | PathLike[str], framework: str | Framework | None = None) ->
             classes = entry["classes"]
             if coef.ndim != 2 or coef.shape[1] != len(terms) or intercept.shape != (coef.shape[0],):
                 raise ValueError(f"the coefficients of {field!r} do not fit the vocabulary")
+            if coef.dtype.kind != "f" or intercept.dtype.kind != "f":
+                raise ValueError(f"the coefficients of {field!r} are not numbers")
+            # The kind follows from the field, as train() sets it: only the objectives are several codes.
+            kind = _kind(field)
+            if entry["kind"] != kind:
+                raise ValueError(f"the model of {field!r} has kind {entry['kind']!r}, expected {kind!r}")
             allowed = _field_classes(installed, field)
             unknown = [c for c in classes if c not in allowed]
             if unknown:
@@ -1067,9 +1085,29 @@ def load(path: str | PathLike[str], framework: str | Framework | None = None) ->
             coder._models[field] = _FieldModel(
                 field, entry["kind"], classes, coef, intercept, at_least_one=bool(entry.get("at_least_one"))
             )
-    except (KeyError, TypeError, ValueError, OSError) as error:
+    except (KeyError, TypeError, ValueError, OSError, EOFError, zipfile.BadZipFile) as error:
         raise _load_error(folder, f"the saved coder is damaged: {error}") from None
     return coder
+
+
+def _check_saved_options(options: Any) -> None:
+    """The training options read back from model.json, checked as train() checks them (ValueError)."""
+    if not isinstance(options, dict):
+        raise ValueError(f"options must be a mapping, got {options!r}")
+    analyzer = options["analyzer"]
+    if analyzer not in ("char_wb", "char"):
+        raise ValueError(f"options: analyzer must be 'char_wb' or 'char', got {analyzer!r}")
+    ngram = options["ngram_range"]
+    ok = (
+        isinstance(ngram, list | tuple)
+        and len(ngram) == 2
+        and all(isinstance(n, int) and not isinstance(n, bool) for n in ngram)
+        and 1 <= ngram[0] <= ngram[1] <= 8
+    )
+    if not ok:
+        raise ValueError(f"options: ngram_range must be two whole numbers (low, high) with 1 <= low <= high <= 8, got {ngram!r}")
+    if not isinstance(options["sublinear_tf"], bool):
+        raise ValueError(f"options: sublinear_tf must be true or false, got {options['sublinear_tf']!r}")
 
 
 # -- evaluation result --------------------------------------------------------------------------
