@@ -721,11 +721,11 @@ def test_decisions_with_an_unknown_dimension(two):
 
 def test_decisions_naming_an_id_no_coder_coded(two):
     sheet = pd.DataFrame({"id": ["N99-1-1"], "dimension": ["AS"], "decision": [3]})
-    with pytest.raises(ValidationError, match="a decision names 'N99-1-1', which no coder coded"):
+    with pytest.raises(ValidationError, match="no coder coded unit 'N99-1-1'"):
         adjudicate(two, sheet)
     # A clause id under a document-level dimension is no document either.
     sheet = pd.DataFrame({"id": [UNIT_IDS[0]], "dimension": ["DA"], "decision": [3]})
-    with pytest.raises(ValidationError, match="which no coder coded"):
+    with pytest.raises(ValidationError, match="no coder coded document"):
         adjudicate(two, sheet)
 
 

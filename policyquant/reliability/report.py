@@ -10,7 +10,7 @@ builds the agreed corpus from the majority or from a decision sheet.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from .._i18n import _, catalogued, current_language, join_choices, pgettext, usi
 from .._text import format_choices
 from ..corpus import NO_INSTRUMENT, NO_INSTRUMENT_ALIASES, NO_INSTRUMENT_NAMES, Corpus
 from ..errors import ValidationError
+from ..model import score_numbers
 from ..results import AnalysisTable, TableResult
 
 __all__ = [
@@ -156,7 +157,8 @@ class DisagreementsResult(AnalysisTable):
         ------
         ValidationError
             For a language policyquant has no labels in, or a coder named
-            like one of the sheet's headers in it.
+            like one of the sheet's headers in any language (``Decision``,
+            ``裁决``, ``id`` ..., in any case).
 
         Examples
         --------
@@ -186,12 +188,7 @@ class DisagreementsResult(AnalysisTable):
         from .._language import dimension_label
 
         headers = _SHEET_COLUMNS["zh" if code == "zh" else "en"]
-        clash = [coder for coder in self.coders if coder in headers.values()]
-        if clash:
-            raise ValidationError(
-                f"a coder is named {clash[0]!r}, as a column of the adjudication sheet is; "
-                "give the coders other names"
-            )
+        _refuse_sheet_names(self.coders)
         sheet = self.frame.copy()
         dimensions = sheet["dimension"].astype(object)
         names = dict.fromkeys(dimensions.tolist())
@@ -355,6 +352,38 @@ def _values(corpus: Corpus, dimension: _Dimension, none_as_missing: bool = False
     return pd.Series(units[dimension.name].to_numpy(dtype=np.float64, na_value=np.nan), index=index)
 
 
+def _sheet_header_keys() -> dict[str, str]:
+    """Every header a decision sheet may head a column with, casefolded, and the column it names.
+
+    The keys (``id``, ``decision`` ...) and their headers in every language (``Decision``,
+    ``裁决`` ...): :func:`adjudicate` reads any of them as that column, whatever the sheet's language.
+    """
+    found = {key.casefold(): key for key in _SHEET_COLUMNS["en"]}
+    for headers in _SHEET_COLUMNS.values():
+        found.update({header.strip().casefold(): key for key, header in headers.items()})
+    return found
+
+
+def _refuse_sheet_names(coders: Iterable[str]) -> None:
+    """Refuse a coder named like a column of the adjudication sheet, in any language.
+
+    A sheet is read back whatever its language, each column found by its header
+    stripped and casefolded: a coder's column headed ``Decision`` or ``裁决`` would
+    be read as the decisions (or the ids, the dimensions ...), the coder's codes
+    silently taken for the team's.
+    """
+    headers = _sheet_header_keys()
+    clash = [str(name) for name in coders if str(name).strip().casefold() in headers]
+    if clash:
+        name = clash[0]
+        shown = dict.fromkeys([*_SHEET_COLUMNS["en"], *(h for found in _SHEET_COLUMNS.values() for h in found.values())])
+        raise ValidationError(
+            f"a coder is named {name!r}, which reads as the {headers[name.strip().casefold()]!r} column of an "
+            f"adjudication sheet (the headers {', '.join(shown)}, in any case, are the sheet's own); "
+            f"rename the coder, e.g. to {f'coder {name.strip()}'!r}"
+        )
+
+
 def _check_coders(coders: Mapping[str, Corpus], function: str) -> dict[str, Corpus]:
     coders = require_coders(coders, function)
     if len(coders) < 2:
@@ -376,7 +405,59 @@ def _check_coders(coders: Mapping[str, Corpus], function: str) -> dict[str, Corp
                     f"coder {lacking!r} has no {missing[0]!r} column, which coder {having!r} coded; "
                     f"add the column to the corpus of {lacking!r} or remove it from that of {having!r}"
                 )
+    _refuse_unicode_twins(coders)
     return coders
+
+
+def _refuse_unicode_twins(coders: Mapping[str, Corpus]) -> None:
+    """Refuse ids that two coders spell in different Unicode normalization forms.
+
+    ``é`` typed as one code point (NFC) by one coder and as ``e`` and a combining
+    accent (NFD) by another looks the same but does not align: the clause would
+    count as coded by one coder each, with no agreement to measure and nothing to
+    disagree on.  Neither spelling is changed (normalising would alter an id):
+    every such pair is reported with both spellings' code points.
+    """
+    from ..corpus import _escaped, _nfc
+
+    problems = []
+    for column, tables in (
+        ("unit_id", {name: corpus.all_units() for name, corpus in coders.items()}),
+        ("doc_id", {name: corpus.documents for name, corpus in coders.items()}),
+    ):
+        ids = pd.concat(
+            [
+                pd.DataFrame({"coder": name, "id": pd.unique(table[column].dropna().astype(object).to_numpy())})
+                for name, table in tables.items()
+                if column in table.columns
+            ],
+            ignore_index=True,
+        )
+        wide = ~ids["id"].astype("string[pyarrow]").str.isascii().to_numpy(dtype=bool, na_value=True)
+        if not wide.any():
+            # ASCII ids are in NFC already: no twins (the usual case).
+            continue
+        spelled = ids[wide].assign(key=ids.loc[wide, "id"].map(lambda value: _nfc(str(value))))
+        # The first coder's spelling of each id is the one the others are compared with.
+        first = spelled.drop_duplicates("key").set_index("key")
+        other = spelled[spelled["id"].to_numpy() != spelled["key"].map(first["id"]).to_numpy()]
+        for coder, twin, key in other[["coder", "id", "key"]].itertuples(index=False):
+            owner, spelling = first.loc[key, "coder"], first.loc[key, "id"]
+            problems.append(
+                {
+                    "column": column,
+                    "value": twin,
+                    "problem": f"coder {coder!r} has {column} {_escaped(twin)}, coder {owner!r} "
+                    f"{_escaped(spelling)}: the same id in another Unicode normalization form",
+                    "expected": "the same code points in every coder's corpus: save both as NFC",
+                }
+            )
+    if problems:
+        raise ValidationError(
+            f"{len(problems)} id(s) are spelled in different Unicode normalization forms by different coders "
+            "and would not align",
+            problems,
+        )
 
 
 def _reliability_data(
@@ -407,7 +488,8 @@ class AgreementReport(TableResult):
         values coders gave it (``n_values``) and the share of them matched by
         another coder's same value (``agreement``, from the coincidence matrix).
     coverage : pandas.DataFrame
-        Units that not every coder coded: ``unit_id`` and ``coded_by``.
+        Units that not every coder coded: ``unit_id`` and ``coded_by`` (a
+        clause coded ``none`` is coded, as alpha pairs it).
     coders : tuple of str
         The coders' names.
     framework : Framework or None
@@ -499,7 +581,10 @@ def agreement_report(
     ------
     ValidationError
         If fewer than two coders are given, the corpora use different
-        frameworks, or no unit was coded by two coders.
+        frameworks, or no unit was coded by two coders; for an id (unit_id or
+        doc_id) that two coders spell in different Unicode normalization
+        forms (each pair named with both coders and both spellings' code
+        points).
 
     Notes
     -----
@@ -608,11 +693,15 @@ def agreement_report(
 
 
 def _coverage(coders: Mapping[str, Corpus]) -> pd.DataFrame:
-    """Units that not every coder coded, with who coded them."""
+    """Units that not every coder coded, with who coded them.
+
+    A clause coded ``none`` is coded (its instrument is ``none``, and alpha pairs it so):
+    it counts here as in every coefficient.
+    """
     present = (
         pd.DataFrame(
             {
-                name: pd.Series(True, index=pd.Index(corpus.units["unit_id"].astype(object)))
+                name: pd.Series(True, index=pd.Index(corpus.all_units()["unit_id"].astype(object)))
                 for name, corpus in coders.items()
             }
         )
@@ -671,8 +760,12 @@ def disagreements(
     Raises
     ------
     ValidationError
-        For an unknown dimension or language (naming the closest), or a
-        coder named like a column of the sheet.
+        For an unknown dimension or language (naming the closest); a coder
+        named like a column of the sheet in any language, stripped and in
+        any case (``Decision``, ``DECISION``, ``裁决``, ``编号`` ...: the
+        sheet would read that coder's codes as the decisions); coders who
+        share no clause (an empty sheet would read as agreement); an id that
+        two coders spell in different Unicode normalization forms.
 
     Examples
     --------
@@ -695,10 +788,16 @@ def disagreements(
 
     language = resolve_language(language)
     coders = _check_coders(coders, "disagreements")
-    clash = [name for name in coders if name in ("id", "doc_id", "text", "dimension", "decision")]
-    if clash:
+    _refuse_sheet_names(coders)
+    shared = pd.concat(
+        [pd.Series(pd.unique(corpus.all_units()["unit_id"].astype(object).to_numpy())) for corpus in coders.values()],
+        ignore_index=True,
+    )
+    if not shared.duplicated().any():
+        # An empty sheet would read as perfect agreement: coders who share no clause compared nothing.
         raise ValidationError(
-            f"a coder is named {clash[0]!r}, as a column of the adjudication sheet is; give the coders other names"
+            f"no clause was coded by two coders ({', '.join(map(repr, coders))}): "
+            "check that the coders' unit_ids match"
         )
     first = next(iter(coders.values()))
     known = {d.name: d for d in _dimensions(first)}
@@ -858,7 +957,10 @@ def adjudicate(
         coders wrote memos, its ``memo`` holds every coder's memo on the unit
         or document, each after the coder's name (``"Li: ...\\n\\nWang:
         ..."``), on clauses any coder coded ``none`` too: the agreed corpus is
-        no single coder's, and no memo is dropped.  Memo columns of the sheet
+        no single coder's, and no memo is dropped.  For the same reason it
+        has no ``coder`` column (the attribution of a machine coder's
+        :class:`~policyquant.coders.MachineCorpus`, or a coder's own), even
+        when the first coder's corpus has one.  Memo columns of the sheet
         are never read as decisions.
 
     Raises
@@ -871,10 +973,17 @@ def adjudicate(
         contradicts the unit's settled instrument (see Notes); a code no
         coder gave (a clause every coder coded ``none`` decided to hold an
         instrument: each of its objectives and scores needs a decision).
-        Before that, decisions naming unknown units or dimensions, or a
-        decision on an objective that is not yes or no, each named by row
-        and value with the expected ones; a sheet without the columns it
-        needs; a file that cannot be read.
+        Before that, every problem of the sheet itself, at its file, row and
+        column, with the expected values and the closest ones: decisions
+        naming unknown dimensions; a decision that is no code of its
+        dimension (an instrument not in the framework, a score not one of
+        its levels, an objective not yes or no); two rows deciding one unit
+        and dimension differently (rows that agree are fine); decisions
+        naming units or documents that no coder coded.  Before that, a sheet
+        without the columns it needs or with two columns read as one (such
+        as ``decision`` and ``裁决``), a coder named like a column of the
+        sheet, ids two coders spell in different Unicode normalization
+        forms; a file that cannot be read.
 
     Notes
     -----
@@ -933,10 +1042,20 @@ def adjudicate(
         raise ValidationError(f"rule must be 'majority', got {rule!r}")
     requested = resolve_language(language)
     coders = _check_coders(coders, "adjudicate")
+    if decisions is not None:
+        # The sheet's columns are found by header: a coder's column could pass for one of them.
+        _refuse_sheet_names(coders)
     first = next(iter(coders.values()))
     framework = first.framework
     known = {d.name: d for d in _dimensions(first)}
-    sheet = _decisions(decisions, framework, known) if decisions is not None else _Decisions({})
+    if decisions is not None:
+        coded = {
+            "unit": pd.Index(pd.unique(pd.concat([c.all_units()["unit_id"].astype(object) for c in coders.values()]))),
+            "document": pd.Index(pd.unique(pd.concat([c.documents["doc_id"].astype(object) for c in coders.values()]))),
+        }
+        sheet = _decisions(decisions, framework, known, coded)
+    else:
+        sheet = _Decisions({})
     # Every clause any coder coded (``none`` included: another coder may have coded them), and
     # every document they belong to: a clause only a later coder coded is no less the study's.
     documents, units = _every_coders_rows(coders)
@@ -998,7 +1117,16 @@ def adjudicate(
         documents.assign(issuers=documents["issuers"].map("; ".join)) if "issuers" in documents else documents
     )
     units, documents = _agreed_memos(coders, units, "unit_id"), _agreed_memos(coders, documents, "doc_id")
+    # The agreed corpus is no single coder's: the first coder's attribution (a machine coder's ``coder``
+    # column) would credit it with clauses the majority or the team settled.
+    units = units.drop(columns=list(_ATTRIBUTION.intersection(units.columns)))
+    documents = documents.drop(columns=list(_ATTRIBUTION.intersection(documents.columns)))
     return Corpus(documents, units, first.framework, language=requested)
+
+
+#: Columns that attribute a row to the coder who coded it (:class:`~policyquant.coders.MachineCorpus`
+#: writes ``coder``): no coder's in the agreed corpus.
+_ATTRIBUTION = frozenset({"coder"})
 
 
 def _every_coders_rows(coders: Mapping[str, Corpus]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -1259,18 +1387,33 @@ def _read_sheet(path: Path) -> pd.DataFrame:
     return sheet
 
 
-def _sheet_column(sheet: pd.DataFrame, key: str) -> Any:
-    """The column of ``sheet`` that holds ``key`` (``decision``, ``Decision``, ``裁决`` ...), or None."""
-    names = {key.casefold(), *(headers[key].casefold() for headers in _SHEET_COLUMNS.values())}
-    return next((column for column in sheet.columns if str(column).strip().casefold() in names), None)
+def _sheet_column(sheet: pd.DataFrame, key: str, source: str = "") -> Any:
+    """The column of ``sheet`` that holds ``key`` (``decision``, ``Decision``, ``裁决`` ...), or None.
+
+    Two columns that both read as ``key`` (``decision`` and ``裁决``) are refused: taking
+    either would drop the other's decisions without a word.
+    """
+    headers = _sheet_header_keys()
+    found = [column for column in sheet.columns if headers.get(str(column).strip().casefold()) == key]
+    if len(found) > 1:
+        raise ValidationError(
+            f"{source}the decision sheet has {len(found)} columns that read as {key!r}: "
+            f"{', '.join(repr(str(column)) for column in found)}; keep one of them (a coder's column "
+            f"headed so is read as the sheet's own: rename it)"
+        )
+    return found[0] if found else None
 
 
 def _decisions(
     decisions: pd.DataFrame | TableResult | str | PathLike[str],
     framework: Any,
     known: Mapping[str, _Dimension],
+    ids: Mapping[str, pd.Index] | None = None,
 ) -> _Decisions:
     """The decisions of a filled-in sheet, by (id, dimension key), in the corpus's terms.
+
+    ``ids``: the unit_ids (``"unit"``) and doc_ids (``"document"``) some coder coded; a
+    decision naming another is reported at its row, with the closest ids.
 
     Headers, dimensions and decisions are read in any language a sheet is
     written in; an objective's decision is yes or no, a score's its number
@@ -1279,7 +1422,9 @@ def _decisions(
     to resolve).
     """
     from .._language import LANGUAGES, category_label, dimension_label, scale_dimension
-    from .._text import closest
+    from .._text import closest, normalize_name
+
+    instrument_names = framework.name_lookup("instrument") if "instrument" in known else {}
 
     source = ""
     if isinstance(decisions, str | PathLike):
@@ -1293,7 +1438,7 @@ def _decisions(
             f"decisions must be a DataFrame, a disagreements() result or a .csv or .xlsx file, "
             f"got {type(decisions).__name__}"
         )
-    columns = {key: _sheet_column(decisions, key) for key in ("id", "dimension", "decision")}
+    columns = {key: _sheet_column(decisions, key, source) for key in ("id", "dimension", "decision")}
     missing = [key for key, column in columns.items() if column is None]
     if missing:
         raise ValidationError(
@@ -1331,7 +1476,9 @@ def _decisions(
             ],
         )
     problems = []
+    conflicts: list[dict[str, Any]] = []
     decided: dict[tuple[str, str], Any] = {}
+    decided_at: dict[tuple[str, str], int] = {}
     where: dict[tuple[str, str], int] = {}
     written: dict[tuple[str, str], Any] = {}
     labels: dict[str, dict[str, Any]] = {}
@@ -1369,12 +1516,132 @@ def _decisions(
                 )
                 continue
         else:
-            chosen = words.get(text.casefold(), value)
-        decided[key] = chosen
-        written[key] = value
-    if problems:
-        raise ValidationError(f"{source}{len(problems)} decision(s) cannot be read", problems)
+            chosen = words.get(text.casefold())
+            if chosen is None and name == "instrument":
+                # An alias of an instrument reads as the corpus reads it.
+                chosen = instrument_names.get(normalize_name(text))
+            if chosen is None and name != "instrument":
+                # A score written as the corpus reads scores ("5.00", 5, "５"): the one rule for scores.
+                number = float(score_numbers([value])[0][0])
+                if number in set(words.values()):
+                    chosen = number
+            if chosen is None:
+                problems.append(_not_a_decision(framework, name, value, file, int(rows.iloc[at]), decision_column))
+                continue
+        if key in decided and not _same_decision(decided[key], chosen):
+            # Two rows deciding one unit and dimension differently: which one the team meant is theirs to say.
+            conflicts.append(
+                {
+                    "file": file,
+                    "row": int(rows.iloc[at]),
+                    "column": str(decision_column),
+                    "value": value,
+                    "problem": f"a second decision on {key[0]!r}, dimension {name!r}: row {decided_at[key]} "
+                    f"decides {written[key]!r}, this row {value!r}",
+                    "expected": f"one decision per unit and dimension: rows {decided_at[key]} and "
+                    f"{int(rows.iloc[at])} agreeing, or one of them left blank",
+                }
+            )
+            continue
+        decided.setdefault(key, chosen)
+        written.setdefault(key, value)
+        decided_at.setdefault(key, int(rows.iloc[at]))
+    strangers = _unknown_ids(decided, decided_at, known, ids, file, str(columns["id"])) if ids is not None else []
+    if problems or conflicts or strangers:
+        parts = []
+        if problems:
+            parts.append(f"{len(problems)} decision(s) cannot be read")
+        if conflicts:
+            parts.append(f"{len(conflicts)} decision(s) conflict with another row's for the same unit and dimension")
+        if strangers:
+            parts.append(f"{len(strangers)} decision(s) name an id that no coder coded")
+        raise ValidationError(f"{source}{'; '.join(parts)}", problems + conflicts + strangers)
     return _Decisions(decided, where, written, file, str(decision_column))
+
+
+def _not_a_decision(framework: Any, name: str, value: Any, file: str | None, row: int, column: Any) -> dict[str, Any]:
+    """The problem of a decision that is no instrument, or no level, of the framework: at the sheet's row."""
+    from .._language import LANGUAGES, category_label, dimension_label, scale_dimension
+    from .._text import closest
+
+    if name == "instrument":
+        labels = {
+            category_label(framework, "instrument", key, code): key
+            for key in framework.instrument_keys
+            for code in LANGUAGES
+        }
+        near = dict.fromkeys(labels.get(m, m) for m in closest(str(value).strip(), [*framework.instrument_keys, *labels], n=6))
+        return {
+            "file": file,
+            "row": row,
+            "column": str(column),
+            "value": value,
+            "problem": "unknown instrument",
+            "expected": "an instrument of the framework (its key or label), or none: one of "
+            + format_choices(framework.instrument_keys),
+            "suggestions": ", ".join(list(near)[:3]) or None,
+        }
+    dimension = scale_dimension(framework, name)
+    levels = [str(level.score) for level in dimension.levels] if dimension is not None else []
+    return {
+        "file": file,
+        "row": row,
+        "column": str(column),
+        "value": value,
+        "problem": f"not a level of {name} ({dimension_label(framework, name, 'en')})",
+        "expected": f"one of {', '.join(levels)} (a level's number or label), or none on a clause with no instrument",
+    }
+
+
+def _unknown_ids(
+    decided: Mapping[tuple[str, str], Any],
+    rows: Mapping[tuple[str, str], int],
+    known: Mapping[str, _Dimension],
+    ids: Mapping[str, pd.Index],
+    file: str | None,
+    column: str,
+) -> list[dict[str, Any]]:
+    """Every decision naming a unit (or a document) that no coder coded, at its row, with the closest ids."""
+    from .._text import closest
+
+    keys = list(decided)
+    if not keys:
+        return []
+    frame = pd.DataFrame(keys, columns=["id", "dimension"])
+    level = frame["dimension"].map(lambda name: known[name].unit)
+    coded = np.zeros(len(frame), dtype=bool)
+    for unit, found in ids.items():
+        at = (level == unit).to_numpy(dtype=bool)
+        coded[at] = frame.loc[at, "id"].isin(found).to_numpy(dtype=bool)
+    problems = []
+    for at in np.flatnonzero(~coded):
+        unit, name = keys[at]
+        document = known[name].unit == "document"
+        near = closest(unit, ids.get("document" if document else "unit", pd.Index([])).tolist())
+        problems.append(
+            {
+                "file": file,
+                "row": rows[keys[at]],
+                "column": column,
+                "value": unit,
+                "problem": f"no coder coded {'document' if document else 'unit'} {unit!r} (dimension {name!r})",
+                "expected": f"a {'doc_id' if document else 'unit_id'} of the coders' corpora",
+                "suggestions": ", ".join(near) or None,
+            }
+        )
+    return problems
+
+
+def _same_decision(one: Any, two: Any) -> bool:
+    """Whether two decisions read from a sheet mean the same code (``5`` and ``5.0``; ``Yes`` and ``是``)."""
+    if isinstance(one, str) and isinstance(two, str):
+        return one.strip().casefold() == two.strip().casefold()
+    if isinstance(one, str) or isinstance(two, str):
+        return False
+    try:
+        return bool(one == two)
+    except (TypeError, ValueError):
+        return False
 
 
 @attrs.frozen
