@@ -776,7 +776,7 @@ def segment(documents: Any, *, unit: str = "article") -> DaskSegmentation:
 #: The levels whose numbering the built-in segmenters check, in the order they list their problems.
 _NUMBERED_LEVELS = ("part", "subpart", "chapter", "section", "article", "item")
 #: Problems of a whole document, listed after every numbering problem.
-_DOCUMENT_PROBLEMS = ("empty", "unstructured")
+_DOCUMENT_PROBLEMS = ("empty", "unstructured", "article without space")
 
 
 def _gather_segment_problems(parts: list[pd.DataFrame], meta: pd.DataFrame, builtin: bool) -> pd.DataFrame:

@@ -80,11 +80,46 @@ def format_of_suffix(suffix: str) -> str | None:
 
 
 def sniff(path: Path, data_head: bytes) -> str | None:
-    """What the first bytes of a file say it is: ``"pdf"``, ``"zip"``, ``"ole2"`` or None."""
+    """What the first bytes of a file say it is: ``"pdf"``, ``"zip"``, ``"ole2"``, ``"html"`` or None.
+
+    A web page is known by ``<html`` or ``<!DOCTYPE html`` at its start (after
+    a byte-order mark, white space, an XML declaration or comments), in the
+    first :data:`SNIFF_BYTES` bytes.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from policyquant.documents._formats import sniff
+    >>> sniff(Path("page.doc"), b"\\xef\\xbb\\xbf  <!DOCTYPE html><html><body>...")
+    'html'
+    >>> sniff(Path("notes.txt"), b"<p>not a page</p>") is None
+    True
+    """
     for magic, name in _MAGIC:
         if data_head.startswith(magic):
             return name
+    if _looks_like_html(data_head):
+        return "html"
     return None
+
+
+#: How much of a file's start :func:`sniff` needs: a web page's ``<html`` may follow a long comment.
+SNIFF_BYTES = 1024
+
+_HTML_START = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html\b|html\b)", re.I | re.S)
+
+
+def _looks_like_html(head: bytes) -> bool:
+    import codecs
+
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16-le" if head.startswith(codecs.BOM_UTF16_LE) else "utf-16-be"
+        body = head[2:]
+        text = body[: len(body) - len(body) % 2].decode(encoding, "replace")
+    else:
+        # The tags are ASCII in every encoding a page is saved in, UTF-16 aside.
+        text = head.removeprefix(codecs.BOM_UTF8).decode("latin-1")
+    return _HTML_START.match(text) is not None
 
 
 def _save_as(suffix: str, kind: str) -> Unreadable:
@@ -104,11 +139,14 @@ def read_file(path: str, format: str, encoding: str | None, on_page: Callable[[i
     Raises :class:`Unreadable` for a file that cannot be read (the caller makes
     it a problem row), and :class:`~policyquant.errors.ReadError` when the
     library a format needs is not installed (no file of that format can be read).
-    ``on_page(done, total)`` is called after each page of a PDF.
+    ``on_page(done, total)`` is called after each page of a PDF.  The bytes
+    outrank the suffix and ``format``: a PDF or a web page under another
+    suffix is read as one; ``format="old"`` (a suffix of :data:`OLD_FORMATS`)
+    is refused unless the file is a web page.
     """
     file = Path(path)
     with open(file, "rb") as handle:
-        head = handle.read(8)
+        head = handle.read(SNIFF_BYTES)
     if format == "text" and head:
         data = file.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
@@ -119,10 +157,13 @@ def read_file(path: str, format: str, encoding: str | None, on_page: Callable[[i
         raise Unreadable("not read: the file is empty (0 bytes)", "download or save it again")
     kind = sniff(file, head)
     suffix = file.suffix.lower()
-    if kind == "ole2":
+    if kind == "ole2" or (format == "old" and kind not in ("pdf", "html")):
         raise _save_as(suffix if suffix in OLD_FORMATS else ".doc", "an old binary Office file")
     if kind == "pdf" and format != "pdf":
         format = "pdf"  # a PDF saved under another suffix is still a PDF
+    elif kind == "html" and format != "html":
+        # A web page saved as .txt, or offered by a site as a "Word" .doc (Word opens HTML), is still a web page.
+        format = "html"
     elif kind == "zip" and format in ("text", "html"):
         raise Unreadable(
             f"not read: the file is a zip archive, not {format}",
@@ -199,8 +240,12 @@ def _read_text(file: Path, encoding: str | None, data: bytes | None = None) -> d
         ) from None
     if not text.strip():
         raise Unreadable("not read: the file is empty (only spaces or blank lines)", "download or save it again")
+    notes = []
     if encoding is None:
-        encoding = _detected_encoding(file.read_bytes() if data is None else data, text, CSV_ENCODINGS, _BYTE_ORDER_MARKS)
+        data = file.read_bytes() if data is None else data
+        encoding = _detected_encoding(data, text, CSV_ENCODINGS, _BYTE_ORDER_MARKS)
+        if _encoding_name(encoding) == "gb18030":
+            notes = _not_gbk(data, text)
     if text.startswith("\ufeff"):
         text = text[1:]
     text = normalise_newlines(text)
@@ -210,7 +255,57 @@ def _read_text(file: Path, encoding: str | None, data: bytes | None = None) -> d
         "format": "markdown" if file.suffix.lower() in (".md", ".markdown") else "text",
         "encoding": _encoding_name(encoding),
         "pages": None,
+        "notes": notes,
     }
+
+
+#: Characters of Unicode's private use area: no text of GBK has them, Big5 decoded as GBK has many.
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+
+#: Hiragana: half the characters of a Japanese text, and in GBK only among rare characters.
+_HIRAGANA = re.compile("[\u3041-\u3096]")
+
+
+def _not_gbk(data: bytes, text: str) -> list[tuple[str, str]]:
+    """A note when text decoded as GB18030, the fallback, looks like another encoding's bytes.
+
+    GB18030 decodes nearly any bytes, so a Big5 (Taiwan, Hong Kong) or
+    Shift-JIS (Japan) file is read without an error, as other characters.
+    Big5 read as GBK gives characters of the private use area, which no GBK
+    text holds; Shift-JIS gives none, but its bytes decode as Shift-JIS to
+    text whose hiragana a GBK text would not have.  The text is kept: the
+    note says which encoding to give.
+    """
+    private = _PRIVATE_USE.findall(text)
+    guess = None
+    if private:
+        guess = "Big5"
+        for name, label in (("big5hkscs", "Big5"), ("cp932", "Shift-JIS")):
+            try:
+                data.decode(name)
+            except UnicodeDecodeError:
+                continue
+            guess = label
+            break
+    else:
+        try:
+            japanese = data.decode("cp932")
+        except UnicodeDecodeError:
+            japanese = ""
+        kana = len(_HIRAGANA.findall(japanese))
+        if kana >= 5 and kana * 10 >= sum(not character.isascii() for character in japanese):
+            guess = "Shift-JIS"
+    if guess is None:
+        return []
+    codec = {"Big5": "big5", "Shift-JIS": "shift_jis"}[guess]
+    shown = "".join(dict.fromkeys(private))[:5]
+    found = f" ({len(private)} characters of the private use area, such as {shown!r})" if private else ""
+    return [
+        (
+            f"read as GB18030 (GBK), but probably not GBK ({guess}?){found}: the text is likely garbled; give --encoding",
+            f"the file's encoding: encoding='{codec}' in Python, --encoding {codec} on the command line; or save it as UTF-8",
+        )
+    ]
 
 
 def _detected_encoding(data: bytes, text: str, encodings: tuple[str, ...], marks: tuple[tuple[bytes, str], ...]) -> str:

@@ -661,6 +661,9 @@ def _segment_texts(texts: list[str], items: bool) -> tuple[dict[str, Any], list[
         if start[position] < end[position] or len(rest) > 30 or _SENTENCE_PUNCTUATION.intersection(rest):
             start[position], end[position] = _trim(joined, int(shown[index]), int(stop[position]))
     kept = start < end
+    # Listed with the problems of whole documents, in document order (as policyquant.dask lists them).
+    document_problems: list[tuple[int, dict[str, Any]]] = []
+    _report_unspaced_articles(joined, under, code, start, end, kept, doc, document_problems)
     unit_token.extend(under[kept].tolist())
     unit_kind.extend(["heading"] * int(kept.sum()))
     unit_start.extend(start[kept].tolist())
@@ -679,11 +682,12 @@ def _segment_texts(texts: list[str], items: bool) -> tuple[dict[str, Any], list[
     unit_end.extend(end[preamble].tolist())
     for number_ in np.flatnonzero(blank | ~with_structure).tolist():
         if blank[number_]:
-            problems.append((number_, _problem("empty", "document", "", "text", int(doc_start[number_]), "the document has no text")))
+            document_problems.append((number_, _problem("empty", "document", "", "text", int(doc_start[number_]), "the document has no text")))
         else:
-            problems.append((number_, _problem("unstructured", "document", "", "article, chapter or outline headings",
-                             int(doc_start[number_]), "no article, chapter or outline heading found: the whole text is one "
-                             "unit (unit='paragraph' cuts it into paragraphs)")))  # fmt: skip
+            document_problems.append((number_, _problem("unstructured", "document", "", "article, chapter or outline headings",
+                                      int(doc_start[number_]), "no article, chapter or outline heading found: the whole text is one "
+                                      "unit (unit='paragraph' cuts it into paragraphs)")))  # fmt: skip
+    problems.extend(sorted(document_problems, key=lambda entry: entry[0]))  # stable: a document's own order stays
 
     unit_token_array = np.array(unit_token, dtype=np.int64)
     unit_start_array = np.array(unit_start, dtype=np.int64)
@@ -722,6 +726,35 @@ def _segment_texts(texts: list[str], items: bool) -> tuple[dict[str, Any], list[
 
 
 _LEVEL_NAMES = ("part", "subpart", "chapter", "section", "article", "item")
+
+#: A line that begins like an article but runs on without white space after its label: 第一条为了…
+_UNSPACED_ARTICLE = re.compile(rf"^{_WS}*(第{_NUM}条(?:之{_NUM})?)(?!{_WS}|$|之)([^\n]{{0,20}})", re.MULTILINE)
+
+
+def _report_unspaced_articles(
+    joined: str, under: np.ndarray, code: np.ndarray, start: np.ndarray, end: np.ndarray, kept: np.ndarray,
+    doc: np.ndarray, problems: list[tuple[int, dict[str, Any]]],
+) -> None:  # fmt: skip
+    """A problem for each part, chapter or section whose own text has lines like articles without a space (第一条为了…).
+
+    Such a line is no heading (a heading's label is followed by white space,
+    so that "第三条规定的" stays a cross-reference), and its article stays in
+    the text under the chapter heading: the problem says so rather than the
+    articles being merged without a word.  Only the text between a heading
+    and its first article is searched, a few units per document.
+    """
+    for position in np.flatnonzero(kept & (code[under] <= _K_SECTION)).tolist():
+        begin = joined.rfind("\n", 0, int(start[position])) + 1
+        found = list(_UNSPACED_ARTICLE.finditer(joined, begin, int(end[position])))
+        if not found:
+            continue
+        first = found[0]
+        more = f" and {len(found) - 1} more line(s)" if len(found) > 1 else ""
+        problems.append((int(doc[under[position]]), _problem(
+            "article without space", "article", first.group(1), "第X条 followed by white space (a space or U+3000)",
+            first.start(1), f"a line that looks like an article without a space after its label "
+            f"({first.group(0).strip()}{'…' if len(first.group(2)) == 20 else ''}){more}: "
+            "it is not cut into an article and stays in the chapter's text; write a space after the label")))  # fmt: skip
 
 
 def _check_numbering(
@@ -1533,7 +1566,10 @@ def segment(documents: Any, *, unit: str = "article") -> Segmentation:
     (第五条 twice in one chapter) gets ``_2``, ``_3`` ... on its later
     occurrences.  An empty document gives no unit and an ``empty`` problem;
     a document without any heading gives one unit for its whole text and an
-    ``unstructured`` problem.  Signature, date and note lines (a block
+    ``unstructured`` problem; lines under a part, chapter or section heading
+    that look like articles without a space after their label (第一条为了…)
+    stay in that heading's unit and get an ``article without space`` problem.
+    Signature, date and note lines (a block
     ending with a date line) and attachments are tagged as their own units,
     never part of the last clause.
 
