@@ -117,8 +117,12 @@ def _describe_os_error(error: OSError) -> str:
     return f"cannot {verb} {path}: {reason}"
 
 
-def _one_line(error: BaseException) -> str:
-    """The first line of an error, with a count of the problems behind it."""
+def _one_line(error: BaseException, *, problems_option: bool = True) -> str:
+    """The first line of an error, with a count of the problems behind it.
+
+    ``problems_option``: whether the command has ``--problems FILE``, which
+    the count then names as the way to see every problem.
+    """
     if isinstance(error, OSError) and not isinstance(error, PolicyQuantError):
         return _describe_os_error(error)
     lines = str(error).strip().splitlines() or [type(error).__name__]
@@ -135,21 +139,28 @@ def _one_line(error: BaseException) -> str:
             stopped = getattr(error, "stopped", None)
             if stopped:
                 # Not every problem was collected: the count and the file say so, with where it stopped.
-                where = (
-                    _("the first {count:,} saved to {path}").format(count=more + 1, path=saved)
-                    if saved
-                    else _("--problems FILE saves them")
-                )
-                head = _("{head}: {first} (and {more:,}+ more; {where}; {stopped})").format(
-                    head=head, first=first, more=more, where=where, stopped=stopped
-                )
+                if saved or problems_option:
+                    where = (
+                        _("the first {count:,} saved to {path}").format(count=more + 1, path=saved)
+                        if saved
+                        else _("--problems FILE saves them")
+                    )
+                    head = _("{head}: {first} (and {more:,}+ more; {where}; {stopped})").format(
+                        head=head, first=first, more=more, where=where, stopped=stopped
+                    )
+                else:
+                    head = _("{head}: {first} (and {more:,}+ more; {stopped})").format(
+                        head=head, first=first, more=more, stopped=stopped
+                    )
             else:
                 where = (
                     _("all {count:,} saved to {path}").format(count=more + 1, path=saved)
                     if saved
                     else _("--problems FILE saves them all")
                 )
-                if more:
+                if more and not saved and not problems_option:
+                    head = _("{head}: {first} (and {more:,} more)").format(head=head, first=first, more=more)
+                elif more:
                     head = _("{head}: {first} (and {more:,} more; {where})").format(
                         head=head, first=first, more=more, where=where
                     )
@@ -158,6 +169,13 @@ def _one_line(error: BaseException) -> str:
                 else:
                     head = _("{where}: {what}").format(where=head, what=first)
     return head
+
+
+def _has_problems_option(group: click.Group, ctx: click.Context) -> bool:
+    """Whether the command that ``ctx`` runs takes ``--problems FILE``."""
+    name = ctx.invoked_subcommand
+    command = group.get_command(ctx, name) if name else None
+    return command is None or any("--problems" in getattr(param, "opts", ()) for param in command.params)
 
 
 def _show(error: click.ClickException) -> None:
@@ -254,7 +272,9 @@ class _Group(click.Group):
         except (PolicyQuantError, OSError) as error:
             if debug:
                 traceback.print_exc()
-            click.echo(f"policyquant: error: {_one_line(error)}", err=True)
+            click.echo(
+                f"policyquant: error: {_one_line(error, problems_option=_has_problems_option(self, ctx))}", err=True
+            )
             ctx.exit(2)
         except Exception:  # noqa: BLE001 - anything else is a bug, reported as such
             if debug:
@@ -1133,11 +1153,21 @@ def _period(value: str | None) -> tuple[str | None, str | None] | str | None:
     return (start.strip() or None, end.strip() or None)
 
 
-def _listed(values: Sequence[str]) -> list[str] | None:
-    """Repeated options and comma-separated values (, ， 、) as one list."""
+def _listed(values: Sequence[str], option: str | None = None) -> list[str] | None:
+    """Repeated options and comma-separated values (, ， 、) as one list.
+
+    With ``option``, an option given with nothing in it (``--level ''``, an
+    empty shell variable) is refused: leaving its principle out would keep
+    every document without a word.
+    """
     import re
 
     items = [item.strip() for value in values for item in re.split(r"[,，、]", value) if item.strip()]
+    if values and not items and option is not None:
+        raise click.BadParameter(
+            f"{' '.join(repr(value) for value in values)} names no value; give at least one, or leave the option out",
+            param_hint=f"'{option}'",
+        )
     return items or None
 
 
@@ -1241,8 +1271,8 @@ def ingest(
         output,
         query=query,
         period=_period(period),
-        level=_listed(levels),
-        forms=_listed(forms),
+        level=_listed(levels, "--level"),
+        forms=_listed(forms, "--forms"),
         exclude=exclude,
         unit=unit,
         framework=chosen,
@@ -1331,13 +1361,35 @@ def template(
             )
     elif all_units:
         raise click.UsageError("--all-units goes with --from FOLDER")
-    path = _load_framework(name).coding_template(
-        output, language=_language(language), force=force, documents=documents, units=units
-    )
+    try:
+        path = _load_framework(name).coding_template(
+            output, language=_language(language), force=force, documents=documents, units=units
+        )
+    except ValidationError as error:
+        raise _in_folder(error, from_folder) from None
     if units is not None:
         click.echo(f"policyquant: template written to {path} ({len(documents)} documents, {len(units)} units)")
     else:
         click.echo(f"policyquant: template written to {path}")
+
+
+def _in_folder(error: ValidationError, folder: Path | None) -> ValidationError:
+    """A problem of the tables read from ``folder`` (template --from), naming the file of each row.
+
+    The tables keep the rows of documents.csv and units.csv; the template
+    names them "documents" and "units", which the file's path replaces.
+    """
+    table = error.summary.split(":", 1)[0]
+    if folder is None or type(error) is not ValidationError or table not in ("documents", "units"):
+        return error
+    file = str(folder / f"{table}.csv")
+    problems = error.problems.copy()
+    if "file" not in problems.columns:
+        problems.insert(0, "file", None)
+    problems["file"] = problems["file"].where(problems["file"].notna(), file)
+    named = ValidationError(file + error.summary[len(table) :], problems, stopped=error.stopped)
+    named.language = error.language
+    return named
 
 
 # --------------------------------------------------------------------------

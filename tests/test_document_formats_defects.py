@@ -291,7 +291,6 @@ def test_read_file_reads_a_page_saved_as_doc(tmp_path):
         read_file(str(tmp_path / "other.doc"), "old", None)
 
 
-@pytest.mark.xfail(strict=True, reason="reading._read_one refuses a suffix of OLD_FORMATS before read_file sees the bytes (not this change's file)")
 def test_html_saved_as_doc_is_read_as_a_page(tmp_path):
     (tmp_path / "page.doc").write_text(PAGE, encoding="utf-8")
     documents = read(tmp_path)

@@ -19,10 +19,13 @@ replace the function on the package.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
+import json
 import os
 import re
+import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from os import PathLike
 from pathlib import Path
@@ -243,6 +246,24 @@ def _exclusions(exclude: Any) -> Any:
     reasons = table[reason_column].astype("string").str.strip()
     # A row without a reason gets select's default reason ("excluded by the researcher").
     reasons = reasons.where(reasons.notna() & (reasons != ""), None)
+    # A document named twice with two reasons: the selection table and the flow diagram give each
+    # document one reason, and choosing one would drop the other; the researcher decides.
+    given = pd.DataFrame({"id": ids, "reason": reasons}).dropna(subset=["reason"]).drop_duplicates()
+    torn = given["id"].duplicated(keep=False).to_numpy()
+    if torn.any():
+        clash = given[torn]
+        rows = {key: [str(row) for row in clash.index[clash["id"] == key]] for key in clash["id"].unique()}
+        first = next(iter(rows))
+        raise ValidationError(
+            f"{path}: doc_id {first!r} is in the exclusion list {len(rows[first])} times with different reasons "
+            f"(rows {', '.join(rows[first])})",
+            [{"file": str(path), "row": row, "column": str(reason_column), "value": reason,
+              "problem": f"doc_id {key!r} is excluded again with another reason (rows {', '.join(rows[key])})",
+              "expected": "one row per document, with one reason (join the reasons in one cell if both apply)"}
+             for row, key, reason in zip(clash.index, clash["id"], clash["reason"], strict=True)],
+        )  # fmt: skip
+    # Rows repeating a reason, or without one beside a row with one, lose nothing when merged.
+    reasons = reasons.groupby(ids.to_numpy(), sort=False).transform("first")
     return {key: (None if pd.isna(reason) else str(reason)) for key, reason in zip(ids, reasons, strict=True)}
 
 
@@ -379,8 +400,13 @@ def ingest(
         When any step met a problem: one row per problem (:data:`PROBLEM_HEADERS`):
         a file not read, a document number not found, a numbering gap.
 
-    CSV files are UTF-8 with a byte-order mark.  Every file is written
-    atomically, only after every step succeeded; ids are text, so they read
+    CSV files are UTF-8 with a byte-order mark.  The files are written
+    only after every step succeeded, and all or none: each goes to a
+    temporary file in the folder, and only when all are written are they
+    renamed into place, the manifest last (recording the run, so that
+    :func:`read_ingested` refuses tables of two runs).  When writing fails
+    part-way (a full disk, ``units.csv`` open in Excel), the earlier run's
+    outputs and manifest are left as they were.  Ids are text, so they read
     back as written (``policyquant.io.read_table``, :func:`read_ingested`).
 
     Parameters
@@ -432,7 +458,8 @@ def ingest(
     WriteError
         When ``output_dir`` is (or is inside) the documents folder, is a
         file, would replace an input, or holds an output that was edited
-        (without ``force``); nothing is written then.
+        (without ``force``), or when an output cannot be written; nothing
+        is written then, and the folder is as it was.
     ValidationError
         For a query that cannot be read (:class:`~policyquant.documents.selection.QueryError`
         points at the position), a period, level or form that cannot be
@@ -528,25 +555,166 @@ def _check_unit(unit: Any) -> None:
 def _write(
     folder: Path, contents: Mapping[str, bytes], rows: Mapping[str, int], earlier: Mapping[str, Path]
 ) -> tuple[dict[str, Path], tuple[Path, ...]]:
-    from .._files import MANIFEST_NAME, write_bytes, write_manifest
+    """Write every output, or none: the folder holds one run's outputs and their manifest, never a mix.
 
+    Each output goes to a hidden temporary file in ``folder`` first; only
+    when all are written are they renamed into place, the earlier outputs
+    this run does not write moved away, and the manifest, recording this
+    run's id for each output, renamed last.  A failure at any point puts
+    back what was moved (the old files are kept under a hidden name until
+    the end) and removes the temporaries: the old outputs and manifest stay
+    as they were, and the :class:`~policyquant.errors.WriteError` says so.
+    """
+    import uuid
+
+    from .. import __version__
+    from .._files import (
+        _MANIFEST_KEY,
+        MANIFEST_NAME,
+        _describe_file,
+        _fsync_folder,
+        _load_manifest,
+        _mode_for,
+        _resolve,
+        _temporary_name,
+        write_error,
+    )
+
+    run = uuid.uuid4().hex
     stale = [path for name, path in earlier.items() if name not in contents]
-    # The manifest forgets the tables about to be replaced first: a reader never checks a new
-    # table against the old one's record.
-    if (folder / MANIFEST_NAME).exists():
-        write_manifest(folder, forget=[*contents, *(p.name for p in stale)])
-    paths = {name: write_bytes(folder / name, data, what=f"the {name}") for name, data in contents.items()}
-    for path in stale:
-        try:
-            path.unlink()
-        except FileNotFoundError:
-            pass
-        except OSError as error:
-            from .._files import write_error
+    manifest_path = folder / MANIFEST_NAME
+    old_manifest = _load_manifest(manifest_path) if manifest_path.exists() else None
+    if old_manifest is None and os.path.lexists(manifest_path):
+        raise WriteError(
+            f"{manifest_path} exists and is not a policyquant manifest; move it away, as policyquant "
+            "records the tables it writes to this folder in a file of that name; nothing was written",
+            path=manifest_path,
+        )
+    temporaries: dict[Path, Path] = {}  # target -> its new content, not yet in place
+    current: tuple[str, Path] = ("", folder)
 
-            raise write_error(error, path, what="an output of an earlier run") from None
-    write_manifest(folder, {paths[name]: rows.get(name, 0) for name in paths})
-    return paths, tuple(stale)
+    def temporary(name: str, data: bytes) -> Path:
+        target = _resolve(folder / name)
+        prefix, suffix = _temporary_name(target)
+        handle, made = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=target.parent)
+        temporaries[target] = Path(made)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(made, _mode_for(target))
+        return Path(made)
+
+    try:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            described = {}
+            for name, data in contents.items():
+                current = (name, folder / name)
+                described[name] = {**_describe_file(temporary(name, data), rows.get(name, 0)), "run": run}
+            files: dict[str, Any] = dict(old_manifest["files"]) if old_manifest else {}
+            for path in stale:
+                files.pop(path.name, None)
+            files.update(described)
+            manifest = {
+                _MANIFEST_KEY: 1,
+                "about": "what policyquant wrote to this folder, so that a table cut short (by an interrupted "
+                "copy) is reported when read; delete this file if you edit the tables on purpose",
+                "written_by": f"policyquant {__version__}",
+                "files": dict(sorted(files.items())),
+            }
+            current = (MANIFEST_NAME, manifest_path)
+            temporary(MANIFEST_NAME, (json.dumps(manifest, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+        except OSError as error:
+            raise _not_written(write_error(error, current[1], what=f"the {current[0]}" if current[0] else "", existed=False), folder, earlier) from None
+        _put_in_place(folder, temporaries, stale, earlier)
+    finally:
+        for made in temporaries.values():
+            with contextlib.suppress(OSError):
+                os.unlink(made)
+    _fsync_folder(folder)
+    return {name: folder / name for name in contents}, tuple(stale)
+
+
+def _not_written(error: WriteError, folder: Path, earlier: Mapping[str, Path], restored: bool = True) -> WriteError:
+    """``error`` saying truthfully what became of the folder: its earlier outputs are as they were."""
+    message = str(error).split("\n", 1)[0]
+    if restored and earlier:
+        message += f"; the outputs of the earlier run in {folder} and its manifest are unchanged"
+    return WriteError(message, path=error.path, errno=error.errno)
+
+
+def _put_in_place(folder: Path, temporaries: dict[Path, Path], stale: Sequence[Path], earlier: Mapping[str, Path]) -> None:
+    """Rename the new outputs over the old (the manifest last) and move the stale ones away; all or none."""
+    from .._files import write_error
+
+    kept: list[tuple[Path, Path | None]] = []  # (target, where its old content waits), in the order done
+    current = folder
+    try:
+        for target in stale:
+            current = target
+            backup = target.with_name(f".{target.name}.{os.getpid()}.old")
+            os.replace(target, backup)
+            kept.append((target, backup))
+        for target, made in temporaries.items():
+            current = target
+            if not os.path.lexists(target):
+                os.replace(made, target)
+                kept.append((target, None))
+                continue
+            backup = target.with_name(f".{target.name}.{os.getpid()}.old")
+            try:
+                # A hard link keeps the old file in place until the new one replaces it: a file that
+                # cannot be replaced (open in Excel on Windows) then needs no putting back.
+                os.link(target, backup)
+            except OSError:
+                os.replace(target, backup)
+                kept.append((target, backup))
+            else:
+                try:
+                    os.replace(made, target)
+                except BaseException:
+                    with contextlib.suppress(OSError):
+                        os.unlink(backup)
+                    raise
+                kept.append((target, backup))
+                continue
+            os.replace(made, target)
+    except BaseException as error:
+        failed = []
+        for target, backup in reversed(kept):
+            try:
+                if backup is not None:
+                    os.replace(backup, target)
+                elif os.path.lexists(target):
+                    os.unlink(target)
+            except OSError:
+                failed.append((target, backup))
+        if not isinstance(error, OSError):
+            raise
+        shown = write_error(error, current, what="", existed=False)
+        if failed:
+            from .._files import write_manifest
+
+            # The manifest is still the old one: it must not vouch for what could not be put back,
+            # so that read_ingested refuses the mix.
+            with contextlib.suppress(OSError, WriteError):
+                write_manifest(folder, forget=[target.name for target, _ in failed])
+            names = ", ".join(
+                f"{target}" + (f" (its earlier content is in {backup.name})" if backup is not None else "")
+                for target, backup in failed
+            )
+            raise WriteError(
+                f"{shown}; putting back the earlier outputs failed for {names}: the folder may mix two runs; "
+                "run ingest again (with --force)",
+                path=current,
+                errno=shown.errno,
+            ) from None
+        raise _not_written(shown, folder, earlier) from None
+    for _, backup in kept:
+        if backup is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(backup)
 
 
 def _write_problems_only(documents: Any, source: Path, folder: Path, language: str | None, earlier: Mapping[str, Path]) -> None:
@@ -565,11 +733,15 @@ def _write_problems_only(documents: Any, source: Path, folder: Path, language: s
         row = unread.iloc[0]
         first = f" (first: {row['file']}: {row['problem']}; {row['expected']})" if row["expected"] else f" (first: {row['file']}: {row['problem']})"
     found = len(unread)
-    raise ReadError(
+    error = ReadError(
         f"{source}: no document could be read: {found} file{'s' if found != 1 else ''} found, none readable"
         f"{first}{saved}",
         documents.problems,
     )
+    if saved:
+        # The command line's one line then says where every problem is (ingest has no --problems).
+        error.saved_to = folder / "problems.csv"  # type: ignore[attr-defined]
+    raise error
 
 
 # -- Reading the folder back ------------------------------------------------------------------
@@ -597,16 +769,19 @@ def read_ingested(folder: str | PathLike[str], *, all_units: bool = False) -> tu
     documents : pandas.DataFrame
         The documents the selection included (every one without a
         selection), without the selection's and the file's bookkeeping
-        columns.
+        columns; indexed by their row in ``documents.csv`` (the header is
+        row 1), so that a problem names the row as a spreadsheet shows it.
     units : pandas.DataFrame
-        ``unit_id``, ``doc_id``, ``text`` (and ``kind``) of their units.
+        ``unit_id``, ``doc_id``, ``text`` (and ``kind``) of their units,
+        indexed by their row in ``units.csv``.
     left_out : int
         The units not kept (signatures, dates ... unless ``all_units``).
 
     Raises
     ------
     ReadError
-        When a table is missing, or cut short (checked against the folder's manifest).
+        When a table is missing, cut short, or written by another run of
+        ingest than the other (both checked against the folder's manifest).
 
     Examples
     --------
@@ -618,6 +793,8 @@ def read_ingested(folder: str | PathLike[str], *, all_units: bool = False) -> tu
     >>> documents, units, left_out = read_ingested(folder / "out")
     >>> documents["doc_id"].tolist(), units["unit_id"].tolist(), left_out
     (['007'], ['007-0-0', '007-0-1', '007-0-2'], 2)
+    >>> units.index.tolist()  # the rows of units.csv
+    [2, 3, 4]
     """
     from .._files import check_complete
     from ..io import read_table
@@ -632,6 +809,7 @@ def read_ingested(folder: str | PathLike[str], *, all_units: bool = False) -> tu
                 [{"file": str(path), "problem": "not found", "expected": f"{name} written by policyquant ingest"}],
             )
     check_complete(*paths.values())
+    _check_one_run(folder, paths)
     documents = read_table(paths["documents.csv"], "documents")
     units = read_table(paths["units.csv"], "units")
     back = {v: k for k, v in DOCUMENT_HEADERS_ZH.items()}
@@ -644,8 +822,48 @@ def read_ingested(folder: str | PathLike[str], *, all_units: bool = False) -> tu
     if "included" in documents.columns:
         included = documents["included"].astype("string").str.strip().str.lower()
         documents = documents[included.isin(["true", "是", "1", "yes"]).to_numpy(dtype=bool)]
-    documents = documents.drop(columns=[c for c in _BOOKKEEPING if c in documents.columns]).reset_index(drop=True)
+    # Each row keeps its row in the file (read_table's index: the header is row 1), so that a
+    # problem found later names the row the researcher sees in documents.csv or units.csv.
+    documents = documents.drop(columns=[c for c in _BOOKKEEPING if c in documents.columns])
     body = np.ones(len(units), dtype=bool) if all_units or "kind" not in units.columns else units["kind"].isin(BODY_KINDS).to_numpy(dtype=bool)
     kept = units[body]
-    kept = kept[[c for c in ("unit_id", "doc_id", "text", "kind") if c in kept.columns]].reset_index(drop=True)
+    kept = kept[[c for c in ("unit_id", "doc_id", "text", "kind") if c in kept.columns]]
+    documents.index.name = kept.index.name = "row"
     return documents, kept, int((~body).sum())
+
+
+def _check_one_run(folder: Path, paths: Mapping[str, Path]) -> None:
+    """Refuse tables that the folder's manifest records as written by different runs of :func:`ingest`.
+
+    Without a manifest, or one listing none of the tables (copied without
+    it, or deleted on purpose), there is nothing to compare.
+    """
+    from .._files import MANIFEST_NAME, _load_manifest
+
+    manifest = folder / MANIFEST_NAME
+    data = _load_manifest(manifest) if manifest.is_file() else None
+    if data is None:
+        return
+    entries = {name: data["files"].get(name) for name in paths}
+    listed = {name: entry.get("run") for name, entry in entries.items() if isinstance(entry, dict)}
+    if not listed or (len(listed) == len(paths) and len(set(listed.values())) == 1):
+        return
+    unlisted = [name for name in paths if name not in listed]
+    if unlisted:
+        why = f"{manifest.name} lists {', '.join(listed)} but not {', '.join(unlisted)}"
+    else:
+        why = f"{manifest.name} records them as written by different runs"
+    raise ReadError(
+        f"{folder}: {' and '.join(paths)} do not come from the same run of ingest ({why}): the documents and "
+        f"the units would not match; run `policyquant ingest` into this folder again (or, if you put these "
+        f"tables together on purpose, delete {manifest})",
+        [
+            {
+                "file": str(path),
+                "value": listed.get(name) or "(not recorded)",
+                "problem": "written by another run of ingest than the other tables",
+                "expected": f"the {', '.join(paths)} of one run of ingest",
+            }
+            for name, path in paths.items()
+        ],
+    )

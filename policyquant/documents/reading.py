@@ -364,17 +364,90 @@ def _member_name(name: str, info: zipfile.ZipInfo) -> str:
 
 
 def _document_ids(found: list[_Found]) -> list[str]:
-    """Each file's path without its suffix; where two collide, both keep their suffix; still colliding, numbered."""
-    stems = [re.sub(r"\.[^./]*$", "", item.relative) or item.relative for item in found]
-    counts = pd.Series(stems).value_counts()
-    ids = [item.relative if counts[stem] > 1 else stem for stem, item in zip(stems, found, strict=True)]
-    seen: dict[str, int] = {}
-    unique = []
-    for doc_id in ids:
-        number = seen.get(doc_id, 0) + 1
-        seen[doc_id] = number
-        unique.append(doc_id if number == 1 else f"{doc_id}~{number}")
-    return unique
+    """Each file's id (:func:`_document_ids_reported`, without the renamings to report).
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> _document_ids([_Found(Path(name), name, name) for name in ("x.txt", " x .md")])
+    ['x.txt', 'x.md']
+    """
+    return _document_ids_reported(found)[0]
+
+
+def _document_ids_reported(found: list[_Found]) -> tuple[list[str], list[tuple[int, dict[str, Any], bool]]]:
+    """Each file's path without its suffix, as an id the next steps accept; and the renamings to report.
+
+    Ids are stripped of white space at the ends and put in Unicode NFC, as
+    segmentation and the coding template compare ids: ``" x.txt"`` is
+    ``x``, and a name typed on a Mac (NFD) is the same id as on Windows.
+    Where two collide, both keep their suffix; still colliding, the one
+    whose name is the id as it is keeps it and the others are numbered
+    (``~2``), with a problem naming both files.  An id the coding template
+    would refuse as a spreadsheet formula or a missing value (``=1+1``,
+    ``nan``) is prefixed with ``_``, and reported.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> found = [_Found(Path(name), name, name) for name in ("a.txt", " a.txt", "b.txt", "b.docx", "=1+1.txt")]
+    >>> ids, problems = _document_ids_reported(found)
+    >>> ids
+    ['a.txt', 'a.txt~2', 'b.txt', 'b.docx', '_=1+1']
+    >>> sorted(problem["value"] for _, problem, _ in problems)
+    ['_=1+1', 'a.txt~2']
+    """
+    import unicodedata
+
+    from ..corpus import _SUSPECT_ID
+
+    def clean(text: str) -> str:
+        return unicodedata.normalize("NFC", text).strip()
+
+    stems, relatives = [], []
+    for item in found:
+        suffix = re.search(r"\.[^./]*$", item.relative)
+        stem = clean(item.relative[: suffix.start()] if suffix else item.relative)
+        # A name that is all suffix (".txt", " .md") is its own id.
+        relative = stem + clean(suffix.group()) if stem and suffix else clean(item.relative)
+        stems.append(stem or relative)
+        relatives.append(relative)
+    counts = pd.Series(stems, dtype=object).value_counts()
+    chosen = [relative if counts[stem] > 1 else stem for stem, relative in zip(stems, relatives, strict=True)]
+    problems: list[tuple[int, dict[str, Any], bool]] = []
+    for position, doc_id in enumerate(chosen):
+        if _SUSPECT_ID.match(doc_id):
+            chosen[position] = f"_{doc_id}"
+            problems.append((position, {
+                "file": found[position].shown, "value": chosen[position],
+                "problem": f"its name gives the doc_id {doc_id!r}, which a spreadsheet reads as a formula or a "
+                f"missing value: the doc_id is {chosen[position]!r}",
+                "expected": "a file name that starts with a letter or digit; rename the file to choose another id",
+            }, False))  # fmt: skip
+    # The file whose name is its id as it is keeps the id; the others, in order, are numbered.
+    exact = [item.relative in (doc_id, f"{doc_id}{Path(item.relative).suffix}") for item, doc_id in zip(found, chosen, strict=True)]
+    order = sorted(range(len(found)), key=lambda position: (chosen[position], not exact[position], position))
+    taken = set(chosen)
+    owner: dict[str, int] = {}
+    unique = list(chosen)
+    for position in order:
+        doc_id = chosen[position]
+        if doc_id not in owner:
+            owner[doc_id] = position
+            continue
+        number = 2
+        while f"{doc_id}~{number}" in taken:
+            number += 1
+        unique[position] = f"{doc_id}~{number}"
+        taken.add(unique[position])
+        first = found[owner[doc_id]]
+        problems.append((position, {
+            "file": found[position].shown, "value": unique[position],
+            "problem": f"its name gives the doc_id {doc_id!r}, as {first.shown} does (names that differ only in "
+            f"spaces at the ends or in Unicode normalization form give one id): the doc_id is {unique[position]!r}",
+            "expected": "one name per document; rename one of the files if you want another id",
+        }, False))  # fmt: skip
+    return unique, problems
 
 
 # -- Reading -----------------------------------------------------------------------------------------
@@ -416,15 +489,7 @@ def _read_job(path: str, format: str, encoding: str | None) -> tuple[str, Any]:
 
 def _read_one(path: str, format: str, encoding: str | None, on_page: Callable[[int, int], None] | None) -> tuple[str, Any]:
     try:
-        if format == "old":
-            from ._formats import _save_as
-
-            with open(path, "rb") as handle:
-                head = handle.read(8)
-            if not head:
-                raise Unreadable("not read: the file is empty (0 bytes)", "download or save it again")
-            suffix = Path(path).suffix.lower()
-            raise _save_as(suffix if suffix in OLD_FORMATS else ".doc", "an old binary Office file")
+        # read_file refuses format "old" from the file's bytes, unless they are a web page (a site's "Word" .doc).
         return "ok", read_file(path, format, encoding, on_page)
     except Unreadable as unreadable:
         return "problem", (unreadable.problem, unreadable.expected, unreadable.value)
@@ -615,9 +680,9 @@ def read_documents(
 
 
 def _read_found(found: list[_Found], skipped: list[dict[str, Any]], source: str, format: str | None, encoding: str | None, progress: bool | None) -> DocumentSet:
-    ids = _document_ids(found)
+    ids, renamed = _document_ids_reported(found)
     jobs: list[tuple[int, str]] = []
-    problems: list[tuple[int, dict[str, Any], bool]] = []  # (position, problem, unread)
+    problems: list[tuple[int, dict[str, Any], bool]] = list(renamed)  # (position, problem, unread)
     for position, item in enumerate(found):
         chosen, problem = _format_for(item, format)
         if problem is not None:

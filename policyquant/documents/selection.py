@@ -842,6 +842,9 @@ def _bound(value: Any, end: bool, argument: str) -> pd.Timestamp | None:
             period = pd.Period(value, freq="D")
         elif isinstance(value, str) and value.strip():
             period = pd.Period(value.strip())
+        elif isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)) and 1 <= value <= 9999:
+            # A year as a number (2017): True and False are no years, nor is 0 or 20170.
+            period = pd.Period(year=int(value), freq="Y")
         else:
             raise TypeError
     except (TypeError, ValueError, OverflowError):
@@ -852,7 +855,7 @@ def _bound(value: Any, end: bool, argument: str) -> pd.Timestamp | None:
                     "column": argument,
                     "value": repr(value),
                     "problem": "not a date, month or year",
-                    "expected": "'2017', '2017-07', '2017-07-01', a date or a pandas Period",
+                    "expected": "'2017', '2017-07', '2017-07-01', a year as a number (2017), a date or a pandas Period",
                 }
             ],
         ) from None
@@ -864,8 +867,8 @@ def _period_bounds(period: Any) -> tuple[pd.Timestamp | None, pd.Timestamp | Non
         return _bound(period, False, "period"), _bound(period, True, "period")
     if isinstance(period, str) and "/" in period:
         period = tuple(part.strip() or None for part in period.split("/", 1))
-    if isinstance(period, (str, int)) and not isinstance(period, bool):
-        return _bound(str(period), False, "period"), _bound(str(period), True, "period")
+    if isinstance(period, (str, int, np.integer)) and not isinstance(period, (bool, np.bool_)):
+        return _bound(period, False, "period"), _bound(period, True, "period")
     if not isinstance(period, Sequence) or isinstance(period, str) or len(period) != 2:
         raise ValidationError(
             f"period must be (start, end), e.g. ('2017-07', '2025-06'), or a pandas Period; got {period!r}",
@@ -1558,8 +1561,9 @@ def select(
     period : (start, end), str or pandas.Period, optional
         The period documents were issued in, both ends included: ``("2017-07",
         "2025-06")`` is 1 July 2017 to 30 June 2025; ``("2017-07-01",
-        "2025-06-30")``, years, dates, Timestamps and Periods work too, and
-        None for an open end; ``"2023"`` or ``pd.Period("2023")`` is one year.
+        "2025-06-30")``, years (``"2017"`` or the number ``2017``), dates,
+        Timestamps and Periods work too, and None for an open end; ``"2023"``,
+        ``2023`` or ``pd.Period("2023")`` is one year.
     level : str or list of str, optional
         The administrative levels admitted: ``national``, ``provincial``,
         ``municipal``, ``county`` (or ``国家级``, ``省级`` ..., folded to those keys
