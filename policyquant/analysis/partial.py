@@ -54,8 +54,9 @@ import attrs
 import numpy as np
 import pandas as pd
 
+from .._text import format_choices
 from ..corpus import Corpus
-from ..errors import ValidationError
+from ..errors import PolicyQuantError, ValidationError
 from .groups import MISSING, fields_of, group_codes, grouping
 
 __all__ = [
@@ -254,6 +255,14 @@ class _Parts(PartialState):
 
     def combine(self, other: PartialState) -> _Parts:
         assert isinstance(other, _Parts)
+        if set(self.parts) != set(other.parts):
+            # Partitions of one corpus give states of the same parts; different parts mean
+            # partitions with different columns (a sheet without a score), never to be mixed.
+            raise PolicyQuantError(
+                "partitions of the corpus gave different parts "
+                f"({format_choices(sorted(self.parts))} and {format_choices(sorted(other.parts))}): "
+                "its files do not have the same columns"
+            )
         return _Parts({name: combine(part, other.parts[name]) for name, part in self.parts.items()})
 
     def __getitem__(self, name: str) -> Any:

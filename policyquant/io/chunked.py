@@ -18,8 +18,11 @@ chunks or two files is found too.
 
 from __future__ import annotations
 
+import contextlib
 import glob
+import itertools
 import os
+import re
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -29,10 +32,10 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from .._i18n import _, chosen_language, ngettext, using_language
+from .._i18n import _, chosen_language, field_name, ngettext, using_language
 from .._text import format_choices
 from ..analysis.partial import PartitionedCorpus
-from ..corpus import MAX_PROBLEMS, TEXT, Corpus, _document_index, _Problems
+from ..corpus import MAX_PROBLEMS, TEXT, UNIT_FIELDS, Corpus, _document_index, _escaped, _nfc, _Problems
 from ..errors import ReadError, ValidationError, problem_table
 from ..model import Framework
 from ..plugins import get_framework
@@ -46,6 +49,9 @@ DEFAULT_CHUNKSIZE = 1_000_000
 #: A CSV file up to this size is read whole, with every check of :func:`policyquant.read_coding`
 #: (encodings detected, blank lines told from rows of empty cells); a larger one is streamed.
 WHOLE_FILE_BYTES = 64 << 20
+_HEAD_READ = 1 << 16  # the bytes read to find a streamed file's encoding, separator and header
+_BLOCK_BYTES = 16 << 20  # pyarrow's block: the memory of one read, and the longest record it holds
+_MAX_BLOCK = 1 << 30  # the largest block pyarrow is given to hold one record
 
 #: Buckets of unit-id hashes kept on disk for the duplicate check across chunks.
 _BUCKETS = 64
@@ -341,14 +347,21 @@ def _dataset_files(folder: Path) -> list[Path]:
         import pyarrow.dataset as ds
     except ImportError:  # pragma: no cover - pyarrow is a dependency of the parquet extra
         raise ReadError(f"{folder}: reading a Parquet dataset needs pyarrow: pip install 'policyquant[parquet]'") from None
+    # A folder may hold other files next to its Parquet parts (a manifest, a README): the parts are
+    # listed first, as pyarrow would read the schema of whichever file sorts first. Names starting
+    # with "." or "_" are hidden or metadata files, as pyarrow's own discovery skips them.
+    parts = sorted(
+        str(path)
+        for path in folder.rglob("*")
+        if path.is_file()
+        and path.suffix.lower() in _PARQUET_SUFFIXES
+        and not any(part.startswith((".", "_")) for part in path.relative_to(folder).parts)
+    )
     try:
-        dataset = ds.dataset(folder, format="parquet", exclude_invalid_files=False)
+        dataset = ds.dataset(parts or folder, format="parquet", exclude_invalid_files=False)
     except Exception as error:  # noqa: BLE001 - pyarrow raises its own error types
         raise ReadError(f"{folder}: not a readable Parquet dataset ({type(error).__name__}: {error})") from None
     files = sorted(dataset.files)
-    # A folder may hold other files next to its Parquet parts (a manifest, a README).
-    named = [f for f in files if Path(f).suffix.lower() in _PARQUET_SUFFIXES]
-    files = named or files
     if not files:
         raise ReadError(f"{folder}: no Parquet files in the folder")
     return [Path(f) for f in files]
@@ -414,6 +427,31 @@ def _check_schemas(sources: Sequence[_Source]) -> None:
         )
 
 
+def _check_csv_columns(first: tuple[str, list[str]], path: str, columns: list[str], coded: set[str]) -> None:
+    """Refuse a CSV file whose coded columns (after standardizing) are not the first file's, naming each.
+
+    ``coded``: the columns validation and the analyses read (ids, text, instrument, objectives,
+    scores).  Other columns (notes, a coder's own) may differ from sheet to sheet, as they may
+    between the sheets of one study concatenated in memory.
+    """
+    first_path, reference = first
+    expected = f"the columns of {first_path}: {format_choices([c for c in reference if c in coded])}"
+    problems = [
+        {"file": path, "column": name, "problem": "missing column", "expected": expected}
+        for name in reference
+        if name in coded and name not in set(columns)
+    ] + [
+        {"file": path, "column": name, "problem": "a column the first file does not have", "expected": expected}
+        for name in columns
+        if name in coded and name not in set(reference)
+    ]
+    if problems:
+        raise ValidationError(
+            f"1 CSV file of the corpus disagrees with {first_path} on columns: {path}",
+            problems[:MAX_PROBLEMS],
+        )
+
+
 def _raw_chunks(source: _Source, chunksize: int, encoding: str | None) -> Iterator[pd.DataFrame]:
     """The rows of one file as frames of at most ``chunksize`` rows, indexed by row number."""
     if source.kind == "parquet":
@@ -464,6 +502,102 @@ def _parquet_chunks(path: str, chunksize: int) -> Iterator[pd.DataFrame]:
         ) from None
 
 
+def _stream_encoding(path: str, head: bytes, encoding: str | None) -> tuple[str, str]:
+    """The encoding to stream a CSV file in, and its first bytes decoded, decoded strictly.
+
+    As the whole-file reader does, a file given no encoding is UTF-8 (with or
+    without a byte-order mark) or else GB18030 (GBK), judged here by its first
+    bytes; a file in neither, or not in the encoding given, is refused with the
+    byte and line where it fails, never read as a file without a header.
+    """
+    import codecs
+
+    from .tabular import CSV_ENCODINGS, _text_encoding, _undecodable
+
+    given = _text_encoding(Path(path), encoding)
+    tried = list(CSV_ENCODINGS) if given is None else [given]
+    failures: list[UnicodeDecodeError] = []
+    for name in tried:
+        try:
+            # Not final: the head may end inside a character.
+            text = codecs.getincrementaldecoder(name)().decode(head, final=len(head) < _HEAD_READ)
+        except UnicodeDecodeError as error:
+            failures.append(error)
+            continue
+        utf8 = codecs.lookup(name).name in ("utf-8", "utf-8-sig")
+        return ("utf8" if utf8 else name), text
+    raise _undecodable(Path(path), head, tried, failures[0])
+
+
+def _python_records(path: str, encoding: str, separator: str) -> Iterator[list[str]]:
+    """The records of a CSV file as Python's csv module reads them, one at a time (the slow, exact path)."""
+    import csv
+
+    from .tabular import _long_cells
+
+    name = "utf-8-sig" if encoding == "utf8" else encoding
+    with _long_cells(), open(path, encoding=name, newline="", errors="replace") as stream:
+        yield from csv.reader(stream, delimiter=separator)
+
+
+def _blank_records(path: str, encoding: str, separator: str, header_records: int) -> np.ndarray:
+    """The numbers (from 0, after the header) of the records of a CSV file that are blank lines.
+
+    Only read when a chunk has a record of empty cells, which pyarrow does not
+    tell from a blank line: Python's csv reader gives a blank line as no cells.
+    """
+    found = [i for i, cells in enumerate(_python_records(path, encoding, separator)) if not cells]
+    numbers = np.asarray(found, dtype=np.int64) - header_records
+    return numbers[numbers >= 0]
+
+
+_COLUMN_COUNT = re.compile(r"Expected (\d+) columns, got (\d+)")
+
+
+def _parse_error(path: str, encoding: str, separator: str, skip: int, error: Exception) -> ReadError:
+    """A pyarrow parse error as the whole-file reader words it: rows longer than the header by number."""
+    match = _COLUMN_COUNT.search(str(error))
+    if match is not None and int(match.group(2)) > int(match.group(1)):
+        width = int(match.group(1))
+        long_rows, counts = [], []
+        records = itertools.islice(_python_records(path, encoding, separator), skip + 1, None)
+        for number, cells in enumerate(records, start=skip + 2):
+            if len(cells) > width:
+                long_rows.append(number)
+                counts.append(len(cells))
+        if long_rows:
+            return _long_rows_error(path, long_rows, counts, width, skip)
+    return ReadError(_("{path}: not a valid CSV file: {error}").format(path=path, error=error))
+
+
+def _long_rows_error(path: str, long_rows: list[int], counts: list[int], width: int, skip: int) -> ReadError:
+    """Every row longer than the header row, in the whole-file reader's words (``tabular._refuse_misshapen_rows``)."""
+    first, cells = long_rows[0], counts[0]
+    if first == skip + 2:
+        summary = _("row {row} has more cells than the header has columns ({width})").format(row=first, width=width)
+    else:
+        summary = _("row {row} has {cells:,} cells but the header has {width} columns").format(
+            row=first, cells=cells, width=width
+        )
+    if len(long_rows) > 1:
+        summary = _("{text}; so do {count:,} more rows").format(text=summary, count=len(long_rows) - 1)
+    cells_of = _("{count:,} cells")
+    return ReadError(
+        _("{where}: {what}").format(where=path, what=summary),
+        pd.DataFrame(
+            {
+                "file": str(path),
+                "row": long_rows[:MAX_PROBLEMS],
+                "value": [cells_of.format(count=n) for n in counts[:MAX_PROBLEMS]],
+                "problem": _("more cells than headers"),
+                "expected": _("{width} cells, one per header (a stray comma, or a quote left open?)").format(
+                    width=width
+                ),
+            }
+        ),
+    )
+
+
 def _csv_chunks(path: str, chunksize: int, encoding: str | None) -> Iterator[pd.DataFrame]:
     """A large CSV file streamed by pyarrow, every cell as text, rows numbered as a spreadsheet shows them."""
     import pyarrow as pa
@@ -478,12 +612,8 @@ def _csv_chunks(path: str, chunksize: int, encoding: str | None) -> Iterator[pd.
     )
 
     with open(path, "rb") as stream:
-        head = stream.read(1 << 16)
-    if encoding is None or encoding.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig"):
-        text_head = head.decode("utf-8", errors="ignore")
-        encoding = "utf8"
-    else:
-        text_head = head.decode(encoding, errors="ignore")
+        head = stream.read(_HEAD_READ)
+    encoding, text_head = _stream_encoding(path, head, encoding)
     default = "\t" if path.lower().endswith(".tsv") else ","
     skip = _leading_blank_lines(text_head, default)
     lines = text_head.removeprefix("\ufeff").splitlines()
@@ -497,11 +627,36 @@ def _csv_chunks(path: str, chunksize: int, encoding: str | None) -> Iterator[pd.
     header = [cell.lstrip("\ufeff") if i == 0 else cell for i, cell in enumerate(header)]
     names = [f"f{i}" for i in range(len(header))]
     mapper = _arrow_text_dtype(pa)
-    try:
+    schema = pa.schema([(name, pa.large_string()) for name in names])
+    blanks: list[np.ndarray] = []
+
+    def blank_records() -> np.ndarray:
+        if not blanks:
+            blanks.append(_blank_records(path, encoding, separator, skip + 1))
+        return blanks[0]
+
+    def frame(parts: list[Any], start: int) -> pd.DataFrame:
+        table = pa.Table.from_batches(parts, schema=schema)
+        out = table.to_pandas(types_mapper=mapper)
+        out.columns = header
+        out.index = pd.RangeIndex(start, start + len(out))
+        # A blank line holds no row; it keeps its number, as a spreadsheet counts it. pyarrow
+        # gives a blank line and a record of bare delimiters (",,,") alike, all cells empty:
+        # the records of delimiters are rows with empty cells, kept to be reported.
+        empty = np.ones(len(out), dtype=bool)
+        for column in range(out.shape[1]):
+            empty &= out.iloc[:, column].to_numpy(dtype=object) == ""
+        if empty.any() and len(header) > 1:
+            empty &= np.isin(np.arange(start, start + len(out)) - (skip + 2), blank_records())
+        # Repeated headers, data under a blank header: refused as for a file read whole.
+        return _check_headers(out[~empty], header, Path(path), header_row=skip + 1)
+
+    def batches(block_size: int, done: int) -> Iterator[Any]:
+        """The record batches after the first ``done`` records, the reader closed however it ends."""
         reader = arrow_csv.open_csv(
             path,
             read_options=arrow_csv.ReadOptions(
-                column_names=names, skip_rows=skip + 1, encoding=encoding, block_size=16 << 20
+                column_names=names, skip_rows=skip + 1, encoding=encoding, block_size=block_size
             ),
             parse_options=arrow_csv.ParseOptions(
                 delimiter=separator, newlines_in_values=True, ignore_empty_lines=False
@@ -513,48 +668,93 @@ def _csv_chunks(path: str, chunksize: int, encoding: str | None) -> Iterator[pd.
                 null_values=[],
             ),
         )
-        row = skip + 2
-        pending: list[Any] = []
-        count = 0
+        try:
+            for batch in reader:
+                if done >= batch.num_rows:
+                    done -= batch.num_rows
+                    continue
+                yield batch.slice(done)
+                done = 0
+        finally:
+            reader.close()
 
-        def frame(parts: list[Any], start: int) -> pd.DataFrame:
-            table = pa.Table.from_batches(parts, schema=reader.schema)
-            out = table.to_pandas(types_mapper=mapper)
-            out.columns = header
-            out.index = pd.RangeIndex(start, start + len(out))
-            # A blank line holds no row; it keeps its number, as a spreadsheet counts it.
-            empty = np.ones(len(out), dtype=bool)
-            for column in range(out.shape[1]):
-                empty &= out.iloc[:, column].to_numpy(dtype=object) == ""
-            # Repeated headers, data under a blank header: refused as for a file read whole.
-            return _check_headers(out[~empty], header, Path(path), header_row=skip + 1)
-
-        for batch in reader:
-            pending.append(batch)
-            count += batch.num_rows
-            if count >= chunksize:
-                table_rows = pa.Table.from_batches(pending, schema=reader.schema)
-                for start in range(0, count - count % chunksize, chunksize):
-                    yield frame(table_rows.slice(start, chunksize).to_batches(), row + start)
-                done = count - count % chunksize
-                row += done
-                pending = table_rows.slice(done).to_batches()
-                count -= done
-        if pending:
-            yield frame(pending, row)
-    except (OSError, pa.ArrowException) as error:
-        raise ReadError(
-            f"{path}: not a valid CSV file in {encoding} ({type(error).__name__}: {error}); "
-            "give encoding= for a file in another encoding"
-        ) from None
+    row = skip + 2
+    pending: list[Any] = []
+    count = 0
+    block_size = _BLOCK_BYTES
+    while True:
+        stream_ = batches(block_size, row - (skip + 2))
+        try:
+            for batch in stream_:
+                pending.append(batch)
+                count += batch.num_rows
+                if count >= chunksize:
+                    table_rows = pa.Table.from_batches(pending, schema=schema)
+                    for start in range(0, count - count % chunksize, chunksize):
+                        yield frame(table_rows.slice(start, chunksize).to_batches(), row + start)
+                    done = count - count % chunksize
+                    row += done
+                    pending = table_rows.slice(done).to_batches()
+                    count -= done
+            break
+        except UnicodeDecodeError as error:
+            raise ReadError(
+                f"{path}: not a valid CSV file in {encoding} ({type(error).__name__}: {error}); "
+                "give encoding= for a file in another encoding"
+            ) from None
+        except (OSError, pa.ArrowException) as error:
+            message = str(error)
+            if "straddling object" in message and block_size < _MAX_BLOCK:
+                # A record longer than a block (a cell of 20 MiB): read again from the first
+                # record not yet yielded, in blocks large enough to hold it.
+                block_size *= 4
+                pending, count = [], 0
+                continue
+            if "invalid UTF8" in message or "decode" in message.lower():
+                raise ReadError(
+                    f"{path}: not a valid CSV file in {encoding} ({type(error).__name__}: {error}); "
+                    "give encoding= for a file in another encoding"
+                ) from None
+            raise _parse_error(path, encoding, separator, skip, error) from None
+        finally:
+            stream_.close()
+    if pending:
+        yield frame(pending, row)
 
 
 # --------------------------------------------------------------------------
 # Duplicate unit ids across chunks.
 
 
+def _present_ids(ids: pd.Series) -> pd.Series:
+    """A chunk's unit ids as the readers compare them: stripped, missing and empty ones left out."""
+    ids = ids.astype(TEXT).str.strip()
+    return ids[ids.notna() & (ids != "")]
+
+
+def _id_keys(values: np.ndarray) -> np.ndarray:
+    """The ids as compared for duplicates: non-ASCII ids by their NFC form, as the in-memory reader does.
+
+    An id typed as ``é`` on one system and as ``e`` and a combining accent on
+    another names the same clause; ASCII ids are in NFC already and are kept
+    as they are (the usual case, no Python loop).
+    """
+    values = values.astype(object, copy=False)
+    if not len(values) or "".join(values).isascii():
+        return values
+    ascii_ = pd.Series(values, dtype=TEXT).str.isascii().fillna(True).to_numpy(dtype=bool)
+    keys = values.copy()
+    other = np.flatnonzero(~ascii_)
+    keys[other] = [_nfc(value) for value in values[other]]
+    return keys
+
+
 class _DuplicateIds:
-    """Unit ids seen so far, as 64-bit hashes in bucket files on disk (8 bytes a clause, not in memory)."""
+    """Unit ids seen so far, as 64-bit hashes in bucket files on disk (8 bytes a clause, not in memory).
+
+    The hashes are of the ids' NFC form (:func:`_id_keys`): two spellings of
+    one id in different Unicode normalization forms are one id used twice.
+    """
 
     def __init__(self) -> None:
         self._folder = tempfile.TemporaryDirectory(prefix="policyquant-ids-")
@@ -564,7 +764,7 @@ class _DuplicateIds:
         values = ids.dropna().to_numpy(dtype=object)
         if not len(values):
             return
-        hashes = pd.util.hash_array(values.astype(object), categorize=False)
+        hashes = pd.util.hash_array(_id_keys(values), categorize=False)
         bucket = (hashes >> np.uint64(64 - 6)).astype(np.intp)
         order = np.argsort(bucket, kind="stable")
         bounds = np.searchsorted(bucket[order], np.arange(_BUCKETS + 1))
@@ -731,12 +931,26 @@ class ChunkedCorpus(PartitionedCorpus):
 
     def _chunks(self) -> Iterator[tuple[_Source, pd.DataFrame, dict[str, str]]]:
         """Every chunk of every file, its columns renamed onto policyquant's fields."""
+        first: tuple[str, list[str]] | None = None
         for source in self._sources:
+            checked = source.kind != "csv"
             for raw in _raw_chunks(source, self._chunksize, self._encoding):
                 frame = standardize_columns(raw, "units", self._framework, self._columns, source.path)
                 renamed = {
                     str(field): str(header) for header, field in zip(raw.columns, frame.columns, strict=False)
                 }
+                if not checked:
+                    # CSV sheets of one corpus have the same columns, as Parquet parts must
+                    # (_check_schemas): in memory, their concatenation would leave a sheet's
+                    # missing scores empty and be refused.
+                    checked = True
+                    columns = [str(c) for c in frame.columns]
+                    if first is None:
+                        first = (source.path, columns)
+                    else:
+                        scale = self._framework.scale
+                        scores = [] if scale is None else [d.key for d in scale.dimensions_for("unit")]
+                        _check_csv_columns(first, source.path, columns, {*UNIT_FIELDS, *scores} - {"memo"})
                 self._language_code(frame, [str(c) for c in raw.columns])
                 yield source, frame, renamed
 
@@ -761,7 +975,9 @@ class ChunkedCorpus(PartitionedCorpus):
         """The documents, validated once, with no clauses (and the clauses' columns, empty)."""
         if self._base is None:
             # The first chunk's headers choose the language of the problems, as a sheet's do.
-            first = next(self._chunks(), None)
+            # Closed at once: an unfinished generator would hold pyarrow's reader open until exit.
+            with contextlib.closing(self._chunks()) as chunks:
+                first = next(chunks, None)
             documents = self._derived_documents() if self._derived else self._document_frame
             code = self._code or self._language or "en"
             with using_language(code):
@@ -815,8 +1031,9 @@ class ChunkedCorpus(PartitionedCorpus):
         total = 0
         units = codings = not_coded = 0
         seen = _DuplicateIds()
+        chunks = self._chunks()
         try:
-            for source, frame, renamed in self._chunks():
+            for source, frame, renamed in chunks:
                 with using_language(self._code or "en"):
                     part, problems, chunk_stopped = check_units(frame, base, source=source.path, derived=self._derived)
                 if part is None:
@@ -837,54 +1054,106 @@ class ChunkedCorpus(PartitionedCorpus):
                         break
                     frames.append(problems)
                     total += len(problems)
+                    # A chunk with problems still holds ids a later chunk may repeat: the in-memory
+                    # reader reports those too, so they are kept for the duplicate pass.
+                    if "unit_id" in frame.columns:
+                        seen.add(_present_ids(frame["unit_id"]))
                     continue
                 units += len(part.units)
                 not_coded += len(part.not_coded)
                 codings += len(part.codings) if self._framework.objectives else 0
-                if not frames:
-                    ids = pd.concat([part.units["unit_id"], part.not_coded["unit_id"]], ignore_index=True)
-                    seen.add(ids)
-            repeated = seen.repeated() if not frames else np.zeros(0, dtype=np.uint64)
+                ids = pd.concat([part.units["unit_id"], part.not_coded["unit_id"]], ignore_index=True)
+                seen.add(ids)
+            repeated = seen.repeated() if not stopped else np.zeros(0, dtype=np.uint64)
         finally:
+            # Stopping early leaves the generator unfinished: close its file now, not at exit.
+            chunks.close()
             seen._folder.cleanup()
-        if frames:
-            raise _error(frames, stopped)
-        if len(repeated):
-            raise _error([self._duplicates(repeated)], [])
+        with using_language(self._code or "en"):
+            if len(repeated):
+                duplicates = self._duplicates(repeated)
+                if frames:
+                    # A chunk's check reports a repeat against the chunk's first use, the pass over
+                    # every chunk against the corpus's first use (as in memory): that one is kept.
+                    prefix = _("duplicate {column}").format(column=field_name("unit_id"))
+                    again = set(zip(duplicates["file"], duplicates["row"], strict=True))
+                    frames = [
+                        frame[
+                            ~np.array(
+                                [
+                                    column == "unit_id" and str(problem).startswith(prefix) and (file, row) in again
+                                    for file, row, column, problem in zip(
+                                        frame["file"], frame["row"], frame["column"], frame["problem"], strict=True
+                                    )
+                                ],
+                                dtype=bool,
+                            )
+                        ]
+                        for frame in frames
+                    ]
+                frames.append(duplicates)
+            if frames:
+                raise _error(frames, stopped)
         self._counts = {"units": units, "codings": codings, "not_coded": not_coded}
         return self
 
     def _duplicates(self, repeated: np.ndarray) -> pd.DataFrame:
-        """The problems of unit ids used in two chunks or files (hash candidates compared exactly)."""
+        """The problems of unit ids used in two chunks or files (hash candidates compared exactly).
+
+        Ids are compared by their NFC form, and a twin in another Unicode
+        normalization form gets the in-memory reader's problem text
+        (:func:`policyquant.corpus._report_duplicates`), both spellings'
+        code points shown.
+        """
         rows = []
         for source, frame, _renamed in self._chunks():
             if "unit_id" not in frame.columns:
                 continue
             ids = frame["unit_id"].astype(TEXT).str.strip()
-            valid = ids.notna().to_numpy()
+            valid = (ids.notna() & (ids != "")).fillna(False).to_numpy(dtype=bool)
             hashes = np.zeros(len(ids), dtype=np.uint64)
-            hashes[valid] = pd.util.hash_array(ids[valid].to_numpy(dtype=object), categorize=False)
-            hit = valid & np.isin(hashes, repeated)
+            values = ids[valid].to_numpy(dtype=object)
+            keys = _id_keys(values)
+            hashes[valid] = pd.util.hash_array(keys, categorize=False)
+            hit = np.isin(hashes[valid], repeated)
             if hit.any():
-                rows.append(pd.DataFrame({"file": source.path, "row": frame.index[hit], "value": ids[hit].to_numpy()}))
+                rows.append(
+                    pd.DataFrame(
+                        {
+                            "file": source.path,
+                            "row": frame.index[valid][hit],
+                            "value": values[hit],
+                            "key": keys[hit],
+                        }
+                    )
+                )
         found = pd.concat(rows, ignore_index=True)
-        first = found.groupby("value", sort=False).transform("first")
-        found["first_file"], found["first_row"] = first["file"], found.groupby("value", sort=False)["row"].transform(
-            "first"
-        )
-        later = found.duplicated("value", keep="first")
-        found = found[later]
+        first = found.groupby("key", sort=False)[["file", "row", "value"]].transform("first")
+        later = found.duplicated("key", keep="first").to_numpy()
+        found, first = found[later], first[later]
+        name = field_name("unit_id")
+        same = (found["value"].to_numpy() == first["value"].to_numpy()).tolist()
+        problem = [
+            _("duplicate {column}").format(column=name)
+            if alike
+            else _(
+                "duplicate {column} in another Unicode normalization form: {value} here, {earlier} in row {row}"
+            ).format(column=name, value=_escaped(value), earlier=_escaped(earlier), row=row)
+            for alike, value, earlier, row in zip(same, found["value"], first["value"], first["row"], strict=True)
+        ]
+        expected = [
+            f"unique {name}s; first used in {file}, row {row}"
+            + ("" if alike else "; the same text typed on two systems: save both as NFC, or give them different ids")
+            for alike, file, row in zip(same, first["file"], first["row"], strict=True)
+        ]
         return pd.DataFrame(
             {
                 "file": found["file"].to_numpy(dtype=object),
                 "row": found["row"].to_numpy(dtype=object),
                 "column": "unit_id",
                 "value": found["value"].to_numpy(dtype=object),
-                "problem": _("duplicate {column}").format(column="unit_id"),
-                "expected": [
-                    f"unique unit_ids; first used in {file}, row {row}"
-                    for file, row in zip(found["first_file"], found["first_row"], strict=True)
-                ],
+                "problem": np.array(problem, dtype=object),
+                "expected": np.array(expected, dtype=object),
                 "suggestions": None,
             }
         )
@@ -901,12 +1170,18 @@ class ChunkedCorpus(PartitionedCorpus):
             ``validate=False``).
         """
         base = self.base
-        for source, frame, renamed in self._chunks():
+        with contextlib.closing(self._chunks()) as chunks:
+            yield from self._checked(chunks, base)
+
+    def _checked(self, chunks: Iterator[tuple[_Source, pd.DataFrame, dict[str, str]]], base: Corpus) -> Iterator[Corpus]:
+        for source, frame, renamed in chunks:
             with using_language(self._code or "en"):
                 part, problems, stopped = check_units(frame, base, source=source.path, derived=self._derived)
             if part is None:
-                error = _error([problems], [f"{source.path}: {stopped}"] if stopped else [])
-                raise self._localized(error, renamed, source.path)
+                # The error's summary in the sheet's language, as in memory (not English around Chinese problems).
+                with using_language(self._code or "en"):
+                    error = _error([problems], [f"{source.path}: {stopped}"] if stopped else [])
+                    raise self._localized(error, renamed, source.path)
             yield part
 
     def aggregate(self, kernel: Any) -> Any:
