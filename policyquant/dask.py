@@ -685,17 +685,143 @@ def _repeated_error(function: str, column: str, repeated: pd.Series, why: str) -
     )
 
 
-def _repeated(frame: Any, column: str) -> Any:
+def _repeated(frame: Any, column: str, *, as_corpus: bool = False) -> Any:
     """A delayed Series: the values of ``column`` in more than one row (counted per partition, then combined).
 
     The counts are hashed into one output partition per :data:`SPLIT_EVERY` input
     partitions, so no worker holds every id; only the repeated ones (usually none) are
-    brought together.
+    brought together.  ``as_corpus`` counts the ids as :class:`~policyquant.Corpus`
+    compares them (:func:`_id_keys`: stripped, in NFC; blank ones not counted), the
+    Series then indexed by those keys; :func:`policyquant.segment` and a coder compare
+    ids exactly, as they are.
     """
     from dask import delayed
 
-    counts = frame[column].value_counts(split_out=max(1, frame.npartitions // SPLIT_EVERY))
+    from .corpus import TEXT
+
+    values = frame[column]
+    if as_corpus:
+        values = values.map_partitions(_counted_keys, meta=pd.Series([], dtype=TEXT, name=column))
+    counts = values.value_counts(split_out=max(1, frame.npartitions // SPLIT_EVERY))
     return delayed(_concat_repeated, pure=True)(counts[counts > 1].to_delayed())
+
+
+def _id_keys(ids: pd.Series) -> tuple[Any, Any]:
+    """Ids as :class:`~policyquant.Corpus` compares them, as pyarrow arrays: ``(stripped, keys)``.
+
+    ``stripped`` is each id without the white space around it (the id the corpus keeps
+    and reports); ``keys`` is that id in NFC: an id typed as ``é`` on one system and as
+    ``e`` and a combining accent on another names the same clause.  Stripping is one
+    pyarrow pass; ASCII ids are in NFC already, so only the others (usually none) are
+    normalised in Python, once per distinct id.  Missing ids stay missing, blank ones
+    empty; a number keeps its text form (``1.0``), as the corpus keeps it.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from policyquant.dask import _id_keys
+    >>> stripped, keys = _id_keys(pd.Series([" N01-1-1 ", "Cafe\\u0301-1-1", None]))
+    >>> stripped.to_pylist() == ["N01-1-1", "Cafe\\u0301-1-1", None], keys.to_pylist() == ["N01-1-1", "Caf\\u00e9-1-1", None]
+    (True, True)
+    """
+    import unicodedata
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from .corpus import _WHITESPACE, TEXT, _arrow_storage
+
+    arrow = _arrow_storage(ids)
+    if arrow is None:
+        arrow = _arrow_storage(ids.astype(TEXT))
+    if isinstance(arrow, pa.ChunkedArray):
+        arrow = arrow.combine_chunks()
+    stripped = pc.utf8_trim(arrow, characters=_WHITESPACE)
+    other = pc.invert(pc.string_is_ascii(stripped))
+    if not pc.any(other).as_py():
+        return stripped, stripped
+    other = pc.fill_null(other, False)
+    values = stripped.filter(other).to_pylist()
+    normal = {value: unicodedata.normalize("NFC", value) for value in set(values)}
+    keys = pc.replace_with_mask(stripped, other, pa.array([normal[value] for value in values], type=stripped.type))
+    return stripped, keys
+
+
+def _counted_keys(ids: pd.Series) -> pd.Series:
+    """The keys (:func:`_id_keys`) of the ids present: a blank or missing id is no id to repeat (the corpus reports it)."""
+    import pyarrow.compute as pc
+
+    from .corpus import TEXT
+
+    _, keys = _id_keys(ids)
+    # filter() drops the missing ids with the blank ones.
+    return pd.Series(pd.array(keys.filter(pc.greater(pc.binary_length(keys), 0)), dtype=TEXT), name=ids.name)
+
+
+class _RepeatedIdsError(ValidationError):
+    """Unit ids in more than one row (counted, not yet found): a tabulation's tasks raise it, and the
+    calling process answers it with the rows of every use (:meth:`DaskCorpus._duplicates`)."""
+
+    def __init__(self, summary: str, problems: Any, repeated: pd.Series) -> None:
+        super().__init__(summary, problems)
+        self.repeated = repeated
+
+
+def _repeated_rows(ids: pd.Series, keys: Any, number: int) -> pd.DataFrame:
+    """Partition ``number``'s uses of ``keys`` (:func:`_id_keys`): its name, the row within it, the id, its key."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    stripped, found = _id_keys(ids)
+    hit = pc.fill_null(pc.is_in(found, value_set=pa.array(keys, type=found.type)), False)
+    rows = np.flatnonzero(hit.to_numpy(zero_copy_only=False))
+    return pd.DataFrame(
+        {
+            "file": f"units, partition {number}",
+            # Rows counted from 1 within the partition, as an invalid clause's are.
+            "row": rows + 1,
+            "value": np.asarray(stripped.filter(hit).to_pylist(), dtype=object),
+            "key": np.asarray(found.filter(hit).to_pylist(), dtype=object),
+        }
+    )
+
+
+def _duplicate_problems(found: pd.DataFrame) -> pd.DataFrame:
+    """The problems of ids used twice, from every use in partition and row order: each use after
+    the first names the first, as :class:`~policyquant.io.chunked.ChunkedCorpus` does across files;
+    a twin in another Unicode normalization form gets the in-memory reader's problem text."""
+    from ._i18n import _, field_name
+    from .corpus import _escaped
+
+    first = found.groupby("key", sort=False)[["file", "row", "value"]].transform("first")
+    later = found.duplicated("key", keep="first").to_numpy()
+    found, first = found[later], first[later]
+    name = field_name("unit_id")
+    same = (found["value"].to_numpy() == first["value"].to_numpy()).tolist()
+    problem = [
+        _("duplicate {column}").format(column=name)
+        if alike
+        else _("duplicate {column} in another Unicode normalization form: {value} here, {earlier} in row {row}").format(
+            column=name, value=_escaped(value), earlier=_escaped(earlier), row=row
+        )
+        for alike, value, earlier, row in zip(same, found["value"], first["value"], first["row"], strict=True)
+    ]
+    expected = [
+        f"unique {name}s; first used in {file}, row {row}"
+        + ("" if alike else "; the same text typed on two systems: save both as NFC, or give them different ids")
+        for alike, file, row in zip(same, first["file"], first["row"], strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "file": found["file"].to_numpy(dtype=object),
+            "row": found["row"].to_numpy(dtype=object),
+            "column": "unit_id",
+            "value": found["value"].to_numpy(dtype=object),
+            "problem": np.array(problem, dtype=object),
+            "expected": np.array(expected, dtype=object),
+            "suggestions": None,
+        }
+    )
 
 
 def _concat_repeated(parts: list[pd.Series]) -> pd.Series:
@@ -1003,7 +1129,8 @@ def _partition_corpus(units: pd.DataFrame, base: Any, number: int, repeated: Any
     from .io.chunked import validate_units
 
     if repeated is not None and len(repeated):
-        _repeated_error("the corpus", "unit_id", repeated, "each clause is coded once (a second coder's sheet is a corpus of its own)")
+        # Counted, not yet found: the calling process finds every use and raises (DaskCorpus._duplicates).
+        raise _RepeatedIdsError("the corpus: unit ids are used in more than one row", [], repeated)
     return validate_units(units.reset_index(drop=True), base, source=f"units, partition {number}", first_row=1, derived=derived)
 
 
@@ -1063,8 +1190,11 @@ class DaskCorpus(_partitioned_corpus_class()):  # type: ignore[misc]
         (``unit_id``, ``doc_id``, ``instrument``, ``objectives`` ...), for
         instance ``dask.dataframe.read_parquet`` of a folder; or the codes of
         a machine coder (:func:`code`).  Unit ids are checked to be unique
-        across partitions (counted in hashed groups; not for the codes of
-        :func:`segment`, whose ids are unique by construction).
+        across partitions, compared as :class:`~policyquant.Corpus` compares
+        them (without the spaces around them, and in NFC: ``é`` typed as one
+        code point or as ``e`` and an accent is one id); counted in hashed
+        groups; not for the codes of :func:`segment`, whose ids are unique by
+        construction.
     framework : str or Framework, default "wang2026"
     columns : mapping, optional
         ``{"their header": "field"}``, as for :func:`policyquant.read_coding`;
@@ -1077,7 +1207,10 @@ class DaskCorpus(_partitioned_corpus_class()):  # type: ignore[misc]
     ValidationError
         When the documents are invalid (here, at once), or a partition of
         units is (when tabulated: naming the partition, the row within it,
-        the column and the value, as :class:`~policyquant.Corpus` does).
+        the column and the value, as :class:`~policyquant.Corpus` does), or
+        a unit id is used in more than one row (when tabulated: each later
+        use named by partition and row, the first use in ``expected``; the
+        rows are looked for in a second pass over ``unit_id``, made only then).
     PluginError
         When the framework comes from a third-party plugin that a worker
         cannot load (see :func:`check_plugins`).
@@ -1151,7 +1284,7 @@ class DaskCorpus(_partitioned_corpus_class()):  # type: ignore[misc]
         if empty is not None:
             base = Corpus._from_validated(base.framework, base._documents, empty._units, empty._objective_mask, empty._not_coded)
         self._base = base
-        self._repeated = None if unique_ids else _repeated(units, "unit_id")
+        self._repeated = None if unique_ids else _repeated(units, "unit_id", as_corpus=True)
         self._not_coded: int | None = None
         self._shipped: Any = None
 
@@ -1177,7 +1310,10 @@ class DaskCorpus(_partitioned_corpus_class()):  # type: ignore[misc]
                 delayed(_not_coded_count, pure=True)(part, base, number, self._repeated, self._derived)
                 for number, part in enumerate(self.units.to_delayed(), start=1)
             ]
-            self._not_coded = int(_tree(counts, sum, SPLIT_EVERY).compute())
+            try:
+                self._not_coded = int(_tree(counts, sum, SPLIT_EVERY).compute())
+            except _RepeatedIdsError as error:
+                raise self._duplicates(error.repeated) from None
         return self._not_coded
 
     def partitions(self) -> Any:
@@ -1207,9 +1343,42 @@ class DaskCorpus(_partitioned_corpus_class()):  # type: ignore[misc]
             delayed(_partial_state, pure=True)(part, base, kernel_ref, number, self._repeated, self._derived)
             for number, part in enumerate(self.units.to_delayed(), start=1)
         ]
-        state, not_coded = _tree(states, _combine_states, SPLIT_EVERY).compute()
+        try:
+            state, not_coded = _tree(states, _combine_states, SPLIT_EVERY).compute()
+        except _RepeatedIdsError as error:
+            raise self._duplicates(error.repeated) from None
         self._not_coded = int(not_coded)
         return kernel.finalize(combine(kernel.empty(self), state), self)
+
+    def _duplicates(self, repeated: pd.Series) -> ValidationError:
+        """The error of unit ids counted more than once: every use named by partition and row.
+
+        A second pass over the ``unit_id`` column only, made when some are repeated
+        (never in the usual case): each partition gives the rows of those few ids.
+        """
+        import dask
+
+        from .corpus import MAX_PROBLEMS
+
+        keys = _shipped(np.asarray(repeated.index, dtype=object))
+        found = dask.compute(
+            *(
+                dask.delayed(_repeated_rows, pure=True)(part, keys, number)
+                for number, part in enumerate(self.units["unit_id"].to_delayed(), start=1)
+            )
+        )
+        problems = _duplicate_problems(pd.concat(found, ignore_index=True))
+        stopped = None
+        if len(problems) > MAX_PROBLEMS:
+            stopped = f"stopped looking after {MAX_PROBLEMS:,} problems, at {problems['file'].iloc[MAX_PROBLEMS]}, row {problems['row'].iloc[MAX_PROBLEMS]}"
+            problems = problems.iloc[:MAX_PROBLEMS]
+        names = list(dict.fromkeys(problems["value"].iloc[:10]))
+        return ValidationError(
+            f"the corpus: unit_id {', '.join(map(repr, names))} is used in more than one row; "
+            "each clause is coded once (a second coder's sheet is a corpus of its own)",
+            problems,
+            stopped=stopped,
+        )
 
     def __repr__(self) -> str:
         count = self.units.npartitions

@@ -469,10 +469,23 @@ def test_ids_repeated_in_distant_partitions_are_counted_in_hashed_groups(client,
     assert units.npartitions // pqd.SPLIT_EVERY > 1
     with pytest.raises(ValidationError) as raised:
         pq.crosstab(pqd.DaskCorpus(bundled.documents, units))
-    problems = raised.value.problems.sort_values("value")
-    assert problems[["column", "value", "problem"]].to_numpy().tolist() == [
-        ["unit_id", sheet.loc[0, "unit_id"], "repeated (2 rows)"],
-        ["unit_id", "twice-and-more", "repeated (3 rows)"],
+    # Every later use is named by its partition and row, and the first use in the expected text.
+    starts = units.divisions[:-1]
+
+    def where(row):
+        number = int(np.searchsorted(starts, row, side="right"))
+        return f"units, partition {number}", row - starts[number - 1] + 1
+
+    problems = raised.value.problems
+    assert problems[["file", "row", "column", "value", "problem"]].to_numpy().tolist() == [
+        [*where(300), "unit_id", "twice-and-more", "duplicate unit_id"],
+        [*where(400), "unit_id", "twice-and-more", "duplicate unit_id"],
+        [*where(len(sheet) - 1), "unit_id", sheet.loc[0, "unit_id"], "duplicate unit_id"],
+    ]
+    assert problems["expected"].tolist() == [
+        "unique unit_ids; first used in {}, row {}".format(*where(200)),
+        "unique unit_ids; first used in {}, row {}".format(*where(200)),
+        "unique unit_ids; first used in {}, row {}".format(*where(0)),
     ]
 
 
