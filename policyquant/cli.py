@@ -1157,8 +1157,8 @@ def _listed(values: Sequence[str], option: str | None = None) -> list[str] | Non
     """Repeated options and comma-separated values (, ， 、) as one list.
 
     With ``option``, an option given with nothing in it (``--level ''``, an
-    empty shell variable) is refused: leaving its principle out would keep
-    every document without a word.
+    empty shell variable) is refused: leaving it out would silently mean its
+    default (every document kept, every field trained).
     """
     import re
 
@@ -1732,8 +1732,9 @@ def train(
 
     saved = {f"-o {output / name}": output / name for name in ("manifest.json", "model.json", "arrays.npz")}
     _refuse_inputs(saved, files)
+    # Checked before the corpus is read: `--fields ''` (an empty shell variable) would train every field.
+    chosen = _listed(fields, "--fields")
     corpus = _read_corpus(files, example=example, framework=framework, encoding=encoding, problems=problems)
-    chosen = _listed(fields)
     if chosen is None:
         # The default fields the framework has (a framework without scores trains on its codes only).
         available = coder_fields(corpus.framework)

@@ -483,3 +483,11 @@ def test_a_really_unwritable_output_leaves_the_earlier_run(documents: Path, tmp_
     finally:
         subprocess.run([chattr, "-i", str(out / "units.csv")], check=True)
     assert snapshot(out) == before
+
+
+@pytest.mark.parametrize("value", ["", ",,"])
+def test_train_with_an_empty_fields_option_is_refused(tmp_path: Path, value: str) -> None:
+    # An empty shell variable must not silently train the default fields.
+    line = one_error_line(invoke("train", "--example", "-o", tmp_path / "model", "--fields", value))
+    assert "Invalid value for '--fields'" in line and "names no value" in line
+    assert not (tmp_path / "model").exists()
