@@ -491,3 +491,16 @@ def test_train_with_an_empty_fields_option_is_refused(tmp_path: Path, value: str
     line = one_error_line(invoke("train", "--example", "-o", tmp_path / "model", "--fields", value))
     assert "Invalid value for '--fields'" in line and "names no value" in line
     assert not (tmp_path / "model").exists()
+
+
+@pytest.mark.parametrize("written", ["7", "7.0", 7])
+def test_an_exclusion_of_an_id_a_spreadsheet_unpadded_suggests_the_id(written) -> None:
+    # An exclusion list kept in Excel turns 007 into 7: the message names 007 first.
+    from policyquant.documents import select
+
+    documents = pd.DataFrame({"doc_id": ["007", "017", "070"], "title": ["办法"] * 3, "text": ["第一条 内容"] * 3})
+    with pytest.raises(ValidationError) as raised:
+        select(documents, None, exclude={written: "duplicate"})
+    problem = raised.value.problems.iloc[0]
+    assert problem["problem"] == "not a doc_id of the documents"
+    assert str(problem["suggestions"]).split(", ")[0] == "007"

@@ -992,14 +992,22 @@ def _exclusions(exclude: Any, ids: pd.Index) -> dict[str, str | None]:
             )
     unknown = [key for key, _ in pairs if key not in ids]
     known = list(map(str, ids))
+    if unknown:
+        from ..corpus import _unpadded
+
+        # A list kept in Excel turns 007 into 7 (or 7.0): the id it was is the first suggestion.
+        by_unpadded: dict[str, list[str]] = {}
+        for doc_id in known:
+            by_unpadded.setdefault(_unpadded(doc_id), []).append(doc_id)
     for key in unknown:
+        near = [*by_unpadded.get(_unpadded(key), []), *closest(key, known)]
         problems.append(
             {
                 "column": "exclude",
                 "value": key,
                 "problem": "not a doc_id of the documents",
                 "expected": "a doc_id of the documents",
-                "suggestions": ", ".join(closest(key, known)) or None,
+                "suggestions": ", ".join(list(dict.fromkeys(near))[:3]) or None,
             }
         )
     if problems:
