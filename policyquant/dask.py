@@ -411,7 +411,7 @@ def read_documents(
     delayed = _require()
     import dask.bag as db
 
-    from .documents.reading import _check_arguments, _document_ids, _Found, _walk
+    from .documents.reading import _check_arguments, _document_ids_reported, _Found, _walk
 
     per_partition = _check_count("files_per_partition", files_per_partition, "read_documents")
     if isinstance(source, db.Bag):
@@ -436,7 +436,10 @@ def read_documents(
             )
         else:
             found.append(_Found(path, str(path), path.name))
-    ids = _document_ids(found)
+    ids, renamed = _document_ids_reported(found)
+    # Ids changed from their file names (spaces, Unicode form, a collision, a formula), reported as in
+    # memory: before the file's other problems.
+    renamings = [((position, -1, 0), problem, unread) for position, problem, unread in renamed]
     rows = sorted(
         ((ids[position], position, str(item.disk), item.shown, item.relative) for position, item in enumerate(found)),
     )
@@ -451,7 +454,7 @@ def read_documents(
     originals = delayed(_originals, pure=True)(repeated)
     marked = [delayed(_mark_duplicates, pure=True)(part, originals) for part in read]
     frame = _from_delayed([delayed(_first)(part) for part in marked], meta=_documents_meta())
-    gathered = delayed(_gather_problems, pure=True)(skipped, [delayed(_second)(part) for part in marked])
+    gathered = delayed(_gather_problems, pure=True)(skipped, [delayed(_second)(part) for part in marked], renamings)
     problems = _from_delayed([gathered], meta=problem_table([]).assign(_unread=pd.Series([], dtype=bool)))
     return DaskDocumentSet(frame, problems, shown, len(found))
 
@@ -577,9 +580,14 @@ def _mark_duplicates(part: tuple[pd.DataFrame, Any], originals: pd.DataFrame) ->
     return frame.drop(columns=["_key", "_position"]), problems
 
 
-def _gather_problems(skipped: list[dict[str, Any]], parts: list[list[Any]]) -> pd.DataFrame:
-    """Every partition's problems in the order of :func:`policyquant.read_documents`: skipped files first, then by file."""
-    entries = sorted((entry for part in parts for entry in part), key=lambda entry: entry[0])
+def _gather_problems(
+    skipped: list[dict[str, Any]], parts: list[list[Any]], renamings: Sequence[Any] = ()
+) -> pd.DataFrame:
+    """Every partition's problems in the order of :func:`policyquant.read_documents`: skipped files first, then by file.
+
+    ``renamings``: the files whose ids differ from their names, each keyed before its file's other problems.
+    """
+    entries = sorted([*renamings, *(entry for part in parts for entry in part)], key=lambda entry: entry[0])
     rows = skipped + [problem for _, problem, _ in entries]
     unread = [True] * len(skipped) + [flag for _, _, flag in entries]
     return problem_table(rows).assign(_unread=np.array(unread, dtype=bool))

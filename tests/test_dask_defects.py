@@ -227,3 +227,21 @@ def test_on_a_cluster_the_uses_are_named_across_worker_processes(client):
         ["units, partition 2", 2, "N01-1-1"],
         ["units, partition 3", 2, NFD],
     ]
+
+
+def test_read_documents_reports_ids_changed_from_file_names_as_in_memory(tmp_path):
+    # Spaces around a name, a name read as a formula: the ids change, and each change is reported.
+    (tmp_path / "a.txt").write_text("第一条 甲。\n", encoding="utf-8")
+    (tmp_path / " a.txt").write_text("第一条 乙。\n", encoding="utf-8")
+    (tmp_path / "=1+1.txt").write_text("第一条 丙。\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("第一条 丁。\n", encoding="utf-8")
+    expected = pq.read_documents(tmp_path)
+    for per_partition in (1, 2, 10):
+        documents = pqd.read_documents(tmp_path, files_per_partition=per_partition)
+        frame = documents.frame.compute(scheduler="synchronous")
+        problems = documents.problems.compute(scheduler="synchronous")
+        assert sorted(frame["doc_id"]) == sorted(expected.frame["doc_id"]) == ["_=1+1", "a.txt", "a.txt~2", "b"]
+        columns = ["file", "value", "problem"]
+        ours, theirs = problems[columns].astype(object), expected.problems[columns].astype(object)
+        assert ours.to_numpy().tolist() == theirs.to_numpy().tolist()
+        assert len(problems) == 2
