@@ -504,6 +504,21 @@ def _describe_file(path: Path, rows: int) -> dict[str, Any]:
     }
 
 
+def _existing_manifest(target: Path, consequence: str = "") -> dict[str, Any] | None:
+    """The manifest at ``target`` (None if there is none), refusing a file of that name that is no manifest.
+
+    ``consequence``: what the error adds (``"; nothing was written"``).
+    """
+    data = _load_manifest(target) if target.exists() else None
+    if data is None and os.path.lexists(target):
+        raise WriteError(
+            f"{target} exists and is not a policyquant manifest; move it away, as policyquant "
+            f"records the tables it writes to this folder in a file of that name{consequence}",
+            path=target,
+        )
+    return data
+
+
 def _load_manifest(path: Path) -> dict[str, Any] | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -558,13 +573,7 @@ def write_manifest(
     target = folder / MANIFEST_NAME
     if not written and not os.path.lexists(target):
         return target
-    data = _load_manifest(target) if target.exists() else None
-    if data is None and os.path.lexists(target):
-        raise WriteError(
-            f"{target} exists and is not a policyquant manifest; move it away, as policyquant "
-            "records the tables it writes to this folder in a file of that name",
-            path=target,
-        )
+    data = _existing_manifest(target)
     files: dict[str, Any] = dict(data["files"]) if data else {}
     for name in forget:
         files.pop(name, None)

@@ -794,44 +794,6 @@ def _repeated_rows(ids: pd.Series, keys: Any, number: int) -> pd.DataFrame:
     )
 
 
-def _duplicate_problems(found: pd.DataFrame) -> pd.DataFrame:
-    """The problems of ids used twice, from every use in partition and row order: each use after
-    the first names the first, as :class:`~policyquant.io.chunked.ChunkedCorpus` does across files;
-    a twin in another Unicode normalization form gets the in-memory reader's problem text."""
-    from ._i18n import _, field_name
-    from .corpus import _escaped
-
-    first = found.groupby("key", sort=False)[["file", "row", "value"]].transform("first")
-    later = found.duplicated("key", keep="first").to_numpy()
-    found, first = found[later], first[later]
-    name = field_name("unit_id")
-    same = (found["value"].to_numpy() == first["value"].to_numpy()).tolist()
-    problem = [
-        _("duplicate {column}").format(column=name)
-        if alike
-        else _("duplicate {column} in another Unicode normalization form: {value} here, {earlier} in row {row}").format(
-            column=name, value=_escaped(value), earlier=_escaped(earlier), row=row
-        )
-        for alike, value, earlier, row in zip(same, found["value"], first["value"], first["row"], strict=True)
-    ]
-    expected = [
-        f"unique {name}s; first used in {file}, row {row}"
-        + ("" if alike else "; the same text typed on two systems: save both as NFC, or give them different ids")
-        for alike, file, row in zip(same, first["file"], first["row"], strict=True)
-    ]
-    return pd.DataFrame(
-        {
-            "file": found["file"].to_numpy(dtype=object),
-            "row": found["row"].to_numpy(dtype=object),
-            "column": "unit_id",
-            "value": found["value"].to_numpy(dtype=object),
-            "problem": np.array(problem, dtype=object),
-            "expected": np.array(expected, dtype=object),
-            "suggestions": None,
-        }
-    )
-
-
 def _concat_repeated(parts: list[pd.Series]) -> pd.Series:
     return pd.concat(parts) if parts else pd.Series([], dtype=np.int64)
 
@@ -1367,6 +1329,7 @@ class DaskCorpus(_partitioned_corpus_class()):  # type: ignore[misc]
         import dask
 
         from .corpus import MAX_PROBLEMS
+        from .io.chunked import _duplicate_problems
 
         keys = _shipped(np.asarray(repeated.index, dtype=object))
         found = dask.compute(

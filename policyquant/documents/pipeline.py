@@ -572,8 +572,8 @@ def _write(
         _MANIFEST_KEY,
         MANIFEST_NAME,
         _describe_file,
+        _existing_manifest,
         _fsync_folder,
-        _load_manifest,
         _mode_for,
         _resolve,
         _temporary_name,
@@ -583,13 +583,7 @@ def _write(
     run = uuid.uuid4().hex
     stale = [path for name, path in earlier.items() if name not in contents]
     manifest_path = folder / MANIFEST_NAME
-    old_manifest = _load_manifest(manifest_path) if manifest_path.exists() else None
-    if old_manifest is None and os.path.lexists(manifest_path):
-        raise WriteError(
-            f"{manifest_path} exists and is not a policyquant manifest; move it away, as policyquant "
-            "records the tables it writes to this folder in a file of that name; nothing was written",
-            path=manifest_path,
-        )
+    old_manifest = _existing_manifest(manifest_path, "; nothing was written")
     temporaries: dict[Path, Path] = {}  # target -> its new content, not yet in place
     current: tuple[str, Path] = ("", folder)
 

@@ -566,36 +566,10 @@ def _parse_error(path: str, encoding: str, separator: str, skip: int, error: Exc
                 long_rows.append(number)
                 counts.append(len(cells))
         if long_rows:
-            return _long_rows_error(path, long_rows, counts, width, skip)
+            from .tabular import _long_rows_error
+
+            return _long_rows_error(path, long_rows, counts, width, skip, limit=MAX_PROBLEMS)
     return ReadError(_("{path}: not a valid CSV file: {error}").format(path=path, error=error))
-
-
-def _long_rows_error(path: str, long_rows: list[int], counts: list[int], width: int, skip: int) -> ReadError:
-    """Every row longer than the header row, in the whole-file reader's words (``tabular._refuse_misshapen_rows``)."""
-    first, cells = long_rows[0], counts[0]
-    if first == skip + 2:
-        summary = _("row {row} has more cells than the header has columns ({width})").format(row=first, width=width)
-    else:
-        summary = _("row {row} has {cells:,} cells but the header has {width} columns").format(
-            row=first, cells=cells, width=width
-        )
-    if len(long_rows) > 1:
-        summary = _("{text}; so do {count:,} more rows").format(text=summary, count=len(long_rows) - 1)
-    cells_of = _("{count:,} cells")
-    return ReadError(
-        _("{where}: {what}").format(where=path, what=summary),
-        pd.DataFrame(
-            {
-                "file": str(path),
-                "row": long_rows[:MAX_PROBLEMS],
-                "value": [cells_of.format(count=n) for n in counts[:MAX_PROBLEMS]],
-                "problem": _("more cells than headers"),
-                "expected": _("{width} cells, one per header (a stray comma, or a quote left open?)").format(
-                    width=width
-                ),
-            }
-        ),
-    )
 
 
 def _csv_chunks(path: str, chunksize: int, encoding: str | None) -> Iterator[pd.DataFrame]:
@@ -1128,35 +1102,7 @@ class ChunkedCorpus(PartitionedCorpus):
                     )
                 )
         found = pd.concat(rows, ignore_index=True)
-        first = found.groupby("key", sort=False)[["file", "row", "value"]].transform("first")
-        later = found.duplicated("key", keep="first").to_numpy()
-        found, first = found[later], first[later]
-        name = field_name("unit_id")
-        same = (found["value"].to_numpy() == first["value"].to_numpy()).tolist()
-        problem = [
-            _("duplicate {column}").format(column=name)
-            if alike
-            else _(
-                "duplicate {column} in another Unicode normalization form: {value} here, {earlier} in row {row}"
-            ).format(column=name, value=_escaped(value), earlier=_escaped(earlier), row=row)
-            for alike, value, earlier, row in zip(same, found["value"], first["value"], first["row"], strict=True)
-        ]
-        expected = [
-            f"unique {name}s; first used in {file}, row {row}"
-            + ("" if alike else "; the same text typed on two systems: save both as NFC, or give them different ids")
-            for alike, file, row in zip(same, first["file"], first["row"], strict=True)
-        ]
-        return pd.DataFrame(
-            {
-                "file": found["file"].to_numpy(dtype=object),
-                "row": found["row"].to_numpy(dtype=object),
-                "column": "unit_id",
-                "value": found["value"].to_numpy(dtype=object),
-                "problem": np.array(problem, dtype=object),
-                "expected": np.array(expected, dtype=object),
-                "suggestions": None,
-            }
-        )
+        return _duplicate_problems(found)
 
     # Partitions ---------------------------------------------------------------
 
@@ -1280,3 +1226,40 @@ class ChunkedCorpus(PartitionedCorpus):
             f"<ChunkedCorpus {self._framework.name}: {count} file{'s' if count != 1 else ''}"
             f"{documents}{counts}, chunks of {self._chunksize:,}>"
         )
+
+
+def _duplicate_problems(found: pd.DataFrame) -> pd.DataFrame:
+    """The problems of ids used twice, from every use (``file``, ``row``, ``value``, comparison
+    ``key``) in file (or partition) and row order: each use after the first names the first, and a
+    twin in another Unicode normalization form gets the in-memory reader's problem text.  Shared by
+    :class:`ChunkedCorpus` and :class:`policyquant.dask.DaskCorpus`."""
+
+    first = found.groupby("key", sort=False)[["file", "row", "value"]].transform("first")
+    later = found.duplicated("key", keep="first").to_numpy()
+    found, first = found[later], first[later]
+    name = field_name("unit_id")
+    same = (found["value"].to_numpy() == first["value"].to_numpy()).tolist()
+    problem = [
+        _("duplicate {column}").format(column=name)
+        if alike
+        else _("duplicate {column} in another Unicode normalization form: {value} here, {earlier} in row {row}").format(
+            column=name, value=_escaped(value), earlier=_escaped(earlier), row=row
+        )
+        for alike, value, earlier, row in zip(same, found["value"], first["value"], first["row"], strict=True)
+    ]
+    expected = [
+        f"unique {name}s; first used in {file}, row {row}"
+        + ("" if alike else "; the same text typed on two systems: save both as NFC, or give them different ids")
+        for alike, file, row in zip(same, first["file"], first["row"], strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "file": found["file"].to_numpy(dtype=object),
+            "row": found["row"].to_numpy(dtype=object),
+            "column": "unit_id",
+            "value": found["value"].to_numpy(dtype=object),
+            "problem": np.array(problem, dtype=object),
+            "expected": np.array(expected, dtype=object),
+            "suggestions": None,
+        }
+    )

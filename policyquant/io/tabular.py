@@ -529,6 +529,39 @@ def _scan_rows(layout: _Layout) -> tuple[list[int], list[int], dict[int, int]]:
     return long_rows, counts, data
 
 
+def _long_rows_error(
+    path: str, long_rows: list[int], counts: list[int], width: int, skip: int, limit: int | None = None
+) -> ReadError:
+    """Every row longer than the header row (the first ``limit`` of them listed), with its cell count.
+
+    Shared by the whole-file reader and the streamed one (:mod:`policyquant.io.chunked`).
+    """
+    first, cells = long_rows[0], counts[0]
+    if first == skip + 2:
+        summary = _("row {row} has more cells than the header has columns ({width})").format(row=first, width=width)
+    else:
+        summary = _("row {row} has {cells:,} cells but the header has {width} columns").format(
+            row=first, cells=cells, width=width
+        )
+    if len(long_rows) > 1:
+        summary = _("{text}; so do {count:,} more rows").format(text=summary, count=len(long_rows) - 1)
+    cells_of = _("{count:,} cells")
+    return ReadError(
+        _("{where}: {what}").format(where=path, what=summary),
+        pd.DataFrame(
+            {
+                "file": str(path),
+                "row": long_rows[:limit],
+                "value": [cells_of.format(count=n) for n in counts[:limit]],
+                "problem": _("more cells than headers"),
+                "expected": _("{width} cells, one per header (a stray comma, or a quote left open?)").format(
+                    width=width
+                ),
+            }
+        ),
+    )
+
+
 def _refuse_misshapen_rows(path: Path, layout: _Layout) -> None:
     """Report every row longer than the header row, and data under blank headers past the last header."""
     try:
@@ -537,32 +570,7 @@ def _refuse_misshapen_rows(path: Path, layout: _Layout) -> None:
         raise ReadError(_("{path}: not a valid CSV file: {error}").format(path=path, error=error)) from None
     width = len(layout.header)
     if long_rows:
-        first, cells = long_rows[0], counts[0]
-        if first == layout.skip + 2:
-            summary = _("row {row} has more cells than the header has columns ({width})").format(
-                row=first, width=width
-            )
-        else:
-            summary = _("row {row} has {cells:,} cells but the header has {width} columns").format(
-                row=first, cells=cells, width=width
-            )
-        if len(long_rows) > 1:
-            summary = _("{text}; so do {count:,} more rows").format(text=summary, count=len(long_rows) - 1)
-        cells_of = _("{count:,} cells")
-        raise ReadError(
-            _("{where}: {what}").format(where=path, what=summary),
-            pd.DataFrame(
-                {
-                    "file": str(path),
-                    "row": long_rows,
-                    "value": [cells_of.format(count=n) for n in counts],
-                    "problem": _("more cells than headers"),
-                    "expected": _("{width} cells, one per header (a stray comma, or a quote left open?)").format(
-                        width=width
-                    ),
-                }
-            ),
-        )
+        raise _long_rows_error(str(path), long_rows, counts, width, layout.skip)
     if data:
         problems = [
             {
